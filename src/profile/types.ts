@@ -1,0 +1,102 @@
+/**
+ * A profile after parsing, interpolation and validation: durations are milliseconds, rates are
+ * per second. The YAML shape users write is described in README.md and docs/profile.schema.json.
+ */
+
+export type Phase =
+  | { kind: 'constant'; ratePerSec: number; durationMs: number }
+  /** Linear from `fromPerSec` to `toPerSec` over the duration. */
+  | { kind: 'ramp'; fromPerSec: number; toPerSec: number; durationMs: number }
+  /** `count` equal steps whose rates go linearly from `fromPerSec` to `toPerSec`, each `stepMs` long. */
+  | { kind: 'steps'; fromPerSec: number; toPerSec: number; count: number; stepMs: number }
+  /** rate(t) = mean + amplitude * sin(2 pi t / period); amplitude <= mean. */
+  | { kind: 'sine'; meanPerSec: number; amplitudePerSec: number; periodMs: number; durationMs: number }
+  /** Exponential gaps with mean 1/rate, from a seeded generator. */
+  | { kind: 'poisson'; ratePerSec: number; durationMs: number; seed: number }
+  /** `count` arrivals at one instant (the phase's start); takes no time. */
+  | { kind: 'burst'; count: number }
+  /** Nothing is sent for the duration. */
+  | { kind: 'idle'; durationMs: number };
+
+export type LoadModel =
+  | { model: 'open'; maxInFlight: number; phases: Phase[] }
+  | { model: 'closed'; concurrency: number; durationMs?: number; iterations?: number };
+
+export interface HttpTargetConfig {
+  kind: 'http';
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  /** Response header that marks a cold start (e.g. x-cold-start: true). */
+  coldStartHeader?: string;
+}
+
+export interface LocalFunctionConfig {
+  /** `file.export`, file relative to the profile's folder (Node runtime). */
+  handler: string;
+  /** Path, relative to the profile, of an executable speaking the Lambda Runtime API. */
+  bootstrap?: string;
+  memoryMB: number;
+  timeoutMs: number;
+  /** Reserved concurrency; absent = only the account limit applies. */
+  concurrency?: number;
+  idleTimeoutMs: number;
+  maxLifetimeMs: number;
+  /** New environments per second; absent = unlimited. */
+  scaleRatePerSec?: number;
+  environment: Record<string, string>;
+  architecture: 'x86_64' | 'arm64';
+  logFormat: 'Text' | 'JSON';
+}
+
+export interface LocalEmulatorConfig {
+  /** Folder that relative handler / bootstrap paths are resolved against (the profile's folder). */
+  baseDir: string;
+  accountConcurrency: number;
+  functions: Record<string, LocalFunctionConfig>;
+}
+
+export interface LambdaTargetConfig {
+  kind: 'lambda';
+  function: string;
+  qualifier?: string;
+  region?: string;
+  /** Named AWS profile (credentials file). */
+  awsProfile?: string;
+  endpoint?: string;
+  /** JSON text sent as the payload; may contain {{seq}}, {{uuid}}, {{now}} placeholders. */
+  payload?: string;
+  timeoutMs: number;
+  local?: LocalEmulatorConfig;
+}
+
+export type TargetConfig = HttpTargetConfig | LambdaTargetConfig;
+
+export interface PriceConfig {
+  /** USD per GB-second by architecture. */
+  x86_64PerGBSecond: number;
+  arm64PerGBSecond: number;
+  /** USD per request. */
+  perRequest: number;
+}
+
+export interface Profile {
+  name: string;
+  target: TargetConfig;
+  load: LoadModel;
+  thresholds: string[];
+  prices?: Partial<PriceConfig>;
+}
+
+/** A loaded profile with where it came from and what must never be printed. */
+export interface LoadedProfile {
+  profile: Profile;
+  /** Absolute path of the profile file. */
+  file: string;
+  /** Strings (values from the environment, secret headers) to replace with "***" in output. */
+  secrets: string[];
+  /** The profile as data with secrets redacted: what goes into the result file. */
+  redacted: unknown;
+}

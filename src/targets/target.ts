@@ -1,0 +1,59 @@
+/**
+ * A target sends one request and reports what happened as an Outcome. It never throws or
+ * rejects for a failed request: failures are data with a stable class.
+ */
+import type { LambdaReport } from '../lambda/records.js';
+
+/** Stable error classes. Lambda function errors are `function-error:<errorType>`. */
+export type ErrorClass =
+  | 'timeout'
+  | 'connect-refused'
+  | 'reset'
+  | 'dns'
+  | 'tls'
+  | 'http-4xx'
+  | 'http-5xx'
+  | 'protocol'
+  | 'aborted'
+  | 'client'
+  | `lambda-${string}`
+  | `function-error:${string}`;
+
+/** How an invocation's start was classified (SPEC section 6). */
+export type StartKind = 'warm' | 'cold' | 'proactive' | 'unknown';
+
+export type Outcome =
+  | ({ kind: 'ok' } & OutcomeDetails)
+  | ({ kind: 'error'; errorClass: ErrorClass; message?: string } & OutcomeDetails)
+  | ({ kind: 'throttled'; reason: string } & OutcomeDetails);
+
+export interface OutcomeDetails {
+  /** HTTP status, when a response arrived. */
+  status?: number;
+  /** The invocation's request id (x-amzn-RequestId, or from the log tail). */
+  requestId?: string;
+  /** Warm / cold / proactive / unknown; absent when the target cannot tell (plain HTTP). */
+  start?: StartKind;
+  /** How `start` was decided, in a few words (e.g. "REPORT Init Duration", "header x-cold-start"). */
+  startReason?: string;
+  /** The parsed REPORT of a Lambda invocation. */
+  report?: LambdaReport;
+  /** Lambda executed version (X-Amz-Executed-Version). */
+  executedVersion?: string;
+}
+
+export interface SendContext {
+  /** Sequence number of this request in the run, from 0. */
+  seq: number;
+  /** Aborted when the run is stopped hard; the target then resolves with kind 'error', class 'aborted'. */
+  signal: AbortSignal;
+}
+
+export interface Target {
+  /** Resolves with the outcome of one request; never rejects. */
+  send(ctx: SendContext): Promise<Outcome>;
+  /** Check reachability/credentials before any load is sent; throws a RunError with a hint. */
+  preflight?(): Promise<void>;
+  /** Release sockets and clients. */
+  close(): Promise<void>;
+}
