@@ -42,6 +42,12 @@ export interface OutcomeDetails {
   executedVersion?: string;
 }
 
+/** What a target knows about the function behind it. */
+export interface TargetInfo {
+  architecture?: 'x86_64' | 'arm64';
+  memorySizeMB?: number;
+}
+
 export interface SendContext {
   /** Sequence number of this request in the run, from 0. */
   seq: number;
@@ -52,8 +58,11 @@ export interface SendContext {
 export interface Target {
   /** Resolves with the outcome of one request; never rejects. */
   send(ctx: SendContext): Promise<Outcome>;
-  /** Check reachability/credentials before any load is sent; throws a RunError with a hint. */
-  preflight?(): Promise<void>;
+  /**
+   * Checks reachability and credentials before any load is sent; throws a RunError with a hint.
+   * May return what it learned about the function (architecture and memory, for cost).
+   */
+  preflight?(): Promise<TargetInfo | void>;
   /** Release sockets and clients. */
   close(): Promise<void>;
 }

@@ -1,0 +1,130 @@
+/**
+ * The coldbench command line. This is the only module that touches process (arguments, signals,
+ * exit codes); every command is a thin layer over the library.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ColdbenchError } from '../errors.js';
+import { TOOL_VERSION } from '../version.js';
+import { Output } from './output.js';
+
+export interface GlobalFlags {
+  json: boolean;
+  quiet: boolean;
+  debug: boolean;
+  progress: boolean;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  // The AWS SDK warns on Node 20 about its 2027 releases: noise for our users, not theirs to act on.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  let exitCode = 0;
+  let debug = argv.includes('--debug');
+  const outFor = (flags: Partial<GlobalFlags>): Output =>
+    new Output({ json: flags.json === true, quiet: flags.quiet === true });
+  const program = buildProgram((code) => (exitCode = code), outFor);
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are not errors; every other parse problem is bad usage.
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+    }
+    return reportError(err, debug);
+  }
+}
+
+function buildProgram(setExit: (code: number) => void, outFor: (flags: Partial<GlobalFlags>) => Output): Command {
+  const program = new Command('coldbench')
+    .description('Load-test serverless functions and benchmark their cold starts.')
+    .version(TOOL_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('run')
+    .description('run a profile: drive its load, print a summary, save a result file')
+    .argument('<profile>', 'profile YAML file')
+    .option('--out <dir>', 'folder for result files', 'results')
+    .option('--set <path=value>', 'override a profile field (repeatable)', collect, [])
+    .option('--json', 'print the result as JSON on stdout (human text goes to stderr)', false)
+    .option('--quiet', 'print no summary', false)
+    .option('--no-progress', 'no live progress line')
+    .option('--no-save', 'do not write a result file')
+    .option('--debug', 'show stack traces of errors', false)
+    .action(async (file: string, flags: RunFlags) => {
+      const { runCommand } = await import('./commands/run.js');
+      setExit(await runCommand(file, flags, outFor(flags)));
+    });
+
+  program
+    .command('validate')
+    .description('check a profile and print every problem with its path and line')
+    .argument('<profile>', 'profile YAML file')
+    .option('--set <path=value>', 'override a profile field (repeatable)', collect, [])
+    .option('--json', 'print the normalized, redacted profile as JSON', false)
+    .action(async (file: string, flags: { set: string[]; json: boolean }) => {
+      const { validateCommand } = await import('./commands/validate.js');
+      setExit(await validateCommand(file, flags, outFor(flags)));
+    });
+
+  program
+    .command('emulator')
+    .description("serve the functions of a profile's target.local on loopback until Ctrl-C")
+    .argument('<profile>', 'profile YAML file whose lambda target has a local: section')
+    .addOption(new Option('--port <n>', 'port to listen on (0 = any free port)').default(9001).argParser(parsePort))
+    .option('--log-dir <dir>', 'write a log file per function into this folder')
+    .option('--set <path=value>', 'override a profile field (repeatable)', collect, [])
+    .action(async (file: string, flags: { port: number; logDir?: string; set: string[] }) => {
+      const { emulatorCommand } = await import('./commands/emulator.js');
+      setExit(await emulatorCommand(file, flags, outFor({})));
+    });
+
+  const logs = program.command('logs').description('work with Lambda platform logs');
+  logs
+    .command('parse')
+    .description('parse Lambda platform log lines (text or JSON format) into one JSON record per line')
+    .argument('[file]', "log file, or '-' for standard input", '-')
+    .action(async (file: string) => {
+      const { logsParseCommand } = await import('./commands/logs.js');
+      setExit(await logsParseCommand(file, outFor({ json: true })));
+    });
+
+  return program;
+}
+
+export interface RunFlags {
+  out: string;
+  set: string[];
+  json: boolean;
+  quiet: boolean;
+  progress: boolean;
+  save: boolean;
+  debug: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new InvalidArgumentError('expected an integer from 0 to 65535');
+  }
+  return n;
+}
+
+function reportError(err: unknown, debug: boolean): number {
+  if (err instanceof ColdbenchError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+    if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  process.stderr.write(`internal error: ${e.message}\n`);
+  process.stderr.write(debug && e.stack ? `${e.stack}\n` : 'hint: run again with --debug for details\n');
+  return 1;
+}

@@ -1,0 +1,150 @@
+/**
+ * Builds the result record (SPEC section 7) from a finished run.
+ */
+import type { IntervalHistogram } from 'node:perf_hooks';
+import type { LoadedProfile } from '../profile/types.js';
+import { encodeHistogram, summarize } from '../run/histogram.js';
+import type { Summary } from '../run/histogram.js';
+import type { RunRecord } from '../run/runner.js';
+import { scheduleDurationMs, targetRate } from '../schedule/index.js';
+import { MAX_COLD_START_EVENTS } from '../run/recorder.js';
+import type { CostSummary, Result } from './result.js';
+import { SCHEMA_VERSION } from './result.js';
+import { TOOL_VERSION } from '../version.js';
+
+export interface BuildInput {
+  run: RunRecord;
+  loaded: LoadedProfile;
+  /** Wall-clock start of the run. */
+  startedAt: Date;
+  eventLoopDelay?: IntervalHistogram;
+  cost?: CostSummary | null;
+  targetInfo?: { architecture?: string; memorySizeMB?: number };
+}
+
+/** Schedule lag past this at p99 means the generator could not keep up: the result says so. */
+export const LAG_WARNING_P99_MS = 10;
+
+export function buildResult(input: BuildInput): Result {
+  const { run, loaded } = input;
+  const { recorder } = run;
+  const h = recorder.histograms;
+  const profile = loaded.profile;
+  const durationMs = run.endedAt - run.startedAt;
+  const c = recorder.counts;
+  const classified = c.warm + c.cold + c.proactive;
+  const isLambda = profile.target.kind === 'lambda';
+  const reported = h.billed.totalCount > 0 || h.init.totalCount > 0;
+  const result: Result = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'coldbench', version: TOOL_VERSION, node: process.version },
+    name: profile.name,
+    status: run.status,
+    startedAt: input.startedAt.toISOString(),
+    endedAt: new Date(input.startedAt.getTime() + durationMs).toISOString(),
+    durationMs: round3(durationMs),
+    profile: loaded.redacted,
+    target: targetSummary(loaded, input.targetInfo),
+    counts: { ...c, abandoned: run.abandoned },
+    rate: rates(run, loaded),
+    latency: { all: summarize(h.all), ok: summarize(h.ok), warm: summarize(h.warm), cold: summarize(h.cold) },
+    serviceTime: summarize(h.serviceTime),
+    scheduleLag: summarize(h.scheduleLag),
+    eventLoopDelay: loopDelay(input.eventLoopDelay),
+    init: reported ? summarize(h.init) : null,
+    billed: reported ? summarize(h.billed) : null,
+    memoryUsedMB: h.memoryUsed.totalCount > 0 ? summarize(h.memoryUsed) : null,
+    overhead: isLambda && reported ? { warm: summarize(h.overheadWarm), cold: summarize(h.overheadCold) } : null,
+    coldStartRate: classified > 0 ? round6(c.cold / classified) : null,
+    errors: Object.fromEntries(recorder.errors),
+    throttles: Object.fromEntries(recorder.throttles),
+    cost: input.cost ?? null,
+    coldStarts: recorder.coldStarts,
+    timeline: recorder.timeline.finish(),
+    histograms: {
+      all: encodeHistogram(h.all),
+      ok: encodeHistogram(h.ok),
+      warm: encodeHistogram(h.warm),
+      cold: encodeHistogram(h.cold),
+      serviceTime: encodeHistogram(h.serviceTime),
+      scheduleLag: encodeHistogram(h.scheduleLag),
+      init: encodeHistogram(h.init),
+      billed: encodeHistogram(h.billed),
+      memoryUsed: encodeHistogram(h.memoryUsed),
+    },
+    thresholds: [],
+    warnings: [],
+  };
+  result.warnings = warningsFor(result);
+  return result;
+}
+
+function targetSummary(loaded: LoadedProfile, info: BuildInput['targetInfo']): Result['target'] {
+  const t = loaded.profile.target;
+  if (t.kind === 'http') return { kind: 'http', url: redactUrl(t.url, loaded.secrets) };
+  return {
+    kind: 'lambda',
+    function: t.function,
+    ...(info?.architecture !== undefined && { architecture: info.architecture }),
+    ...(info?.memorySizeMB !== undefined && { memorySizeMB: info.memorySizeMB }),
+  };
+}
+
+function redactUrl(url: string, secrets: string[]): string {
+  return secrets.reduce((u, s) => (s === '' ? u : u.split(s).join('***')), url);
+}
+
+/**
+ * The target rate is the schedule's planned count over its sending time (idle time excluded).
+ * The achieved rate is what was sent over the same span, stretched by how late the last request
+ * left: a generator that falls behind shows a lower achieved rate.
+ */
+function rates(run: RunRecord, loaded: LoadedProfile): Result['rate'] {
+  const load = loaded.profile.load;
+  const { recorder } = run;
+  if (load.model === 'closed') {
+    const seconds = (run.endedAt - run.startedAt) / 1000;
+    return { target: null, achieved: seconds > 0 ? round3(recorder.counts.sent / seconds) : 0 };
+  }
+  const target = targetRate(load.phases);
+  const activeMs = activeDurationMs(load.phases);
+  const lastLagMs = Math.max(0, recorder.lastSentAt - (run.startedAt + scheduleDurationMs(load.phases)));
+  const spanMs = run.status === 'completed' ? activeMs + lastLagMs : Math.min(activeMs, run.endedAt - run.startedAt);
+  return { target: round3(target), achieved: spanMs > 0 ? round3((recorder.counts.sent / spanMs) * 1000) : 0 };
+}
+
+function activeDurationMs(phases: Parameters<typeof scheduleDurationMs>[0]): number {
+  return scheduleDurationMs(phases.filter((p) => p.kind !== 'idle'));
+}
+
+function loopDelay(h: IntervalHistogram | undefined): Summary {
+  const ms = (ns: number): number => round3(ns / 1e6);
+  if (h === undefined || h.count === 0) {
+    return { count: 0, min: 0, mean: 0, stdev: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
+  }
+  return {
+    count: h.count, min: ms(h.min), mean: ms(h.mean), stdev: ms(h.stddev), p50: ms(h.percentile(50)),
+    p90: ms(h.percentile(90)), p95: ms(h.percentile(95)), p99: ms(h.percentile(99)),
+    p999: ms(h.percentile(99.9)), max: ms(h.max),
+  };
+}
+
+function warningsFor(r: Result): string[] {
+  const w: string[] = [];
+  if (r.scheduleLag.p99 > LAG_WARNING_P99_MS) {
+    w.push(`the load generator lagged: schedule lag p99 ${r.scheduleLag.p99} ms (max ${r.scheduleLag.max} ms); latencies still count from the planned instants, but the generator, not only the target, was slow`);
+  }
+  if (r.counts.dropped > 0) {
+    w.push(`${r.counts.dropped} arrivals were dropped at maxInFlight; raise load.maxInFlight if the target should have been offered them`);
+  }
+  if (r.coldStarts.length >= MAX_COLD_START_EVENTS) {
+    w.push(`only the first ${MAX_COLD_START_EVENTS} cold-start events are listed; the counts are exact`);
+  }
+  if (r.counts.abandoned > 0) {
+    w.push(`${r.counts.abandoned} requests were still in flight when the run stopped and are not counted`);
+  }
+  return w;
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;

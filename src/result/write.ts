@@ -1,0 +1,39 @@
+/**
+ * Saves a result atomically and never over an existing file: the JSON goes to a temporary file
+ * in the same folder, which is then hard-linked to its final name (link fails if the name is
+ * taken, unlike rename) and unlinked.
+ */
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RunError } from '../errors.js';
+import type { Result } from './result.js';
+
+/** `20261128T023000Z`: sortable, no characters that need quoting. */
+export function utcStamp(date: Date): string {
+  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+export async function writeResult(result: Result, outDir: string): Promise<string> {
+  await mkdir(outDir, { recursive: true });
+  const base = `${result.name}-${utcStamp(new Date(result.startedAt))}`;
+  const tmp = join(outDir, `.${base}.${randomBytes(4).toString('hex')}.tmp`);
+  await writeFile(tmp, JSON.stringify(result, null, 2) + '\n', { flag: 'wx' });
+  try {
+    for (let n = 0; n < 1000; n++) {
+      const file = join(outDir, n === 0 ? `${base}.json` : `${base}-${n}.json`);
+      try {
+        await link(tmp, file);
+        return file;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
+    throw new RunError(`could not find a free result file name for ${base} in ${outDir}`);
+  } catch (err) {
+    if (err instanceof RunError) throw err;
+    throw new RunError(`could not save the result in ${outDir}: ${(err as Error).message}`, 'check that the folder is writable, or pass --out DIR', { cause: err });
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
+}

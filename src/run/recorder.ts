@@ -1,0 +1,207 @@
+/**
+ * The recorder turns completed requests into histograms, counters and a per-second timeline.
+ * Times are clock milliseconds; the recorder keeps no per-request data except cold-start events
+ * (bounded), so its memory is flat however long the run.
+ */
+import type { Outcome, StartKind } from '../targets/target.js';
+import { newHistogram, recordMs } from './histogram.js';
+import type { Histogram } from './histogram.js';
+import { Timeline } from './timeline.js';
+
+export interface Counts {
+  planned: number;
+  sent: number;
+  ok: number;
+  errors: number;
+  throttles: number;
+  dropped: number;
+  warm: number;
+  cold: number;
+  proactive: number;
+  unknown: number;
+}
+
+export interface ColdStartEvent {
+  /** Seconds since the run started, when the request was planned. */
+  t: number;
+  requestId?: string;
+  initMs?: number;
+  latencyMs: number;
+  class: StartKind;
+}
+
+/** At most this many cold-start events are kept; the counts stay exact past it. */
+export const MAX_COLD_START_EVENTS = 10_000;
+
+export interface Histograms {
+  /** Latency from the planned instant, every completed request. */
+  all: Histogram;
+  /** Latency of requests that succeeded. */
+  ok: Histogram;
+  warm: Histogram;
+  cold: Histogram;
+  /** From the actual send to the end of the response. */
+  serviceTime: Histogram;
+  /** How late each request left against its plan. */
+  scheduleLag: Histogram;
+  /** Lambda REPORT fields. */
+  init: Histogram;
+  billed: Histogram;
+  /** Max Memory Used, recorded in MB as if it were ms (the summary's unit is then MB). */
+  memoryUsed: Histogram;
+  /** Client-observed service time beyond the function's own duration. */
+  overheadWarm: Histogram;
+  overheadCold: Histogram;
+}
+
+export interface Completed {
+  plannedAt: number;
+  sentAt: number;
+  endedAt: number;
+  outcome: Outcome;
+}
+
+export class Recorder {
+  readonly counts: Counts = {
+    planned: 0, sent: 0, ok: 0, errors: 0, throttles: 0, dropped: 0,
+    warm: 0, cold: 0, proactive: 0, unknown: 0,
+  };
+  readonly histograms: Histograms = {
+    all: newHistogram(), ok: newHistogram(), warm: newHistogram(), cold: newHistogram(),
+    serviceTime: newHistogram(), scheduleLag: newHistogram(), init: newHistogram(),
+    billed: newHistogram(), memoryUsed: newHistogram(), overheadWarm: newHistogram(),
+    overheadCold: newHistogram(),
+  };
+  readonly errors = new Map<string, number>();
+  readonly throttles = new Map<string, number>();
+  readonly coldStarts: ColdStartEvent[] = [];
+  /** Billed duration and memory of each reported invocation, for cost. */
+  readonly billing = { invocations: 0, reported: 0, mbMs: 0, billedMs: 0 };
+  readonly timeline: Timeline;
+  /** Largest schedule lag seen, ms. */
+  maxLagMs = 0;
+  lastSentAt = -Infinity;
+
+  constructor(readonly startedAt: number) {
+    this.timeline = new Timeline(startedAt);
+  }
+
+  planned(): void {
+    this.counts.planned++;
+  }
+
+  dropped(plannedAt: number): void {
+    this.counts.dropped++;
+    this.timeline.at(plannedAt).dropped++;
+  }
+
+  sent(plannedAt: number, sentAt: number): void {
+    this.counts.sent++;
+    const lag = sentAt - plannedAt;
+    recordMs(this.histograms.scheduleLag, lag > 0 ? lag : 0);
+    if (lag > this.maxLagMs) this.maxLagMs = lag;
+    if (sentAt > this.lastSentAt) this.lastSentAt = sentAt;
+    this.timeline.at(sentAt).sent++;
+  }
+
+  completed(c: Completed): void {
+    const { outcome } = c;
+    const latencyMs = c.endedAt - c.plannedAt;
+    const serviceMs = c.endedAt - c.sentAt;
+    const h = this.histograms;
+    const second = this.timeline.at(c.endedAt);
+    recordMs(h.all, latencyMs);
+    recordMs(h.serviceTime, serviceMs);
+    second.record(latencyMs);
+    switch (outcome.kind) {
+      case 'ok':
+        this.counts.ok++;
+        second.ok++;
+        recordMs(h.ok, latencyMs);
+        break;
+      case 'error':
+        this.counts.errors++;
+        second.errors++;
+        bump(this.errors, outcome.errorClass);
+        break;
+      case 'throttled':
+        this.counts.throttles++;
+        second.throttles++;
+        bump(this.throttles, outcome.reason);
+        break;
+      default:
+        assertNever(outcome);
+    }
+    this.recordStart(c, latencyMs, serviceMs, second);
+    this.recordReport(c.outcome);
+  }
+
+  private recordStart(c: Completed, latencyMs: number, serviceMs: number, second: { cold: number }): void {
+    const { outcome } = c;
+    if (outcome.kind === 'throttled' || outcome.start === undefined) return;
+    this.counts[outcome.start]++;
+    const report = outcome.report;
+    const initMs = report?.initDurationMs ?? report?.restoreDurationMs;
+    switch (outcome.start) {
+      case 'warm':
+        recordMs(this.histograms.warm, latencyMs);
+        if (report?.durationMs !== undefined) recordMs(this.histograms.overheadWarm, serviceMs - report.durationMs);
+        break;
+      case 'cold':
+        recordMs(this.histograms.cold, latencyMs);
+        second.cold++;
+        if (report?.durationMs !== undefined) {
+          recordMs(this.histograms.overheadCold, serviceMs - report.durationMs - (initMs ?? 0));
+        }
+        this.coldStart(c, latencyMs, initMs);
+        break;
+      case 'proactive':
+        // The caller did not wait for this init: its latency belongs with the warm ones.
+        recordMs(this.histograms.warm, latencyMs);
+        this.coldStart(c, latencyMs, initMs);
+        break;
+      case 'unknown':
+        break;
+      default:
+        assertNever(outcome.start);
+    }
+  }
+
+  private coldStart(c: Completed, latencyMs: number, initMs: number | undefined): void {
+    if (this.coldStarts.length >= MAX_COLD_START_EVENTS) return;
+    const { outcome } = c;
+    this.coldStarts.push({
+      t: round3((c.plannedAt - this.startedAt) / 1000),
+      ...(outcome.requestId !== undefined && { requestId: outcome.requestId }),
+      ...(initMs !== undefined && { initMs }),
+      latencyMs: round3(latencyMs),
+      class: outcome.start ?? 'unknown',
+    });
+  }
+
+  private recordReport(outcome: Outcome): void {
+    if (outcome.kind === 'throttled') return;
+    this.billing.invocations++;
+    const report = outcome.report;
+    if (report === undefined) return;
+    const init = report.initDurationMs;
+    if (init !== undefined) recordMs(this.histograms.init, init);
+    if (report.billedDurationMs !== undefined) {
+      recordMs(this.histograms.billed, report.billedDurationMs);
+      this.billing.reported++;
+      this.billing.billedMs += report.billedDurationMs;
+      if (report.memorySizeMB !== undefined) this.billing.mbMs += report.billedDurationMs * report.memorySizeMB;
+    }
+    if (report.maxMemoryUsedMB !== undefined) recordMs(this.histograms.memoryUsed, report.maxMemoryUsedMB);
+  }
+}
+
+function bump(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value ${JSON.stringify(x)}`);
+}

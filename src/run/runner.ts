@@ -1,0 +1,156 @@
+/**
+ * The runner: one loop for every phase. The open model sends each request at its planned
+ * instant whatever the target does; the closed model keeps N workers busy. Latency is measured
+ * from the planned instant (the wrk2 rule), so a stalled target shows in the percentiles instead
+ * of silently slowing the load.
+ */
+import type { LoadModel, Phase } from '../profile/types.js';
+import { plannedOffsets } from '../schedule/index.js';
+import type { Outcome, Target } from '../targets/target.js';
+import { realClock, waitUntil } from './clock.js';
+import type { Clock } from './clock.js';
+import { Recorder } from './recorder.js';
+
+export type RunStatus = 'completed' | 'interrupted' | 'aborted';
+
+export interface RunnerOptions {
+  load: LoadModel;
+  target: Target;
+  clock?: Clock;
+  /** Aborting it stops sending; in-flight requests get `drainMs` to finish. */
+  stop?: AbortSignal;
+  /** Why the run was stopped when `stop` fires ('interrupted' for Ctrl-C, 'aborted' for a gate). */
+  stopStatus?: () => RunStatus;
+  /** How long in-flight requests may finish after a stop (default 5 s). */
+  drainMs?: number;
+  /** Aborting it cancels in-flight requests at once (second Ctrl-C). */
+  hardStop?: AbortSignal;
+  /** Called after each completed request (thresholds with abortOnFail, progress). */
+  onCompleted?: (recorder: Recorder) => void;
+}
+
+export interface RunRecord {
+  status: RunStatus;
+  recorder: Recorder;
+  /** Clock times of the run's start and end. */
+  startedAt: number;
+  endedAt: number;
+  /** Requests still unanswered when the run ended (only after a stop). */
+  abandoned: number;
+}
+
+/** Live state for progress displays. */
+export interface RunState {
+  readonly recorder: Recorder;
+  inFlight(): number;
+}
+
+export class Runner implements RunState {
+  readonly recorder: Recorder;
+  private readonly clock: Clock;
+  private readonly startedAt: number;
+  private inFlightCount = 0;
+  private drained: (() => void) | undefined;
+  private seq = 0;
+  private readonly cancel = new AbortController();
+
+  constructor(private readonly opts: RunnerOptions) {
+    this.clock = opts.clock ?? realClock;
+    this.startedAt = this.clock.now();
+    this.recorder = new Recorder(this.startedAt);
+    opts.hardStop?.addEventListener('abort', () => this.cancel.abort(), { once: true });
+  }
+
+  inFlight(): number {
+    return this.inFlightCount;
+  }
+
+  async run(): Promise<RunRecord> {
+    const { load } = this.opts;
+    if (load.model === 'open') await this.runOpen(load.phases, load.maxInFlight);
+    else await this.runClosed(load.concurrency, load.durationMs, load.iterations);
+    const abandoned = await this.drain();
+    const status: RunStatus = this.stopped() ? (this.opts.stopStatus?.() ?? 'interrupted') : 'completed';
+    return { status, recorder: this.recorder, startedAt: this.startedAt, endedAt: this.clock.now(), abandoned };
+  }
+
+  private stopped(): boolean {
+    return this.opts.stop?.aborted === true;
+  }
+
+  /** Open model: every planned instant either sends a request or, at maxInFlight, is dropped. */
+  private async runOpen(phases: Phase[], maxInFlight: number): Promise<void> {
+    const { clock, recorder, startedAt } = this;
+    for (const offsetMs of plannedOffsets(phases)) {
+      const plannedAt = startedAt + offsetMs;
+      if (plannedAt > clock.now()) await this.waitFor(plannedAt);
+      if (this.stopped()) return;
+      recorder.planned();
+      if (this.inFlightCount >= maxInFlight) recorder.dropped(plannedAt);
+      else void this.fire(plannedAt);
+    }
+  }
+
+  /** Sleeps until `at`, waking at once if the run is stopped. */
+  private async waitFor(at: number): Promise<void> {
+    while (this.clock.now() < at && !this.stopped()) {
+      await waitUntil(this.clock, at, this.opts.stop);
+    }
+  }
+
+  /** Closed model: each worker sends its next request when its last one ends. */
+  private async runClosed(concurrency: number, durationMs?: number, iterations?: number): Promise<void> {
+    const deadline = durationMs === undefined ? Infinity : this.startedAt + durationMs;
+    let remaining = iterations ?? Infinity;
+    const worker = async (): Promise<void> => {
+      while (remaining > 0 && !this.stopped() && this.clock.now() < deadline) {
+        remaining--;
+        this.recorder.planned();
+        await this.fire(this.clock.now());
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  }
+
+  private async fire(plannedAt: number): Promise<void> {
+    const { clock, recorder } = this;
+    this.inFlightCount++;
+    const sentAt = clock.now();
+    recorder.sent(plannedAt, sentAt);
+    const outcome: Outcome = await this.opts.target.send({ seq: this.seq++, signal: this.cancel.signal });
+    const endedAt = clock.now();
+    this.inFlightCount--;
+    if (outcome.kind === 'error' && outcome.errorClass === 'aborted' && this.cancel.signal.aborted) {
+      // Cancelled by a hard stop: not an answer from the target, so not an error of it.
+    } else {
+      recorder.completed({ plannedAt, sentAt, endedAt, outcome });
+      this.opts.onCompleted?.(recorder);
+    }
+    if (this.inFlightCount === 0) this.drained?.();
+  }
+
+  /** Waits for in-flight requests: all of them after a normal end, at most drainMs after a stop. */
+  private async drain(): Promise<number> {
+    if (this.inFlightCount === 0) return 0;
+    const allDone = new Promise<void>((resolve) => (this.drained = resolve));
+    if (!this.stopped()) {
+      await allDone;
+      return 0;
+    }
+    const drainMs = this.opts.drainMs ?? 5000;
+    const hard = new Promise<void>((resolve) => {
+      if (this.cancel.signal.aborted) resolve();
+      this.cancel.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    const timer = new AbortController();
+    await Promise.race([allDone, this.clock.sleep(drainMs, timer.signal), hard]);
+    timer.abort();
+    const abandoned = this.inFlightCount;
+    this.cancel.abort();
+    return abandoned;
+  }
+}
+
+export function runLoad(opts: RunnerOptions): Promise<RunRecord> {
+  return new Runner(opts).run();
+}
