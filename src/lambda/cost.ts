@@ -1,0 +1,119 @@
+/**
+ * Lambda cost from billed duration and memory, as AWS computes it:
+ *
+ *   GB-seconds  = (billedMs / 1000) * (memoryMB / 1024)
+ *   compute     = GB-seconds * price per GB-second (by architecture)
+ *   request     = invocations * price per request
+ *
+ * First-tier us-east-1 prices by default (LAMBDA-FACTS section 5); a profile may override them.
+ * Not modelled: the free tier, volume tiers, ephemeral storage above 512 MB, provisioned
+ * concurrency and regional prices.
+ */
+import type { PriceConfig } from '../profile/types.js';
+
+export type Architecture = 'x86_64' | 'arm64';
+
+export const DEFAULT_PRICES: PriceConfig = Object.freeze({
+  x86_64PerGBSecond: 0.0000166667,
+  arm64PerGBSecond: 0.0000133334,
+  /** $0.20 per million requests. */
+  perRequest: 0.0000002,
+});
+
+/** Defaults with the profile's overrides on top (only finite, non-negative values are taken). */
+export function resolvePrices(overrides?: Partial<PriceConfig>): PriceConfig {
+  const prices: PriceConfig = { ...DEFAULT_PRICES };
+  for (const key of ['x86_64PerGBSecond', 'arm64PerGBSecond', 'perRequest'] as const) {
+    const value = overrides?.[key];
+    if (value !== undefined && Number.isFinite(value) && value >= 0) prices[key] = value;
+  }
+  return prices;
+}
+
+export function gbSeconds(billedMs: number, memoryMB: number): number {
+  if (!validAmount(billedMs) || !validAmount(memoryMB)) return 0;
+  return (billedMs / 1000) * (memoryMB / 1024);
+}
+
+function ratePerGBSecond(arch: Architecture, prices: PriceConfig): number {
+  return arch === 'arm64' ? prices.arm64PerGBSecond : prices.x86_64PerGBSecond;
+}
+
+/** One invocation: compute for its billed duration plus the request price. */
+export function invocationCostUsd(
+  billedMs: number,
+  memoryMB: number,
+  arch: Architecture,
+  prices: PriceConfig = DEFAULT_PRICES,
+): number {
+  return gbSeconds(billedMs, memoryMB) * ratePerGBSecond(arch, prices) + prices.perRequest;
+}
+
+export interface CostSummary {
+  /** USD for the whole run. */
+  total: number;
+  /** USD per million invocations at this run's mix (total / invocations * 1e6). */
+  per1M: number;
+  invocations: number;
+  /** Invocations with no REPORT: counted for the request price only (their duration is unknown). */
+  unreported: number;
+  gbSeconds: number;
+  requestCost: number;
+  computeCost: number;
+  architecture: Architecture;
+  prices: PriceConfig;
+}
+
+/**
+ * Adds up a run. Every invocation pays the request price; only those with a REPORT add compute.
+ * GB-seconds are summed first and priced once, so the total does not drift with the count.
+ */
+export class CostAccumulator {
+  readonly architecture: Architecture;
+  readonly prices: PriceConfig;
+  #invocations = 0;
+  #unreported = 0;
+  #gbSeconds = 0;
+
+  constructor(architecture: Architecture = 'x86_64', prices: PriceConfig = DEFAULT_PRICES) {
+    this.architecture = architecture;
+    this.prices = { ...prices };
+  }
+
+  /** One invocation with a REPORT. A non-finite or negative value counts it as unreported. */
+  add(billedMs: number, memoryMB: number): void {
+    if (!validAmount(billedMs) || !validAmount(memoryMB)) {
+      this.addUnreported();
+      return;
+    }
+    this.#invocations++;
+    this.#gbSeconds += gbSeconds(billedMs, memoryMB);
+  }
+
+  /** One invocation whose REPORT is missing: it is still a billed request. */
+  addUnreported(): void {
+    this.#invocations++;
+    this.#unreported++;
+  }
+
+  summary(): CostSummary {
+    const computeCost = this.#gbSeconds * ratePerGBSecond(this.architecture, this.prices);
+    const requestCost = this.#invocations * this.prices.perRequest;
+    const total = computeCost + requestCost;
+    return {
+      total,
+      per1M: this.#invocations === 0 ? 0 : (total / this.#invocations) * 1_000_000,
+      invocations: this.#invocations,
+      unreported: this.#unreported,
+      gbSeconds: this.#gbSeconds,
+      requestCost,
+      computeCost,
+      architecture: this.architecture,
+      prices: { ...this.prices },
+    };
+  }
+}
+
+function validAmount(value: number): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
