@@ -8,7 +8,8 @@ import type { Summary } from '../run/histogram.js';
 import type { RunRecord } from '../run/runner.js';
 import { scheduleDurationMs, targetRate } from '../schedule/index.js';
 import { MAX_COLD_START_EVENTS } from '../run/recorder.js';
-import type { CostSummary, Result } from './result.js';
+import type { Result } from './result.js';
+import type { CostSummary } from '../lambda/cost.js';
 import { SCHEMA_VERSION } from './result.js';
 import { TOOL_VERSION } from '../version.js';
 

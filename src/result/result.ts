@@ -6,23 +6,9 @@ import type { Summary } from '../run/histogram.js';
 import type { ColdStartEvent, Counts } from '../run/recorder.js';
 import type { RunStatus } from '../run/runner.js';
 import type { TimelineEntry } from '../run/timeline.js';
+import type { CostSummary } from '../lambda/cost.js';
 
 export const SCHEMA_VERSION = 1;
-
-export interface CostSummary {
-  /** USD for the invocations of this run. */
-  total: number;
-  /** USD per million invocations at this run's mix of billed durations. */
-  per1M: number;
-  invocations: number;
-  gbSeconds: number;
-  computeCost: number;
-  requestCost: number;
-  architecture: 'x86_64' | 'arm64';
-  prices: { perGBSecond: number; perRequest: number };
-  /** Invocations without a REPORT (no log tail): counted for the request price only. */
-  unreported: number;
-}
 
 export interface ThresholdVerdict {
   rule: string;

@@ -7,6 +7,7 @@ import type { Outcome, StartKind } from '../targets/target.js';
 import { newHistogram, recordMs } from './histogram.js';
 import type { Histogram } from './histogram.js';
 import { Timeline } from './timeline.js';
+import type { CostAccumulator } from '../lambda/cost.js';
 
 export interface Counts {
   planned: number;
@@ -75,14 +76,13 @@ export class Recorder {
   readonly errors = new Map<string, number>();
   readonly throttles = new Map<string, number>();
   readonly coldStarts: ColdStartEvent[] = [];
-  /** Billed duration and memory of each reported invocation, for cost. */
-  readonly billing = { invocations: 0, reported: 0, mbMs: 0, billedMs: 0 };
   readonly timeline: Timeline;
   /** Largest schedule lag seen, ms. */
   maxLagMs = 0;
   lastSentAt = -Infinity;
 
-  constructor(readonly startedAt: number) {
+  /** Lambda targets add up the cost of every billed invocation here. */
+  constructor(readonly startedAt: number, readonly cost?: CostAccumulator, private readonly defaultMemoryMB?: number) {
     this.timeline = new Timeline(startedAt);
   }
 
@@ -181,18 +181,25 @@ export class Recorder {
 
   private recordReport(outcome: Outcome): void {
     if (outcome.kind === 'throttled') return;
-    this.billing.invocations++;
     const report = outcome.report;
+    this.bill(outcome);
     if (report === undefined) return;
-    const init = report.initDurationMs;
-    if (init !== undefined) recordMs(this.histograms.init, init);
-    if (report.billedDurationMs !== undefined) {
-      recordMs(this.histograms.billed, report.billedDurationMs);
-      this.billing.reported++;
-      this.billing.billedMs += report.billedDurationMs;
-      if (report.memorySizeMB !== undefined) this.billing.mbMs += report.billedDurationMs * report.memorySizeMB;
-    }
+    if (report.initDurationMs !== undefined) recordMs(this.histograms.init, report.initDurationMs);
+    if (report.billedDurationMs !== undefined) recordMs(this.histograms.billed, report.billedDurationMs);
     if (report.maxMemoryUsedMB !== undefined) recordMs(this.histograms.memoryUsed, report.maxMemoryUsedMB);
+  }
+
+  /**
+   * Lambda bills every invocation that ran: successes and function errors. Throttles, service
+   * errors and network failures never reached the function and cost nothing.
+   */
+  private bill(outcome: Outcome): void {
+    if (this.cost === undefined) return;
+    if (outcome.kind === 'error' && !outcome.errorClass.startsWith('function-error:')) return;
+    const billedMs = outcome.report?.billedDurationMs;
+    const memoryMB = outcome.report?.memorySizeMB ?? this.defaultMemoryMB;
+    if (billedMs !== undefined && memoryMB !== undefined) this.cost.add(billedMs, memoryMB);
+    else this.cost.addUnreported();
   }
 }
 

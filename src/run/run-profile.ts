@@ -8,7 +8,7 @@ import type { LoadedProfile, Profile, TargetConfig } from '../profile/types.js';
 import { buildResult } from '../result/build.js';
 import type { Result } from '../result/result.js';
 import type { Target, TargetInfo } from '../targets/target.js';
-import { costOfRun } from './cost.js';
+import { CostAccumulator, resolvePrices } from '../lambda/cost.js';
 import { Runner } from './runner.js';
 import type { RunState, RunStatus } from './runner.js';
 import { startLocalEmulator } from './local.js';
@@ -38,9 +38,14 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
   try {
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     const startedAt = new Date();
+    const cost = loaded.profile.target.kind === 'lambda'
+      ? new CostAccumulator(open.info.architecture ?? 'x86_64', resolvePrices(loaded.profile.prices))
+      : undefined;
     const runner = new Runner({
       load: loaded.profile.load,
       target: open.target,
+      ...(cost && { cost }),
+      ...(open.info.memorySizeMB !== undefined && { memoryMB: open.info.memorySizeMB }),
       ...(opts.stop && { stop: opts.stop }),
       ...(opts.stopStatus && { stopStatus: opts.stopStatus }),
       ...(opts.hardStop && { hardStop: opts.hardStop }),
@@ -54,7 +59,7 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
       loaded,
       startedAt,
       eventLoopDelay: loopDelay,
-      cost: loaded.profile.target.kind === 'lambda' ? costOfRun(run.recorder, open.info, loaded.profile.prices) : null,
+      cost: cost?.summary() ?? null,
       targetInfo: open.info,
     });
   } finally {

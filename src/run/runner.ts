@@ -10,6 +10,7 @@ import type { Outcome, Target } from '../targets/target.js';
 import { realClock, waitUntil } from './clock.js';
 import type { Clock } from './clock.js';
 import { Recorder } from './recorder.js';
+import type { CostAccumulator } from '../lambda/cost.js';
 
 export type RunStatus = 'completed' | 'interrupted' | 'aborted';
 
@@ -25,6 +26,10 @@ export interface RunnerOptions {
   drainMs?: number;
   /** Aborting it cancels in-flight requests at once (second Ctrl-C). */
   hardStop?: AbortSignal;
+  /** Adds up the cost of billed invocations (Lambda targets). */
+  cost?: CostAccumulator;
+  /** Memory size to bill when a REPORT does not say. */
+  memoryMB?: number;
   /** Called after each completed request (thresholds with abortOnFail, progress). */
   onCompleted?: (recorder: Recorder) => void;
 }
@@ -57,7 +62,7 @@ export class Runner implements RunState {
   constructor(private readonly opts: RunnerOptions) {
     this.clock = opts.clock ?? realClock;
     this.startedAt = this.clock.now();
-    this.recorder = new Recorder(this.startedAt);
+    this.recorder = new Recorder(this.startedAt, opts.cost, opts.memoryMB);
     opts.hardStop?.addEventListener('abort', () => this.cancel.abort(), { once: true });
   }
 

@@ -35,6 +35,11 @@ export async function runCommand(file: string, flags: RunFlags, out: Output): Pr
     stopProgress();
     const saved = flags.save ? await writeResult(result, flags.out) : undefined;
     report(result, saved, flags, out);
+    const unreachable = unreachableBecause(result);
+    if (unreachable !== undefined) {
+      out.error(`error: the target was unreachable: every request failed with ${unreachable}`);
+      return 1;
+    }
     return exitCodeOf(result);
   } finally {
     stopProgress();
@@ -57,6 +62,17 @@ export function exitCodeOf(result: Result): number {
     case 'interrupted':
       return 130;
   }
+}
+
+/** Failures that mean no request reached the target at all. */
+const UNREACHABLE_CLASSES = new Set(['connect-refused', 'dns', 'tls']);
+
+/** When every request failed before reaching the target, the classes it failed with. */
+export function unreachableBecause(result: Result): string | undefined {
+  const classes = Object.keys(result.errors);
+  const reached = result.counts.ok + result.counts.throttles;
+  if (result.counts.sent === 0 || reached > 0 || result.counts.errors !== result.counts.sent) return undefined;
+  return classes.every((c) => UNREACHABLE_CLASSES.has(c)) ? classes.join(', ') : undefined;
 }
 
 function plannedMs(loaded: LoadedProfile): number | undefined {

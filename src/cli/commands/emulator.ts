@@ -1,0 +1,35 @@
+/**
+ * `coldbench emulator <profile> --port N`: serve the profile's local functions on loopback until
+ * Ctrl-C, printing the endpoint to use with the AWS SDK or CLI.
+ */
+import { UsageError } from '../../errors.js';
+import { loadProfile } from '../../profile/index.js';
+import type { Output } from '../output.js';
+
+export async function emulatorCommand(file: string, flags: { port: number; logDir?: string; set: string[] }, out: Output): Promise<number> {
+  const loaded = await loadProfile(file, { env: process.env, sets: flags.set });
+  out.addSecrets(loaded.secrets);
+  const target = loaded.profile.target;
+  if (target.kind !== 'lambda' || target.local === undefined) {
+    throw new UsageError(`${file} has no target.local section`, 'the emulator serves the functions listed under target.local.functions of a lambda target');
+  }
+  const { startEmulator } = await import('../../emulator/index.js');
+  const emulator = await startEmulator(target.local, {
+    port: flags.port,
+    host: '127.0.0.1',
+    ...(flags.logDir !== undefined && { logDir: flags.logDir }),
+  });
+  out.human(`coldbench emulator listening on ${emulator.endpoint}`);
+  for (const name of Object.keys(target.local.functions)) {
+    out.human(`  function ${name}: invoke with --endpoint-url ${emulator.endpoint}; function URL ${emulator.functionUrl(name)}`);
+  }
+  out.human(`ground truth: ${emulator.endpoint}/_emulator/invocations`);
+  out.human('press Ctrl-C to stop');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  out.error('stopping the emulator...');
+  await emulator.close();
+  return 0;
+}

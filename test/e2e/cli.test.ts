@@ -1,0 +1,144 @@
+/**
+ * End to end: the real binary (bin/coldbench.js over dist/) against a node:http server on
+ * loopback. `npm test` builds dist/ first.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = resolve(import.meta.dirname, '../../bin/coldbench.js');
+
+interface Ran { code: number | null; stdout: string; stderr: string }
+
+function coldbench(args: string[], opts: { cwd: string; env?: Record<string, string>; onSpawn?: (kill: (sig: NodeJS.Signals) => void) => void }): Promise<Ran> {
+  return new Promise((resolveRan, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRan({ code, stdout, stderr }));
+    opts.onSpawn?.((sig) => child.kill(sig));
+  });
+}
+
+let server: Server;
+let url: string;
+let dir: string;
+const seenAuth: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    seenAuth.push(req.headers.authorization ?? '');
+    req.resume();
+    setTimeout(() => res.end('ok'), 2);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  dir = await mkdtemp(join(tmpdir(), 'coldbench-e2e-'));
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function profile(name: string, body: string): Promise<string> {
+  const file = join(dir, `${name}.yaml`);
+  await writeFile(file, body);
+  return file;
+}
+
+describe('coldbench binary', () => {
+  it('runs a profile, prints a summary, saves a result file, and hides secrets', async () => {
+    const file = await profile('e2e', `name: e2e
+target:
+  kind: http
+  url: ${url}
+  headers: { authorization: "Bearer \${E2E_TOKEN}" }
+load:
+  phases:
+    - constant: { rate: 100, duration: 2s }
+`);
+    const out = join(dir, 'out');
+    const ran = await coldbench(['run', file, '--out', out, '--json'], { cwd: dir, env: { E2E_TOKEN: 'sekret-value-123' } });
+    expect(ran.stderr).not.toContain('sekret-value-123');
+    expect(ran.code).toBe(0);
+    const result = JSON.parse(ran.stdout);
+    expect(result).toMatchObject({ schemaVersion: 1, name: 'e2e', status: 'completed', counts: { planned: 200, sent: 200, ok: 200, errors: 0 } });
+    expect(result.rate.target).toBe(100);
+    expect(result.latency.all.p50).toBeGreaterThan(1);
+    expect(ran.stdout).not.toContain('sekret-value-123');
+    expect(seenAuth.filter((a) => a === 'Bearer sekret-value-123')).toHaveLength(200);
+    const files = (await readdir(out)).filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^e2e-\d{8}T\d{6}Z\.json$/);
+    const saved = await readFile(join(out, files[0]!), 'utf8');
+    expect(saved).not.toContain('sekret-value-123');
+    expect(JSON.parse(saved).counts.sent).toBe(200);
+    expect(ran.stderr).toContain('result saved');
+  });
+
+  it('saves an interrupted result and exits 130 on SIGINT', async () => {
+    const file = await profile('long', `name: long
+target: { kind: http, url: "${url}" }
+load:
+  phases:
+    - constant: { rate: 50, duration: 60s }
+`);
+    const out = join(dir, 'out-int');
+    const started = Date.now();
+    const ran = await coldbench(['run', file, '--out', out], {
+      cwd: dir,
+      onSpawn: (kill) => setTimeout(() => kill('SIGINT'), 2500),
+    });
+    expect(ran.code).toBe(130);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const files = (await readdir(out)).filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(1);
+    const result = JSON.parse(await readFile(join(out, files[0]!), 'utf8'));
+    expect(result.status).toBe('interrupted');
+    expect(result.counts.sent).toBeGreaterThan(10);
+    expect(result.counts.sent).toBeLessThan(3000);
+    expect(result.counts.sent).toBe(result.counts.ok);
+  });
+
+  it('reports every profile problem with its path and line, exit 2, no stack trace', async () => {
+    const file = await profile('bad', `name: bad
+target: { kind: http, url: "${url}" }
+load:
+  phases:
+    - constant: { rate: -5, duration: 10s }
+    - ramp: { from: 1, too: 5, duration: 1m }
+`);
+    const ran = await coldbench(['validate', file], { cwd: dir });
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toMatch(/load\.phases\[0\]\.constant\.rate: .*\(line 5\)/);
+    expect(ran.stderr).toMatch(/load\.phases\[1\]\.ramp.*too.*\(line 6\)/);
+    expect(ran.stderr).not.toMatch(/\s+at .*\.js:\d+/);
+  });
+
+  it('exits 2 on bad usage and 1 when the target is unreachable', async () => {
+    expect((await coldbench(['run'], { cwd: dir })).code).toBe(2);
+    expect((await coldbench(['frobnicate'], { cwd: dir })).code).toBe(2);
+    expect((await coldbench(['run', join(dir, 'missing.yaml')], { cwd: dir })).code).toBe(2);
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const file = await profile('refused', `name: refused
+target: { kind: http, url: "http://127.0.0.1:${port}/" }
+load: { phases: [ { constant: { rate: 20, duration: 1s } } ] }
+`);
+    const ran = await coldbench(['run', file, '--out', join(dir, 'out-refused')], { cwd: dir });
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toMatch(/unreachable.*connect-refused/);
+  });
+});
