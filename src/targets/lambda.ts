@@ -1,0 +1,170 @@
+/**
+ * The Lambda target: Invoke (RequestResponse, LogType Tail) through @aws-sdk/client-lambda.
+ * Each outcome carries the parsed REPORT from the log tail and a warm/cold/proactive/unknown
+ * start (lambda/classify.ts). Throttles are outcomes of kind 'throttled' with Lambda's Reason;
+ * the SDK never retries (lambda-client.ts), so one send is exactly one Invoke.
+ */
+import type { InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
+import { classifyStart } from '../lambda/classify.js';
+import { decodeLogResult, reportOf } from '../lambda/logs.js';
+import type { LambdaTargetConfig } from '../profile/types.js';
+import { InflightSet } from './inflight.js';
+import { createLambdaClient } from './lambda-client.js';
+import type { LambdaClientParts, LambdaSdk } from './lambda-client.js';
+import { preflightError } from './lambda-preflight.js';
+import { errorMessage, networkErrorClass } from './net-errors.js';
+import { compilePayload } from './payload.js';
+import type { PayloadFn } from './payload.js';
+import type { ErrorClass, Outcome, OutcomeDetails, SendContext, Target, TargetInfo } from './target.js';
+
+export interface LambdaTargetOptions {
+  /** Concurrent invocations the run may have in flight; the socket pool is at least this. */
+  connections: number;
+}
+
+export interface LambdaTarget extends Target {
+  preflight(): Promise<TargetInfo>;
+  /** The function's architecture and memory, once preflight could read them. */
+  readonly functionInfo: TargetInfo | undefined;
+  /** Sends that took more than one HTTP attempt (`$metadata.attempts` > 1); 0 unless retries leak in. */
+  readonly retriedSends: number;
+}
+
+/** A service error as the SDK throws it: a named exception with the HTTP metadata attached. */
+interface ServiceErrorShape {
+  name: string;
+  Reason?: unknown;
+  $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
+}
+
+function asServiceError(err: unknown): ServiceErrorShape | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as ServiceErrorShape;
+  return typeof e.$metadata?.httpStatusCode === 'number' && typeof e.name === 'string' ? e : undefined;
+}
+
+/** `errorType` from a function error's payload ({"errorType": ..., "errorMessage": ...}). */
+function errorTypeOf(payload: Uint8Array | undefined): string | undefined {
+  if (payload === undefined || payload.length === 0) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+    const type = (parsed as { errorType?: unknown } | null)?.errorType;
+    return typeof type === 'string' && type !== '' ? type : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+class LambdaInvokeTarget implements LambdaTarget {
+  functionInfo: TargetInfo | undefined;
+  retriedSends = 0;
+  private readonly client: LambdaClient;
+  private readonly sdk: LambdaSdk;
+  private readonly inflight = new InflightSet();
+  private readonly payload: PayloadFn;
+  private closed = false;
+
+  constructor(
+    private readonly config: LambdaTargetConfig,
+    private readonly parts: LambdaClientParts,
+  ) {
+    this.client = parts.client;
+    this.sdk = parts.sdk;
+    this.payload = compilePayload(config.payload);
+  }
+
+  async preflight(): Promise<TargetInfo> {
+    try {
+      const out = await this.client.send(
+        new this.sdk.GetFunctionConfigurationCommand({ FunctionName: this.config.function, Qualifier: this.config.qualifier }),
+      );
+      const info: TargetInfo = { architecture: out.Architectures?.[0] === 'arm64' ? 'arm64' : 'x86_64' };
+      if (out.MemorySize !== undefined) info.memorySizeMB = out.MemorySize;
+      this.functionInfo = info;
+      return info;
+    } catch (err) {
+      const stop = preflightError(err, this.config, this.parts.where);
+      if (stop !== undefined) throw stop;
+      return {}; // not allowed to read the configuration: go on without it
+    }
+  }
+
+  async send(ctx: SendContext): Promise<Outcome> {
+    if (ctx.signal.aborted) return { kind: 'error', errorClass: 'aborted' };
+    if (this.closed) return { kind: 'error', errorClass: 'client', message: 'target closed' };
+    const command = new this.sdk.InvokeCommand({
+      FunctionName: this.config.function,
+      InvocationType: 'RequestResponse',
+      LogType: 'Tail',
+      Qualifier: this.config.qualifier,
+      Payload: this.payload(ctx.seq),
+    });
+    const req = this.inflight.begin(ctx.signal, this.config.timeoutMs);
+    const startedMs = performance.now();
+    try {
+      const out = await this.client.send(command, { abortSignal: req.abortSignal });
+      return this.outcomeOf(out, performance.now() - startedMs);
+    } catch (err) {
+      return this.failureOf(err, req.why);
+    } finally {
+      this.inflight.end(req);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.inflight.stopAll('aborted');
+    this.parts.destroy();
+  }
+
+  private outcomeOf(out: InvokeCommandOutput, serviceTimeMs: number): Outcome {
+    const meta = out.$metadata;
+    if ((meta.attempts ?? 1) > 1) this.retriedSends++;
+    const details: OutcomeDetails = {};
+    if (out.StatusCode !== undefined) details.status = out.StatusCode;
+    if (meta.requestId !== undefined) details.requestId = meta.requestId;
+    if (out.ExecutedVersion !== undefined) details.executedVersion = out.ExecutedVersion;
+
+    const tailPresent = out.LogResult !== undefined && out.LogResult !== '';
+    const log = tailPresent ? reportOf(decodeLogResult(out.LogResult), meta.requestId) : {};
+    if (log.report !== undefined) details.report = log.report;
+    const { start, reason } = classifyStart({
+      report: log.report,
+      initStart: log.initStart,
+      initReport: log.initReport,
+      serviceTimeMs,
+      tailPresent,
+    });
+    details.start = start;
+    details.startReason = reason;
+
+    if (out.FunctionError === undefined || out.FunctionError === '') return { kind: 'ok', ...details };
+    const type = errorTypeOf(out.Payload) ?? out.FunctionError ?? 'Unhandled';
+    return { kind: 'error', errorClass: `function-error:${type}`, ...details };
+  }
+
+  private failureOf(err: unknown, why: 'timeout' | 'aborted' | undefined): Outcome {
+    const message = errorMessage(err);
+    if (why !== undefined) return { kind: 'error', errorClass: why, message };
+    const service = asServiceError(err);
+    if (service === undefined) {
+      const errorClass: ErrorClass = networkErrorClass(err) ?? 'client';
+      return { kind: 'error', errorClass, message };
+    }
+    const meta = service.$metadata ?? {};
+    if ((meta.attempts ?? 1) > 1) this.retriedSends++;
+    const details: OutcomeDetails = {};
+    if (meta.httpStatusCode !== undefined) details.status = meta.httpStatusCode;
+    if (meta.requestId !== undefined) details.requestId = meta.requestId;
+    if (service.name === 'TooManyRequestsException') {
+      const reason = typeof service.Reason === 'string' && service.Reason !== '' ? service.Reason : service.name;
+      return { kind: 'throttled', reason, ...details };
+    }
+    return { kind: 'error', errorClass: `lambda-${service.name}`, message, ...details };
+  }
+}
+
+export async function createLambdaTarget(config: LambdaTargetConfig, opts: LambdaTargetOptions): Promise<LambdaTarget> {
+  const parts = await createLambdaClient(config, opts.connections);
+  return new LambdaInvokeTarget(config, parts);
+}

@@ -1,0 +1,227 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { HttpTargetConfig } from '../../src/profile/types.js';
+import { createHttpTarget, startFromHeader } from '../../src/targets/http.js';
+import type { Outcome, Target } from '../../src/targets/target.js';
+import { closeAll, gate, httpServer, rawServer, readBody, refusedPort } from './servers.js';
+
+const rejections: unknown[] = [];
+const onRejection = (reason: unknown): void => {
+  rejections.push(reason);
+};
+process.on('unhandledRejection', onRejection);
+
+const targets: Target[] = [];
+afterEach(async () => {
+  await Promise.all(targets.splice(0).map((t) => t.close()));
+  await closeAll();
+});
+afterAll(() => {
+  process.off('unhandledRejection', onRejection);
+  expect(rejections).toEqual([]);
+});
+
+function target(url: string, extra: Partial<HttpTargetConfig> = {}, connections = 4): Target {
+  const t = createHttpTarget(
+    { kind: 'http', url, method: 'GET', headers: {}, timeoutMs: 5_000, ...extra },
+    { connections },
+  );
+  targets.push(t);
+  return t;
+}
+
+let seq = 0;
+function send(t: Target, signal = new AbortController().signal): Promise<Outcome> {
+  return t.send({ seq: seq++, signal });
+}
+
+describe('HTTP target: responses', () => {
+  it('200 is ok, with the status and x-amzn-requestid', async () => {
+    const s = await httpServer((_req, res) => {
+      res.setHeader('x-amzn-RequestId', 'req-123');
+      res.end('hello');
+    });
+    expect(await send(target(s.url))).toEqual({ kind: 'ok', status: 200, requestId: 'req-123' });
+  });
+
+  it('sends the method, headers and body of the profile', async () => {
+    const seen: Array<{ method?: string; type?: string; body: string; url?: string }> = [];
+    const s = await httpServer(async (req, res) => {
+      seen.push({ method: req.method, type: req.headers['content-type'], body: await readBody(req), url: req.url });
+      res.end();
+    });
+    const t = target(`${s.url}/orders?x=1`, {
+      method: 'post',
+      headers: { 'content-type': 'application/json' },
+      body: '{"sku":42}',
+    });
+    expect((await send(t)).kind).toBe('ok');
+    expect((await send(t)).kind).toBe('ok');
+    const expected = { method: 'POST', type: 'application/json', body: '{"sku":42}', url: '/orders?x=1' };
+    expect(seen).toEqual([expected, expected]);
+  });
+
+  it.each([
+    [404, { kind: 'error', errorClass: 'http-4xx', status: 404 }],
+    [400, { kind: 'error', errorClass: 'http-4xx', status: 400 }],
+    [503, { kind: 'error', errorClass: 'http-5xx', status: 503 }],
+    [500, { kind: 'error', errorClass: 'http-5xx', status: 500 }],
+    [429, { kind: 'throttled', reason: 'http-429', status: 429 }],
+    [204, { kind: 'ok', status: 204 }],
+  ])('status %i', async (status, expected) => {
+    const s = await httpServer((_req, res) => {
+      res.statusCode = status;
+      res.end(status === 204 ? undefined : 'body of the answer');
+    });
+    expect(await send(target(s.url))).toEqual(expected);
+  });
+
+  it('reads the whole body before resolving', async () => {
+    const s = await httpServer((_req, res) => {
+      res.write('first part;');
+      setTimeout(() => res.end('second part'), 150);
+    });
+    const t0 = performance.now();
+    const out = await send(target(s.url));
+    expect(out.kind).toBe('ok');
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+  });
+});
+
+describe('HTTP target: failures', () => {
+  it('a reset connection is class reset', async () => {
+    const s = await rawServer((socket) => socket.resetAndDestroy());
+    const out = await send(target(s.url));
+    expect(out).toMatchObject({ kind: 'error', errorClass: 'reset' });
+  });
+
+  it('a socket closed before any answer is class reset', async () => {
+    const s = await rawServer((socket) => socket.destroy());
+    expect(await send(target(s.url))).toMatchObject({ kind: 'error', errorClass: 'reset' });
+  });
+
+  it('a server that never answers is class timeout', async () => {
+    const s = await rawServer(() => {});
+    const t0 = performance.now();
+    const out = await send(target(s.url, { timeoutMs: 300 }));
+    expect(out).toMatchObject({ kind: 'error', errorClass: 'timeout' });
+    expect(performance.now() - t0).toBeLessThan(3_000);
+  });
+
+  it('a body that stalls past the deadline is class timeout', async () => {
+    const s = await httpServer((_req, res) => {
+      res.setHeader('content-length', '100');
+      res.write('only some');
+    });
+    const out = await send(target(s.url, { timeoutMs: 300 }));
+    expect(out).toMatchObject({ kind: 'error', errorClass: 'timeout' });
+  });
+
+  it('a connection closed mid-body is class reset', async () => {
+    const s = await rawServer((socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly a few bytes', () => socket.destroy());
+    });
+    expect(await send(target(s.url))).toMatchObject({ kind: 'error', errorClass: 'reset' });
+  });
+
+  it('garbage bytes are class protocol', async () => {
+    const s = await rawServer((socket) => socket.end('this is not HTTP at all\r\n\r\n'));
+    expect(await send(target(s.url))).toMatchObject({ kind: 'error', errorClass: 'protocol' });
+  });
+
+  it('a refused port is class connect-refused', async () => {
+    const port = await refusedPort();
+    expect(await send(target(`http://127.0.0.1:${port}/`))).toMatchObject({
+      kind: 'error',
+      errorClass: 'connect-refused',
+    });
+  });
+
+  it('https to a plain-HTTP server is class tls', async () => {
+    const s = await httpServer((_req, res) => res.end('plain'));
+    expect(await send(target(`https://127.0.0.1:${s.port}/`))).toMatchObject({ kind: 'error', errorClass: 'tls' });
+  });
+
+  it("the run's signal ends a request in flight as class aborted", async () => {
+    const s = await rawServer(() => {});
+    const run = new AbortController();
+    const pending = send(target(s.url), run.signal);
+    setTimeout(() => run.abort(), 50);
+    expect(await pending).toMatchObject({ kind: 'error', errorClass: 'aborted' });
+    expect(await send(target(s.url), run.signal)).toEqual({ kind: 'error', errorClass: 'aborted' });
+  });
+
+  it('a storm of misbehaviour leaves no unhandled rejection', async () => {
+    let n = 0;
+    const s = await rawServer((socket) => {
+      const mode = n++ % 4;
+      if (mode === 0) socket.resetAndDestroy();
+      else if (mode === 1) socket.end('garbage\r\n\r\n');
+      else if (mode === 2) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nxx', () => socket.destroy());
+      // mode 3: never answers
+    });
+    const t = target(s.url, { timeoutMs: 300 }, 8);
+    const outs = await Promise.all(Array.from({ length: 40 }, () => send(t)));
+    expect(outs.every((o) => o.kind === 'error')).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(rejections).toEqual([]);
+  });
+});
+
+describe('HTTP target: connections', () => {
+  it('reuses keep-alive connections for sequential requests', async () => {
+    const s = await httpServer((_req, res) => res.end('ok'));
+    const t = target(s.url, {}, 8);
+    for (let i = 0; i < 50; i++) expect((await send(t)).kind).toBe('ok');
+    // undici's pool opens a second socket for the second request (the first socket is marked
+    // free a tick after its body ends); from then on the sockets are reused.
+    expect(s.connections()).toBeLessThanOrEqual(2);
+  });
+
+  it('opens exactly `connections` sockets for twice as many concurrent requests', async () => {
+    const n = 8;
+    const g = gate(n);
+    const s = await httpServer((_req, res) => g.arrive(() => res.end('ok')));
+    const t = target(s.url, {}, n);
+    const outs = await Promise.all(Array.from({ length: 2 * n }, () => send(t)));
+    expect(outs.every((o) => o.kind === 'ok')).toBe(true);
+    expect(g.peak()).toBe(n);
+    expect(s.connections()).toBe(n);
+  });
+});
+
+describe('HTTP target: cold-start header', () => {
+  it.each([
+    ['true', 'cold'],
+    ['TRUE', 'cold'],
+    ['1', 'cold'],
+    ['yes', 'cold'],
+    ['Cold', 'cold'],
+    ['false', 'warm'],
+    ['0', 'warm'],
+    ['warm', 'warm'],
+    [undefined, 'unknown'],
+  ] as const)('x-cold-start: %s -> %s', async (value, start) => {
+    const s = await httpServer((_req, res) => {
+      if (value !== undefined) res.setHeader('X-Cold-Start', value);
+      res.end();
+    });
+    const out = await send(target(s.url, { coldStartHeader: 'X-Cold-Start' }));
+    expect(out).toMatchObject({ kind: 'ok', start, startReason: 'header X-Cold-Start' });
+  });
+
+  it('without the option, start is absent', async () => {
+    const s = await httpServer((_req, res) => {
+      res.setHeader('x-cold-start', 'true');
+      res.end();
+    });
+    expect(await send(target(s.url))).toEqual({ kind: 'ok', status: 200 });
+  });
+
+  it.each([
+    [['true', 'false'], 'cold'],
+    [[], 'unknown'],
+    [' yes ', 'cold'],
+  ] as const)('startFromHeader(%j) -> %s', (value, start) => {
+    expect(startFromHeader(value as string | string[])).toBe(start);
+  });
+});
