@@ -1,0 +1,104 @@
+/**
+ * Loading a profile: YAML -> --set overrides -> ${VAR} interpolation -> schema -> Profile.
+ * Every problem is collected and reported at once as `path: message (line N)`.
+ */
+import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { z } from 'zod';
+import { ProfileError, UsageError } from '../errors.js';
+import type { Env } from './interpolate.js';
+import { interpolateDocument } from './interpolate.js';
+import { friendlyError } from './messages.js';
+import { normalizeProfile } from './normalize.js';
+import { redact, redactData, secretHeaderValues } from './redact.js';
+import { profileSchema } from './schema.js';
+import { applySets } from './sets.js';
+import type { Problem, Source } from './source.js';
+import { formatPath, formatProblem, parseSource, placeOf } from './source.js';
+import type { LoadedProfile } from './types.js';
+
+export interface ParseProfileOptions {
+  /** The profile's path, as shown in messages and stored in LoadedProfile.file. */
+  file: string;
+  /** Folder that relative paths (payloadFile, local handlers) are resolved against. */
+  baseDir: string;
+  /** Variables for ${VAR}; none when absent. */
+  env?: Env;
+  /** `path=value` overrides, applied in order before validation. */
+  sets?: readonly string[];
+  /** Reads payloadFile; defaults to a synchronous UTF-8 read. */
+  readFile?: (absolutePath: string) => string;
+}
+
+/** Parses and validates profile text; throws ProfileError with every problem. */
+export function parseProfileText(text: string, options: ParseProfileOptions): LoadedProfile {
+  const source = parseSource(text);
+  if (source.syntaxProblems.length > 0) throw new ProfileError(options.file, source.syntaxProblems);
+
+  const setProblems = applySets(source.doc, options.sets ?? []);
+  const interpolation = interpolateDocument(source.doc, options.env ?? {});
+  const data: unknown = source.doc.toJS();
+  const secrets = [...new Set([...interpolation.secrets, ...secretHeaderValues(data)])];
+
+  const problems: Problem[] = [...interpolation.problems];
+  const parsed = profileSchema.safeParse(data, { error: friendlyError });
+  if (parsed.success) {
+    const baseDir = resolve(options.baseDir);
+    const readText = options.readFile ?? ((file: string) => readFileSync(file, 'utf8'));
+    const normalized = normalizeProfile(parsed.data, { baseDir, readFile: readText });
+    problems.push(...normalized.problems);
+    if (problems.length === 0 && setProblems.length === 0) {
+      return { profile: normalized.profile, file: resolve(options.file), secrets, redacted: redactData(data, secrets) };
+    }
+  } else {
+    // A value with a missing variable would also fail its type: report only the variable.
+    const interpolated = new Set(interpolation.problems.map((problem) => formatPath(problem.path)));
+    problems.push(...issueProblems(parsed.error.issues).filter((problem) => !interpolated.has(formatPath(problem.path))));
+  }
+  const formatted = [...setProblems, ...inSourceOrder(source, problems)];
+  throw new ProfileError(options.file, formatted.map((problem) => redact(problem, secrets)));
+}
+
+/** Reads, parses and validates a profile file. `env` defaults to the process environment. */
+export async function loadProfile(file: string, options: { env?: Env; sets?: readonly string[] } = {}): Promise<LoadedProfile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? String(error));
+    throw new UsageError(`cannot read profile ${file}: ${reason}`, 'pass the path of a YAML profile, e.g. profiles/examples/http.yaml', {
+      cause: error,
+    });
+  }
+  return parseProfileText(text, {
+    file,
+    baseDir: dirname(resolve(file)),
+    env: options.env ?? process.env,
+    sets: options.sets ?? [],
+  });
+}
+
+/** One problem per issue; an unknown-keys issue becomes one problem per key, at the key. */
+function issueProblems(issues: readonly z.core.$ZodIssue[]): Problem[] {
+  return issues.flatMap((issue) => {
+    const path = issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment)));
+    if (issue.code !== 'unrecognized_keys') return [{ path, message: issue.message }];
+    const messages = issue.message.split('\n');
+    return issue.keys.map((key, index) => ({ path: [...path, key], message: messages[index] ?? `unknown key "${key}"` }));
+  });
+}
+
+/** Formatted problems sorted by line (stable), problems without a line last. */
+function inSourceOrder(source: Source, problems: readonly Problem[]): string[] {
+  const lineOf = (problem: Problem) => {
+    const match = /^line (\d+)$/.exec(placeOf(source, problem.path));
+    return match === null ? Number.POSITIVE_INFINITY : Number(match[1]);
+  };
+  return problems
+    .map((problem) => ({ line: lineOf(problem), text: formatProblem(source, problem) }))
+    .sort((a, b) => a.line - b.line)
+    .map((entry) => entry.text)
+    .filter((text, index, all) => all.indexOf(text) === index);
+}

@@ -1,0 +1,106 @@
+/**
+ * From the validated user shape to the Profile type the rest of coldbench uses: renamed
+ * fields with units, local paths anchored at the profile's folder, payloadFile read.
+ */
+import { resolve } from 'node:path';
+import { phaseCount } from '../schedule/phases.js';
+import type { ProfileOutput } from './schema.js';
+import type { Problem } from './source.js';
+import type { HttpTargetConfig, LambdaTargetConfig, LocalEmulatorConfig, LocalFunctionConfig, Profile } from './types.js';
+
+export interface NormalizeContext {
+  /** Absolute folder of the profile: relative paths in it are resolved against this. */
+  baseDir: string;
+  /** Reads a UTF-8 file (payloadFile); throws on failure. */
+  readFile: (absolutePath: string) => string;
+}
+
+type HttpInput = Extract<ProfileOutput['target'], { kind: 'http' }>;
+type LambdaInput = Extract<ProfileOutput['target'], { kind: 'lambda' }>;
+type LocalInput = NonNullable<LambdaInput['local']>;
+
+export function normalizeProfile(input: ProfileOutput, context: NormalizeContext): { profile: Profile; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const target = input.target.kind === 'http' ? httpTarget(input.target) : lambdaTarget(input.target, context, problems);
+  const load: Profile['load'] =
+    input.load.model === 'open'
+      ? { model: 'open', maxInFlight: input.load.maxInFlight ?? 1000, phases: input.load.phases ?? [] }
+      : {
+          model: 'closed',
+          concurrency: input.load.concurrency ?? 1,
+          ...(input.load.duration !== undefined ? { durationMs: input.load.duration } : {}),
+          ...(input.load.iterations !== undefined ? { iterations: input.load.iterations } : {}),
+        };
+  if (load.model === 'open' && !load.phases.some((phase) => phaseCount(phase) > 0)) {
+    problems.push({ path: ['load', 'phases'], message: 'the phases plan no requests' });
+  }
+  const profile: Profile = { name: input.name, target, load, thresholds: input.thresholds };
+  if (input.prices !== undefined) profile.prices = withoutUndefined(input.prices);
+  return { profile, problems };
+}
+
+function httpTarget(input: HttpInput): HttpTargetConfig {
+  const target: HttpTargetConfig = {
+    kind: 'http',
+    url: input.url,
+    method: input.method.toUpperCase(),
+    headers: input.headers,
+    timeoutMs: input.timeout,
+  };
+  if (input.body !== undefined) {
+    target.body = input.body.text;
+    // A body written as a mapping or list is JSON: say so unless the profile already does.
+    const hasContentType = Object.keys(input.headers).some((name) => name.toLowerCase() === 'content-type');
+    if (input.body.encoded && !hasContentType) target.headers = { ...input.headers, 'content-type': 'application/json' };
+  }
+  if (input.coldStart !== undefined) target.coldStartHeader = input.coldStart.header;
+  return target;
+}
+
+function lambdaTarget(input: LambdaInput, context: NormalizeContext, problems: Problem[]): LambdaTargetConfig {
+  const target: LambdaTargetConfig = { kind: 'lambda', function: input.function, timeoutMs: input.timeout };
+  if (input.qualifier !== undefined) target.qualifier = input.qualifier;
+  if (input.region !== undefined) target.region = input.region;
+  if (input.awsProfile !== undefined) target.awsProfile = input.awsProfile;
+  if (input.endpoint !== undefined) target.endpoint = input.endpoint;
+  if (input.payload !== undefined) target.payload = input.payload.text;
+  if (input.payloadFile !== undefined) {
+    const file = resolve(context.baseDir, input.payloadFile);
+    try {
+      target.payload = context.readFile(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      problems.push({ path: ['target', 'payloadFile'], message: `cannot read ${file} (${code})` });
+    }
+  }
+  if (input.local !== undefined) target.local = localEmulator(input.local, context.baseDir);
+  return target;
+}
+
+function localEmulator(input: LocalInput, baseDir: string): LocalEmulatorConfig {
+  const functions: Record<string, LocalFunctionConfig> = {};
+  for (const [name, fn] of Object.entries(input.functions)) {
+    const config: LocalFunctionConfig = {
+      // A custom runtime gets the handler in _HANDLER; "index.handler" is what provided.al2023 templates use.
+      handler: fn.handler ?? 'index.handler',
+      memoryMB: fn.memory,
+      timeoutMs: fn.timeout,
+      idleTimeoutMs: fn.idleTimeout,
+      maxLifetimeMs: fn.maxLifetime,
+      environment: fn.environment,
+      architecture: fn.architecture,
+      logFormat: fn.logFormat,
+    };
+    if (fn.bootstrap !== undefined) config.bootstrap = fn.bootstrap;
+    if (fn.concurrency !== undefined) config.concurrency = fn.concurrency;
+    if (fn.scaleRate !== undefined) config.scaleRatePerSec = fn.scaleRate;
+    functions[name] = config;
+  }
+  return { baseDir, accountConcurrency: input.accountConcurrency, functions };
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
+  return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as Partial<{
+    [K in keyof T]: Exclude<T[K], undefined>;
+  }>;
+}

@@ -1,0 +1,208 @@
+/**
+ * The profile as users write it (see docs/profile.schema.json), validated with zod. Parsing
+ * yields durations in ms and defaults filled in; normalize.ts then builds the Profile type.
+ * Cross-field rules live next to the object they concern.
+ */
+import { z } from 'zod';
+import type { Phase } from './types.js';
+import {
+  duration,
+  httpUrl,
+  integerAtLeast,
+  jsonText,
+  nonNegativeNumber,
+  positiveNumber,
+  strictObject,
+  stringish,
+} from './fields.js';
+import { say } from './messages.js';
+
+const notBothZero = (value: { from: number; to: number }, ctx: z.core.$RefinementCtx) => {
+  if (value.from === 0 && value.to === 0) ctx.addIssue({ code: 'custom', message: 'from and to cannot both be 0 (use idle to pause)', path: ['to'] });
+};
+
+const phaseShapes = {
+  constant: strictObject({ rate: positiveNumber(), duration: duration({ positive: true }) }),
+  ramp: strictObject({ from: nonNegativeNumber(), to: nonNegativeNumber(), duration: duration({ positive: true }) }).superRefine(notBothZero),
+  steps: strictObject({
+    from: nonNegativeNumber(),
+    to: nonNegativeNumber(),
+    count: integerAtLeast(1),
+    stepDuration: duration({ positive: true }),
+  }).superRefine(notBothZero),
+  sine: strictObject({
+    mean: positiveNumber(),
+    amplitude: nonNegativeNumber(),
+    period: duration({ positive: true }),
+    duration: duration({ positive: true }),
+  }).superRefine((value, ctx) => {
+    if (value.mean > 0 && value.amplitude > value.mean) {
+      ctx.addIssue({ code: 'custom', message: `expected at most mean (${value.mean}): the rate cannot go below 0`, path: ['amplitude'] });
+    }
+  }),
+  poisson: strictObject({
+    rate: positiveNumber(),
+    duration: duration({ positive: true }),
+    seed: z.int(say('expected an integer')).default(1),
+  }),
+  burst: strictObject({ count: integerAtLeast(1) }),
+  idle: duration({ positive: true }),
+};
+
+type PhaseName = keyof typeof phaseShapes;
+const PHASE_NAMES = Object.keys(phaseShapes) as PhaseName[];
+const ONE_PHASE = `expected one of ${PHASE_NAMES.join(', ')}, e.g. "constant: { rate: 50, duration: 30s }"`;
+
+/** A list item with exactly one key naming its shape. */
+const phase = z
+  .preprocess(
+    (input, ctx) => {
+      if (input !== null && typeof input === 'object' && !Array.isArray(input) && Object.keys(input).length === 0) {
+        ctx.addIssue({ code: 'custom', message: ONE_PHASE, input });
+      }
+      return input;
+    },
+    strictObject({
+      constant: phaseShapes.constant.optional(),
+      ramp: phaseShapes.ramp.optional(),
+      steps: phaseShapes.steps.optional(),
+      sine: phaseShapes.sine.optional(),
+      poisson: phaseShapes.poisson.optional(),
+      burst: phaseShapes.burst.optional(),
+      idle: phaseShapes.idle.optional(),
+    }, ONE_PHASE)
+      .superRefine((value, ctx) => {
+        const present = PHASE_NAMES.filter((name) => value[name] !== undefined);
+        if (present.length > 1) ctx.addIssue({ code: 'custom', message: `one phase per list item, found ${present.join(' and ')}` });
+      })
+      .meta({ description: 'One phase: exactly one of its keys.', minProperties: 1, maxProperties: 1 }),
+  )
+  .transform((value): Phase => {
+    if (value.constant) return { kind: 'constant', ratePerSec: value.constant.rate, durationMs: value.constant.duration };
+    if (value.ramp) return { kind: 'ramp', fromPerSec: value.ramp.from, toPerSec: value.ramp.to, durationMs: value.ramp.duration };
+    if (value.steps) {
+      const { from, to, count, stepDuration } = value.steps;
+      return { kind: 'steps', fromPerSec: from, toPerSec: to, count, stepMs: stepDuration };
+    }
+    if (value.sine) {
+      const { mean, amplitude, period, duration: durationMs } = value.sine;
+      return { kind: 'sine', meanPerSec: mean, amplitudePerSec: amplitude, periodMs: period, durationMs };
+    }
+    if (value.poisson) return { kind: 'poisson', ratePerSec: value.poisson.rate, durationMs: value.poisson.duration, seed: value.poisson.seed };
+    if (value.burst) return { kind: 'burst', count: value.burst.count };
+    return { kind: 'idle', durationMs: value.idle ?? 0 };
+  });
+
+const OPEN_ONLY = ['maxInFlight', 'phases'] as const;
+const CLOSED_ONLY = ['concurrency', 'duration', 'iterations'] as const;
+
+const load = strictObject({
+  model: z.enum(['open', 'closed'], say('expected "open" or "closed"')).default('open'),
+  maxInFlight: integerAtLeast(1).optional(),
+  phases: z.array(phase).optional(),
+  concurrency: integerAtLeast(1).optional(),
+  duration: duration({ positive: true }).optional(),
+  iterations: integerAtLeast(1).optional(),
+}).superRefine((value, ctx) => {
+  const misplaced = value.model === 'open' ? CLOSED_ONLY : OPEN_ONLY;
+  for (const key of misplaced) {
+    if (value[key] !== undefined) ctx.addIssue({ code: 'custom', message: `not used by the ${value.model} model`, path: [key] });
+  }
+  if (value.model === 'open') {
+    if (value.phases === undefined) ctx.addIssue({ code: 'custom', message: 'required: the open model needs a list of phases', path: ['phases'] });
+    else if (value.phases.length === 0) ctx.addIssue({ code: 'custom', message: 'expected at least one phase', path: ['phases'] });
+  } else {
+    if (value.concurrency === undefined) ctx.addIssue({ code: 'custom', message: 'required: the closed model needs a number of workers', path: ['concurrency'] });
+    if ((value.duration === undefined) === (value.iterations === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'expected exactly one of duration or iterations', path: [] });
+    }
+  }
+});
+
+const coldStart = strictObject({ header: z.string(say('expected a header name')).min(1) });
+
+const httpTarget = strictObject({
+  kind: z.literal('http'),
+  url: httpUrl(),
+  method: z.string(say('expected an HTTP method like GET or POST')).regex(/^[A-Za-z]+$/).default('GET'),
+  headers: z.record(z.string(), stringish()).default({}),
+  body: jsonText().optional(),
+  timeout: duration({ positive: true }).prefault('30s'),
+  coldStart: coldStart.optional(),
+});
+
+const FUNCTION_NAME = /^[A-Za-z0-9_-]+$/;
+/** `file.export`: the part after the last dot is the export, the rest a path without its extension. */
+const HANDLER = /^[^\s]+\.[A-Za-z_$][\w$]*$/;
+
+const localFunction = strictObject({
+  handler: z.string(say('expected file.export, like functions/hello.handler')).regex(HANDLER).optional(),
+  bootstrap: z.string(say('expected a path to an executable')).min(1).optional(),
+  memory: z.int(say('expected an integer number of MB from 128 to 10240')).min(128).max(10_240).default(128),
+  timeout: duration({ positive: true, maxMs: 900_000, maxText: '15m (the Lambda limit)' }).prefault('3s'),
+  concurrency: integerAtLeast(0).optional(),
+  idleTimeout: duration({ positive: true }).prefault('10m'),
+  maxLifetime: duration({ positive: true }).prefault('2h'),
+  scaleRate: positiveNumber().optional(),
+  architecture: z.enum(['x86_64', 'arm64'], say('expected "x86_64" or "arm64"')).default('x86_64'),
+  logFormat: z.enum(['Text', 'JSON'], say('expected "Text" or "JSON"')).default('Text'),
+  environment: z.record(z.string(), stringish()).default({}),
+}).superRefine((value, ctx) => {
+  if (value.handler === undefined && value.bootstrap === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'required (or give a bootstrap)', path: ['handler'] });
+  }
+});
+
+const local = strictObject({
+  accountConcurrency: integerAtLeast(1).default(1000),
+  functions: z
+    .record(z.string().regex(FUNCTION_NAME, { message: 'expected a function name of letters, digits, "-" or "_"' }), localFunction)
+    .refine((functions) => Object.keys(functions).length > 0, { message: 'expected at least one function' }),
+});
+
+const lambdaTarget = strictObject({
+  kind: z.literal('lambda'),
+  function: z.string(say('expected a function name or ARN')).min(1),
+  qualifier: stringish().optional(),
+  region: z.string(say('expected a region like us-east-1')).min(1).optional(),
+  awsProfile: z.string(say('expected a profile name')).min(1).optional(),
+  endpoint: httpUrl().optional(),
+  payload: jsonText().optional(),
+  payloadFile: z.string(say('expected a path to a JSON file')).min(1).optional(),
+  timeout: duration({ positive: true }).prefault('30s'),
+  local: local.optional(),
+}).superRefine((value, ctx) => {
+  if (value.payload !== undefined && value.payloadFile !== undefined) {
+    ctx.addIssue({ code: 'custom', message: 'give payload or payloadFile, not both', path: ['payloadFile'] });
+  }
+  // Refinements also run when a nested value had a problem: look before touching it.
+  const functions: unknown = value.local?.functions;
+  if (typeof functions === 'object' && functions !== null && !Object.hasOwn(functions, value.function)) {
+    const known = Object.keys(functions).join(', ');
+    ctx.addIssue({ code: 'custom', message: `expected one of the functions in target.local.functions (${known})`, path: ['function'] });
+  }
+});
+
+const target = z.discriminatedUnion('kind', [httpTarget, lambdaTarget], {
+  error: (issue) => {
+    if (issue.input === undefined) return 'required';
+    if (issue.input === null || typeof issue.input !== 'object') return 'expected a mapping with kind: http or kind: lambda';
+    if (!('kind' in issue.input)) return 'required: "http" or "lambda"';
+    return 'expected "http" or "lambda"';
+  },
+});
+
+const price = () => nonNegativeNumber().optional();
+
+export const profileSchema = strictObject({
+  name: z
+    .string(say('expected a name of letters, digits, ".", "_" or "-" (it names the result file)'))
+    .regex(/^[A-Za-z0-9._-]+$/),
+  target,
+  load,
+  thresholds: z.array(z.string(say('expected a string like "warm.p99 < 250ms"'))).default([]),
+  prices: strictObject({ x86_64PerGBSecond: price(), arm64PerGBSecond: price(), perRequest: price() }).optional(),
+});
+
+export type ProfileInput = z.input<typeof profileSchema>;
+export type ProfileOutput = z.output<typeof profileSchema>;
