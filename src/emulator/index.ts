@@ -1,0 +1,130 @@
+/**
+ * The local Lambda emulator: a Lambda-compatible service on loopback whose execution
+ * environments are real child processes. See docs/emulator.md.
+ */
+import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RunError } from '../errors.js';
+import type { LocalEmulatorConfig } from '../profile/types.js';
+import { Account } from './concurrency.js';
+import type { EmulatorCore } from './core.js';
+import { FunctionPool } from './function-pool.js';
+import { FUNCTION_URL_PREFIX } from './function-url.js';
+import { Recorder } from './recorder.js';
+import { createHandler } from './server.js';
+import type { EnvironmentInfo, GroundTruthInvocation } from './types.js';
+
+export type { EnvironmentInfo, GroundTruthInvocation, InvocationStatus, InvocationType, RetireReason } from './types.js';
+
+export interface EmulatorOptions {
+  /** Port of the Invoke / control-plane API; default 0 = any free port. */
+  port?: number;
+  host?: '127.0.0.1' | '::1';
+  /** Folder for one log file per function (`<name>.log`); default none. */
+  logDir?: string;
+  /** Lambda's init limit before a suppressed init; default 10 s. */
+  initTimeoutMs?: number;
+  /** Ground-truth records kept (oldest dropped first); default 100,000. */
+  maxRecords?: number;
+}
+
+export interface Emulator {
+  /** http://127.0.0.1:PORT, the Invoke / control-plane API. */
+  endpoint: string;
+  /** The Function URL-like HTTP front of one function. */
+  functionUrl(name: string): string;
+  /** Same data as GET /_emulator/invocations. */
+  invocations(): GroundTruthInvocation[];
+  /** The environments created, live and retired. */
+  environments(): EnvironmentInfo[];
+  /** Ends every child and the server; idempotent. */
+  close(): Promise<void>;
+}
+
+const REGION = 'us-east-1';
+const ACCOUNT_ID = '000000000000';
+
+export async function startEmulator(config: LocalEmulatorConfig, opts: EmulatorOptions = {}): Promise<Emulator> {
+  const host = opts.host ?? '127.0.0.1';
+  const recorder = new Recorder(opts.maxRecords ?? 100_000);
+  const pools = new Map<string, FunctionPool>();
+  const account = new Account(config.accountConcurrency, () => pools.values());
+  const core: EmulatorCore = { pools, region: REGION, accountId: ACCOUNT_ID, accountConcurrency: config.accountConcurrency, background: new Set(), closed: false };
+  const logFiles: WriteStream[] = [];
+  if (opts.logDir !== undefined) mkdirSync(opts.logDir, { recursive: true });
+  const nodeRuntimePath = resolveNodeRuntime();
+  let envSeq = 0;
+  for (const [name, fn] of Object.entries(config.functions)) {
+    const logFile = opts.logDir !== undefined ? createWriteStream(join(opts.logDir, `${name}.log`), { flags: 'a' }) : undefined;
+    if (logFile !== undefined) logFiles.push(logFile);
+    const pool = new FunctionPool(name, { ...fn, environment: { ...fn.environment } }, {
+      baseDir: config.baseDir,
+      host,
+      region: REGION,
+      nodeRuntimePath,
+      accountId: ACCOUNT_ID,
+      initTimeoutMs: opts.initTimeoutMs ?? 10_000,
+      account,
+      recorder,
+      logFile,
+      nextEnvironmentId: (fnName) => `${fnName}-${++envSeq}`,
+    });
+    pools.set(name, pool);
+  }
+
+  const server = createServer(createHandler(core, recorder));
+  server.keepAliveTimeout = 65_000; // above typical client idle timeouts, so pooled sockets are not cut
+  server.requestTimeout = 0; // an invocation may run up to 15 min
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const endpoint = `http://${host === '::1' ? '[::1]' : host}:${port}`;
+
+  // Safety net: if the host process exits without close() (process.exit, an uncaught
+  // exception), kill the children synchronously. Not a signal handler: the CLI owns signals.
+  const onExit = (): void => {
+    for (const pool of pools.values()) pool.close();
+  };
+  process.on('exit', onExit);
+
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint,
+    functionUrl: (name) => `${endpoint}${FUNCTION_URL_PREFIX}${encodeURIComponent(name)}/`,
+    invocations: () => recorder.invocations(),
+    environments: () => recorder.environments(),
+    close() {
+      closing ??= closeAll(server, core, logFiles, () => process.off('exit', onExit));
+      return closing;
+    },
+  };
+}
+
+async function closeAll(server: Server, core: EmulatorCore, logFiles: WriteStream[], detach: () => void): Promise<void> {
+  core.closed = true;
+  for (const pool of core.pools.values()) pool.close();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await Promise.allSettled([...core.background]);
+  await closed;
+  await Promise.all(logFiles.map((f) => new Promise<void>((resolve) => f.end(() => resolve()))));
+  detach();
+}
+
+/**
+ * Our Node runtime is compiled next to this module (dist/emulator/runtime/node-runtime.js).
+ * When this module runs from src/ (under vitest) the .ts file cannot be executed by Node, so
+ * the compiled copy in dist/ is used: run `npm run build` first.
+ */
+function resolveNodeRuntime(): string {
+  const here = fileURLToPath(new URL('./runtime/node-runtime.js', import.meta.url));
+  if (existsSync(here)) return here;
+  const fromDist = here.replace(/([\\/])src([\\/])emulator([\\/])/, '$1dist$2emulator$3');
+  if (existsSync(fromDist)) return fromDist;
+  throw new RunError(`the emulator's Node runtime was not found at ${here} or ${fromDist}`, 'run `npm run build` first');
+}
