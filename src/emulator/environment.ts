@@ -141,7 +141,9 @@ export class Environment {
   private spawnChild(): void {
     const env = { ...this.spec.env, AWS_LAMBDA_RUNTIME_API: this.api!.address };
     this.spawnedAtMs = performance.now();
-    const child = spawn(this.spec.command, this.spec.args, { cwd: this.spec.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // detached: a process group of its own, so a Ctrl-C at the terminal reaches coldbench (which
+    // then drains in-flight invocations) and not the environments in the middle of them.
+    const child = spawn(this.spec.command, this.spec.args, { cwd: this.spec.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     this.child = child;
     this.info.pid = child.pid ?? null;
     // stdin stays open: our Node runtime exits when it closes, i.e. when this process dies.

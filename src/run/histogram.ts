@@ -46,17 +46,21 @@ export function summarize(h: Histogram): Summary {
   if (h.totalCount === 0) {
     return { count: 0, min: 0, mean: 0, stdev: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
   }
+  // A quantile is reported as the highest value of its bucket, which can exceed the largest
+  // value recorded: clamp, so that p99 <= max always reads true.
+  const max = h.maxValue;
+  const q = (p: number): number => ms(Math.min(h.getValueAtPercentile(p), max));
   return {
     count: h.totalCount,
     min: ms(h.minNonZeroValue),
     mean: ms(h.mean),
     stdev: ms(h.stdDeviation),
-    p50: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p95: ms(h.getValueAtPercentile(95)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p999: ms(h.getValueAtPercentile(99.9)),
-    max: ms(h.maxValue),
+    p50: q(50),
+    p90: q(90),
+    p95: q(95),
+    p99: q(99),
+    p999: q(99.9),
+    max: ms(max),
   };
 }
 
