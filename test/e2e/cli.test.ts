@@ -15,9 +15,10 @@ const BIN = resolve(import.meta.dirname, '../../bin/coldbench.js');
 
 interface Ran { code: number | null; stdout: string; stderr: string }
 
-function coldbench(args: string[], opts: { cwd: string; env?: Record<string, string>; onSpawn?: (kill: (sig: NodeJS.Signals) => void) => void }): Promise<Ran> {
+function coldbench(args: string[], opts: { cwd: string; env?: Record<string, string>; input?: string; onSpawn?: (kill: (sig: NodeJS.Signals) => void) => void }): Promise<Ran> {
   return new Promise((resolveRan, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -140,5 +141,21 @@ load: { phases: [ { constant: { rate: 20, duration: 1s } } ] }
     const ran = await coldbench(['run', file, '--out', join(dir, 'out-refused')], { cwd: dir });
     expect(ran.code).toBe(1);
     expect(ran.stderr).toMatch(/unreachable.*connect-refused/);
+  });
+
+  it('parses Lambda platform log lines from standard input into NDJSON', async () => {
+    const lines = [
+      'START RequestId: 8f507cfc-5a4c-4c3a-8e1a-2b2b6b1b1a11 Version: $LATEST',
+      'some function output that is not a platform line',
+      'REPORT RequestId: 8f507cfc-5a4c-4c3a-8e1a-2b2b6b1b1a11\tDuration: 12.34 ms\tBilled Duration: 170 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\tInit Duration: 156.78 ms\t',
+      '{"time":"2024-01-01T00:00:00.000Z","type":"platform.report","record":{"requestId":"abc","status":"success","metrics":{"durationMs":1.5,"billedDurationMs":2,"memorySizeMB":256,"maxMemoryUsedMB":70}}}',
+    ].join('\n');
+    const ran = await coldbench(['logs', 'parse', '-'], { cwd: dir, input: lines });
+    expect(ran.code).toBe(0);
+    const records = ran.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(records).toHaveLength(3);
+    expect(records[0]).toMatchObject({ type: 'start', requestId: '8f507cfc-5a4c-4c3a-8e1a-2b2b6b1b1a11', version: '$LATEST' });
+    expect(records[1]).toMatchObject({ type: 'report', durationMs: 12.34, billedDurationMs: 170, memorySizeMB: 128, maxMemoryUsedMB: 64, initDurationMs: 156.78 });
+    expect(records[2]).toMatchObject({ type: 'report', requestId: 'abc', durationMs: 1.5, status: 'success' });
   });
 });
