@@ -111,6 +111,36 @@ load:
     expect(result.counts.sent).toBe(result.counts.ok);
   });
 
+  it('cancels requests in flight on a second SIGINT and still saves a valid result', async () => {
+    const hang = createServer(() => undefined);
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+    const port = (hang.address() as AddressInfo).port;
+    const file = await profile('hang', `name: hang
+target: { kind: http, url: "http://127.0.0.1:${port}/", timeout: 60s }
+load: { phases: [ { constant: { rate: 20, duration: 60s } } ] }
+`);
+    const out = join(dir, 'out-hang');
+    let signalledAt = 0;
+    const ran = await coldbench(['run', file, '--out', out], {
+      cwd: dir,
+      onSpawn: (kill) => {
+        setTimeout(() => kill('SIGINT'), 2000);
+        setTimeout(() => { signalledAt = Date.now(); kill('SIGINT'); }, 2500);
+      },
+    });
+    hang.closeAllConnections();
+    await new Promise((r) => hang.close(r));
+    expect(ran.code).toBe(130);
+    expect(Date.now() - signalledAt).toBeLessThan(4000);
+    const files = (await readdir(out)).filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(1);
+    expect((await readdir(out)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const result = JSON.parse(await readFile(join(out, files[0]!), 'utf8'));
+    expect(result.status).toBe('interrupted');
+    expect(result.counts.abandoned).toBeGreaterThan(10);
+    expect(result.counts.ok).toBe(0);
+  });
+
   it('reports every profile problem with its path and line, exit 2, no stack trace', async () => {
     const file = await profile('bad', `name: bad
 target: { kind: http, url: "${url}" }
