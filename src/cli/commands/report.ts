@@ -1,0 +1,61 @@
+/**
+ * `coldbench report <result.json> [--format table|md|json|junit] [--output FILE]`: render a
+ * saved result. Markdown also goes to $GITHUB_STEP_SUMMARY when that is set (GitHub Actions).
+ * Exit 0 whatever the thresholds say: `run` and `diff` are the gates.
+ */
+import { appendFile, writeFile } from 'node:fs/promises';
+import { UsageError } from '../../errors.js';
+import { FORMATS, render } from '../../report/render.js';
+import type { Format } from '../../report/render.js';
+import { resultMarkdown } from '../../report/markdown.js';
+import { readResult } from '../../result/read.js';
+import type { Output } from '../output.js';
+
+export interface ReportFlags {
+  format: string;
+  /** Write the rendered report to this file instead of stdout. */
+  output?: string;
+}
+
+export async function reportCommand(file: string, flags: ReportFlags, out: Output): Promise<number> {
+  const format = parseFormat(flags.format);
+  const result = await readResult(file);
+  await emit(render(result, format), format, flags.output, out);
+  await appendStepSummary(resultMarkdown(result));
+  return 0;
+}
+
+export function parseFormat(value: string | undefined): Format {
+  const format = value ?? 'table';
+  if ((FORMATS as string[]).includes(format)) return format as Format;
+  throw new UsageError(`unknown format "${format}": expected one of ${FORMATS.join(', ')}`);
+}
+
+/** The rendered text to a file, or to stdout (tables are human text, the rest machine output). */
+export async function emit(text: string, format: Format, outputFile: string | undefined, out: Output): Promise<void> {
+  if (outputFile !== undefined) {
+    try {
+      await writeFile(outputFile, text.endsWith('\n') ? text : `${text}\n`);
+    } catch (err) {
+      throw new UsageError(`cannot write ${outputFile}: ${(err as Error).message}`);
+    }
+    return;
+  }
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  if (format === 'table') out.human(body);
+  else out.machine(body);
+}
+
+/**
+ * GitHub Actions shows Markdown appended to the file named by GITHUB_STEP_SUMMARY on the run's
+ * summary page. Outside Actions the variable is unset and nothing happens.
+ */
+export async function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const file = env.GITHUB_STEP_SUMMARY;
+  if (file === undefined || file === '') return;
+  try {
+    await appendFile(file, `${markdown}\n`);
+  } catch (err) {
+    throw new UsageError(`cannot append to GITHUB_STEP_SUMMARY (${file}): ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Threshold verdicts: at the end of a run over the result, and during the run over the
+ * recorder for rules marked abortOnFail.
+ *
+ * A rule on a metric with no data (cold.p99 when nothing was a cold start, errors.rate when
+ * nothing was sent, cost.per1M for an HTTP target) fails with actual null: a gate that cannot
+ * see its metric must not pass silently. Count metrics always have data (zero is a count).
+ */
+import type { Result, ThresholdVerdict } from '../result/result.js';
+import type { Recorder } from '../run/recorder.js';
+import type { Histogram } from '../run/histogram.js';
+import { latencyParts, metricValue } from './metrics.js';
+import type { LatencyGroup, MetricId, Stat } from './metrics.js';
+import { compare } from './parse.js';
+import type { ThresholdRule } from './parse.js';
+
+export function evaluateThresholds(rules: readonly ThresholdRule[], result: Result): ThresholdVerdict[] {
+  return rules.map((rule) => {
+    const actual = metricValue(rule.metric.id, result);
+    return { rule: rule.source, actual, pass: actual !== null && compare(actual, rule.op, rule.value) };
+  });
+}
+
+export interface LiveOptions {
+  /**
+   * A latency, rate or cost rule may abort only once its metric has this many observations:
+   * percentiles and rates of the first few requests are noise. Default 100.
+   */
+  minSamples?: number;
+}
+
+/**
+ * The abortOnFail rules that have failed for good, judged on the run so far.
+ *
+ * Counts only grow, so `errors.count < 10` (or `<=`, `==`) has failed for good once the count
+ * is past the limit; a count rule with `>`, `>=` or `!=` can still come true and never aborts.
+ * Latency, rate and cost rules abort when they fail with at least `minSamples` observations.
+ * rate.achieved is known only at the end and never aborts.
+ */
+export function evaluateLive(rules: readonly ThresholdRule[], recorder: Recorder, options: LiveOptions = {}): ThresholdVerdict[] {
+  const minSamples = options.minSamples ?? 100;
+  const failed: ThresholdVerdict[] = [];
+  for (const rule of rules) {
+    if (!rule.abortOnFail) continue;
+    const live = liveValue(rule.metric.id, recorder);
+    if (live === null) continue;
+    if (rule.metric.kind === 'count') {
+      if (countFailedForGood(live.value, rule)) failed.push({ rule: rule.source, actual: live.value, pass: false });
+    } else if (live.samples >= minSamples && !compare(live.value, rule.op, rule.value)) {
+      failed.push({ rule: rule.source, actual: live.value, pass: false });
+    }
+  }
+  return failed;
+}
+
+/**
+ * A checker the runner can call after every completed request: it evaluates at most once per
+ * `intervalMs` (a percentile walks the whole histogram) and returns the first failure.
+ */
+export function liveGate(
+  rules: readonly ThresholdRule[],
+  options: LiveOptions & { intervalMs?: number; now?: () => number } = {},
+): (recorder: Recorder) => ThresholdVerdict | undefined {
+  const abortRules = rules.filter((r) => r.abortOnFail);
+  const intervalMs = options.intervalMs ?? 1000;
+  const now = options.now ?? Date.now;
+  let lastMs = -Infinity;
+  return (recorder) => {
+    if (abortRules.length === 0 || now() - lastMs < intervalMs) return undefined;
+    lastMs = now();
+    return evaluateLive(abortRules, recorder, options)[0];
+  };
+}
+
+/** A count that has failed `<`, `<=` or `==` by growing past the limit cannot recover. */
+function countFailedForGood(count: number, rule: ThresholdRule): boolean {
+  switch (rule.op) {
+    case '<':
+    case '<=':
+      return !compare(count, rule.op, rule.value);
+    case '==':
+      return count > rule.value;
+    default:
+      return false;
+  }
+}
+
+interface LiveValue {
+  value: number;
+  samples: number;
+}
+
+function liveValue(id: MetricId, recorder: Recorder): LiveValue | null {
+  const parts = latencyParts(id);
+  if (parts !== undefined) return liveStat(histogramOf(recorder, parts[0]), parts[1]);
+  const c = recorder.counts;
+  const classified = c.warm + c.cold + c.proactive;
+  const ratio = (part: number, whole: number): LiveValue | null => (whole > 0 ? { value: part / whole, samples: whole } : null);
+  const count = (n: number): LiveValue => ({ value: n, samples: n });
+  switch (id) {
+    case 'cold.rate': return ratio(c.cold, classified);
+    case 'errors.rate': return ratio(c.errors, c.sent);
+    case 'throttles.rate': return ratio(c.throttles, c.sent);
+    case 'cold.count': return count(c.cold);
+    case 'errors.count': return count(c.errors);
+    case 'throttles.count': return count(c.throttles);
+    case 'dropped.count': return count(c.dropped);
+    case 'cost.per1M': {
+      const cost = recorder.cost?.summary();
+      return cost === undefined || cost.invocations === 0 ? null : { value: cost.per1M, samples: cost.invocations };
+    }
+    default:
+      return null;
+  }
+}
+
+function histogramOf(recorder: Recorder, group: LatencyGroup): Histogram {
+  const h = recorder.histograms;
+  return group === 'init' ? h.init : h[group];
+}
+
+/** The same numbers summarize() gives (microseconds in the histogram, ms out). */
+function liveStat(h: Histogram, stat: Stat): LiveValue | null {
+  if (h.totalCount === 0) return null;
+  const us = stat === 'mean' ? h.mean : stat === 'max' ? h.maxValue : h.getValueAtPercentile(stat === 'p999' ? 99.9 : Number(stat.slice(1)));
+  return { value: Math.round(us) / 1000, samples: h.totalCount };
+}

@@ -1,0 +1,37 @@
+/**
+ * One entry point per record for every output format: `render(result, format)` and
+ * `renderDiff(diff, format)`. `table` is the terminal text.
+ */
+import type { Diff } from '../diff/types.js';
+import type { Result } from '../result/result.js';
+import { diffTable } from './diff-table.js';
+import type { Format } from './format.js';
+import { diffJson, resultJson } from './json.js';
+import { diffJunit, resultJunit } from './junit.js';
+import { diffMarkdown, resultMarkdown } from './markdown.js';
+import { renderSummary } from './summary.js';
+import { thresholdsTable } from './thresholds-table.js';
+
+export type { Format };
+export { FORMATS } from './format.js';
+
+export function render(result: Result, format: Format): string {
+  switch (format) {
+    case 'table': {
+      const gates = thresholdsTable(result.thresholds);
+      return gates === undefined ? renderSummary(result) : `${renderSummary(result)}\n${gates}`;
+    }
+    case 'md': return resultMarkdown(result);
+    case 'json': return resultJson(result);
+    case 'junit': return resultJunit(result);
+  }
+}
+
+export function renderDiff(diff: Diff, format: Format): string {
+  switch (format) {
+    case 'table': return diffTable(diff);
+    case 'md': return diffMarkdown(diff);
+    case 'json': return diffJson(diff);
+    case 'junit': return diffJunit(diff);
+  }
+}

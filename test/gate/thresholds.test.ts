@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateLive, evaluateThresholds, liveGate, parseThresholds } from '../../src/gate/index.js';
+import { Recorder } from '../../src/run/recorder.js';
+import { buildFixture } from '../diff/fixtures.js';
+
+describe('threshold grammar', () => {
+  it.each([
+    ['warm.p99 < 250ms', 'warm.p99', '<', 250],
+    ['warm.p99<250ms', 'warm.p99', '<', 250],
+    ['all.p99.9 <= 1.5s', 'all.p999', '<=', 1500],
+    ['init.p90 < 800 ms', 'init.p90', '<', 800],
+    ['cold.mean > 0.25s', 'cold.mean', '>', 250],
+    ['cold.rate < 5%', 'cold.rate', '<', 0.05],
+    ['errors.rate <= 0.5%', 'errors.rate', '<=', 0.005],
+    ['throttles.count == 0', 'throttles.count', '==', 0],
+    ['dropped.count != 3', 'dropped.count', '!=', 3],
+    ['rate.achieved >= 95/s', 'rate.achieved', '>=', 95],
+    ['rate.achieved >= 95', 'rate.achieved', '>=', 95],
+    ['cost.per1M < $0.50', 'cost.per1M', '<', 0.5],
+    ['cost.per1M < 0.5', 'cost.per1M', '<', 0.5],
+  ])('%s', (source, metric, op, value) => {
+    const { rules, problems } = parseThresholds([source]);
+    expect(problems).toEqual([]);
+    expect(rules[0]).toMatchObject({ metric: { id: metric }, op, abortOnFail: false });
+    expect(rules[0]!.value).toBeCloseTo(value, 12);
+  });
+
+  it.each([
+    ['', 'empty rule: expected "<metric> <op> <value>", e.g. "warm.p99 < 250ms"'],
+    ['warm.p98 < 250ms', 'unknown metric "warm.p98": expected one of all|warm|cold|init.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, throttles.rate, throttles.count, dropped.count, rate.achieved, cost.per1M'],
+    ['warm.p99 250ms', 'missing operator after "warm.p99": expected one of <= >= == != < >'],
+    ['throttles.count = 0', 'missing operator after "throttles.count": expected one of <= >= == != < > (use == to compare for equality)'],
+    ['warm.p99 <', 'missing value after "warm.p99 <": expected "<metric> <op> <value>", e.g. "warm.p99 < 250ms"'],
+    ['warm.p99 < 250', '"250" needs a unit: 250ms or 0.25s'],
+    ['warm.p99 < 5%', '"5%" has the wrong unit for warm.p99: warm.p99 takes a time in ms or s, e.g. 250ms or 1.5s'],
+    ['cold.rate < 5', '"5" needs a %: rates are percentages, e.g. cold.rate < 5%'],
+    ['errors.count < 1.5', '"1.5" must be a whole number: errors.count counts requests'],
+    ['errors.count < 2ms', '"2ms" has the wrong unit for errors.count: errors.count takes a whole number, e.g. 0'],
+    ['warm.p99 < fast', '"fast" is not a number with a unit: warm.p99 takes a time in ms or s, e.g. 250ms or 1.5s'],
+    ['< 250ms', '"< 250ms" does not start with a metric name: expected "<metric> <op> <value>", e.g. "warm.p99 < 250ms"'],
+  ])('rejects %j', (source, message) => {
+    expect(parseThresholds([source]).problems).toEqual([{ index: 0, message }]);
+  });
+
+  it('reports every bad entry with its index and keeps the good ones', () => {
+    const { rules, problems } = parseThresholds(['warm.p99 < 250ms', 'nope', { rule: 'errors.count < 10', abortOnFail: true }, 'cold.rate < 5']);
+    expect(rules.map((r) => [r.source, r.abortOnFail])).toEqual([['warm.p99 < 250ms', false], ['errors.count < 10', true]]);
+    expect(problems.map((p) => p.index)).toEqual([1, 3]);
+  });
+});
+
+describe('evaluateThresholds', () => {
+  const result = buildFixture({ seed: 3, requests: 2000, coldRate: 0.05, errorRate: 0.02 });
+
+  it('compares each metric of the result against its rule', () => {
+    const { rules } = parseThresholds([
+      `all.p50 < ${result.latency.all.p50 + 1}ms`, `all.p50 < ${result.latency.all.p50 - 1}ms`,
+      'cold.rate < 50%', 'cold.rate < 0.1%', `errors.count == ${result.counts.errors}`, 'errors.rate < 1%',
+      'throttles.count == 0', `cost.per1M < $${(result.cost!.per1M + 0.01).toFixed(4)}`, 'rate.achieved > 1000',
+    ]);
+    const verdicts = evaluateThresholds(rules, result);
+    expect(verdicts.map((v) => v.pass)).toEqual([true, false, true, false, true, false, true, true, false]);
+    expect(verdicts[2]!.actual).toBe(result.coldStartRate);
+    expect(verdicts[5]!.actual).toBeCloseTo(result.counts.errors / result.counts.sent, 12);
+  });
+
+  it('fails a rule on a metric with no data, with actual null; counts count zero', () => {
+    const http = buildFixture({ seed: 4, requests: 200, kind: 'http' });
+    const { rules } = parseThresholds(['cold.p99 < 10s', 'init.p50 < 10s', 'cold.rate < 100%', 'cost.per1M < $100', 'cold.count == 0']);
+    expect(evaluateThresholds(rules, http)).toEqual([
+      { rule: 'cold.p99 < 10s', actual: null, pass: false },
+      { rule: 'init.p50 < 10s', actual: null, pass: false },
+      { rule: 'cold.rate < 100%', actual: null, pass: false },
+      { rule: 'cost.per1M < $100', actual: null, pass: false },
+      { rule: 'cold.count == 0', actual: 0, pass: true },
+    ]);
+  });
+});
+
+describe('evaluateLive', () => {
+  function recorderWith(n: number, latencyMs: number, kind: 'ok' | 'error' = 'ok'): Recorder {
+    const r = new Recorder(0);
+    for (let i = 0; i < n; i++) {
+      r.planned();
+      r.sent(i, i);
+      r.completed({ plannedAt: i, sentAt: i, endedAt: i + latencyMs, outcome: kind === 'ok' ? { kind: 'ok', start: 'warm' } : { kind: 'error', errorClass: 'http-5xx', start: 'warm' } });
+    }
+    return r;
+  }
+
+  it('aborts only on abortOnFail rules, and only once enough samples are in', () => {
+    const { rules } = parseThresholds([{ rule: 'warm.p99 < 100ms', abortOnFail: true }, 'all.p50 < 1ms']);
+    expect(evaluateLive(rules, recorderWith(50, 300))).toEqual([]);
+    expect(evaluateLive(rules, recorderWith(150, 300))).toEqual([{ rule: 'warm.p99 < 100ms', actual: 300.031, pass: false }]);
+    expect(evaluateLive(rules, recorderWith(150, 50))).toEqual([]);
+  });
+
+  it('aborts a count rule as soon as the count is past its limit, never a rule that can still come true', () => {
+    const { rules } = parseThresholds([
+      { rule: 'errors.count < 5', abortOnFail: true }, { rule: 'errors.count > 100', abortOnFail: true }, { rule: 'errors.count == 2', abortOnFail: true },
+    ]);
+    expect(evaluateLive(rules, recorderWith(2, 10, 'error'))).toEqual([]);
+    expect(evaluateLive(rules, recorderWith(5, 10, 'error')).map((v) => v.rule)).toEqual(['errors.count < 5', 'errors.count == 2']);
+  });
+
+  it('liveGate evaluates at most once per interval', () => {
+    let now = 0;
+    const gate = liveGate(parseThresholds([{ rule: 'errors.count < 1', abortOnFail: true }]).rules, { intervalMs: 1000, now: () => now });
+    expect(gate(recorderWith(0, 10))).toBeUndefined();
+    const failing = recorderWith(1, 10, 'error');
+    expect(gate(failing)).toBeUndefined(); // checked too recently
+    now = 1000;
+    expect(gate(failing)).toEqual({ rule: 'errors.count < 1', actual: 1, pass: false });
+  });
+});
