@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ColdbenchError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { Output } from './output.js';
+import type { DiffFlags } from './commands/diff.js';
 
 export interface GlobalFlags {
   json: boolean;
@@ -49,6 +50,7 @@ function buildProgram(setExit: (code: number) => void, outFor: (flags: Partial<G
     .option('--out <dir>', 'folder for result files', 'results')
     .option('--set <path=value>', 'override a profile field (repeatable)', collect, [])
     .option('--json', 'print the result as JSON on stdout (human text goes to stderr)', false)
+    .option('--format <format>', 'summary format: table, md, json or junit (md/json/junit go to stdout)', 'table')
     .option('--quiet', 'print no summary', false)
     .option('--no-progress', 'no live progress line')
     .option('--no-save', 'do not write a result file')
@@ -81,6 +83,33 @@ function buildProgram(setExit: (code: number) => void, outFor: (flags: Partial<G
       setExit(await emulatorCommand(file, flags, outFor({})));
     });
 
+  program
+    .command('diff')
+    .description('compare two runs with statistics; exit 3 on a significant regression past a --fail-on limit')
+    .argument('<base>', 'base result file, comma-separated files, or a folder of repeated runs')
+    .argument('<candidate>', 'candidate result file(s), as for base')
+    .option('--fail-on <rule>', 'gate, e.g. "warm.p99 > +10%", "init.p50 > +50ms", "cold.rate > +2pp" (repeatable)', collect, [])
+    .option('--strict', 'fail on the change alone, significant or not', false)
+    .option('--format <format>', 'table, md, json or junit', 'table')
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--seed <n>', 'seed of the bootstrap resampling').argParser(parseNumber))
+    .addOption(new Option('--confidence <x>', 'family-wise confidence level').default(0.95).argParser(parseNumber))
+    .action(async (base: string, candidate: string, flags: DiffFlags) => {
+      const { diffCommand } = await import('./commands/diff.js');
+      setExit(await diffCommand([base], [candidate], flags, outFor({})));
+    });
+
+  program
+    .command('report')
+    .description('render a saved result: table, md (pull-request comments), json or junit')
+    .argument('<result>', 'result JSON file')
+    .option('--format <format>', 'table, md, json or junit', 'table')
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .action(async (file: string, flags: { format: string; output?: string }) => {
+      const { reportCommand } = await import('./commands/report.js');
+      setExit(await reportCommand(file, flags, outFor({})));
+    });
+
   const logs = program.command('logs').description('work with Lambda platform logs');
   logs
     .command('parse')
@@ -96,6 +125,7 @@ function buildProgram(setExit: (code: number) => void, outFor: (flags: Partial<G
 
 export interface RunFlags {
   out: string;
+  format: string;
   set: string[];
   json: boolean;
   quiet: boolean;
@@ -106,6 +136,12 @@ export interface RunFlags {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+function parseNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError('expected a number');
+  return n;
 }
 
 function parsePort(value: string): number {

@@ -20,7 +20,9 @@ export interface ThresholdRule {
 }
 
 /** A profile's `thresholds` entry: a rule, or a rule with options. */
-export type ThresholdEntry = string | { rule: string; abortOnFail?: boolean };
+import type { ThresholdEntry } from '../profile/types.js';
+
+export type { ThresholdEntry };
 
 export interface RuleProblem {
   index: number;

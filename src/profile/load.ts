@@ -16,7 +16,8 @@ import { profileSchema } from './schema.js';
 import { applySets } from './sets.js';
 import type { Problem, Source } from './source.js';
 import { formatPath, formatProblem, parseSource, placeOf } from './source.js';
-import type { LoadedProfile } from './types.js';
+import type { LoadedProfile, Profile } from './types.js';
+import { parseThresholds } from '../gate/parse.js';
 
 export interface ParseProfileOptions {
   /** The profile's path, as shown in messages and stored in LoadedProfile.file. */
@@ -47,7 +48,7 @@ export function parseProfileText(text: string, options: ParseProfileOptions): Lo
     const baseDir = resolve(options.baseDir);
     const readText = options.readFile ?? ((file: string) => readFileSync(file, 'utf8'));
     const normalized = normalizeProfile(parsed.data, { baseDir, readFile: readText });
-    problems.push(...normalized.problems);
+    problems.push(...normalized.problems, ...thresholdProblems(normalized.profile.thresholds));
     if (problems.length === 0 && setProblems.length === 0) {
       return { profile: normalized.profile, file: resolve(options.file), secrets, redacted: redactData(data, secrets) };
     }
@@ -78,6 +79,14 @@ export async function loadProfile(file: string, options: { env?: Env; sets?: rea
     env: options.env ?? process.env,
     sets: options.sets ?? [],
   });
+}
+
+/** Threshold rules are checked here, so a bad rule is a profile error with its line. */
+function thresholdProblems(entries: Profile['thresholds']): Problem[] {
+  return parseThresholds(entries).problems.map((p) => ({
+    path: typeof entries[p.index] === 'string' ? ['thresholds', p.index] : ['thresholds', p.index, 'rule'],
+    message: p.message,
+  }));
 }
 
 /** One problem per issue; an unknown-keys issue becomes one problem per key, at the key. */

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { phaseCount } from '../schedule/phases.js';
 import type { ProfileOutput } from './schema.js';
 import type { Problem } from './source.js';
-import type { HttpTargetConfig, LambdaTargetConfig, LocalEmulatorConfig, LocalFunctionConfig, Profile } from './types.js';
+import type { HttpTargetConfig, LambdaTargetConfig, LocalEmulatorConfig, LocalFunctionConfig, MatrixConfig, Profile } from './types.js';
 
 export interface NormalizeContext {
   /** Absolute folder of the profile: relative paths in it are resolved against this. */
@@ -36,6 +36,7 @@ export function normalizeProfile(input: ProfileOutput, context: NormalizeContext
   }
   const profile: Profile = { name: input.name, target, load, thresholds: input.thresholds };
   if (input.prices !== undefined) profile.prices = withoutUndefined(input.prices);
+  if (input.matrix !== undefined) profile.matrix = matrixConfig(input.matrix);
   return { profile, problems };
 }
 
@@ -97,6 +98,15 @@ function localEmulator(input: LocalInput, baseDir: string): LocalEmulatorConfig 
     functions[name] = config;
   }
   return { baseDir, accountConcurrency: input.accountConcurrency, functions };
+}
+
+function matrixConfig(input: NonNullable<ProfileOutput['matrix']>): MatrixConfig {
+  const matrix: MatrixConfig = { coldStarts: input.coldStarts, rounds: input.rounds };
+  if (input.memory !== undefined) matrix.memoryMB = input.memory;
+  if (input.architecture !== undefined) matrix.architectures = input.architecture;
+  if (input.environment !== undefined) matrix.environments = input.environment;
+  if (input.functions !== undefined) matrix.functions = input.functions;
+  return matrix;
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {

@@ -194,15 +194,90 @@ const target = z.discriminatedUnion('kind', [httpTarget, lambdaTarget], {
 
 const price = () => nonNegativeNumber().optional();
 
+const ENVIRONMENT_NAME = /^[A-Za-z0-9_-]+$/;
+
+/** Configurations to compare (docs/matrix.md): the product of every list given. */
+const matrix = strictObject({
+  memory: z
+    .array(z.int(say('expected an integer number of MB from 128 to 10240')).min(128).max(10_240))
+    .min(1, 'expected at least one memory size')
+    .optional(),
+  architecture: z
+    .array(z.enum(['x86_64', 'arm64'], say('expected "x86_64" or "arm64"')))
+    .min(1, 'expected at least one architecture')
+    .optional(),
+  environment: z
+    .record(
+      z.string().regex(ENVIRONMENT_NAME, { message: 'expected a name of letters, digits, "-" or "_"' }),
+      z.record(z.string(), stringish()),
+    )
+    .refine((sets) => Object.keys(sets).length > 0, { message: 'expected at least one named set of variables' })
+    .optional(),
+  functions: z.array(z.string(say('expected a function name, ARN, or name:alias')).min(1)).min(1, 'expected at least one function').optional(),
+  coldStarts: integerAtLeast(0).default(0),
+  rounds: integerAtLeast(1).default(1),
+}).superRefine((value, ctx) => {
+  const lists = [value.memory, value.architecture, value.environment, value.functions];
+  if (lists.every((list) => list === undefined)) {
+    ctx.addIssue({ code: 'custom', message: 'expected at least one of memory, architecture, environment or functions', path: [] });
+  }
+  for (const key of ['memory', 'architecture', 'functions'] as const) {
+    const list: readonly unknown[] = value[key] ?? [];
+    if (new Set(list).size !== list.length) ctx.addIssue({ code: 'custom', message: 'expected no repeated values', path: [key] });
+  }
+});
+
 export const profileSchema = strictObject({
   name: z
     .string(say('expected a name of letters, digits, ".", "_" or "-" (it names the result file)'))
     .regex(/^[A-Za-z0-9._-]+$/),
   target,
   load,
-  thresholds: z.array(z.string(say('expected a string like "warm.p99 < 250ms"'))).default([]),
+  thresholds: z
+    .array(
+      z.union(
+        [
+          z.string(),
+          strictObject({ rule: z.string(say('expected a rule like "warm.p99 < 250ms"')), abortOnFail: z.boolean(say('expected true or false')).optional() }),
+        ],
+        say('expected a rule like "warm.p99 < 250ms", or { rule: ..., abortOnFail: true }'),
+      ),
+    )
+    .default([]),
   prices: strictObject({ x86_64PerGBSecond: price(), arm64PerGBSecond: price(), perRequest: price() }).optional(),
+  matrix: matrix.optional(),
+}).superRefine((value, ctx) => {
+  if (value.matrix === undefined || value.target === undefined) return;
+  if (value.target.kind !== 'lambda') {
+    ctx.addIssue({ code: 'custom', message: 'a matrix needs a lambda target (its configuration is changed between runs)', path: ['matrix'] });
+    return;
+  }
+  const changes = value.matrix.memory ?? value.matrix.architecture ?? value.matrix.environment;
+  // UpdateFunctionConfiguration changes $LATEST only: a version or alias cannot be reconfigured.
+  const qualified = (value.matrix.functions ?? []).filter((name) => qualifierOf(name) !== undefined);
+  if (changes !== undefined && (value.target.qualifier !== undefined || qualified.length > 0)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'memory, architecture and environment change $LATEST only: they cannot be combined with a qualifier or an alias in matrix.functions',
+      path: ['matrix'],
+    });
+  }
+  const functions: unknown = value.target.local?.functions;
+  if (typeof functions === 'object' && functions !== null) {
+    (value.matrix.functions ?? []).forEach((name, index) => {
+      if (!Object.hasOwn(functions, name)) {
+        ctx.addIssue({ code: 'custom', message: `expected one of the functions in target.local.functions (${Object.keys(functions).join(', ')})`, path: ['matrix', 'functions', index] });
+      }
+    });
+  }
 });
+
+/** `name:alias` or `arn:...:function:name:alias` -> the alias; undefined for a bare name or ARN. */
+function qualifierOf(functionName: string): string | undefined {
+  const parts = functionName.split(':');
+  const qualifier = functionName.startsWith('arn:') ? parts[7] : parts[1];
+  return qualifier === undefined || qualifier === '' ? undefined : qualifier;
+}
 
 export type ProfileInput = z.input<typeof profileSchema>;
 export type ProfileOutput = z.output<typeof profileSchema>;

@@ -82,12 +82,33 @@ export interface PriceConfig {
   perRequest: number;
 }
 
+/**
+ * Configurations to compare (docs/matrix.md): every combination of the lists given. Absent lists
+ * leave that setting as the function has it.
+ */
+export interface MatrixConfig {
+  memoryMB?: number[];
+  architectures?: ('x86_64' | 'arm64')[];
+  /** Named sets of variables, each merged over the function's own environment. */
+  environments?: Record<string, Record<string, string>>;
+  /** Separate deployments (names, ARNs or name:alias), each run in place of target.function. */
+  functions?: string[];
+  /** Cold starts forced per configuration, measured apart from the load. */
+  coldStarts: number;
+  /** Interleaved rounds: each configuration runs the load once per round. */
+  rounds: number;
+}
+
+export type ThresholdEntry = string | { rule: string; abortOnFail?: boolean };
+
 export interface Profile {
   name: string;
   target: TargetConfig;
   load: LoadModel;
-  thresholds: string[];
+  /** Gate rules (`warm.p99 < 250ms`), checked at the end of the run, or during it with abortOnFail. */
+  thresholds: ThresholdEntry[];
   prices?: Partial<PriceConfig>;
+  matrix?: MatrixConfig;
 }
 
 /** A loaded profile with where it came from and what must never be printed. */

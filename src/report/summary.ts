@@ -36,7 +36,7 @@ function requestsTable(r: Result): string {
   t.push([
     fmtInt(c.planned), fmtInt(c.sent), fmtInt(c.ok), `${fmtInt(c.errors)} (${pct(c.errors, c.sent)})`,
     `${fmtInt(c.throttles)} (${pct(c.throttles, c.sent)})`, fmtInt(c.dropped),
-    r.rate.target === null ? 'closed model' : `${r.rate.target.toFixed(1)}/s`, `${r.rate.achieved.toFixed(1)}/s`,
+    r.rate.target === null ? '-' : `${r.rate.target.toFixed(1)}/s`, `${r.rate.achieved.toFixed(1)}/s`,
   ]);
   return t.toString();
 }

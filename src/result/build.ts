@@ -109,6 +109,11 @@ function rates(run: RunRecord, loaded: LoadedProfile): Result['rate'] {
   }
   const target = targetRate(load.phases);
   const activeMs = activeDurationMs(load.phases);
+  if (activeMs === 0) {
+    // Bursts only: there is no planned rate to compare with, only what the run achieved.
+    const seconds = (run.endedAt - run.startedAt) / 1000;
+    return { target: null, achieved: seconds > 0 ? round3(recorder.counts.sent / seconds) : 0 };
+  }
   const lastLagMs = Math.max(0, recorder.lastSentAt - (run.startedAt + scheduleDurationMs(load.phases)));
   const spanMs = run.status === 'completed' ? activeMs + lastLagMs : Math.min(activeMs, run.endedAt - run.startedAt);
   return { target: round3(target), achieved: spanMs > 0 ? round3((recorder.counts.sent / spanMs) * 1000) : 0 };

@@ -10,6 +10,10 @@ import type { Result } from '../result/result.js';
 import type { Target, TargetInfo } from '../targets/target.js';
 import { CostAccumulator, resolvePrices } from '../lambda/cost.js';
 import { Runner } from './runner.js';
+import type { Recorder } from './recorder.js';
+import { evaluateThresholds, liveGate, parseThresholds } from '../gate/index.js';
+import type { ThresholdRule } from '../gate/index.js';
+import type { ThresholdVerdict } from '../result/result.js';
 import type { RunState, RunStatus } from './runner.js';
 import { startLocalEmulator } from './local.js';
 import type { LocalEmulator } from './local.js';
@@ -34,6 +38,8 @@ interface OpenTarget {
 }
 
 export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions = {}): Promise<Result> {
+  const rules = parseThresholds(loaded.profile.thresholds).rules;
+  const gate = abortGate(rules, opts);
   const open = await openTarget(loaded.profile, opts);
   try {
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -46,15 +52,16 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
       target: open.target,
       ...(cost && { cost }),
       ...(open.info.memorySizeMB !== undefined && { memoryMB: open.info.memorySizeMB }),
-      ...(opts.stop && { stop: opts.stop }),
-      ...(opts.stopStatus && { stopStatus: opts.stopStatus }),
+      stop: gate.stop,
+      stopStatus: gate.status,
+      ...(gate.onCompleted && { onCompleted: gate.onCompleted }),
       ...(opts.hardStop && { hardStop: opts.hardStop }),
       ...(opts.drainMs !== undefined && { drainMs: opts.drainMs }),
     });
     opts.onStart?.(runner);
     loopDelay.enable();
     const run = await runner.run().finally(() => loopDelay.disable());
-    return buildResult({
+    const result = buildResult({
       run,
       loaded,
       startedAt,
@@ -62,9 +69,36 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
       cost: cost?.summary() ?? null,
       targetInfo: open.info,
     });
+    result.thresholds = evaluateThresholds(rules, result);
+    if (gate.failed !== undefined) result.warnings.push(`stopped early: threshold "${gate.failed.rule}" failed during the run (abortOnFail)`);
+    return result;
   } finally {
     await open.close();
   }
+}
+
+/**
+ * The run's stop signal: the caller's (Ctrl-C), or a threshold marked abortOnFail that failed
+ * during the run, which stops it with status 'aborted'.
+ */
+function abortGate(rules: ThresholdRule[], opts: RunProfileOptions) {
+  const controller = new AbortController();
+  if (opts.stop?.aborted) controller.abort();
+  opts.stop?.addEventListener('abort', () => controller.abort(), { once: true });
+  const check = rules.some((r) => r.abortOnFail) ? liveGate(rules) : undefined;
+  const state: { failed: ThresholdVerdict | undefined } = { failed: undefined };
+  return {
+    stop: controller.signal,
+    status: (): RunStatus => (state.failed !== undefined ? 'aborted' : (opts.stopStatus?.() ?? 'interrupted')),
+    onCompleted: check && ((recorder: Recorder): void => {
+      if (state.failed !== undefined) return;
+      state.failed = check(recorder);
+      if (state.failed !== undefined) controller.abort();
+    }),
+    get failed() {
+      return state.failed;
+    },
+  };
 }
 
 async function openTarget(profile: Profile, opts: RunProfileOptions): Promise<OpenTarget> {

@@ -173,6 +173,53 @@ load: { phases: [ { constant: { rate: 20, duration: 1s } } ] }
     expect(ran.stderr).toMatch(/unreachable.*connect-refused/);
   });
 
+  it('gates on thresholds: exit 3 when one fails, and stops early on an abortOnFail rule', async () => {
+    const file = await profile('gated', `name: gated
+target: { kind: http, url: "${url}" }
+load: { phases: [ { constant: { rate: 50, duration: 1s } } ] }
+thresholds:
+  - "errors.count == 0"
+  - "all.p50 < 0.001ms"
+`);
+    const ran = await coldbench(['run', file, '--out', join(dir, 'out-gated'), '--json'], { cwd: dir });
+    expect(ran.code).toBe(3);
+    const result = JSON.parse(ran.stdout);
+    expect(result.thresholds).toEqual([
+      { rule: 'errors.count == 0', actual: 0, pass: true },
+      expect.objectContaining({ rule: 'all.p50 < 0.001ms', pass: false }),
+    ]);
+    expect(ran.stderr).toContain('thresholds failed: all.p50 < 0.001ms');
+
+    const bad = await profile('badrule', `name: badrule
+target: { kind: http, url: "${url}" }
+load: { phases: [ { constant: { rate: 50, duration: 1s } } ] }
+thresholds:
+  - "warm.p42 < 10ms"
+`);
+    const invalid = await coldbench(['validate', bad], { cwd: dir });
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/thresholds\[0\]: .*\(line 5\)/);
+
+    const failing = createServer((req, res) => res.writeHead(503).end());
+    await new Promise<void>((r) => failing.listen(0, '127.0.0.1', r));
+    const port = (failing.address() as AddressInfo).port;
+    const abort = await profile('abort', `name: abort
+target: { kind: http, url: "http://127.0.0.1:${port}/" }
+load: { phases: [ { constant: { rate: 50, duration: 30s } } ] }
+thresholds:
+  - { rule: "errors.count < 10", abortOnFail: true }
+`);
+    const started = Date.now();
+    const aborted = await coldbench(['run', abort, '--out', join(dir, 'out-abort'), '--json'], { cwd: dir });
+    failing.closeAllConnections();
+    await new Promise((r) => failing.close(r));
+    expect(aborted.code).toBe(3);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const r = JSON.parse(aborted.stdout);
+    expect(r.status).toBe('aborted');
+    expect(r.counts.sent).toBeLessThan(200);
+  });
+
   it('parses Lambda platform log lines from standard input into NDJSON', async () => {
     const lines = [
       'START RequestId: 8f507cfc-5a4c-4c3a-8e1a-2b2b6b1b1a11 Version: $LATEST',

@@ -4,7 +4,9 @@
  */
 import { loadProfile } from '../../profile/index.js';
 import type { LoadedProfile } from '../../profile/types.js';
-import { renderSummary } from '../../report/summary.js';
+import { render } from '../../report/render.js';
+import { resultMarkdown } from '../../report/markdown.js';
+import { appendStepSummary, parseFormat } from './report.js';
 import type { Result } from '../../result/result.js';
 import { writeResult } from '../../result/write.js';
 import { runProfile } from '../../run/run-profile.js';
@@ -18,11 +20,13 @@ import { startProgress } from '../progress.js';
 const HARD_EXIT_MS = 3000;
 
 export async function runCommand(file: string, flags: RunFlags, out: Output): Promise<number> {
+  parseFormat(flags.format);
   const loaded = await loadProfile(file, { env: process.env, sets: flags.set });
   out.addSecrets(loaded.secrets);
   const signals = handleSignals(out);
   let stopProgress = (): void => undefined;
   try {
+    if (loaded.profile.matrix !== undefined) return await runMatrixCommand(loaded, flags, out, signals);
     const result = await runProfile(loaded, {
       stop: signals.stop.signal,
       hardStop: signals.hardStop.signal,
@@ -34,12 +38,14 @@ export async function runCommand(file: string, flags: RunFlags, out: Output): Pr
     });
     stopProgress();
     const saved = flags.save ? await writeResult(result, flags.out) : undefined;
-    report(result, saved, flags, out);
+    await report(result, saved, flags, out);
     const unreachable = unreachableBecause(result);
     if (unreachable !== undefined) {
       out.error(`error: the target was unreachable: every request failed with ${unreachable}`);
       return 1;
     }
+    const failed = result.thresholds.filter((t) => !t.pass).map((t) => t.rule);
+    if (failed.length > 0) out.error(`thresholds failed: ${failed.join('; ')}`);
     return exitCodeOf(result);
   } finally {
     stopProgress();
@@ -47,10 +53,45 @@ export async function runCommand(file: string, flags: RunFlags, out: Output): Pr
   }
 }
 
-function report(result: Result, saved: string | undefined, flags: RunFlags, out: Output): void {
+/** A profile with `matrix:` runs once per configuration (docs/matrix.md). */
+async function runMatrixCommand(loaded: LoadedProfile, flags: RunFlags, out: Output, signals: ReturnType<typeof handleSignals>): Promise<number> {
+  const { comparisonJson, comparisonMarkdown, runMatrix, renderMatrixSummary, restoreLines } = await import('../../matrix/index.js');
+  let stopProgress = (): void => undefined;
+  try {
+    const run = await runMatrix(loaded, {
+      stop: signals.stop.signal,
+      hardStop: signals.hardStop.signal,
+      stopStatus: () => signals.status,
+      ...(flags.save && { outDir: flags.out }),
+      onStep: (message) => out.error(`${message}...`),
+      onConfiguration: (slot, index, total) => out.error(`[${index + 1}/${total}] ${slot.config.id}${slot.round > 0 ? ` (round ${slot.round + 1})` : ''}`),
+      onStart: (state) => {
+        stopProgress();
+        stopProgress = startProgress(state, { out, totalMs: plannedMs(loaded), enabled: flags.progress && !flags.quiet });
+      },
+    });
+    stopProgress();
+    if (flags.json || flags.format === 'json') out.machine(comparisonJson(run.matrix));
+    if (flags.format === 'md') out.machine(comparisonMarkdown(run.matrix));
+    else out.human(renderMatrixSummary(run.matrix));
+    if (run.file !== undefined) out.human(`matrix result saved: ${run.file} (with ${run.runs.length} configuration results beside it)`);
+    if (!run.matrix.restore.ok) {
+      out.error(restoreLines(run.matrix).join('\n'));
+      return 1;
+    }
+    return run.matrix.status === 'completed' ? 0 : run.matrix.status === 'interrupted' ? 130 : 3;
+  } finally {
+    stopProgress();
+  }
+}
+
+async function report(result: Result, saved: string | undefined, flags: RunFlags, out: Output): Promise<void> {
+  const format = parseFormat(flags.format);
   if (flags.json) out.machine(JSON.stringify(result, null, 2));
-  out.human(renderSummary(result));
-  if (saved !== undefined) out.human(`result saved: ${saved}`);
+  if (format === 'table') out.human(render(result, 'table'));
+  else out.machine(render(result, format));
+  if (saved !== undefined) out.error(`result saved: ${saved}`);
+  await appendStepSummary(resultMarkdown(result));
 }
 
 export function exitCodeOf(result: Result): number {
