@@ -137,8 +137,10 @@ load: { phases: [ { constant: { rate: 20, duration: 60s } } ] }
     expect((await readdir(out)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const result = JSON.parse(await readFile(join(out, files[0]!), 'utf8'));
     expect(result.status).toBe('interrupted');
-    expect(result.counts.abandoned).toBeGreaterThan(10);
-    expect(result.counts.ok).toBe(0);
+    // The server never answers: every request sent was still in flight when the run stopped.
+    expect(result.counts.abandoned).toBeGreaterThan(0);
+    expect(result.counts.abandoned).toBe(result.counts.sent);
+    expect(result.counts.ok + result.counts.errors).toBe(0);
   });
 
   it('reports every profile problem with its path and line, exit 2, no stack trace', async () => {
