@@ -79,7 +79,9 @@ async function runMatrixCommand(loaded: LoadedProfile, flags: RunFlags, out: Out
       out.error(restoreLines(run.matrix).join('\n'));
       return 1;
     }
-    return run.matrix.status === 'completed' ? 0 : run.matrix.status === 'interrupted' ? 130 : 3;
+    if (run.matrix.status === 'interrupted') return 130;
+    const thresholdsFailed = run.runs.some((r) => r.result.thresholds.some((t) => !t.pass));
+    return run.matrix.status === 'aborted' || thresholdsFailed ? 3 : 0;
   } finally {
     stopProgress();
   }

@@ -1,0 +1,110 @@
+/**
+ * The matrix result file: what ran, the file of every configuration's result, the comparison,
+ * and whether the original configuration was restored. Saved like a result: atomically, never
+ * over an existing file, as `<name>-matrix-<UTC time>.json`.
+ */
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { RunError } from '../errors.js';
+import type { LoadedProfile } from '../profile/types.js';
+import { utcStamp } from '../result/write.js';
+import type { RunStatus } from '../run/runner.js';
+import { TOOL_VERSION } from '../version.js';
+import type { Comparison } from './compare.js';
+import type { RestoreOutcome } from './restore.js';
+import type { ConfigurationRun } from './run-matrix.js';
+
+export const MATRIX_SCHEMA_VERSION = 1;
+
+export interface MatrixConfigurationEntry {
+  id: string;
+  function: string;
+  memoryMB?: number;
+  architecture?: string;
+  environment?: string;
+  /** One per round that ran: the result file (a name in the same folder) and its status. */
+  runs: { round: number; file: string | null; status: RunStatus; forcedColdStarts: number }[];
+}
+
+export interface MatrixResult {
+  schemaVersion: number;
+  kind: 'matrix';
+  tool: { name: 'coldbench'; version: string; node: string };
+  name: string;
+  status: RunStatus;
+  startedAt: string;
+  endedAt: string;
+  profile: unknown;
+  configurations: MatrixConfigurationEntry[];
+  comparison: Comparison;
+  restore: RestoreOutcome;
+}
+
+export interface MatrixResultInput {
+  loaded: LoadedProfile;
+  status: RunStatus;
+  startedAt: Date;
+  runs: readonly ConfigurationRun[];
+  comparison: Comparison;
+  restore: RestoreOutcome;
+}
+
+export function buildMatrixResult(input: MatrixResultInput): MatrixResult {
+  const entries = new Map<string, MatrixConfigurationEntry>();
+  for (const run of input.runs) {
+    const c = run.slot.config;
+    const entry = entries.get(c.id) ?? {
+      id: c.id,
+      function: c.function,
+      ...(c.memoryMB !== undefined && { memoryMB: c.memoryMB }),
+      ...(c.architecture !== undefined && { architecture: c.architecture }),
+      ...(c.environment !== undefined && { environment: c.environment.name }),
+      runs: [],
+    };
+    entry.runs.push({
+      round: run.slot.round + 1,
+      file: run.file === undefined ? null : basename(run.file),
+      status: run.result.status,
+      forcedColdStarts: run.result.forcedColdStarts?.counts.sent ?? 0,
+    });
+    entries.set(c.id, entry);
+  }
+  return {
+    schemaVersion: MATRIX_SCHEMA_VERSION,
+    kind: 'matrix',
+    tool: { name: 'coldbench', version: TOOL_VERSION, node: process.version },
+    name: input.loaded.profile.name,
+    status: input.status,
+    startedAt: input.startedAt.toISOString(),
+    endedAt: new Date().toISOString(),
+    profile: input.loaded.redacted,
+    configurations: [...entries.values()],
+    comparison: input.comparison,
+    restore: input.restore,
+  };
+}
+
+export async function writeMatrixResult(matrix: MatrixResult, outDir: string): Promise<string> {
+  await mkdir(outDir, { recursive: true });
+  const base = `${matrix.name}-matrix-${utcStamp(new Date(matrix.startedAt))}`;
+  const tmp = join(outDir, `.${base}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, JSON.stringify(matrix, null, 2) + '\n', { flag: 'wx' });
+    for (let n = 0; n < 1000; n++) {
+      const file = join(outDir, n === 0 ? `${base}.json` : `${base}-${n}.json`);
+      try {
+        await link(tmp, file);
+        return file;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
+    throw new RunError(`could not find a free file name for ${base} in ${outDir}`);
+  } catch (err) {
+    if (err instanceof RunError) throw err;
+    throw new RunError(`could not save the matrix result in ${outDir}: ${(err as Error).message}`, 'check that the folder is writable, or pass --out DIR', { cause: err });
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * Runs a profile's matrix: for each configuration (in interleaved rounds) apply it, force the
+ * cold starts asked for, run the profile's load with runProfile, and save the result at once;
+ * then restore the original configuration, whatever happened, and compare. Nothing here prints
+ * or exits.
+ */
+import { randomBytes } from 'node:crypto';
+import { RunError } from '../errors.js';
+import type { LambdaTargetConfig, LoadedProfile } from '../profile/types.js';
+import type { Result } from '../result/result.js';
+import { writeResult } from '../result/write.js';
+import { startLocalEmulator } from '../run/local.js';
+import type { LocalEmulator } from '../run/local.js';
+import { runProfile } from '../run/run-profile.js';
+import type { RunProfileOptions } from '../run/run-profile.js';
+import type { RunStatus } from '../run/runner.js';
+import { forceColdStarts } from './cold-probe.js';
+import type { ProbeReport } from './cold-probe.js';
+import { compareConfigurations } from './compare.js';
+import type { CompareOptions, ConfigurationRuns } from './compare.js';
+import { expandMatrix, runOrder } from './configurations.js';
+import type { Configuration, Slot } from './configurations.js';
+import { createFunctionControl } from './control.js';
+import type { ControlOptions, FunctionControl, SettingsChange } from './control.js';
+import { Originals } from './restore.js';
+import { buildMatrixResult, writeMatrixResult } from './matrix-result.js';
+import type { MatrixResult } from './matrix-result.js';
+
+export interface RunMatrixOptions extends RunProfileOptions {
+  /** Save each configuration's result here as soon as it is measured, then the matrix result. */
+  outDir?: string;
+  /** Called before each configuration runs (index from 0 over all rounds). */
+  onConfiguration?: (slot: Slot, index: number, total: number) => void;
+  control?: ControlOptions;
+  compare?: CompareOptions;
+}
+
+/** A configuration's result as saved: the run, plus what the matrix adds. */
+export type ConfigurationResult = Result & {
+  matrix: { name: string; configuration: string; round: number; settings: SettingsChange & { function: string } };
+  /** The forced cold starts, measured apart from the load (null when none were asked for). */
+  forcedColdStarts: (Result & { reports: ProbeReport[] }) | null;
+};
+
+export interface ConfigurationRun {
+  slot: Slot;
+  result: ConfigurationResult;
+  file?: string;
+}
+
+export interface MatrixRun {
+  matrix: MatrixResult;
+  runs: ConfigurationRun[];
+  /** Where the matrix result was saved. */
+  file?: string;
+}
+
+interface Context {
+  loaded: LoadedProfile;
+  target: LambdaTargetConfig;
+  control: FunctionControl;
+  originals: Originals;
+  marker: string;
+  opts: RunMatrixOptions;
+}
+
+export async function runMatrix(loaded: LoadedProfile, opts: RunMatrixOptions = {}): Promise<MatrixRun> {
+  const matrix = loaded.profile.matrix;
+  const target = loaded.profile.target;
+  if (matrix === undefined || target.kind !== 'lambda') throw new RunError('the profile has no matrix for a lambda target');
+  const slots = runOrder(expandMatrix(matrix, target.function), matrix.rounds, matrix.coldStarts);
+  let emulator: LocalEmulator | undefined;
+  if (target.local !== undefined) {
+    opts.onStep?.('starting the local Lambda emulator');
+    emulator = await startLocalEmulator(target.local);
+  }
+  try {
+    // One emulator for every configuration: each run gets its endpoint instead of starting its own.
+    const shared: LambdaTargetConfig = emulator === undefined ? target : { ...withoutLocal(target), endpoint: emulator.endpoint };
+    const control = await createFunctionControl(shared, opts.control);
+    try {
+      const ctx: Context = { loaded, target: shared, control, originals: new Originals(), marker: randomBytes(4).toString('hex'), opts };
+      return await runSlots(ctx, slots);
+    } finally {
+      control.close();
+    }
+  } finally {
+    await emulator?.close();
+  }
+}
+
+async function runSlots(ctx: Context, slots: Slot[]): Promise<MatrixRun> {
+  const startedAt = new Date();
+  const runs: ConfigurationRun[] = [];
+  let status: RunStatus = 'completed';
+  let failure: unknown;
+  try {
+    for (const [index, slot] of slots.entries()) {
+      if (ctx.opts.stop?.aborted === true) {
+        status = ctx.opts.stopStatus?.() ?? 'interrupted';
+        break;
+      }
+      ctx.opts.onConfiguration?.(slot, index, slots.length);
+      const run = await runSlot(ctx, slot);
+      runs.push(run);
+      if (run.result.status !== 'completed') {
+        status = run.result.status;
+        break;
+      }
+    }
+  } catch (err) {
+    failure = err;
+  }
+  ctx.opts.onStep?.('restoring the original configuration');
+  const restore = await ctx.originals.restore(ctx.control, ctx.target);
+  if (failure !== undefined) throw withRestoreFailure(failure, restore);
+  const comparison = compareConfigurations(groupRuns(runs), ctx.opts.compare);
+  const matrix = buildMatrixResult({ loaded: ctx.loaded, status, startedAt, runs, comparison, restore });
+  const file = ctx.opts.outDir === undefined ? undefined : await writeMatrixResult(matrix, ctx.opts.outDir);
+  return { matrix, runs, ...(file !== undefined && { file }) };
+}
+
+async function runSlot(ctx: Context, slot: Slot): Promise<ConfigurationRun> {
+  const { config } = slot;
+  await ctx.originals.remember(ctx.control, config.function);
+  const original = ctx.originals.get(config.function)!;
+  const environment = config.environment === undefined ? original.environment : { ...original.environment, ...config.environment.variables };
+  const change = changeFor(config, environment);
+  if (Object.keys(change).length > 0) {
+    ctx.opts.onStep?.(`applying ${config.id} to ${config.function}`);
+    await ctx.control.apply(config.function, change);
+  }
+  const loaded = configurationProfile(ctx, slot);
+  let cold: ConfigurationResult['forcedColdStarts'] = null;
+  if (slot.coldStarts > 0) {
+    ctx.opts.onStep?.(`forcing ${slot.coldStarts} cold start${slot.coldStarts === 1 ? '' : 's'} of ${config.id}`);
+    const probe = await forceColdStarts({ loaded, control: ctx.control, environment, count: slot.coldStarts, marker: ctx.marker, ...(ctx.opts.stop && { stop: ctx.opts.stop }) });
+    cold = { ...probe.result, reports: probe.reports };
+  }
+  const run = await runProfile(loaded, ctx.opts);
+  const result: ConfigurationResult = {
+    ...run,
+    matrix: { name: ctx.loaded.profile.name, configuration: config.id, round: slot.round + 1, settings: { function: config.function, ...change } },
+    forcedColdStarts: cold,
+  };
+  if (cold !== null && cold.status !== 'completed' && result.status === 'completed') result.status = cold.status;
+  const file = ctx.opts.outDir === undefined ? undefined : await writeResult(result, ctx.opts.outDir);
+  return { slot, result, ...(file !== undefined && { file }) };
+}
+
+/** What to change: the configuration's settings; the environment only when the matrix sets one. */
+function changeFor(config: Configuration, environment: Record<string, string>): SettingsChange {
+  const change: SettingsChange = {};
+  if (config.memoryMB !== undefined) change.memoryMB = config.memoryMB;
+  if (config.architecture !== undefined) change.architecture = config.architecture;
+  if (config.environment !== undefined) change.environment = environment;
+  return change;
+}
+
+/** The profile one configuration runs: its own name (which names its result file) and function. */
+function configurationProfile(ctx: Context, slot: Slot): LoadedProfile {
+  const rounds = ctx.loaded.profile.matrix?.rounds ?? 1;
+  const name = `${ctx.loaded.profile.name}-${slot.config.id}${rounds > 1 ? `-r${slot.round + 1}` : ''}`;
+  const { matrix: _matrix, ...profile } = ctx.loaded.profile;
+  return { ...ctx.loaded, profile: { ...profile, name, target: { ...ctx.target, function: slot.config.function } } };
+}
+
+function withoutLocal(target: LambdaTargetConfig): LambdaTargetConfig {
+  const { local: _local, ...rest } = target;
+  return rest;
+}
+
+function groupRuns(runs: readonly ConfigurationRun[]): ConfigurationRuns[] {
+  const byId = new Map<string, ConfigurationRuns>();
+  for (const run of runs) {
+    const id = run.slot.config.id;
+    const entry = byId.get(id) ?? { config: run.slot.config, load: [], cold: [] };
+    entry.load.push(run.result);
+    if (run.result.forcedColdStarts !== null) entry.cold.push(run.result.forcedColdStarts);
+    byId.set(id, entry);
+  }
+  return [...byId.values()];
+}
+
+/** A failure during the matrix; when restoring failed too, the error says what to run by hand. */
+function withRestoreFailure(err: unknown, restore: Awaited<ReturnType<Originals['restore']>>): unknown {
+  if (restore.ok) return err;
+  const failed = restore.functions.filter((f) => !f.ok);
+  const message = err instanceof Error ? err.message : String(err);
+  return new RunError(
+    `${message}; restoring the original configuration also failed (${failed.map((f) => `${f.function}: ${f.error}`).join('; ')})`,
+    `restore it by hand:\n${failed.map((f) => f.command).join('\n')}`,
+    { cause: err },
+  );
+}
+
