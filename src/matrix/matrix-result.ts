@@ -3,12 +3,9 @@
  * and whether the original configuration was restored. Saved like a result: atomically, never
  * over an existing file, as `<name>-matrix-<UTC time>.json`.
  */
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { RunError } from '../errors.js';
+import { basename } from 'node:path';
 import type { LoadedProfile } from '../profile/types.js';
-import { utcStamp } from '../result/write.js';
+import { utcStamp, writeJsonFile } from '../result/write.js';
 import type { RunStatus } from '../run/runner.js';
 import { TOOL_VERSION } from '../version.js';
 import type { Comparison } from './compare.js';
@@ -85,26 +82,6 @@ export function buildMatrixResult(input: MatrixResultInput): MatrixResult {
   };
 }
 
-export async function writeMatrixResult(matrix: MatrixResult, outDir: string): Promise<string> {
-  await mkdir(outDir, { recursive: true });
-  const base = `${matrix.name}-matrix-${utcStamp(new Date(matrix.startedAt))}`;
-  const tmp = join(outDir, `.${base}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, JSON.stringify(matrix, null, 2) + '\n', { flag: 'wx' });
-    for (let n = 0; n < 1000; n++) {
-      const file = join(outDir, n === 0 ? `${base}.json` : `${base}-${n}.json`);
-      try {
-        await link(tmp, file);
-        return file;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-    }
-    throw new RunError(`could not find a free file name for ${base} in ${outDir}`);
-  } catch (err) {
-    if (err instanceof RunError) throw err;
-    throw new RunError(`could not save the matrix result in ${outDir}: ${(err as Error).message}`, 'check that the folder is writable, or pass --out DIR', { cause: err });
-  } finally {
-    await unlink(tmp).catch(() => undefined);
-  }
+export function writeMatrixResult(matrix: MatrixResult, outDir: string): Promise<string> {
+  return writeJsonFile(matrix, outDir, `${matrix.name}-matrix-${utcStamp(new Date(matrix.startedAt))}`, 'the matrix result');
 }

@@ -15,11 +15,18 @@ export function utcStamp(date: Date): string {
 }
 
 export async function writeResult(result: Result, outDir: string): Promise<string> {
+  return writeJsonFile(result, outDir, `${result.name}-${utcStamp(new Date(result.startedAt))}`, 'the result');
+}
+
+/**
+ * Writes `data` as `<outDir>/<base>.json`, or `<base>-1.json`, `-2`... when the name is taken:
+ * atomically, and never over an existing file. `what` names the record in error messages.
+ */
+export async function writeJsonFile(data: unknown, outDir: string, base: string, what: string): Promise<string> {
   await mkdir(outDir, { recursive: true });
-  const base = `${result.name}-${utcStamp(new Date(result.startedAt))}`;
   const tmp = join(outDir, `.${base}.${randomBytes(4).toString('hex')}.tmp`);
-  await writeFile(tmp, JSON.stringify(result, null, 2) + '\n', { flag: 'wx' });
   try {
+    await writeFile(tmp, JSON.stringify(data, null, 2) + '\n', { flag: 'wx' });
     for (let n = 0; n < 1000; n++) {
       const file = join(outDir, n === 0 ? `${base}.json` : `${base}-${n}.json`);
       try {
@@ -29,10 +36,10 @@ export async function writeResult(result: Result, outDir: string): Promise<strin
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
     }
-    throw new RunError(`could not find a free result file name for ${base} in ${outDir}`);
+    throw new RunError(`could not find a free file name for ${base} in ${outDir}`);
   } catch (err) {
     if (err instanceof RunError) throw err;
-    throw new RunError(`could not save the result in ${outDir}: ${(err as Error).message}`, 'check that the folder is writable, or pass --out DIR', { cause: err });
+    throw new RunError(`could not save ${what} in ${outDir}: ${(err as Error).message}`, 'check that the folder is writable, or pass --out DIR', { cause: err });
   } finally {
     await unlink(tmp).catch(() => undefined);
   }
