@@ -117,12 +117,12 @@ async function closeAll(server: Server, core: EmulatorCore, logFiles: WriteStrea
 }
 
 /**
- * Our Node runtime is compiled next to this module (dist/emulator/runtime/node-runtime.js).
+ * Our Node runtime is compiled next to this module (dist/emulator/runtime/node-runtime.cjs).
  * When this module runs from src/ (under vitest) the .ts file cannot be executed by Node, so
  * the compiled copy in dist/ is used: run `npm run build` first.
  */
 function resolveNodeRuntime(): string {
-  const here = fileURLToPath(new URL('./runtime/node-runtime.js', import.meta.url));
+  const here = fileURLToPath(new URL('./runtime/node-runtime.cjs', import.meta.url));
   if (existsSync(here)) return here;
   const fromDist = here.replace(/([\\/])src([\\/])emulator([\\/])/, '$1dist$2emulator$3');
   if (existsSync(fromDist)) return fromDist;

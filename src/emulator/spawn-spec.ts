@@ -11,7 +11,7 @@ export interface SpawnContext {
   baseDir: string;
   host: string;
   region: string;
-  /** Absolute path of our compiled Node runtime (runtime/node-runtime.js). */
+  /** Absolute path of our compiled Node runtime (runtime/node-runtime.cjs). */
   nodeRuntimePath: string;
 }
 
