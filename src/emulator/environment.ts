@@ -9,6 +9,7 @@ import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { LogSink } from './logs.js';
 import { startRuntimeApi, type RuntimeApi } from './runtime-api.js';
+import { limitCpuShare } from './cpu-share.js';
 import type { EnvironmentInfo } from './types.js';
 
 export interface SpawnSpec {
@@ -20,6 +21,8 @@ export interface SpawnSpec {
   /** Everything but AWS_LAMBDA_RUNTIME_API, which is added once the listener has a port. */
   env: Record<string, string>;
   host: string;
+  /** When set, the environment gets this memory size's CPU share once initialized (cpu-share.ts). */
+  cpuShareMemoryMB?: number;
 }
 
 export type InitResult =
@@ -66,6 +69,7 @@ export class Environment {
   private runTimer: NodeJS.Timeout | undefined;
   private initWaiter: ((r: InitResult) => void) | undefined;
   private statusFd = -1;
+  private liftCpuLimit: (() => void) | undefined;
   private memoryMB = 0;
   private readonly statusBuf = Buffer.alloc(4096);
 
@@ -130,6 +134,7 @@ export class Environment {
     clearTimeout(this.runTimer);
     clearTimeout(this.idleTimer);
     clearTimeout(this.lifetimeTimer);
+    this.liftCpuLimit?.();
     this.child?.kill('SIGKILL');
     this.api?.close();
     this.poll?.destroy();
@@ -170,7 +175,12 @@ export class Environment {
     if (waiter === undefined) return;
     this.initWaiter = undefined;
     this.info.initDurationMs = result.initDurationMs;
-    if (result.kind === 'ready') this.state = 'idle';
+    if (result.kind === 'ready') {
+      this.state = 'idle';
+      if (this.spec.cpuShareMemoryMB !== undefined && this.child !== undefined) {
+        this.liftCpuLimit = limitCpuShare(this.child, this.spec.cpuShareMemoryMB);
+      }
+    }
     waiter(result);
   }
 

@@ -85,5 +85,8 @@ export function buildSpawnSpec(
   };
   if (cfg.bootstrap === undefined) lambdaEnv['AWS_EXECUTION_ENV'] = `AWS_Lambda_nodejs${NODE_MAJOR}.x`;
   // As on Lambda, the reserved variables win over the function's own environment.
-  return { id, functionName: name, command, args, cwd: taskRoot, env: { ...cfg.environment, ...lambdaEnv }, host: ctx.host };
+  return {
+    id, functionName: name, command, args, cwd: taskRoot, env: { ...cfg.environment, ...lambdaEnv }, host: ctx.host,
+    ...(cfg.cpuShare === true && { cpuShareMemoryMB: cfg.memoryMB }),
+  };
 }

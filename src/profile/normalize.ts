@@ -91,6 +91,7 @@ function localEmulator(input: LocalInput, baseDir: string): LocalEmulatorConfig 
       environment: fn.environment,
       architecture: fn.architecture,
       logFormat: fn.logFormat,
+      cpuShare: fn.cpuShare,
     };
     if (fn.bootstrap !== undefined) config.bootstrap = fn.bootstrap;
     if (fn.concurrency !== undefined) config.concurrency = fn.concurrency;

@@ -146,6 +146,7 @@ const localFunction = strictObject({
   scaleRate: positiveNumber().optional(),
   architecture: z.enum(['x86_64', 'arm64'], say('expected "x86_64" or "arm64"')).default('x86_64'),
   logFormat: z.enum(['Text', 'JSON'], say('expected "Text" or "JSON"')).default('Text'),
+  cpuShare: z.boolean(say('expected true or false')).default(false),
   environment: z.record(z.string(), stringish()).default({}),
 }).superRefine((value, ctx) => {
   if (value.handler === undefined && value.bootstrap === undefined) {

@@ -49,6 +49,11 @@ export interface LocalFunctionConfig {
   environment: Record<string, string>;
   architecture: 'x86_64' | 'arm64';
   logFormat: 'Text' | 'JSON';
+  /**
+   * Limit each environment, once initialized, to a CPU share proportional to its memory, as
+   * Lambda does (one vCPU at 1,769 MB). Init runs unlimited, as Lambda boosts on-demand inits.
+   */
+  cpuShare?: boolean;
 }
 
 export interface LocalEmulatorConfig {

@@ -49,3 +49,38 @@ describe.runIf(linux)('limitCpuShare on a real process', () => {
     expect(typeof lift).toBe('function');
   });
 });
+
+describe.runIf(linux)('an emulator function with cpuShare', () => {
+  it('runs CPU-bound work several times slower at 256 MB than at 1,769 MB, and inits unlimited', async () => {
+    const { startEmulator } = await import('../../src/emulator/index.js');
+    const { InvokeCommand } = await import('@aws-sdk/client-lambda');
+    const { client, fn, profilesDir, tail } = await import('../emulator/helpers.js');
+    const emulator = await startEmulator({
+      baseDir: profilesDir,
+      accountConcurrency: 10,
+      functions: {
+        small: fn('functions/cpu.handler', { memoryMB: 256, cpuShare: true, environment: { ITERATIONS: '20000000' } }),
+        full: fn('functions/cpu.handler', { memoryMB: 1769, cpuShare: true, environment: { ITERATIONS: '20000000' } }),
+      },
+    });
+    try {
+      const lambda = client(emulator.endpoint);
+      const durationOf = async (name: string): Promise<{ durationMs: number; initMs: number | undefined }> => {
+        const out = await lambda.send(new InvokeCommand({ FunctionName: name, LogType: 'Tail', Payload: '{}' }));
+        const text = tail(out.LogResult);
+        const init = /Init Duration: ([\d.]+)/.exec(text)?.[1];
+        return { durationMs: Number(/\tDuration: ([\d.]+)/.exec(text)?.[1]), initMs: init === undefined ? undefined : Number(init) };
+      };
+      // First invokes are cold: init is not limited, so both inits take about as long.
+      const coldSmall = await durationOf('small');
+      const coldFull = await durationOf('full');
+      expect(coldSmall.initMs).toBeLessThan(Math.max(3 * (coldFull.initMs ?? 0), 1000));
+      const small = await durationOf('small');
+      const full = await durationOf('full');
+      // 256 MB gets 14.5% of a CPU: the same work takes about 7 times as long.
+      expect(small.durationMs / full.durationMs, JSON.stringify({ small, full })).toBeGreaterThan(3);
+    } finally {
+      await emulator.close();
+    }
+  }, 30_000);
+});
