@@ -5,8 +5,12 @@ export const handler = async (event) => {
   const workMs = Number(event?.workMs ?? process.env.WORK_MS ?? 10);
   let x = 0;
   if (iterations > 0) {
+    const cpuBefore = process.cpuUsage();
+    const startedMs = performance.now();
     for (let i = 0; i < iterations; i++) x = (x * 31 + i) % 1000003;
-    return { iterations, x };
+    const cpu = process.cpuUsage(cpuBefore);
+    // CPU time against wall time shows the CPU share the environment got.
+    return { iterations, x, cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - startedMs };
   }
   const until = performance.now() + workMs;
   let rounds = 0;

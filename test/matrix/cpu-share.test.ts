@@ -51,34 +51,30 @@ describe.runIf(linux)('limitCpuShare on a real process', () => {
 });
 
 describe.runIf(linux)('an emulator function with cpuShare', () => {
-  it('runs CPU-bound work several times slower at 256 MB than at 1,769 MB, and inits unlimited', async () => {
+  it('gets a CPU share proportional to its memory once initialized', async () => {
     const { startEmulator } = await import('../../src/emulator/index.js');
     const { InvokeCommand } = await import('@aws-sdk/client-lambda');
-    const { client, fn, profilesDir, tail } = await import('../emulator/helpers.js');
+    const { client, fn, profilesDir, tail, text } = await import('../emulator/helpers.js');
     const emulator = await startEmulator({
       baseDir: profilesDir,
       accountConcurrency: 10,
       functions: {
         small: fn('functions/cpu.handler', { memoryMB: 256, cpuShare: true, environment: { ITERATIONS: '20000000' } }),
-        full: fn('functions/cpu.handler', { memoryMB: 1769, cpuShare: true, environment: { ITERATIONS: '20000000' } }),
       },
     });
     try {
       const lambda = client(emulator.endpoint);
-      const durationOf = async (name: string): Promise<{ durationMs: number; initMs: number | undefined }> => {
-        const out = await lambda.send(new InvokeCommand({ FunctionName: name, LogType: 'Tail', Payload: '{}' }));
-        const text = tail(out.LogResult);
-        const init = /Init Duration: ([\d.]+)/.exec(text)?.[1];
-        return { durationMs: Number(/\tDuration: ([\d.]+)/.exec(text)?.[1]), initMs: init === undefined ? undefined : Number(init) };
+      const invoke = async (): Promise<{ initMs?: number; cpuMs: number; wallMs: number }> => {
+        const out = await lambda.send(new InvokeCommand({ FunctionName: 'small', LogType: 'Tail', Payload: '{}' }));
+        const init = /Init Duration: ([\d.]+)/.exec(tail(out.LogResult))?.[1];
+        const body = JSON.parse(text(out.Payload)) as { cpuMs: number; wallMs: number };
+        return { ...(init !== undefined && { initMs: Number(init) }), ...body };
       };
-      // First invokes are cold: init is not limited, so both inits take about as long.
-      const coldSmall = await durationOf('small');
-      const coldFull = await durationOf('full');
-      expect(coldSmall.initMs).toBeLessThan(Math.max(3 * (coldFull.initMs ?? 0), 1000));
-      const small = await durationOf('small');
-      const full = await durationOf('full');
-      // 256 MB gets 14.5% of a CPU: the same work takes about 7 times as long.
-      expect(small.durationMs / full.durationMs, JSON.stringify({ small, full })).toBeGreaterThan(3);
+      await invoke(); // cold: the limit starts once init is done
+      const warm = await invoke();
+      // 256 MB is 14.5% of a CPU: the work's wall time is several times its CPU time. Other load on
+      // the machine only makes the wall time longer, so this holds on a busy machine too.
+      expect(warm.wallMs / warm.cpuMs, JSON.stringify(warm)).toBeGreaterThan(3);
     } finally {
       await emulator.close();
     }
