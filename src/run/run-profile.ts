@@ -106,6 +106,8 @@ async function openTarget(profile: Profile, opts: RunProfileOptions): Promise<Op
   const config: TargetConfig = profile.target;
   if (config.kind === 'http') {
     const { createHttpTarget } = await import('../targets/http.js');
+    const { warmUpHttpClient } = await import('../targets/warm-up.js');
+    await warmUpHttpClient();
     const target = createHttpTarget(config, { connections });
     return { target, info: {}, close: () => target.close() };
   }
