@@ -1,0 +1,202 @@
+// Benchmarks of coldbench's Lambda target against the built-in emulator (issue 4):
+//   1. invokes per second one core sustains: `coldbench run` (kind: lambda, closed model, 10
+//      concurrent) pinned with `taskset -c 0`, against `coldbench emulator` pinned with
+//      `taskset -c 1` (its environments inherit core 1), the profile pointing at it with
+//      target.endpoint; the CPU seconds coldbench used per invoke, and how busy each core was;
+//   2. CPU per invoke in the SDK path: process.cpuUsage() around N sequential and N concurrent
+//      invokes through the LambdaTarget (SDK + log-tail parsing), the bare SDK client, and raw
+//      undici POSTs to the same endpoint, in one client process on core 0;
+//   3. the latency the client adds beyond the REPORT Duration: `overhead.warm.p50` of a
+//      sequential run (concurrency 1) and of the saturated run (target: under 2 ms).
+// Every measurement is repeated (--runs, default 3): medians of the runs, load average noted.
+//
+//   node bench/lambda-target.mjs [--runs 3] [--seconds 10] [--count 2000] [--concurrency 10]
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import {
+  clientEnv, fmt, invokers, load1, median, noopFunction, pinned, repoRoot, runNode, startEmulatorCli, throughputClient, track,
+} from './emulator.mjs';
+
+const SELF = fileURLToPath(import.meta.url);
+const TOOL_CORE = 0;
+const SERVER_CORE = 1;
+
+function options(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: false,
+    options: {
+      runs: { type: 'string', default: '3' },
+      seconds: { type: 'string', default: '10' },
+      count: { type: 'string', default: '2000' },
+      concurrency: { type: 'string', default: '10' },
+    },
+  });
+  return { runs: Number(values.runs), seconds: Number(values.seconds), count: Number(values.count), concurrency: Number(values.concurrency) };
+}
+
+export async function main(argv = process.argv.slice(2)) {
+  const opt = options(Array.isArray(argv) ? argv : []);
+  const runs = [];
+  for (let r = 0; r < opt.runs; r++) {
+    const emu = await startEmulatorCli({ core: SERVER_CORE, functions: { noop: noopFunction({ concurrency: opt.concurrency, idleTimeout: '10m' }) } });
+    const run = { run: r + 1 };
+    try {
+      run.sequential = await coldbenchRun(emu.endpoint, 1, Math.min(opt.seconds, 5));
+      run.saturated = await coldbenchRun(emu.endpoint, opt.concurrency, opt.seconds);
+      run.cpu = { load1: load1(), ...JSON.parse(await runNode(SELF, ['--client', '--endpoint', emu.endpoint, '--count', String(opt.count), '--concurrency', String(opt.concurrency)], { core: TOOL_CORE, env: clientEnv })) };
+    } finally {
+      await emu.stop();
+    }
+    runs.push(run);
+    console.error(`run ${r + 1}/${opt.runs} done (load ${load1()})`);
+  }
+  return report(runs, opt);
+}
+
+/**
+ * One `coldbench run` pinned to the tool core, in a shell whose `times` reports the CPU its
+ * child used; /proc/stat is sampled around it to show how busy each core was.
+ */
+async function coldbenchRun(endpoint, concurrency, seconds) {
+  const dir = mkdtempSync(join(tmpdir(), 'coldbench-bench-run-'));
+  try {
+    const profile = join(dir, 'lambda.yaml');
+    writeFileSync(profile, stringify({
+      name: 'bench-lambda-target',
+      target: { kind: 'lambda', function: 'noop', endpoint, region: 'us-east-1', payload: {}, timeout: '10s' },
+      load: { model: 'closed', concurrency, duration: `${seconds}s` },
+    }));
+    const [cmd, args] = pinned(TOOL_CORE, process.execPath, [join(repoRoot, 'bin', 'coldbench.js'), 'run', profile, '--json', '--no-progress', '--out', dir]);
+    const line = [cmd, ...args].map((a) => `'${a}'`).join(' ');
+    const loadBefore = load1();
+    const cores0 = coreTimes();
+    const child = track(spawn('sh', ['-c', `${line} > '${join(dir, 'result.json')}'; code=$?; times; exit $code`], { stdio: ['ignore', 'pipe', 'pipe'], env: clientEnv }));
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+    const [code] = await once(child, 'exit');
+    const busy = coreBusy(cores0, coreTimes());
+    if (code !== 0) throw new Error(`coldbench run exited ${code}: ${err.slice(-2000)}`);
+    const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
+    const cpuSec = childCpuSeconds(out);
+    return {
+      load1: loadBefore,
+      concurrency,
+      counts: result.counts,
+      ratePerSec: result.rate.achieved,
+      latencyWarmP50: result.latency.warm?.p50 ?? null,
+      overheadWarmP50: result.overhead?.warm?.p50 ?? null,
+      overheadWarmP99: result.overhead?.warm?.p99 ?? null,
+      serviceP50: result.serviceTime?.p50 ?? null,
+      cpuUsPerInvoke: cpuSec === null ? null : (cpuSec * 1e6) / Math.max(1, result.counts.sent),
+      coreBusyPct: busy,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The shell's `times`: its own user/sys, then its children's ("0m1.23s 0m0.45s"). */
+function childCpuSeconds(text) {
+  const lines = text.trim().split('\n');
+  const m = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(lines[lines.length - 1] ?? '');
+  return m ? Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]) : null;
+}
+
+/** Per-core [busy, total] jiffies from /proc/stat (Linux). */
+function coreTimes() {
+  try {
+    return readFileSync('/proc/stat', 'utf8').split('\n').filter((l) => /^cpu\d/.test(l)).map((l) => {
+      const v = l.trim().split(/\s+/).slice(1).map(Number);
+      const idle = v[3] + (v[4] ?? 0);
+      const total = v.reduce((a, b) => a + b, 0);
+      return [total - idle, total];
+    });
+  } catch {
+    return [];
+  }
+}
+
+function coreBusy(a, b) {
+  return b.map(([busy, total], i) => Math.round((100 * (busy - (a[i]?.[0] ?? 0))) / Math.max(1, total - (a[i]?.[1] ?? 0))));
+}
+
+/** Client mode: CPU microseconds per invoke for each path, sequential then concurrent. */
+async function cpuClient(values) {
+  const count = Number(values.count);
+  const concurrency = Number(values.concurrency);
+  const inv = await invokers(values.endpoint, 'noop', concurrency);
+  const out = {};
+  try {
+    for (const kind of ['raw', 'sdk', 'target']) {
+      const call = inv[kind];
+      for (let i = 0; i < 200; i++) await call(); // warm sockets, JIT and environments
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const beyond = [];
+      for (let i = 0; i < count; i++) {
+        const t = performance.now();
+        const r = await call();
+        if (r?.durationMs != null) beyond.push(performance.now() - t - r.durationMs);
+      }
+      const cpu = process.cpuUsage(cpu0);
+      const seqMs = performance.now() - t0;
+      const concurrent = await throughputClient(call, concurrency, Math.max(2, count / 1000));
+      out[kind] = {
+        sequentialCpuUs: (cpu.user + cpu.system) / count,
+        sequentialMsPerInvoke: seqMs / count,
+        beyondReportP50: median(beyond),
+        concurrentCpuUs: concurrent.cpuUsPerInvoke,
+        concurrentPerSec: concurrent.invokesPerSec,
+      };
+    }
+  } finally {
+    await inv.close();
+  }
+  return out;
+}
+
+function report(runs, opt) {
+  const lines = [];
+  const say = (s) => {
+    lines.push(s);
+    console.log(s);
+  };
+  say(`node ${process.version}, ${runs.length} runs; coldbench on core ${TOOL_CORE}, emulator + environments on core ${SERVER_CORE}`);
+  for (const r of runs) {
+    for (const k of ['sequential', 'saturated']) {
+      const c = r[k];
+      say(`run ${r.run} coldbench run, closed ${c.concurrency} (load ${c.load1}): ${fmt(c.ratePerSec, 0)} invokes/s, ok ${c.counts.ok}, errors ${c.counts.errors}, throttles ${c.counts.throttles}; warm p50 ${fmt(c.latencyWarmP50, 3)} ms, overhead.warm p50 ${fmt(c.overheadWarmP50, 3)} ms (p99 ${fmt(c.overheadWarmP99, 3)}); coldbench CPU ${fmt(c.cpuUsPerInvoke, 0)} us/invoke; cores busy ${c.coreBusyPct.join('% / ')}%`);
+    }
+    for (const [kind, c] of Object.entries(r.cpu).filter(([k]) => k !== 'load1')) {
+      say(`run ${r.run} client CPU (load ${r.cpu.load1}) ${kind.padEnd(6)}: sequential ${fmt(c.sequentialCpuUs, 0)} us/invoke (${fmt(c.sequentialMsPerInvoke, 3)} ms each, beyond REPORT p50 ${fmt(c.beyondReportP50, 3)} ms); ${opt.concurrency} concurrent ${fmt(c.concurrentCpuUs, 0)} us/invoke at ${fmt(c.concurrentPerSec, 0)}/s`);
+    }
+  }
+  const m = (f) => median(runs.map(f).filter((x) => x !== null && x !== undefined));
+  const perSec = m((r) => r.saturated.ratePerSec);
+  const overheadSeq = m((r) => r.sequential.overheadWarmP50);
+  const overheadSat = m((r) => r.saturated.overheadWarmP50);
+  say(`median of runs: ${fmt(perSec, 0)} invokes/s with coldbench on one core (coldbench CPU ${fmt(m((r) => r.saturated.cpuUsPerInvoke), 0)} us/invoke); ` +
+    `client CPU per invoke, sequential: raw ${fmt(m((r) => r.cpu.raw.sequentialCpuUs), 0)} us, SDK ${fmt(m((r) => r.cpu.sdk.sequentialCpuUs), 0)} us, LambdaTarget ${fmt(m((r) => r.cpu.target.sequentialCpuUs), 0)} us; ` +
+    `concurrent: raw ${fmt(m((r) => r.cpu.raw.concurrentCpuUs), 0)} us, SDK ${fmt(m((r) => r.cpu.sdk.concurrentCpuUs), 0)} us, LambdaTarget ${fmt(m((r) => r.cpu.target.concurrentCpuUs), 0)} us`);
+  const ok = overheadSeq === null ? null : overheadSeq < 2;
+  say(`${ok === null ? 'NOT RUN ' : ok ? 'MET     ' : 'NOT MET '} client latency beyond REPORT Duration at p50 < 2 ms: overhead.warm.p50 ${fmt(overheadSeq, 3)} ms sequential (${fmt(overheadSat, 3)} ms at ${opt.concurrency} concurrent, saturated)`);
+  return { runs, verdicts: lines.filter((l) => /^(MET|NOT)/.test(l)) };
+}
+
+if (process.argv[1] === SELF) {
+  if (process.argv.includes('--client')) {
+    const { values } = parseArgs({ strict: false, options: { endpoint: { type: 'string' }, count: { type: 'string' }, concurrency: { type: 'string' } } });
+    process.stdout.write(`${JSON.stringify(await cpuClient(values))}\n`);
+  } else {
+    await main();
+  }
+}

@@ -1,0 +1,130 @@
+// Run the built coldbench CLI (bin/coldbench.js -> dist/) on a generated profile, pinned to the
+// tool core, and normalize its result (SPEC section 7 field names) like the peers' results.
+import { existsSync, mkdtempSync, writeFileSync, rmSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { run } from './proc.mjs';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = join(repoRoot, 'bin', 'coldbench.js');
+
+/** Is the CLI built and answering? Returns null when usable, else the reason it is not. */
+export async function coldbenchMissing() {
+  if (!existsSync(bin)) return 'bin/coldbench.js does not exist';
+  if (!existsSync(join(repoRoot, 'dist'))) return 'dist/ does not exist (run npm run build)';
+  const r = await run(process.execPath, [bin, '--version'], { timeoutMs: 20_000 });
+  if (r.code !== 0) return `coldbench --version exited ${r.code}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`;
+  return null;
+}
+
+/**
+ * Run one profile (a plain object, written as YAML). Options: core, timeoutMs,
+ * sampleEveryMs (sample VmRSS/VmHWM of the process tree from /proc while it runs).
+ */
+export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sampleEveryMs } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'coldbench-bench-'));
+  const file = join(dir, `${profile.name}.yaml`);
+  writeFileSync(file, stringify(profile));
+  const args = [bin, 'run', file, '--json', '--no-progress', '--out', join(dir, 'results')];
+  const samples = [];
+  let timer;
+  const t0 = Date.now();
+  try {
+    const r = await run(process.execPath, args, {
+      core,
+      timeoutMs,
+      onSpawn: (child) => {
+        if (!sampleEveryMs) return;
+        const sample = () => {
+          const mem = treeMemory(child.pid);
+          if (mem) samples.push({ tSec: (Date.now() - t0) / 1000, ...mem });
+        };
+        timer = setInterval(sample, sampleEveryMs);
+      },
+    });
+    clearInterval(timer);
+    const result = parseResult(r, dir);
+    return { ...normalize(result), command: `taskset -c ${core} node bin/coldbench.js run <profile> --json --no-progress`, profile, result, rss: samples, exitCode: r.code };
+  } finally {
+    clearInterval(timer);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function parseResult(r, dir) {
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    // Fall back to the saved result file, if the run wrote one.
+    const out = join(dir, 'results');
+    const files = existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.json')) : [];
+    if (files[0]) return JSON.parse(readFileSync(join(out, files[0]), 'utf8'));
+    throw new Error(`coldbench gave no result (exit ${r.code}${r.timedOut ? ', timed out' : ''}): ${r.stderr.slice(-1500)}`);
+  }
+}
+
+function normalize(result) {
+  const lat = result.latency?.all ?? {};
+  return {
+    tool: 'coldbench',
+    requests: result.counts?.sent,
+    ratePerSec: result.rate?.achieved,
+    targetPerSec: result.rate?.target,
+    latencyMs: { p50: lat.p50, p90: lat.p90, p99: lat.p99, max: lat.max },
+    errors: result.counts?.errors,
+    dropped: result.counts?.dropped,
+    status: result.status,
+  };
+}
+
+/** VmRSS and VmHWM (MB) summed over a process and its descendants, from /proc. */
+export function treeMemory(rootPid) {
+  const pids = descendants(rootPid);
+  let rssMB = 0;
+  let hwmMB = 0;
+  let seen = 0;
+  for (const pid of pids) {
+    const status = readProc(`/proc/${pid}/status`);
+    // A process that is exiting (a zombie) has no VmRSS line: not a sample.
+    if (!status || !/^VmRSS:/m.test(status)) continue;
+    seen += 1;
+    rssMB += kbField(status, 'VmRSS') / 1024;
+    hwmMB += kbField(status, 'VmHWM') / 1024;
+  }
+  return seen ? { rssMB, hwmMB, processes: seen } : null;
+}
+
+function descendants(pid) {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    const tasks = readDir(`/proc/${out[i]}/task`);
+    for (const tid of tasks) {
+      const kids = readProc(`/proc/${out[i]}/task/${tid}/children`);
+      if (kids) out.push(...kids.trim().split(/\s+/).filter(Boolean).map(Number));
+    }
+  }
+  return out;
+}
+
+function kbField(status, name) {
+  const m = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+  return m ? Number(m[1]) : 0;
+}
+
+function readProc(path) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function readDir(path) {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,154 @@
+// Statistics, tables, options and JSON output shared by the benchmark scripts.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Table from 'cli-table3';
+import { repoRoot } from './coldbench.mjs';
+
+export function median(xs) {
+  const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+export function mean(xs) {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+}
+
+/** Coefficient of variation = population stdev / mean. */
+export function cv(xs) {
+  const m = mean(xs);
+  if (!m) return null;
+  const variance = xs.reduce((a, x) => a + (x - m) ** 2, 0) / xs.length;
+  return Math.sqrt(variance) / m;
+}
+
+/** Least-squares slope of y over x (units of y per unit of x). */
+export function slope(xs, ys) {
+  const mx = mean(xs);
+  const my = mean(ys);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < xs.length; i++) {
+    num += (xs[i] - mx) * (ys[i] - my);
+    den += (xs[i] - mx) ** 2;
+  }
+  return den ? num / den : 0;
+}
+
+/** Format a number for a table: fixed decimals, '-' when absent. */
+export function f(x, digits = 2) {
+  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '-';
+}
+
+export function table(head, rows) {
+  const t = new Table({ head, style: { head: [], border: [] } });
+  for (const r of rows) t.push(r);
+  return t.toString();
+}
+
+/** Options every benchmark takes: --runs N, --duration S, --tool-core, --server-core. */
+export function options(defaults = {}) {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    strict: false,
+    options: {
+      runs: { type: 'string' },
+      duration: { type: 'string' },
+      'tool-core': { type: 'string' },
+      'server-core': { type: 'string' },
+    },
+  });
+  return {
+    runs: Number(values.runs ?? defaults.runs ?? 3),
+    durationSec: Number(values.duration ?? defaults.durationSec ?? 10),
+    toolCore: Number(values['tool-core'] ?? 0),
+    serverCore: Number(values['server-core'] ?? 1),
+  };
+}
+
+export function machine() {
+  return {
+    nproc: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    loadAvg1m: loadavg()[0],
+    date: new Date().toISOString(),
+  };
+}
+
+const busyLog = [];
+
+/** Write bench/out/<name>-<UTC time>.json and return its path. */
+export function save(name, data) {
+  const busy = busyLog.splice(0);
+  if (busy.length) {
+    data = { ...data, otherCpuBeforeRunsPct: { max: Math.max(...busy), median: median(busy) } };
+    console.log(`CPU used by other work just before each run: median ${f(median(busy), 0)}%, max ${f(Math.max(...busy), 0)}%`);
+  }
+  const dir = join(repoRoot, 'bench', 'out');
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const path = join(dir, `${name}-${stamp}.json`);
+  writeFileSync(path, JSON.stringify({ name, machine: machine(), ...data }, null, 2) + '\n');
+  return path;
+}
+
+/** A pass / fail / not-run verdict line for a target. */
+export function verdict(label, pass) {
+  const word = pass === null || pass === undefined ? 'NOT RUN' : pass ? 'MET' : 'NOT MET';
+  return `${word.padEnd(8)} ${label}`;
+}
+
+export function log(msg) {
+  process.stderr.write(`${msg}\n`);
+}
+
+/**
+ * Run one tool; a failure is logged and recorded in `failures` instead of ending the benchmark,
+ * so the peers' numbers survive a broken run of one tool.
+ */
+export async function attempt(name, fn, failures) {
+  const busyBeforePct = await waitForQuiet({ limitMs: Number(process.env.BENCH_QUIET_WAIT_MS ?? 60_000) });
+  busyLog.push(busyBeforePct);
+  try {
+    const result = await fn();
+    return result && typeof result === 'object' ? { ...result, busyBeforePct } : result;
+  } catch (err) {
+    const message = String(err?.message ?? err).slice(0, 2000);
+    log(`${name} FAILED: ${message}`);
+    failures.push({ tool: name, message });
+    return null;
+  }
+}
+
+/** Share of all CPUs busy over `ms` (from /proc/stat): how much else is running right now. */
+export async function cpuBusyPct(ms = 1000) {
+  const read = () => {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = cpu[3] + (cpu[4] ?? 0);
+    return { idle, total: cpu.reduce((a, b) => a + b, 0) };
+  };
+  const a = read();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = read();
+  return b.total === a.total ? 0 : (100 * (1 - (b.idle - a.idle) / (b.total - a.total)));
+}
+
+/**
+ * The machine is shared: wait (at most `limitMs`) until other work uses under `maxPct` of the
+ * CPUs, so a benchmark does not start in the middle of someone else's test run. Returns the
+ * last measured busy share, which the benchmark records next to its numbers.
+ */
+export async function waitForQuiet({ maxPct = 15, limitMs = 120_000 } = {}) {
+  const deadline = Date.now() + limitMs;
+  let busy = await cpuBusyPct();
+  while (busy > maxPct && Date.now() < deadline) {
+    log(`machine busy (${busy.toFixed(0)}% CPU used by other work): waiting`);
+    await new Promise((r) => setTimeout(r, 5000));
+    busy = await cpuBusyPct();
+  }
+  return busy;
+}
