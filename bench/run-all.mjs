@@ -16,7 +16,7 @@ const benches = [
   ['latency', './latency.mjs'],
   ['throughput', './throughput.mjs'],
   ['memory', './memory.mjs'],
-  // The emulator and Lambda-target benchmarks (docs/benchmarks-lambda.md) need the built
+  // The emulator and Lambda-target benchmarks (docs/benchmarks.md) need the built
   // emulator; they take their own options, so they get their defaults here.
   ['emulator', './emulator.mjs', () => existsSync(join(repoRoot, 'dist', 'emulator', 'index.js'))],
   ['lambda-target', './lambda-target.mjs', () => existsSync(join(repoRoot, 'dist', 'emulator', 'index.js'))],
