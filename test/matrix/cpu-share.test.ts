@@ -72,9 +72,10 @@ describe.runIf(linux)('an emulator function with cpuShare', () => {
       };
       await invoke(); // cold: the limit starts once init is done
       const warm = await invoke();
-      // 256 MB is 14.5% of a CPU: the work's wall time is several times its CPU time. Other load on
-      // the machine only makes the wall time longer, so this holds on a busy machine too.
-      expect(warm.wallMs / warm.cpuMs, JSON.stringify(warm)).toBeGreaterThan(3);
+      // 256 MB is 14.5% of a CPU, a wall time ~7x the CPU time if the limit were exact. The limiter
+      // overshoots (by a 5 ms tick per 50 ms window, more when its own timer runs late), so only
+      // a clear slowdown is asserted; unlimited, the ratio is about 1.
+      expect(warm.wallMs / warm.cpuMs, JSON.stringify(warm)).toBeGreaterThan(2);
     } finally {
       await emulator.close();
     }
