@@ -57,6 +57,8 @@ export class Runner implements RunState {
   private inFlightCount = 0;
   private drained: (() => void) | undefined;
   private seq = 0;
+  /** Requests cancelled by a hard stop: sent, but never answered. */
+  private cancelled = 0;
   private readonly cancel = new AbortController();
 
   constructor(private readonly opts: RunnerOptions) {
@@ -127,6 +129,7 @@ export class Runner implements RunState {
     this.inFlightCount--;
     if (outcome.kind === 'error' && outcome.errorClass === 'aborted' && this.cancel.signal.aborted) {
       // Cancelled by a hard stop: not an answer from the target, so not an error of it.
+      this.cancelled++;
     } else {
       recorder.completed({ plannedAt, sentAt, endedAt, outcome });
       this.opts.onCompleted?.(recorder);
@@ -136,7 +139,7 @@ export class Runner implements RunState {
 
   /** Waits for in-flight requests: all of them after a normal end, at most drainMs after a stop. */
   private async drain(): Promise<number> {
-    if (this.inFlightCount === 0) return 0;
+    if (this.inFlightCount === 0) return this.cancelled;
     const allDone = new Promise<void>((resolve) => (this.drained = resolve));
     if (!this.stopped()) {
       await allDone;
@@ -150,9 +153,9 @@ export class Runner implements RunState {
     const timer = new AbortController();
     await Promise.race([allDone, this.clock.sleep(drainMs, timer.signal), hard]);
     timer.abort();
-    const abandoned = this.inFlightCount;
     this.cancel.abort();
-    return abandoned;
+    // Cancelled ones may have settled already (as 'aborted'), or may settle after this returns.
+    return this.cancelled + this.inFlightCount;
   }
 }
 
