@@ -54,21 +54,25 @@ export function evaluateLive(rules: readonly ThresholdRule[], recorder: Recorder
 }
 
 /**
- * A checker the runner can call after every completed request: it evaluates at most once per
- * `intervalMs` (a percentile walks the whole histogram) and returns the first failure.
+ * A checker the runner can call after every completed request. Count rules are checked every
+ * time (a counter read), so `errors.count < 10` stops the run at the 10th error; the others at
+ * most once per `intervalMs` (a percentile walks the whole histogram). Returns the first failure.
  */
 export function liveGate(
   rules: readonly ThresholdRule[],
   options: LiveOptions & { intervalMs?: number; now?: () => number } = {},
 ): (recorder: Recorder) => ThresholdVerdict | undefined {
   const abortRules = rules.filter((r) => r.abortOnFail);
+  const countRules = abortRules.filter((r) => r.metric.kind === 'count');
+  const otherRules = abortRules.filter((r) => r.metric.kind !== 'count');
   const intervalMs = options.intervalMs ?? 1000;
   const now = options.now ?? Date.now;
   let lastMs = -Infinity;
   return (recorder) => {
-    if (abortRules.length === 0 || now() - lastMs < intervalMs) return undefined;
+    const counted = countRules.length > 0 ? evaluateLive(countRules, recorder, options)[0] : undefined;
+    if (counted !== undefined || otherRules.length === 0 || now() - lastMs < intervalMs) return counted;
     lastMs = now();
-    return evaluateLive(abortRules, recorder, options)[0];
+    return evaluateLive(otherRules, recorder, options)[0];
   };
 }
 

@@ -103,13 +103,18 @@ describe('evaluateLive', () => {
     expect(evaluateLive(rules, recorderWith(5, 10, 'error')).map((v) => v.rule)).toEqual(['errors.count < 5', 'errors.count == 2']);
   });
 
-  it('liveGate evaluates at most once per interval', () => {
+  it('liveGate checks count rules on every call and the others at most once per interval', () => {
     let now = 0;
-    const gate = liveGate(parseThresholds([{ rule: 'errors.count < 1', abortOnFail: true }]).rules, { intervalMs: 1000, now: () => now });
-    expect(gate(recorderWith(0, 10))).toBeUndefined();
-    const failing = recorderWith(1, 10, 'error');
-    expect(gate(failing)).toBeUndefined(); // checked too recently
+    const counts = liveGate(parseThresholds([{ rule: 'errors.count < 1', abortOnFail: true }]).rules, { intervalMs: 1000, now: () => now });
+    expect(counts(recorderWith(0, 10))).toBeUndefined();
+    // The first error fails the rule at once, without waiting for the interval.
+    expect(counts(recorderWith(1, 10, 'error'))).toEqual({ rule: 'errors.count < 1', actual: 1, pass: false });
+
+    const rates = liveGate(parseThresholds([{ rule: 'errors.rate < 5%', abortOnFail: true }]).rules, { intervalMs: 1000, now: () => now, minSamples: 10 });
+    expect(rates(recorderWith(0, 100))).toBeUndefined();
+    const failing = recorderWith(50, 100, 'error');
+    expect(rates(failing)).toBeUndefined(); // checked too recently
     now = 1000;
-    expect(gate(failing)).toEqual({ rule: 'errors.count < 1', actual: 1, pass: false });
+    expect(rates(failing)).toEqual(expect.objectContaining({ rule: 'errors.rate < 5%', pass: false }));
   });
 });
