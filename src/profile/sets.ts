@@ -1,9 +1,10 @@
 /**
  * `--set path=value`: overrides applied to the parsed document before interpolation and
  * validation. The value reads as a YAML scalar (`200` is a number, `true` a boolean, anything
- * else a string). Missing mappings on the way are created; list items must exist.
+ * else a string), or as a flow collection when it starts with `[` or `{`
+ * (`matrix.memory=[256, 512]`). Missing mappings on the way are created; list items must exist.
  */
-import { isMap, isSeq } from 'yaml';
+import { isMap, isSeq, parse as parseYaml } from 'yaml';
 import type { Document } from 'yaml';
 import { asYamlScalar } from './interpolate.js';
 import type { PathSegment } from './source.js';
@@ -37,10 +38,26 @@ export function applySets(doc: Document, sets: readonly string[]): string[] {
       problems.push(`--set ${JSON.stringify(assignment)}: expected path=value, like load.phases[0].constant.rate=200`);
       continue;
     }
-    const failure = setAt(doc, path, asYamlScalar(assignment.slice(equals + 1)));
+    const value = setValue(assignment.slice(equals + 1));
+    if (!value.ok) {
+      problems.push(`--set ${formatPath(path)}: ${value.problem}`);
+      continue;
+    }
+    const failure = setAt(doc, path, value.value);
     if (failure !== undefined) problems.push(`--set ${formatPath(path)}: ${failure}`);
   }
   return problems;
+}
+
+/** A scalar, or a flow list or mapping written in YAML (`[256, 512]`, `{ a: 1 }`). */
+function setValue(text: string): { ok: true; value: unknown } | { ok: false; problem: string } {
+  const trimmed = text.trimStart();
+  if (!trimmed.startsWith('[') && !trimmed.startsWith('{')) return { ok: true, value: asYamlScalar(text) };
+  try {
+    return { ok: true, value: parseYaml(text) as unknown };
+  } catch (err) {
+    return { ok: false, problem: `not a valid YAML list or mapping: ${(err as Error).message.split('\n')[0]}` };
+  }
 }
 
 /** Sets one value; returns why it cannot, or undefined. */

@@ -35,6 +35,13 @@ describe('--set path=value', () => {
     expect(loaded.redacted).toMatchObject({ load: { phases: [{ constant: { rate: 200 } }, { burst: { count: 10 } }] } });
   });
 
+  it('takes flow lists and mappings as values', () => {
+    const loaded = parse(base, { sets: ['load.phases=[{ burst: { count: 3 } }]', 'target.headers={ x-a: "1" }'] });
+    expect(loaded.profile.load).toMatchObject({ phases: [{ kind: 'burst', count: 3 }] });
+    expect(loaded.profile.target).toMatchObject({ headers: { 'x-a': '1' } });
+    expect(problemsOf(base, { sets: ['load.phases=[1, 2'] })[0]).toMatch(/^--set load\.phases: not a valid YAML list or mapping/);
+  });
+
   it('validates overridden values, which have no line in the file', () => {
     expect(problemsOf(base, { sets: ['load.phases[0].constant.rate=-1', 'load.phase=1'] })).toEqual([
       'load.phases[0].constant.rate: expected a positive number (from --set)',
