@@ -471,8 +471,3 @@ function jsonEnd(lines: string[], start: number): number {
   }
   return start;
 }
-
-/** `coldbench logs parse` output: one JSON object per record, one per line. */
-export function toNdjson(records: readonly LogRecord[]): string {
-  return records.map((r) => `${JSON.stringify(r)}\n`).join('');
-}

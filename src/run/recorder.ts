@@ -77,8 +77,6 @@ export class Recorder {
   readonly throttles = new Map<string, number>();
   readonly coldStarts: ColdStartEvent[] = [];
   readonly timeline: Timeline;
-  /** Largest schedule lag seen, ms. */
-  maxLagMs = 0;
   lastSentAt = -Infinity;
 
   /** Lambda targets add up the cost of every billed invocation here. */
@@ -99,7 +97,6 @@ export class Recorder {
     this.counts.sent++;
     const lag = sentAt - plannedAt;
     recordMs(this.histograms.scheduleLag, lag > 0 ? lag : 0);
-    if (lag > this.maxLagMs) this.maxLagMs = lag;
     if (sentAt > this.lastSentAt) this.lastSentAt = sentAt;
     this.timeline.at(sentAt).sent++;
   }

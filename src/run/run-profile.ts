@@ -39,7 +39,7 @@ interface OpenTarget {
 
 export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions = {}): Promise<Result> {
   const rules = parseThresholds(loaded.profile.thresholds).rules;
-  const gate = abortGate(rules, opts);
+  const gate = new AbortGate(rules, opts);
   const open = await openTarget(loaded.profile, opts);
   try {
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -47,6 +47,7 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
     const cost = loaded.profile.target.kind === 'lambda'
       ? new CostAccumulator(open.info.architecture ?? 'x86_64', resolvePrices(loaded.profile.prices))
       : undefined;
+    const onCompleted = gate.onCompleted;
     const runner = new Runner({
       load: loaded.profile.load,
       target: open.target,
@@ -54,7 +55,7 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
       ...(open.info.memorySizeMB !== undefined && { memoryMB: open.info.memorySizeMB }),
       stop: gate.stop,
       stopStatus: gate.status,
-      ...(gate.onCompleted && { onCompleted: gate.onCompleted }),
+      ...(onCompleted && { onCompleted }),
       ...(opts.hardStop && { hardStop: opts.hardStop }),
       ...(opts.drainMs !== undefined && { drainMs: opts.drainMs }),
     });
@@ -70,6 +71,8 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
       targetInfo: open.info,
     });
     result.thresholds = evaluateThresholds(rules, result);
+    const retried = open.target.retriedSends ?? 0;
+    if (retried > 0) result.warnings.push(`${retried} requests were retried inside the client: a retry can hide a throttle and run the function twice`);
     if (gate.failed !== undefined) result.warnings.push(`stopped early: threshold "${gate.failed.rule}" failed during the run (abortOnFail)`);
     return result;
   } finally {
@@ -81,24 +84,34 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
  * The run's stop signal: the caller's (Ctrl-C), or a threshold marked abortOnFail that failed
  * during the run, which stops it with status 'aborted'.
  */
-function abortGate(rules: ThresholdRule[], opts: RunProfileOptions) {
-  const controller = new AbortController();
-  if (opts.stop?.aborted) controller.abort();
-  opts.stop?.addEventListener('abort', () => controller.abort(), { once: true });
-  const check = rules.some((r) => r.abortOnFail) ? liveGate(rules) : undefined;
-  const state: { failed: ThresholdVerdict | undefined } = { failed: undefined };
-  return {
-    stop: controller.signal,
-    status: (): RunStatus => (state.failed !== undefined ? 'aborted' : (opts.stopStatus?.() ?? 'interrupted')),
-    onCompleted: check && ((recorder: Recorder): void => {
-      if (state.failed !== undefined) return;
-      state.failed = check(recorder);
-      if (state.failed !== undefined) controller.abort();
-    }),
-    get failed() {
-      return state.failed;
-    },
-  };
+class AbortGate {
+  private readonly controller = new AbortController();
+  private readonly check: ((recorder: Recorder) => ThresholdVerdict | undefined) | undefined;
+  /** The abortOnFail rule that stopped the run, if one did. */
+  failed: ThresholdVerdict | undefined;
+
+  constructor(rules: ThresholdRule[], private readonly opts: RunProfileOptions) {
+    if (opts.stop?.aborted) this.controller.abort();
+    opts.stop?.addEventListener('abort', () => this.controller.abort(), { once: true });
+    this.check = rules.some((r) => r.abortOnFail) ? liveGate(rules) : undefined;
+  }
+
+  get stop(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  readonly status = (): RunStatus => (this.failed !== undefined ? 'aborted' : (this.opts.stopStatus?.() ?? 'interrupted'));
+
+  /** For the runner's onCompleted; undefined when no rule can abort, so the hot path pays nothing. */
+  get onCompleted(): ((recorder: Recorder) => void) | undefined {
+    const check = this.check;
+    if (check === undefined) return undefined;
+    return (recorder) => {
+      if (this.failed !== undefined) return;
+      this.failed = check(recorder);
+      if (this.failed !== undefined) this.controller.abort();
+    };
+  }
 }
 
 async function openTarget(profile: Profile, opts: RunProfileOptions): Promise<OpenTarget> {

@@ -26,8 +26,6 @@ export interface LambdaTarget extends Target {
   preflight(): Promise<TargetInfo>;
   /** The function's architecture and memory, once preflight could read them. */
   readonly functionInfo: TargetInfo | undefined;
-  /** Sends that took more than one HTTP attempt (`$metadata.attempts` > 1); 0 unless retries leak in. */
-  readonly retriedSends: number;
 }
 
 /** A service error as the SDK throws it: a named exception with the HTTP metadata attached. */

@@ -63,6 +63,11 @@ export interface Target {
    * May return what it learned about the function (architecture and memory, for cost).
    */
   preflight?(): Promise<TargetInfo | void>;
+  /**
+   * Sends that took more than one attempt inside the client. Retries are off, so this must stay
+   * 0; a target that can observe it says so, and the result warns when it is not.
+   */
+  readonly retriedSends?: number;
   /** Release sockets and clients. */
   close(): Promise<void>;
 }
