@@ -15,18 +15,8 @@ describe('parseLogLine: real JSON events', () => {
 });
 
 describe('parseLogLine: variants of one real line', () => {
-  // lambda-perf's cold REPORT, rewritten the ways other tools print it.
-  const base =
-    'REPORT RequestId: 32f5cbf1-dd22-422a-a566-8965da5a3465\tDuration: 8.40 ms\tBilled Duration: 9 ms\tMemory Size: 128 MB\tMax Memory Used: 66 MB\tInit Duration: 170.13 ms\t';
-  const expected = {
-    type: 'report',
-    requestId: '32f5cbf1-dd22-422a-a566-8965da5a3465',
-    durationMs: 8.4,
-    billedDurationMs: 9,
-    memorySizeMB: 128,
-    maxMemoryUsedMB: 66,
-    initDurationMs: 170.13,
-  };
+  // lambda-perf's cold REPORT (the first text fixture), rewritten the ways other tools print it.
+  const { line: base, expect: expected } = TEXT_FIXTURES[0]!;
   it.each([
     ['CRLF', `${base}\r\n`, expected],
     ['tabs as single spaces', base.replace(/\t/g, ' '), expected],
