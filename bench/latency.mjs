@@ -5,7 +5,7 @@
 import { startNodeServer } from './lib/servers.mjs';
 import { runAutocannon, runWrk } from './lib/peers.mjs';
 import { runColdbench, coldbenchMissing } from './lib/coldbench.mjs';
-import { options, median, f, table, save, verdict, log, attempt } from './lib/report.mjs';
+import { options, median, f, table, save, verdict, log, latencyRounds } from './lib/report.mjs';
 
 const DELAY_MS = 10;
 const CONNECTIONS = 10;
@@ -28,20 +28,10 @@ export async function main(argv = {}) {
     ['wrk', () => runWrk({ url, connections: CONNECTIONS, durationSec: d, core: opt.toolCore })],
     ['autocannon', () => runAutocannon({ url, connections: CONNECTIONS, durationSec: d, core: opt.toolCore })],
   ];
-  const runs = [];
+  let runs = [];
   const failures = [];
   try {
-    for (let i = 0; i < opt.runs; i++) {
-      const round = {};
-      for (const [name, runTool] of tools) {
-        await server.reset();
-        const r = await attempt(name, runTool, failures);
-        if (!r) continue;
-        log(`${name}: p50=${f(r.latencyMs.p50, 3)} ms, ${f(r.ratePerSec, 0)} req/s`);
-        round[name] = { requests: r.requests, ratePerSec: r.ratePerSec, ...r.latencyMs, busyBeforePct: r.busyBeforePct, errors: r.errors, command: r.command };
-      }
-      runs.push(round);
-    }
+    runs = await latencyRounds(opt.runs, tools, failures, () => server.reset());
   } finally {
     await server.close();
   }

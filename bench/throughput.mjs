@@ -5,7 +5,7 @@
 import { startNginx } from './lib/servers.mjs';
 import { runAutocannon, runWrk } from './lib/peers.mjs';
 import { runColdbench, coldbenchMissing } from './lib/coldbench.mjs';
-import { options, median, f, table, save, verdict, log, attempt } from './lib/report.mjs';
+import { options, median, f, table, save, verdict, log, latencyRounds } from './lib/report.mjs';
 
 const CONNECTIONS = 50;
 
@@ -21,19 +21,10 @@ export async function main(argv = {}) {
     ['autocannon', () => runAutocannon({ url, connections: CONNECTIONS, durationSec: d, core: opt.toolCore })],
     ['wrk', () => runWrk({ url, connections: CONNECTIONS, durationSec: d, core: opt.toolCore })],
   ];
-  const runs = [];
   const failures = [];
+  let runs = [];
   try {
-    for (let i = 0; i < opt.runs; i++) {
-      const round = {};
-      for (const [name, runTool] of tools) {
-        const r = await attempt(name, runTool, failures);
-        if (!r) continue;
-        log(`${name}: ${f(r.ratePerSec, 0)} req/s, p50 ${f(r.latencyMs.p50, 3)} ms, errors ${r.errors}`);
-        round[name] = { requests: r.requests, ratePerSec: r.ratePerSec, ...r.latencyMs, busyBeforePct: r.busyBeforePct, errors: r.errors, command: r.command };
-      }
-      runs.push(round);
-    }
+    runs = await latencyRounds(opt.runs, tools, failures);
   } finally {
     await nginx.close();
   }

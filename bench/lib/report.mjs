@@ -110,6 +110,27 @@ export function log(msg) {
  * Run one tool; a failure is logged and recorded in `failures` instead of ending the benchmark,
  * so the peers' numbers survive a broken run of one tool.
  */
+/**
+ * `runs` rounds of every closed-loop tool, tools interleaved within a round; each round maps a
+ * tool's name to its requests, rate, latency quantiles (ms), errors and command.
+ * `beforeEach` runs before every tool run (e.g. resetting a counting server).
+ */
+export async function latencyRounds(runs, tools, failures, beforeEach = async () => {}) {
+  const rounds = [];
+  for (let i = 0; i < runs; i++) {
+    const round = {};
+    for (const [name, runTool] of tools) {
+      await beforeEach();
+      const r = await attempt(name, runTool, failures);
+      if (!r) continue;
+      log(`${name}: ${f(r.ratePerSec, 0)} req/s, p50 ${f(r.latencyMs.p50, 3)} ms, errors ${r.errors}`);
+      round[name] = { requests: r.requests, ratePerSec: r.ratePerSec, ...r.latencyMs, busyBeforePct: r.busyBeforePct, errors: r.errors, command: r.command };
+    }
+    rounds.push(round);
+  }
+  return rounds;
+}
+
 export async function attempt(name, fn, failures) {
   const busyBeforePct = await waitForQuiet({ limitMs: Number(process.env.BENCH_QUIET_WAIT_MS ?? 60_000) });
   busyLog.push(busyBeforePct);
