@@ -7,7 +7,8 @@
 //   --mode stall        answer at once, but block the whole process for `stallMs`
 //                       `stallAtMs` after the first arrival (like Ctrl-Z on the server)
 //
-// Control over IPC: {cmd:'reset', stallAtMs?, stallMs?} -> {ok}; {cmd:'stats'} -> stats.
+// Control over IPC: {cmd:'reset', stallAtMs?, stallMs?} -> {ok}; {cmd:'stats'} -> stats
+// (arrivals per window, and the TCP connections accepted since the reset).
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 
@@ -34,6 +35,7 @@ function fresh(opts) {
     stallAtMs: opts.stallAtMs ?? null,
     stallMs: opts.stallMs ?? 1000,
     stalledAtNs: null,
+    connections: 0, // TCP connections accepted since the last reset
   };
 }
 
@@ -71,6 +73,9 @@ const server = http.createServer((req, res) => {
   if (mode === 'delay') setTimeout(reply, delayMs);
   else reply();
 });
+server.on('connection', () => {
+  state.connections += 1;
+});
 server.keepAliveTimeout = 120_000;
 server.headersTimeout = 125_000;
 server.requestTimeout = 0;
@@ -87,6 +92,7 @@ process.on('message', (msg) => {
       windows: state.windows,
       spanMs: state.t0 < 0 ? 0 : (state.lastNs - state.t0) / 1e6,
       stalledAtMs: state.stalledAtNs === null ? null : state.stalledAtNs / 1e6,
+      connections: state.connections,
     });
   }
 });

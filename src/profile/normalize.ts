@@ -55,6 +55,7 @@ function httpTarget(input: HttpInput): HttpTargetConfig {
     if (input.body.encoded && !hasContentType) target.headers = { ...input.headers, 'content-type': 'application/json' };
   }
   if (input.coldStart !== undefined) target.coldStartHeader = input.coldStart.header;
+  if (input.connections !== undefined) target.connections = input.connections;
   return target;
 }
 

@@ -129,6 +129,7 @@ const httpTarget = strictObject({
   body: jsonText().optional(),
   timeout: duration({ positive: true }).prefault('30s'),
   coldStart: coldStart.optional(),
+  connections: integerAtLeast(1).optional(),
 });
 
 const FUNCTION_NAME = /^[A-Za-z0-9_-]+$/;

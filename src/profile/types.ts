@@ -31,6 +31,11 @@ export interface HttpTargetConfig {
   timeoutMs: number;
   /** Response header that marks a cold start (e.g. x-cold-start: true). */
   coldStartHeader?: string;
+  /**
+   * Most sockets to the origin (as wrk2's -c); absent = as many as requests in flight. Requests
+   * beyond it wait for a free socket, and that wait counts in their latency.
+   */
+  connections?: number;
 }
 
 export interface LocalFunctionConfig {

@@ -41,7 +41,7 @@ export interface Histograms {
   ok: Histogram;
   warm: Histogram;
   cold: Histogram;
-  /** From the actual send to the end of the response. */
+  /** From the actual send (after any wait for a socket) to the end of the response. */
   serviceTime: Histogram;
   /** How late each request left against its plan. */
   scheduleLag: Histogram;
@@ -104,7 +104,8 @@ export class Recorder {
   completed(c: Completed): void {
     const { outcome } = c;
     const latencyMs = c.endedAt - c.plannedAt;
-    const serviceMs = c.endedAt - c.sentAt;
+    // Service time starts when the request left: after any wait for a free socket in the client.
+    const serviceMs = c.endedAt - c.sentAt - (outcome.waitedMs ?? 0);
     const h = this.histograms;
     const second = this.timeline.at(c.endedAt);
     recordMs(h.all, latencyMs);

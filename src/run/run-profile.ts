@@ -119,9 +119,9 @@ async function openTarget(profile: Profile, opts: RunProfileOptions): Promise<Op
   const config: TargetConfig = profile.target;
   if (config.kind === 'http') {
     const { createHttpTarget } = await import('../targets/http.js');
-    const { warmUpHttpClient } = await import('../targets/warm-up.js');
+    const { warmUpHttpClient } = await import('./http-warm-up.js');
     await warmUpHttpClient();
-    const target = createHttpTarget(config, { connections });
+    const target = createHttpTarget(config, { connections: config.connections ?? connections });
     return { target, info: {}, close: () => target.close() };
   }
   let emulator: LocalEmulator | undefined;

@@ -1,26 +1,34 @@
 /**
- * The HTTP target: one undici Pool for the target's origin, sized to the run's concurrency so
- * requests never queue inside the client (a queued request would look like server latency).
+ * The HTTP target: a pool of keep-alive connections to the target's origin (http-pool.ts), up to
+ * the run's concurrency, so a request waits for a socket only while new ones are being opened.
  *
  * Hot path (thousands of requests per second): everything that does not change between
- * requests is computed once in the constructor; per request there is one options object and
- * one Inflight (undici's abort signal plus a timer: the overall deadline and the run's hard
- * stop both end a request through it).
+ * requests, the dispatch options included, is computed once in the constructor; per request
+ * there is one handler and one Inflight (undici's abort signal plus a timer: the overall
+ * deadline and the run's hard stop both end a request through it).
  */
-import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { UsageError } from '../errors.js';
 import type { HttpTargetConfig } from '../profile/types.js';
 import { InflightSet } from './inflight.js';
 import type { Inflight } from './inflight.js';
+import { HttpPool } from './http-pool.js';
+import type { Connection, PooledRequest } from './http-pool.js';
 import { errorMessage, networkErrorClass } from './net-errors.js';
 import type { ErrorClass, Outcome, SendContext, StartKind, Target } from './target.js';
 
 export interface HttpTargetOptions {
-  /** Sockets to the origin: the open model's maxInFlight or the closed model's concurrency. */
+  /** Most sockets to the origin: the open model's maxInFlight or the closed model's concurrency. */
   connections: number;
 }
+
+/**
+ * Most connections being opened at once. Opening one costs the sender ~0.2 ms of CPU in all, so
+ * this bounds a burst of connects to ~10 ms of work; a burst of N requests still gets N sockets,
+ * opened 64 at a time (on loopback each batch connects within a millisecond).
+ */
+export const MAX_CONNECTING = 64;
 
 const TRUTHY = new Set(['true', '1', 'yes', 'cold']);
 
@@ -38,23 +46,27 @@ export function startFromHeader(value: string | string[] | undefined): StartKind
  * the body or at the first error. Cheaper per request than `request()`, which builds a Readable
  * stream for every body; the latency counts to the body's last byte either way.
  */
-class ResponseHandler implements Dispatcher.DispatchHandler {
+class ResponseHandler implements PooledRequest {
+  connection: Connection | undefined = undefined;
+  waitingSince = -1;
+  waitedMs = 0;
+  settled = false;
   private status = 0;
   private headers: IncomingHttpHeaders = {};
-  private settled = false;
+  private controller: Dispatcher.DispatchController | undefined;
 
   constructor(
+    readonly options: Dispatcher.DispatchOptions,
     private readonly req: Inflight,
     private readonly outcomeOf: (status: number, headers: IncomingHttpHeaders) => Outcome,
     private readonly settle: (outcome: Outcome) => void,
-  ) {}
+  ) {
+    req.once('abort', () => this.abort());
+  }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    if (this.req.aborted) {
-      controller.abort(new Error('request aborted'));
-      return;
-    }
-    this.req.once('abort', () => controller.abort(new Error('request aborted')));
+    this.controller = controller;
+    if (this.req.aborted) controller.abort(new Error('request aborted'));
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
@@ -70,15 +82,31 @@ class ResponseHandler implements Dispatcher.DispatchHandler {
     this.done(this.outcomeOf(this.status, this.headers));
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.fail(err);
+  }
+
+  fail(err: Error): void {
     const errorClass: ErrorClass = this.req.why ?? networkErrorClass(err) ?? 'client';
     this.done({ kind: 'error', errorClass, message: errorMessage(err) });
+  }
+
+  /**
+   * The deadline or the run's hard stop: undici ends a started request (and its error comes
+   * back through onResponseError); one still waiting for a connection ends here, and the pool
+   * skips it. One handed to a connection but not yet started is stopped in onRequestStart.
+   */
+  private abort(): void {
+    if (this.controller !== undefined) this.controller.abort(new Error('request aborted'));
+    else if (this.connection === undefined) this.done({ kind: 'error', errorClass: this.req.why ?? 'aborted' });
   }
 
   private done(outcome: Outcome): void {
     if (this.settled) return;
     this.settled = true;
     this.req.removeAllListeners('abort');
+    this.connection?.release();
+    if (this.waitedMs > 0) outcome.waitedMs = this.waitedMs;
     this.settle(outcome);
   }
 }
@@ -97,12 +125,9 @@ function parseUrl(raw: string): URL {
 }
 
 export class HttpTarget implements Target {
-  private readonly pool: Pool;
-  private readonly origin: string;
-  private readonly path: string;
-  private readonly method: Dispatcher.HttpMethod;
-  private readonly headers: Record<string, string>;
-  private readonly body: Buffer | undefined;
+  private readonly pool: HttpPool;
+  /** The same for every request; undici reads it and does not change it. */
+  private readonly options: Dispatcher.DispatchOptions;
   private readonly timeoutMs: number;
   private readonly coldStartHeader: string | undefined;
   private readonly startReason: string | undefined;
@@ -111,23 +136,26 @@ export class HttpTarget implements Target {
 
   constructor(config: HttpTargetConfig, opts: HttpTargetOptions) {
     const url = parseUrl(config.url);
-    this.origin = url.origin;
-    this.path = `${url.pathname}${url.search}`;
-    this.method = config.method.toUpperCase() as Dispatcher.HttpMethod;
-    this.headers = { ...config.headers };
-    this.body = config.body === undefined ? undefined : Buffer.from(config.body);
+    this.options = Object.freeze({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: config.method.toUpperCase() as Dispatcher.HttpMethod,
+      headers: { ...config.headers },
+      body: config.body === undefined ? null : Buffer.from(config.body),
+    });
     this.timeoutMs = config.timeoutMs;
     this.coldStartHeader = config.coldStartHeader?.toLowerCase();
     this.startReason = config.coldStartHeader === undefined ? undefined : `header ${config.coldStartHeader}`;
-    this.pool = new Pool(url.origin, {
-      connections: Math.max(1, Math.floor(opts.connections)),
-      pipelining: 1,
-      headersTimeout: config.timeoutMs,
-      bodyTimeout: config.timeoutMs,
-      connect: { timeout: config.timeoutMs },
+    this.pool = new HttpPool(url.origin, {
+      maxConnections: Math.max(1, Math.floor(opts.connections)),
+      maxConnecting: MAX_CONNECTING,
+      client: {
+        pipelining: 1,
+        headersTimeout: config.timeoutMs,
+        bodyTimeout: config.timeoutMs,
+        connect: { timeout: config.timeoutMs },
+      },
     });
-    // A pool-level error (e.g. a socket failing between requests) must never go unhandled.
-    this.pool.on('connectionError', () => {});
   }
 
   async send(ctx: SendContext): Promise<Outcome> {
@@ -135,14 +163,14 @@ export class HttpTarget implements Target {
     if (this.closed) return { kind: 'error', errorClass: 'client', message: 'target closed' };
     const req = this.inflight.begin(ctx.signal, this.timeoutMs);
     return new Promise<Outcome>((resolve) => {
-      const handler = new ResponseHandler(req, (status, headers) => this.outcomeOf(status, headers), (outcome) => {
+      const handler = new ResponseHandler(this.options, req, this.outcomeOf, (outcome) => {
         this.inflight.end(req);
         resolve(outcome);
       });
       try {
-        this.pool.dispatch({ origin: this.origin, path: this.path, method: this.method, headers: this.headers, body: this.body ?? null }, handler);
+        this.pool.dispatch(handler);
       } catch (err) {
-        handler.onResponseError(undefined, err as Error);
+        handler.fail(err as Error);
       }
     });
   }
@@ -150,10 +178,10 @@ export class HttpTarget implements Target {
   async close(): Promise<void> {
     this.closed = true;
     this.inflight.stopAll('aborted');
-    await this.pool.destroy();
+    await this.pool.close();
   }
 
-  private outcomeOf(status: number, headers: IncomingHttpHeaders): Outcome {
+  private readonly outcomeOf = (status: number, headers: IncomingHttpHeaders): Outcome => {
     const out: Outcome =
       status === 429
         ? { kind: 'throttled', reason: 'http-429', status }
@@ -169,7 +197,7 @@ export class HttpTarget implements Target {
       out.startReason = this.startReason;
     }
     return out;
-  }
+  };
 }
 
 export function createHttpTarget(config: HttpTargetConfig, opts: HttpTargetOptions): Target {

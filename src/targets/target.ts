@@ -40,6 +40,8 @@ export interface OutcomeDetails {
   report?: LambdaReport;
   /** Lambda executed version (X-Amz-Executed-Version). */
   executedVersion?: string;
+  /** How long the request waited in the client for a free socket before it was written. */
+  waitedMs?: number;
 }
 
 /** What a target knows about the function behind it. */

@@ -74,6 +74,7 @@ extra: 1
     ['a kind', 'name: t\ntarget:\n  url: http://a\nload: { phases: [ burst: { count: 1 } ] }\n', 'target.kind: required: "http" or "lambda" (line 2)'],
     ['a known kind', 'name: t\ntarget:\n  kind: htp\nload: { phases: [ burst: { count: 1 } ] }\n', 'target.kind: expected "http" or "lambda" (line 3)'],
     ['a mapping', 'name: t\ntarget: http://a\nload: { phases: [ burst: { count: 1 } ] }\n', 'target: expected a mapping with kind: http or kind: lambda (line 2)'],
+    ['whole connections', 'name: t\ntarget:\n  kind: http\n  url: http://a\n  connections: 0\nload: { phases: [ burst: { count: 1 } ] }\n', 'target.connections: expected an integer >= 1 (line 5)'],
     ['string thresholds', `${HTTP_HEAD}load: { phases: [ burst: { count: 1 } ] }\nthresholds: [ 5 ]\n`, 'thresholds[0]: expected a rule like "warm.p99 < 250ms", or { rule: ..., abortOnFail: true } (line 6)'],
     ['known price keys', `${HTTP_HEAD}load: { phases: [ burst: { count: 1 } ] }\nprices: { perRequests: 1 }\n`, 'prices.perRequests: unknown key "perRequests" (did you mean "perRequest"?) (line 6)'],
   ])('the profile needs %s', (_name, text, problem) => {

@@ -27,9 +27,9 @@ describe('--set path=value', () => {
 
   it('overrides fields with YAML-typed values before validation', () => {
     const loaded = parse(base, {
-      sets: ['load.phases[0].constant.rate=200', 'target.url=http://127.0.0.1:9/y=z', 'target.method=put', 'target.coldStart.header=x-cold', 'load.maxInFlight=7'],
+      sets: ['load.phases[0].constant.rate=200', 'target.url=http://127.0.0.1:9/y=z', 'target.method=put', 'target.coldStart.header=x-cold', 'load.maxInFlight=7', 'target.connections=50'],
     });
-    expect(loaded.profile.target).toMatchObject({ url: 'http://127.0.0.1:9/y=z', method: 'PUT', coldStartHeader: 'x-cold' });
+    expect(loaded.profile.target).toMatchObject({ url: 'http://127.0.0.1:9/y=z', method: 'PUT', coldStartHeader: 'x-cold', connections: 50 });
     expect(loaded.profile.load).toMatchObject({ maxInFlight: 7, phases: [{ ratePerSec: 200 }, { count: 10 }] });
     // The saved profile is the user's shape after --set.
     expect(loaded.redacted).toMatchObject({ load: { phases: [{ constant: { rate: 200 } }, { burst: { count: 10 } }] } });

@@ -52,6 +52,16 @@ describe('runner, open model', () => {
     expect(all.maxValue / 1000).toBeGreaterThan(990);
   });
 
+  it('service time leaves out a wait for a socket in the client; latency keeps it', async () => {
+    const clock = new FakeClock();
+    // Each request waits 30 ms for a socket, then the server takes 10 ms.
+    const target = fakeTarget(clock, () => ({ afterMs: 40, outcome: { kind: 'ok', waitedMs: 30 } }));
+    const rec = await run(clock, { model: 'open', maxInFlight: 100, phases: [{ kind: 'constant', ratePerSec: 10, durationMs: 1000 }] }, target);
+    const { all, serviceTime } = rec.recorder.histograms;
+    expect(all.getValueAtPercentile(50) / 1000).toBeCloseTo(40, 0);
+    expect(serviceTime.getValueAtPercentile(50) / 1000).toBeCloseTo(10, 0);
+  });
+
   it('counts arrivals past maxInFlight as dropped instead of delaying them', async () => {
     const clock = new FakeClock();
     const target = fakeTarget(clock, () => ({ afterMs: 100 }));
