@@ -9,6 +9,9 @@ import { runColdbench, coldbenchMissing } from './lib/coldbench.mjs';
 import { options, median, cv, f, table, save, verdict, log, attempt } from './lib/report.mjs';
 
 const RATES = [2000, 10000];
+const CAPPED = 100;
+const CAPPED_TOOL = `coldbench connections=${CAPPED}`;
+const COLDBENCHES = ['coldbench', CAPPED_TOOL];
 
 export async function main(argv = {}) {
   const opt = { ...options({ runs: 3, durationSec: 10 }), ...argv };
@@ -21,7 +24,12 @@ export async function main(argv = {}) {
   try {
     for (const rate of RATES) {
       for (let i = 0; i < opt.runs; i++) {
-        if (!missing) push(await measure(server, rate, opt, failures, 'coldbench', () => runColdbench(profile(server.url, rate, opt.durationSec), { core: opt.toolCore })));
+        if (!missing) {
+          push(await measure(server, rate, opt, failures, 'coldbench', () => runColdbench(profile(server.url, rate, opt.durationSec), { core: opt.toolCore })));
+          // The same with its sockets capped as wrk's are (target.connections, like wrk2's -c).
+          const capped = async () => ({ ...(await runColdbench(profile(server.url, rate, opt.durationSec, CAPPED), { core: opt.toolCore })), tool: CAPPED_TOOL });
+          push(await measure(server, rate, opt, failures, CAPPED_TOOL, capped));
+        }
         const connections = 50;
         push(await measure(server, rate, opt, failures, 'autocannon', () => runAutocannon({ url: server.url, connections, durationSec: opt.durationSec, ratePerSec: rate, core: opt.toolCore })));
         // wrk paced by a Lua delay: 10 ms per connection, rate/100 connections.
@@ -35,10 +43,10 @@ export async function main(argv = {}) {
   return summarize(rows, opt, missing, failures);
 }
 
-function profile(url, rate, durationSec) {
+function profile(url, rate, durationSec, connections) {
   return {
     name: `bench-open-${rate}`,
-    target: { kind: 'http', url, timeout: '5s' },
+    target: { kind: 'http', url, timeout: '5s', ...(connections && { connections }) },
     load: { model: 'open', maxInFlight: 2000, phases: [{ constant: { rate, duration: `${durationSec}s` } }] },
   };
 }
@@ -59,6 +67,7 @@ async function measure(server, rate, opt, failures, name, runTool) {
     targetPerSec: rate,
     toolRatePerSec: r.ratePerSec,
     serverCount: s.count,
+    serverConnections: s.connections,
     serverRatePerSec: serverRate,
     cv100ms: cv(full),
     cv100msSteady: cv(steady),
@@ -99,22 +108,25 @@ function summarize(rows, opt, missing, failures) {
         timelineCv1s: pick('timelineCv1s'),
         dropped: pick('dropped'),
         errors: pick('errors'),
+        serverConnections: pick('serverConnections'),
       });
     }
   }
   console.log(
     table(
-      ['tool', 'target/s', 'tool rate/s', 'server rate/s', 'rate err %', 'CV 100ms', 'CV 100ms (after 1s)', 'CV 1s timeline', 'dropped', 'errors'],
-      groups.map((g) => [g.tool, g.targetPerSec, f(g.toolRatePerSec, 1), f(g.serverRatePerSec, 1), f(g.rateErrorPct, 3), f(g.cv100ms, 4), f(g.cv100msSteady, 4), f(g.timelineCv1s, 4), f(g.dropped, 0), f(g.errors, 0)]),
+      ['tool', 'target/s', 'tool rate/s', 'server rate/s', 'rate err %', 'CV 100ms', 'CV 100ms (after 1s)', 'CV 1s timeline', 'dropped', 'errors', 'sockets'],
+      groups.map((g) => [g.tool, g.targetPerSec, f(g.toolRatePerSec, 1), f(g.serverRatePerSec, 1), f(g.rateErrorPct, 3), f(g.cv100ms, 4), f(g.cv100msSteady, 4), f(g.timelineCv1s, 4), f(g.dropped, 0), f(g.errors, 0), f(g.serverConnections, 0)]),
     ),
   );
-  const verdicts = RATES.flatMap((rate) => {
-    const g = groups.find((x) => x.tool === 'coldbench' && x.targetPerSec === rate);
-    return [
-      verdict(`coldbench ${rate}/s: achieved rate within 0.5% (tool ${f(g?.rateErrorPct, 3)}%, server ${f(g?.serverRateErrorPct, 3)}%)`, g ? g.rateErrorPct <= 0.5 && g.serverRateErrorPct <= 0.5 : null),
-      verdict(`coldbench ${rate}/s: CV of requests per 100 ms at the server < 0.05 (${f(g?.cv100ms, 4)})`, g ? g.cv100ms < 0.05 : null),
-    ];
-  });
+  const verdicts = RATES.flatMap((rate) =>
+    COLDBENCHES.flatMap((tool) => {
+      const g = groups.find((x) => x.tool === tool && x.targetPerSec === rate);
+      return [
+        verdict(`${tool} ${rate}/s: achieved rate within 0.5% (tool ${f(g?.rateErrorPct, 3)}%, server ${f(g?.serverRateErrorPct, 3)}%)`, g ? g.rateErrorPct <= 0.5 && g.serverRateErrorPct <= 0.5 : null),
+        verdict(`${tool} ${rate}/s: CV of requests per 100 ms at the server < 0.05 (${f(g?.cv100ms, 4)})`, g ? g.cv100ms < 0.05 : null),
+      ];
+    }),
+  );
   console.log(verdicts.join('\n'));
   const path = save('open-rate', { options: opt, coldbenchMissing: missing, failures, runs: rows, medians: groups, verdicts });
   log(`wrote ${path}`);

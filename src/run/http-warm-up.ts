@@ -6,22 +6,36 @@
  * as much CPU per request as the rest: the sender fell behind, requests waited for connections
  * and arrivals were dropped.
  *
- * So the warm-up runs the same engine (Runner, Recorder, HttpTarget) for about half a second:
- * requests back to back, then a short open-model phase at a moderate rate. The server runs in a worker thread, so its own use of node:http does not
+ * So the warm-up runs the same engine (Runner, Recorder, HttpTarget) for one second with the
+ * run's own load model, at the profile's peak rate (between 1,000 and 10,000/s) or concurrency
+ * (at most 256). Less was not enough: after half a second at 10,000/s, or a second at 3,000/s,
+ * the first 100-300 ms of a 10,000/s run still fell behind. The server runs in a worker thread, so its own use of node:http does not
  * shape what the JIT learns about the client's code.
  */
 import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
 import { HttpTarget } from '../targets/http.js';
+import type { LoadModel } from '../profile/types.js';
+import { peakRate } from '../schedule/index.js';
 import { Runner } from './runner.js';
 
-export interface WarmUpOptions {
-  /** Requests sent back to back by 32 workers first. */
-  requests?: number;
-  /** Then an open-model phase: this rate for this long. */
-  ratePerSec?: number;
-  durationMs?: number;
+/** Warm-up load for a run's load: the same model, at the profile's peak rate or concurrency. */
+export function warmUpLoad(load: LoadModel, connections: number): LoadModel {
+  if (load.model === 'closed') {
+    return { model: 'closed', concurrency: Math.min(load.concurrency, connections, MAX_WARM_UP_CONCURRENCY), durationMs: WARM_UP_MS };
+  }
+  const ratePerSec = Math.min(Math.max(peakRate(load.phases), MIN_WARM_UP_RATE), MAX_WARM_UP_RATE);
+  return {
+    model: 'open',
+    maxInFlight: Math.min(load.maxInFlight, MAX_WARM_UP_CONCURRENCY),
+    phases: [{ kind: 'constant', ratePerSec, durationMs: WARM_UP_MS }],
+  };
 }
+
+const WARM_UP_MS = 1000;
+const MIN_WARM_UP_RATE = 1000;
+const MAX_WARM_UP_RATE = 10_000;
+const MAX_WARM_UP_CONCURRENCY = 256;
 
 /** A worker thread's http server answering 200 "ok"; it posts its port, and closes on any message. */
 const SERVER = `
@@ -39,14 +53,13 @@ parentPort.once('message', () => {
 });
 `;
 
-export async function warmUpHttpClient({ requests = 2000, ratePerSec = 3000, durationMs = 300 }: WarmUpOptions = {}): Promise<void> {
+export async function warmUpHttpClient(load: LoadModel, connections: number): Promise<void> {
   const worker = new Worker(SERVER, { eval: true });
   try {
     const [port] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([err]) => Promise.reject(err))])) as [number];
-    const target = new HttpTarget({ kind: 'http', url: `http://127.0.0.1:${port}/`, method: 'GET', headers: {}, timeoutMs: 5000 }, { connections: 256 });
+    const target = new HttpTarget({ kind: 'http', url: `http://127.0.0.1:${port}/`, method: 'GET', headers: {}, timeoutMs: 5000 }, { connections });
     try {
-      await new Runner({ load: { model: 'closed', concurrency: 32, iterations: requests }, target }).run();
-      await new Runner({ load: { model: 'open', maxInFlight: 256, phases: [{ kind: 'constant', ratePerSec, durationMs }] }, target }).run();
+      await new Runner({ load: warmUpLoad(load, connections), target }).run();
     } finally {
       await target.close();
     }

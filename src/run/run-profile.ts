@@ -120,8 +120,10 @@ async function openTarget(profile: Profile, opts: RunProfileOptions): Promise<Op
   if (config.kind === 'http') {
     const { createHttpTarget } = await import('../targets/http.js');
     const { warmUpHttpClient } = await import('./http-warm-up.js');
-    await warmUpHttpClient();
-    const target = createHttpTarget(config, { connections: config.connections ?? connections });
+    const sockets = config.connections ?? connections;
+    opts.onStep?.('warming up the HTTP client on loopback');
+    await warmUpHttpClient(profile.load, sockets);
+    const target = createHttpTarget(config, { connections: sockets });
     return { target, info: {}, close: () => target.close() };
   }
   let emulator: LocalEmulator | undefined;

@@ -55,6 +55,32 @@ export function targetRate(phases: readonly Phase[]): number {
 }
 
 /**
+ * The highest rate any phase reaches (requests/s): a ramp's or steps' larger end, a sine's crest.
+ * Bursts and idle phases have no rate; zero when no phase sends at a rate.
+ */
+export function peakRate(phases: readonly Phase[]): number {
+  let peak = 0;
+  for (const phase of phases) peak = Math.max(peak, phasePeakRate(phase));
+  return peak;
+}
+
+function phasePeakRate(phase: Phase): number {
+  switch (phase.kind) {
+    case 'constant':
+    case 'poisson':
+      return phase.ratePerSec;
+    case 'ramp':
+    case 'steps':
+      return Math.max(phase.fromPerSec, phase.toPerSec);
+    case 'sine':
+      return phase.meanPerSec + phase.amplitudePerSec;
+    case 'burst':
+    case 'idle':
+      return 0;
+  }
+}
+
+/**
  * Index of the phase running at offsetMs (for progress): the first phase whose span
  * [start, end) holds the offset, where a burst holds exactly its own instant. Offsets before 0
  * map to the first phase, offsets at or after the end to the last; -1 when there are no phases.

@@ -6,6 +6,7 @@ import {
   phaseCount,
   plannedCount,
   plannedOffsets,
+  peakRate,
   scheduleDurationMs,
   targetRate,
 } from '../../src/schedule/index.js';
@@ -167,6 +168,18 @@ describe('targetRate and phaseAt', () => {
     [1_000_000, 3],
   ])('offset %d ms is in phase %d', (offsetMs, index) => {
     expect(phaseAt(phases, offsetMs)).toBe(index);
+  });
+
+  it.each<[string, Phase[], number]>([
+    ['a constant', [constant(50, 1000)], 50],
+    ['a ramp down', [ramp(300, 10, 1000)], 300],
+    ['steps up', [{ kind: 'steps', fromPerSec: 10, toPerSec: 40, count: 4, stepMs: 1000 }], 40],
+    ['a sine crest', [{ kind: 'sine', meanPerSec: 100, amplitudePerSec: 30, periodMs: 1000, durationMs: 2000 }], 130],
+    ['poisson', [{ kind: 'poisson', ratePerSec: 70, durationMs: 1000, seed: 1 }], 70],
+    ['the highest of several', phases, 100],
+    ['bursts and idle only', [{ kind: 'burst', count: 500 }, { kind: 'idle', durationMs: 1000 }], 0],
+  ])('peakRate of %s', (_name, list, peak) => {
+    expect(peakRate(list)).toBe(peak);
   });
 
   it('has no phase in an empty schedule', () => {

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { warmUpHttpClient, warmUpLoad } from '../../src/run/http-warm-up.js';
+
+describe('HTTP warm-up load', () => {
+  it('open model: one second at the peak rate, kept between 1,000 and 10,000/s', () => {
+    const open = (ratePerSec: number, maxInFlight = 2000) =>
+      warmUpLoad({ model: 'open', maxInFlight, phases: [{ kind: 'ramp', fromPerSec: 5, toPerSec: ratePerSec, durationMs: 60_000 }] }, 2000);
+    expect(open(4000)).toEqual({ model: 'open', maxInFlight: 256, phases: [{ kind: 'constant', ratePerSec: 4000, durationMs: 1000 }] });
+    expect(open(50)).toMatchObject({ phases: [{ ratePerSec: 1000 }] });
+    expect(open(50_000)).toMatchObject({ phases: [{ ratePerSec: 10_000 }] });
+    expect(open(4000, 20)).toMatchObject({ maxInFlight: 20 });
+    // Only bursts: no rate to copy, so the floor.
+    expect(warmUpLoad({ model: 'open', maxInFlight: 500, phases: [{ kind: 'burst', count: 300 }] }, 500)).toMatchObject({ phases: [{ ratePerSec: 1000 }] });
+  });
+
+  it('closed model: one second with the run\'s workers, at most the sockets and 256', () => {
+    expect(warmUpLoad({ model: 'closed', concurrency: 50, iterations: 10 }, 50)).toEqual({ model: 'closed', concurrency: 50, durationMs: 1000 });
+    expect(warmUpLoad({ model: 'closed', concurrency: 50, durationMs: 60_000 }, 10)).toMatchObject({ concurrency: 10 });
+    expect(warmUpLoad({ model: 'closed', concurrency: 5000, durationMs: 60_000 }, 5000)).toMatchObject({ concurrency: 256 });
+  });
+
+  it('runs against its own loopback server and finishes', async () => {
+    const started = performance.now();
+    await warmUpHttpClient({ model: 'closed', concurrency: 4, iterations: 1 }, 4);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(900);
+  });
+});
