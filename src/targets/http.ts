@@ -8,11 +8,10 @@
  * deadline and the run's hard stop both end a request through it).
  */
 import type { Dispatcher } from 'undici';
-import type { IncomingHttpHeaders } from 'node:http';
 import { UsageError } from '../errors.js';
 import type { HttpTargetConfig } from '../profile/types.js';
 import { InflightSet } from './inflight.js';
-import type { Inflight } from './inflight.js';
+import type { Inflight, StopListener } from './inflight.js';
 import { HttpPool } from './http-pool.js';
 import type { Connection, PooledRequest } from './http-pool.js';
 import { errorMessage, networkErrorClass } from './net-errors.js';
@@ -41,48 +40,52 @@ export function startFromHeader(value: string | string[] | undefined): StartKind
 }
 
 /**
- * One request's response, through undici's dispatch API: the status and headers are kept, the
- * body is discarded chunk by chunk as it arrives, and the outcome is settled once, at the end of
- * the body or at the first error. Cheaper per request than `request()`, which builds a Readable
- * stream for every body; the latency counts to the body's last byte either way.
+ * One request's response, through undici's dispatch API in the form its Client calls natively
+ * (onConnect, onHeaders, onData, onComplete, onError): the newer form (onRequestStart, ...) is
+ * wrapped by undici into this one for every request, and parses every response's headers into an
+ * object. Here the raw headers are kept as they come and only the ones we read are looked up;
+ * the body is discarded chunk by chunk, and the outcome is settled once, at the end of the body
+ * or at the first error. The latency counts to the body's last byte.
  */
-class ResponseHandler implements PooledRequest {
+class ResponseHandler implements PooledRequest, StopListener {
   connection: Connection | undefined = undefined;
   waitingSince = -1;
   waitedMs = 0;
   settled = false;
   private status = 0;
-  private headers: IncomingHttpHeaders = {};
-  private controller: Dispatcher.DispatchController | undefined;
+  private rawHeaders: Buffer[] = NO_HEADERS;
+  private abortRequest: ((err?: Error) => void) | undefined;
 
   constructor(
     readonly options: Dispatcher.DispatchOptions,
     private readonly req: Inflight,
-    private readonly outcomeOf: (status: number, headers: IncomingHttpHeaders) => Outcome,
+    private readonly outcomeOf: (status: number, rawHeaders: Buffer[]) => Outcome,
     private readonly settle: (outcome: Outcome) => void,
   ) {
-    req.once('abort', () => this.abort());
+    req.listener = this;
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.req.aborted) controller.abort(new Error('request aborted'));
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortRequest = abort;
+    if (this.req.aborted) abort(new Error('request aborted'));
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.status = statusCode;
-    this.headers = headers;
+    this.rawHeaders = rawHeaders;
+    return true;
   }
 
-  onResponseData(): void {
+  onData(): boolean {
     // Discarded: only the time to the last byte matters.
+    return true;
   }
 
-  onResponseEnd(): void {
-    this.done(this.outcomeOf(this.status, this.headers));
+  onComplete(): void {
+    this.done(this.outcomeOf(this.status, this.rawHeaders));
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+  onError(err: Error): void {
     this.fail(err);
   }
 
@@ -93,22 +96,33 @@ class ResponseHandler implements PooledRequest {
 
   /**
    * The deadline or the run's hard stop: undici ends a started request (and its error comes
-   * back through onResponseError); one still waiting for a connection ends here, and the pool
-   * skips it. One handed to a connection but not yet started is stopped in onRequestStart.
+   * back through onError); one still waiting for a connection ends here, and the pool skips it.
+   * One handed to a connection but not yet started is stopped in onConnect.
    */
-  private abort(): void {
-    if (this.controller !== undefined) this.controller.abort(new Error('request aborted'));
+  stopped(): void {
+    if (this.abortRequest !== undefined) this.abortRequest(new Error('request aborted'));
     else if (this.connection === undefined) this.done({ kind: 'error', errorClass: this.req.why ?? 'aborted' });
   }
 
   private done(outcome: Outcome): void {
     if (this.settled) return;
     this.settled = true;
-    this.req.removeAllListeners('abort');
+    this.req.listener = undefined;
     this.connection?.release();
     if (this.waitedMs > 0) outcome.waitedMs = this.waitedMs;
     this.settle(outcome);
   }
+}
+
+const NO_HEADERS: Buffer[] = [];
+
+/** The value of header `name` (lower case) in undici's raw headers, [name, value, name, value, ...]. */
+export function rawHeader(rawHeaders: readonly Buffer[], name: string): string | undefined {
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const key = rawHeaders[i]!;
+    if (key.length === name.length && key.toString('latin1').toLowerCase() === name) return rawHeaders[i + 1]!.toString('utf8');
+  }
+  return undefined;
 }
 
 function parseUrl(raw: string): URL {
@@ -181,7 +195,7 @@ export class HttpTarget implements Target {
     await this.pool.close();
   }
 
-  private readonly outcomeOf = (status: number, headers: IncomingHttpHeaders): Outcome => {
+  private readonly outcomeOf = (status: number, rawHeaders: Buffer[]): Outcome => {
     const out: Outcome =
       status === 429
         ? { kind: 'throttled', reason: 'http-429', status }
@@ -190,10 +204,10 @@ export class HttpTarget implements Target {
           : status >= 400
             ? { kind: 'error', errorClass: 'http-4xx', status }
             : { kind: 'ok', status };
-    const requestId = headers['x-amzn-requestid'];
-    if (requestId !== undefined) out.requestId = Array.isArray(requestId) ? requestId[0] : requestId;
+    const requestId = rawHeader(rawHeaders, 'x-amzn-requestid');
+    if (requestId !== undefined) out.requestId = requestId;
     if (this.coldStartHeader !== undefined) {
-      out.start = startFromHeader(headers[this.coldStartHeader]);
+      out.start = startFromHeader(rawHeader(rawHeaders, this.coldStartHeader));
       out.startReason = this.startReason;
     }
     return out;

@@ -3,24 +3,25 @@
  * stop. Each request gets one Inflight and one timer; the run's signal gets a single listener
  * per target (not one per request), which stops every request of that run.
  *
- * An Inflight is itself an abort signal in undici's EventEmitter form (`aborted`, an 'abort'
- * event): undici accepts that in place of an AbortSignal, and it costs less per request than an
- * AbortController, whose EventTarget listeners undici would add and remove on every request.
- * APIs that need a real AbortSignal (the AWS SDK) get one from `abortSignal`, made on first use.
+ * A request learns that it was stopped through one listener object (the HTTP target's response
+ * handler), which costs less per request than an EventEmitter or an AbortController. APIs that
+ * need a real AbortSignal (the AWS SDK) get one from `abortSignal`, made on first use.
  */
-import { EventEmitter } from 'node:events';
-
 export type StopReason = 'timeout' | 'aborted';
 
-export class Inflight extends EventEmitter {
+export interface StopListener {
+  stopped(): void;
+}
+
+export class Inflight {
   timer: NodeJS.Timeout | undefined;
   /** Set when the request was ended early; decides its error class over whatever error follows. */
   why: StopReason | undefined;
+  /** Told once when the request is stopped. */
+  listener: StopListener | undefined;
   private controller: AbortController | undefined;
 
-  constructor(readonly runSignal: AbortSignal) {
-    super();
-  }
+  constructor(readonly runSignal: AbortSignal) {}
 
   get aborted(): boolean {
     return this.why !== undefined;
@@ -35,7 +36,7 @@ export class Inflight extends EventEmitter {
   stop(why: StopReason): void {
     if (this.why !== undefined) return;
     this.why = why;
-    this.emit('abort');
+    this.listener?.stopped();
     this.controller?.abort();
   }
 }
