@@ -8,12 +8,11 @@
  *
  * So the warm-up runs the same engine (Runner, Recorder, HttpTarget) for one second with the
  * run's own load model, at the profile's peak rate (between 1,000 and 10,000/s) with the run's
- * maxInFlight, or with its workers (at most 256). Less was not enough: after half a second at 10,000/s, or a second at 3,000/s,
- * the first 100-300 ms of a 10,000/s run still fell behind. The server runs in a worker thread, so its own use of node:http does not
- * shape what the JIT learns about the client's code.
+ * maxInFlight, or with its workers (at most 256). The server runs in this process: a worker
+ * thread's second V8 heap raised the run's peak RSS by ~20 MB, with no better first second.
  */
-import { Worker } from 'node:worker_threads';
-import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HttpTarget } from '../targets/http.js';
 import type { LoadModel } from '../profile/types.js';
 import { peakRate } from '../schedule/index.js';
@@ -39,26 +38,18 @@ const MIN_WARM_UP_RATE = 1000;
 const MAX_WARM_UP_RATE = 10_000;
 const MAX_WARM_UP_CONCURRENCY = 256;
 
-/** A worker thread's http server answering 200 "ok"; it posts its port, and closes on any message. */
-const SERVER = `
-const http = require('node:http');
-const { parentPort } = require('node:worker_threads');
-const body = Buffer.from('ok');
-const server = http.createServer((req, res) => {
-  req.resume();
-  res.writeHead(200, { 'content-length': body.length }).end(body);
-});
-server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
-parentPort.once('message', () => {
-  server.closeAllConnections();
-  server.close(() => parentPort.close());
-});
-`;
-
 export async function warmUpHttpClient(load: LoadModel, connections: number): Promise<void> {
-  const worker = new Worker(SERVER, { eval: true });
+  const body = Buffer.from('ok');
+  const server = createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-length': body.length }).end(body);
+  });
   try {
-    const [port] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([err]) => Promise.reject(err))])) as [number];
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
+    });
+    const { port } = server.address() as AddressInfo;
     const target = new HttpTarget({ kind: 'http', url: `http://127.0.0.1:${port}/`, method: 'GET', headers: {}, timeoutMs: 5000 }, { connections });
     try {
       await new Runner({ load: warmUpLoad(load, connections), target }).run();
@@ -68,7 +59,7 @@ export async function warmUpHttpClient(load: LoadModel, connections: number): Pr
   } catch {
     // A failed warm-up only means a slower first second; the run itself reports real failures.
   } finally {
-    worker.postMessage('close');
-    await worker.terminate();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
   }
 }
