@@ -7,10 +7,11 @@
  * the sender about 0.1 ms of CPU at once and as much again when it completes; at 10,000
  * requests/s (0.1 ms apart) a sender that falls behind once finds every connection busy, opens
  * one per request, falls further behind, and ends up with thousands of connections opened in a
- * few hundred milliseconds: an event-loop stall of 300-400 ms, arrivals dropped, and a listen
- * backlog overflowing at the server (connections then wait for the kernel's 1 s SYN retry).
+ * few hundred milliseconds: an event-loop stall of 300-400 ms, arrivals dropped, and, with the
+ * server's accept queue overrun, some connects left hanging for a second or more.
  *
- * Here at most `maxConnecting` connections are being opened at any moment; a request that finds
+ * Here at most `maxConnecting` connections are being opened at any moment, and new ones are
+ * opened only after pending I/O has been handled (see growSoon); a request that finds
  * no idle connection and no room to open one waits in a FIFO queue for whichever connection
  * frees or finishes connecting first. Its latency still counts from its planned instant, so the
  * wait is measured, not hidden. Idle connections are reused last-in first-out, so a steady load

@@ -23,11 +23,12 @@ export interface HttpTargetOptions {
 }
 
 /**
- * Most connections being opened at once. Opening one costs the sender ~0.2 ms of CPU in all, so
- * this bounds a burst of connects to ~10 ms of work; a burst of N requests still gets N sockets,
- * opened 64 at a time (on loopback each batch connects within a millisecond).
+ * Most connections being opened at once. A burst of up to this many requests gets all its
+ * sockets opened together (a burst must reach the target at one instant); a larger one opens
+ * them this many at a time. Opening one costs the sender ~0.2 ms of CPU in all, so this also
+ * bounds the work a sender that fell behind can pile on itself in one event-loop turn.
  */
-export const MAX_CONNECTING = 64;
+export const MAX_CONNECTING = 256;
 
 const TRUTHY = new Set(['true', '1', 'yes', 'cold']);
 
