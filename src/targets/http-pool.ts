@@ -66,7 +66,10 @@ export class HttpPool {
   private readonly connections = new Set<Connection>();
   private waiting: (PooledRequest | undefined)[] = [];
   private waitingHead = 0;
+  /** Connections freed while requests wait, handed a request in the next microtask. */
+  private freed: Connection[] = [];
   private opening = 0;
+  private growing = false;
   private closed = false;
 
   constructor(
@@ -109,8 +112,6 @@ export class HttpPool {
     this.freed.push(conn);
     if (this.freed.length === 1) queueMicrotask(this.handOff);
   }
-
-  private freed: Connection[] = [];
 
   private readonly handOff = (): void => {
     const freed = this.freed;
@@ -167,8 +168,6 @@ export class HttpPool {
     this.growing = true;
     setImmediate(this.grow);
   }
-
-  private growing = false;
 
   private readonly grow = (): void => {
     this.growing = false;
