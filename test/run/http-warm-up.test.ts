@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { warmUpHttpClient, warmUpLoad } from '../../src/run/http-warm-up.js';
 
 describe('HTTP warm-up load', () => {
-  it('open model: one second at the peak rate, kept between 1,000 and 10,000/s', () => {
+  it('open model: one second at the peak rate, kept between 1,000 and 10,000/s (2.5 s from 5,000/s)', () => {
     const open = (ratePerSec: number, maxInFlight = 2000) =>
       warmUpLoad({ model: 'open', maxInFlight, phases: [{ kind: 'ramp', fromPerSec: 5, toPerSec: ratePerSec, durationMs: 60_000 }] }, 2000);
     expect(open(4000)).toEqual({ model: 'open', maxInFlight: 2000, phases: [{ kind: 'constant', ratePerSec: 4000, durationMs: 1000 }] });
     expect(open(50)).toMatchObject({ phases: [{ ratePerSec: 1000 }] });
-    expect(open(50_000)).toMatchObject({ phases: [{ ratePerSec: 10_000 }] });
+    expect(open(50_000)).toMatchObject({ phases: [{ ratePerSec: 10_000, durationMs: 2500 }] });
+    expect(open(5000)).toMatchObject({ phases: [{ ratePerSec: 5000, durationMs: 2500 }] });
+    expect(open(4999)).toMatchObject({ phases: [{ ratePerSec: 4999, durationMs: 1000 }] });
     expect(open(4000, 20)).toMatchObject({ maxInFlight: 20 });
     // Only bursts: no rate to copy, so the floor.
     expect(warmUpLoad({ model: 'open', maxInFlight: 500, phases: [{ kind: 'burst', count: 300 }] }, 500)).toMatchObject({ phases: [{ ratePerSec: 1000 }] });
