@@ -6,15 +6,16 @@
  * as much CPU per request as the rest: the sender fell behind, requests waited for connections
  * and arrivals were dropped.
  *
- * So the warm-up runs the same engine (Runner, Recorder, HttpTarget) for one second (2.5 s from
- * 5,000/s on) with the run's own load model, at the profile's peak rate (between 1,000 and 10,000/s) with the run's
- * maxInFlight, or with its workers (at most 256). The server runs in this process: a worker
- * thread's second V8 heap raised the run's peak RSS by ~20 MB, with no better first second.
+ * So the warm-up runs the same engine (Runner, Recorder, HttpTarget) with the profile's method,
+ * headers and body for one second (2.5 s from 5,000/s on) with the run's own load model: at the
+ * profile's peak rate (between 1,000 and 10,000/s) with the run's maxInFlight, or with its
+ * workers (at most 256). The server runs in this process: a worker thread's second V8 heap
+ * raised the run's peak RSS by ~20 MB, with no better first second.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpTarget } from '../targets/http.js';
-import type { LoadModel } from '../profile/types.js';
+import type { HttpTargetConfig, LoadModel } from '../profile/types.js';
 import { peakRate } from '../schedule/index.js';
 import { Runner } from './runner.js';
 
@@ -46,10 +47,10 @@ const MIN_WARM_UP_RATE = 1000;
 const MAX_WARM_UP_RATE = 10_000;
 const MAX_WARM_UP_CONCURRENCY = 256;
 
-export async function warmUpHttpClient(load: LoadModel, connections: number): Promise<void> {
+export async function warmUpHttpClient(config: HttpTargetConfig, load: LoadModel, connections: number): Promise<void> {
   const body = Buffer.from('ok');
   const server = createServer((req, res) => {
-    req.resume();
+    req.resume(); // the profile's body, if any, is read and dropped
     res.writeHead(200, { 'content-length': body.length }).end(body);
   });
   try {
@@ -58,7 +59,8 @@ export async function warmUpHttpClient(load: LoadModel, connections: number): Pr
       server.listen(0, '127.0.0.1', resolve);
     });
     const { port } = server.address() as AddressInfo;
-    const target = new HttpTarget({ kind: 'http', url: `http://127.0.0.1:${port}/`, method: 'GET', headers: {}, timeoutMs: 5000 }, { connections });
+    const url = `http://127.0.0.1:${port}/`;
+    const target = new HttpTarget({ kind: 'http', url, method: config.method, headers: config.headers, body: config.body, timeoutMs: 5000 }, { connections });
     try {
       await new Runner({ load: warmUpLoad(load, connections), target }).run();
     } finally {
