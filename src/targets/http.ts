@@ -1,11 +1,12 @@
 /**
  * The HTTP target: a pool of keep-alive connections to the target's origin (http-pool.ts), up to
- * the run's concurrency, so a request waits for a socket only while new ones are being opened.
+ * the run's concurrency (or `target.connections`), so a request waits for a socket only while new
+ * ones are being opened or when the profile caps the sockets.
  *
  * Hot path (thousands of requests per second): everything that does not change between
  * requests, the dispatch options included, is computed once in the constructor; per request
- * there is one handler and one Inflight (undici's abort signal plus a timer: the overall
- * deadline and the run's hard stop both end a request through it).
+ * there is one handler and one Inflight (a timer: the overall deadline and the run's hard stop
+ * both end a request through it, by calling the handler).
  */
 import type { Dispatcher } from 'undici';
 import { UsageError } from '../errors.js';
