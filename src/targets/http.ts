@@ -174,9 +174,10 @@ export class HttpTarget implements Target {
     });
   }
 
-  async send(ctx: SendContext): Promise<Outcome> {
-    if (ctx.signal.aborted) return { kind: 'error', errorClass: 'aborted' };
-    if (this.closed) return { kind: 'error', errorClass: 'client', message: 'target closed' };
+  /** Not `async`: the promise made here is returned as is, without a second one wrapping it. */
+  send(ctx: SendContext): Promise<Outcome> {
+    if (ctx.signal.aborted) return Promise.resolve({ kind: 'error', errorClass: 'aborted' });
+    if (this.closed) return Promise.resolve({ kind: 'error', errorClass: 'client', message: 'target closed' });
     const req = this.inflight.begin(ctx.signal, this.timeoutMs);
     return new Promise<Outcome>((resolve) => {
       const handler = new ResponseHandler(this.options, req, this.outcomeOf, (outcome) => {
