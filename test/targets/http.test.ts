@@ -225,6 +225,17 @@ describe('HTTP target: connections', () => {
     expect(outs.map((o) => o.kind === 'error' && o.errorClass)).toEqual(Array(20).fill('connect-refused'));
   });
 
+  it('a server that closes every connection after its answer: each request on a fresh socket, all ok', async () => {
+    const s = await httpServer((_req, res) => {
+      res.setHeader('connection', 'close');
+      res.end('ok');
+    });
+    const t = target(s.url, {}, 3);
+    const outs = await Promise.all(Array.from({ length: 30 }, () => send(t)));
+    expect(outs.every((o) => o.kind === 'ok')).toBe(true);
+    expect(s.connections()).toBe(30);
+  });
+
   it('after a hard stop, requests still waiting for a socket end as aborted', async () => {
     const s = await httpServer(() => {});
     const t = target(s.url, {}, 1);
