@@ -47,7 +47,9 @@ const MIN_WARM_UP_RATE = 1000;
 const MAX_WARM_UP_RATE = 10_000;
 const MAX_WARM_UP_CONCURRENCY = 256;
 
-export async function warmUpHttpClient(config: HttpTargetConfig, load: LoadModel, connections: number): Promise<void> {
+/** `stop` (the run's Ctrl-C) ends the warm-up at once; the run then starts already stopped. */
+export async function warmUpHttpClient(config: HttpTargetConfig, load: LoadModel, connections: number, stop?: AbortSignal): Promise<void> {
+  if (stop?.aborted) return;
   const body = Buffer.from('ok');
   const server = createServer((req, res) => {
     req.resume(); // the profile's body, if any, is read and dropped
@@ -62,7 +64,7 @@ export async function warmUpHttpClient(config: HttpTargetConfig, load: LoadModel
     const url = `http://127.0.0.1:${port}/`;
     const target = new HttpTarget({ kind: 'http', url, method: config.method, headers: config.headers, body: config.body, timeoutMs: 5000 }, { connections });
     try {
-      await new Runner({ load: warmUpLoad(load, connections), target }).run();
+      await new Runner({ load: warmUpLoad(load, connections), target, ...(stop && { stop }), drainMs: 100 }).run();
     } finally {
       await target.close();
     }

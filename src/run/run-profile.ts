@@ -122,7 +122,7 @@ async function openTarget(profile: Profile, opts: RunProfileOptions): Promise<Op
     const { warmUpHttpClient } = await import('./http-warm-up.js');
     const sockets = config.connections ?? connections;
     opts.onStep?.('warming up the HTTP client on loopback');
-    await warmUpHttpClient(config, profile.load, sockets);
+    await warmUpHttpClient(config, profile.load, sockets, opts.stop);
     const target = createHttpTarget(config, { connections: sockets });
     return { target, info: {}, close: () => target.close() };
   }

@@ -27,4 +27,13 @@ describe('HTTP warm-up load', () => {
     await warmUpHttpClient(config, { model: 'closed', concurrency: 4, iterations: 1 }, 4);
     expect(performance.now() - started).toBeGreaterThanOrEqual(900);
   });
+
+  it('ends at once when the run is stopped (Ctrl-C during the warm-up)', async () => {
+    const config = { kind: 'http', url: 'http://127.0.0.1:9/not-used-by-the-warm-up', method: 'GET', headers: {}, timeoutMs: 1000 } as const;
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 100);
+    const started = performance.now();
+    await warmUpHttpClient(config, { model: 'open', maxInFlight: 100, phases: [{ kind: 'constant', ratePerSec: 8000, durationMs: 5000 }] }, 100, stop.signal);
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
 });
