@@ -26,7 +26,7 @@ export interface HttpTargetOptions {
 /**
  * Most connections being opened at once. A burst of up to this many requests gets all its
  * sockets opened together (a burst must reach the target at one instant); a larger one opens
- * them this many at a time. Opening one costs the sender ~0.2 ms of CPU in all, so this also
+ * them this many at a time. Opening one costs the sender ~0.3 ms of CPU in all, so this also
  * bounds the work a sender that fell behind can pile on itself in one event-loop turn.
  */
 export const MAX_CONNECTING = 256;
