@@ -2,21 +2,50 @@
  * HDR histograms of times. Values are recorded in microseconds (3 significant digits, up to one
  * hour) and reported in milliseconds. Counts only, never samples: memory stays flat.
  */
-import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
+import { Int32Histogram, decodeFromCompressedBase64, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
 
 export type { Histogram };
 
 const HIGHEST_US = 3_600_000_000;
 
+/**
+ * hdr-histogram-js's 32-bit histogram, recording faster. Its recordValue finds a value's bucket
+ * with Math.log2 and Math.pow (about 100 ns per value, five values per request); here the same
+ * bucket comes from bit arithmetic (about 8 ns). Counts, total, min and max end up exactly as the
+ * library's own recordValue leaves them (a test records the same values into both); everything
+ * else (percentiles, adding, encoding) is the library's.
+ *
+ * Valid for a lowest discernible value of 1 (unit magnitude 0) and integers below 2^32, which is
+ * all this histogram is built for; anything else goes to the library's own path.
+ */
+export class FastRecordHistogram extends Int32Histogram {
+  override recordValue(value: number): void {
+    if (!(value >= 0 && value < 2 ** 32) || value % 1 !== 0 || this.unitMagnitude !== 0) {
+      super.recordValue(value);
+      return;
+    }
+    const half = this.subBucketHalfCountMagnitude;
+    // The bucket: floor(log2(value)) - half, at least 0; the sub-bucket: value >> bucket.
+    let bucket = 31 - Math.clz32(value) - half;
+    if (bucket < 0) bucket = 0;
+    const index = (bucket << half) + (value >>> bucket);
+    const count = index < this.countsArrayLength ? this._counts[index]! + 1 : -1;
+    if (count < 0 || count > INT32_MAX) {
+      super.recordValue(value); // out of range or an overflowing count: the library says so
+      return;
+    }
+    this._counts[index] = count;
+    if (value > this.maxValue) this.maxValue = value;
+    if (value !== 0 && value < this.minNonZeroValue) this.minNonZeroValue = value;
+    this._totalCount++;
+  }
+}
+
+const INT32_MAX = 2 ** 31 - 1;
+
 export function newHistogram(): Histogram {
-  return build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: HIGHEST_US,
-    numberOfSignificantValueDigits: 3,
-    bitBucketSize: 32,
-    autoResize: false,
-  });
+  return new FastRecordHistogram(1, HIGHEST_US, 3);
 }
 
 /** Records a duration given in milliseconds; clamps to the trackable range. */
