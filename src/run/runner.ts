@@ -109,32 +109,44 @@ export class Runner implements RunState {
   private async runClosed(concurrency: number, durationMs?: number, iterations?: number): Promise<void> {
     const deadline = durationMs === undefined ? Infinity : this.startedAt + durationMs;
     let remaining = iterations ?? Infinity;
+    const { recorder, opts } = this;
     const worker = async (): Promise<void> => {
-      while (remaining > 0 && !this.stopped() && this.clock.now() < deadline) {
+      let now = this.clock.now();
+      while (remaining > 0 && !this.stopped() && now < deadline) {
         remaining--;
-        this.recorder.planned();
-        await this.fire(this.clock.now());
+        recorder.planned();
+        // The request is planned when the worker is free, so it is sent at that very instant.
+        this.began(now, now);
+        now = this.ended(now, now, await opts.target.send({ seq: this.seq++, signal: this.cancel.signal }));
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
   }
 
   private async fire(plannedAt: number): Promise<void> {
-    const { clock, recorder } = this;
+    const sentAt = this.clock.now();
+    this.began(plannedAt, sentAt);
+    this.ended(plannedAt, sentAt, await this.opts.target.send({ seq: this.seq++, signal: this.cancel.signal }));
+  }
+
+  private began(plannedAt: number, sentAt: number): void {
     this.inFlightCount++;
-    const sentAt = clock.now();
-    recorder.sent(plannedAt, sentAt);
-    const outcome: Outcome = await this.opts.target.send({ seq: this.seq++, signal: this.cancel.signal });
-    const endedAt = clock.now();
+    this.recorder.sent(plannedAt, sentAt);
+  }
+
+  /** Records the outcome; returns the clock time it ended at. */
+  private ended(plannedAt: number, sentAt: number, outcome: Outcome): number {
+    const endedAt = this.clock.now();
     this.inFlightCount--;
     if (outcome.kind === 'error' && outcome.errorClass === 'aborted' && this.cancel.signal.aborted) {
       // Cancelled by a hard stop: not an answer from the target, so not an error of it.
       this.cancelled++;
     } else {
-      recorder.completed({ plannedAt, sentAt, endedAt, outcome });
-      this.opts.onCompleted?.(recorder);
+      this.recorder.completed({ plannedAt, sentAt, endedAt, outcome });
+      this.opts.onCompleted?.(this.recorder);
     }
     if (this.inFlightCount === 0) this.drained?.();
+    return endedAt;
   }
 
   /** Waits for in-flight requests: all of them after a normal end, at most drainMs after a stop. */

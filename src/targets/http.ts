@@ -5,8 +5,8 @@
  *
  * Hot path (thousands of requests per second): everything that does not change between
  * requests, the dispatch options included, is computed once in the constructor; per request
- * there is one handler and one Inflight (a timer: the overall deadline and the run's hard stop
- * both end a request through it, by calling the handler).
+ * there is one handler and one Inflight (the overall deadline and the run's hard stop both end a
+ * request through it, by calling the handler).
  */
 import type { Dispatcher } from 'undici';
 import { UsageError } from '../errors.js';
@@ -144,10 +144,9 @@ export class HttpTarget implements Target {
   private readonly pool: HttpPool;
   /** The same for every request; undici reads it and does not change it. */
   private readonly options: Dispatcher.DispatchOptions;
-  private readonly timeoutMs: number;
   private readonly coldStartHeader: string | undefined;
   private readonly startReason: string | undefined;
-  private readonly inflight = new InflightSet();
+  private readonly inflight: InflightSet;
   private closed = false;
 
   constructor(config: HttpTargetConfig, opts: HttpTargetOptions) {
@@ -159,7 +158,7 @@ export class HttpTarget implements Target {
       headers: { ...config.headers },
       body: config.body === undefined ? null : Buffer.from(config.body),
     });
-    this.timeoutMs = config.timeoutMs;
+    this.inflight = new InflightSet(config.timeoutMs);
     this.coldStartHeader = config.coldStartHeader?.toLowerCase();
     this.startReason = config.coldStartHeader === undefined ? undefined : `header ${config.coldStartHeader}`;
     this.pool = new HttpPool(url.origin, {
@@ -178,7 +177,7 @@ export class HttpTarget implements Target {
   send(ctx: SendContext): Promise<Outcome> {
     if (ctx.signal.aborted) return Promise.resolve({ kind: 'error', errorClass: 'aborted' });
     if (this.closed) return Promise.resolve({ kind: 'error', errorClass: 'client', message: 'target closed' });
-    const req = this.inflight.begin(ctx.signal, this.timeoutMs);
+    const req = this.inflight.begin(ctx.signal);
     return new Promise<Outcome>((resolve) => {
       const handler = new ResponseHandler(this.options, req, this.outcomeOf, (outcome) => {
         this.inflight.end(req);

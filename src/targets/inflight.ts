@@ -1,7 +1,9 @@
 /**
  * Requests in flight and the two ways they end early: their own deadline, or the run's hard
- * stop. Each request gets one Inflight and one timer; the run's signal gets a single listener
- * per target (not one per request), which stops every request of that run.
+ * stop. Every request of a target has the same timeout, so deadlines come in the order requests
+ * began: one timer, set for the oldest request's deadline, serves them all (a Node timer per
+ * request cost a Timeout object and two list operations each). The run's signal gets a single
+ * listener per target (not one per request), which stops every request of that run.
  *
  * A request learns that it was stopped through one listener object (the HTTP target's response
  * handler), which costs less per request than an EventEmitter or an AbortController. APIs that
@@ -14,7 +16,8 @@ export interface StopListener {
 }
 
 export class Inflight {
-  timer: NodeJS.Timeout | undefined;
+  /** performance.now() at which the request times out (Infinity: never). */
+  deadline = Infinity;
   /** Set when the request was ended early; decides its error class over whatever error follows. */
   why: StopReason | undefined;
   /** Told once when the request is stopped. */
@@ -41,31 +44,56 @@ export class Inflight {
   }
 }
 
+/** Node fires a delay above 2^31-1 ms at once: a longer wait is made of several timers. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-function onDeadline(req: Inflight): void {
-  req.stop('timeout');
-}
-
 export class InflightSet {
+  /** In the order they began, which is the order of their deadlines. */
   private readonly requests = new Set<Inflight>();
   private readonly watched = new WeakSet<AbortSignal>();
+  /** Set for the oldest request's deadline while any request is in flight. */
+  private timer: NodeJS.Timeout | undefined;
 
-  /** Starts tracking a request that must end within `timeoutMs` or when `runSignal` aborts. */
-  begin(runSignal: AbortSignal, timeoutMs: number): Inflight {
+  /** `timeoutMs`: each request's deadline after it began (0: none). */
+  constructor(private readonly timeoutMs: number) {}
+
+  /** Starts tracking a request that must end within the timeout or when `runSignal` aborts. */
+  begin(runSignal: AbortSignal): Inflight {
     this.watch(runSignal);
     const req = new Inflight(runSignal);
     this.requests.add(req);
-    // The request is the timer's argument, so no closure is allocated per request. Node fires
-    // a delay above 2^31-1 ms at once, so a huge timeout is capped (about 24.8 days).
-    if (timeoutMs > 0) req.timer = setTimeout(onDeadline, Math.min(timeoutMs, MAX_TIMER_MS), req);
+    if (this.timeoutMs > 0) {
+      req.deadline = performance.now() + this.timeoutMs;
+      if (this.timer === undefined) this.arm(req.deadline);
+    }
     return req;
   }
 
   end(req: Inflight): void {
-    clearTimeout(req.timer);
     this.requests.delete(req);
+    if (this.requests.size === 0 && this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
   }
+
+  private arm(at: number): void {
+    this.timer = setTimeout(this.expire, Math.min(Math.max(at - performance.now(), 1), MAX_TIMER_MS));
+  }
+
+  /** Times out every request past its deadline, then waits for the next deadline. */
+  private readonly expire = (): void => {
+    this.timer = undefined;
+    const now = performance.now();
+    for (const req of this.requests) {
+      if (req.deadline > now) {
+        if (req.deadline !== Infinity) this.arm(req.deadline);
+        return;
+      }
+      // Ends it (and removes it from the set) now or soon: either way it is past its deadline.
+      req.stop('timeout');
+    }
+  };
 
   stopAll(why: StopReason): void {
     for (const req of this.requests) req.stop(why);

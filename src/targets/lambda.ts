@@ -58,7 +58,7 @@ class LambdaInvokeTarget implements LambdaTarget {
   retriedSends = 0;
   private readonly client: LambdaClient;
   private readonly sdk: LambdaSdk;
-  private readonly inflight = new InflightSet();
+  private readonly inflight: InflightSet;
   private readonly payload: PayloadFn;
   private closed = false;
 
@@ -68,6 +68,7 @@ class LambdaInvokeTarget implements LambdaTarget {
   ) {
     this.client = parts.client;
     this.sdk = parts.sdk;
+    this.inflight = new InflightSet(config.timeoutMs);
     this.payload = compilePayload(config.payload);
   }
 
@@ -97,7 +98,7 @@ class LambdaInvokeTarget implements LambdaTarget {
       Qualifier: this.config.qualifier,
       Payload: this.payload(ctx.seq),
     });
-    const req = this.inflight.begin(ctx.signal, this.config.timeoutMs);
+    const req = this.inflight.begin(ctx.signal);
     const startedMs = performance.now();
     try {
       const out = await this.client.send(command, { abortSignal: req.abortSignal });

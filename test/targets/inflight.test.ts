@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { InflightSet } from '../../src/targets/inflight.js';
+import type { Inflight } from '../../src/targets/inflight.js';
+
+/** Ends a request the way a target does when it is stopped: at once, through its listener. */
+function endOnStop(set: InflightSet, req: Inflight, log: string[], name: string): void {
+  req.listener = { stopped: () => { log.push(`${name}:${req.why}`); set.end(req); } };
+}
+
+describe('InflightSet deadlines', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('times out each request at its own deadline, with one timer for all', () => {
+    const set = new InflightSet(100);
+    const run = new AbortController();
+    const log: string[] = [];
+    const a = set.begin(run.signal);
+    endOnStop(set, a, log, 'a');
+    vi.advanceTimersByTime(40);
+    const b = set.begin(run.signal);
+    endOnStop(set, b, log, 'b');
+    vi.advanceTimersByTime(30);
+    const c = set.begin(run.signal);
+    endOnStop(set, c, log, 'c');
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(29); // t=99
+    expect(log).toEqual([]);
+    vi.advanceTimersByTime(1); // t=100: a's deadline
+    expect(log).toEqual(['a:timeout']);
+    set.end(b); // b answered in time
+    vi.advanceTimersByTime(69); // t=169
+    expect(log).toEqual(['a:timeout']);
+    vi.advanceTimersByTime(1); // t=170: c's deadline
+    expect(log).toEqual(['a:timeout', 'c:timeout']);
+    expect(set.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('leaves no timer behind once nothing is in flight', () => {
+    const set = new InflightSet(5000);
+    const run = new AbortController();
+    const reqs = [set.begin(run.signal), set.begin(run.signal)];
+    expect(vi.getTimerCount()).toBe(1);
+    for (const r of reqs) set.end(r);
+    expect(vi.getTimerCount()).toBe(0);
+    const later = set.begin(run.signal);
+    expect(vi.getTimerCount()).toBe(1);
+    set.end(later);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('waits past the longest single timer Node allows', () => {
+    const days30 = 30 * 24 * 3600 * 1000;
+    const set = new InflightSet(days30);
+    const log: string[] = [];
+    const a = set.begin(new AbortController().signal);
+    endOnStop(set, a, log, 'a');
+    vi.advanceTimersByTime(2 ** 31 - 1);
+    expect(log).toEqual([]);
+    vi.advanceTimersByTime(days30 - (2 ** 31 - 1));
+    expect(log).toEqual(['a:timeout']);
+  });
+
+  it('sets no deadline for a timeout of 0, and the run signal still stops everything', () => {
+    const set = new InflightSet(0);
+    const run = new AbortController();
+    const log: string[] = [];
+    const a = set.begin(run.signal);
+    endOnStop(set, a, log, 'a');
+    expect(vi.getTimerCount()).toBe(0);
+    run.abort();
+    expect(log).toEqual(['a:aborted']);
+  });
+});
