@@ -58,12 +58,14 @@ class ResponseHandler implements PooledRequest, StopListener {
   private rawHeaders: Buffer[] = NO_HEADERS;
   private abortRequest: ((err?: Error) => void) | undefined;
 
+  readonly options: Dispatcher.DispatchOptions;
+
   constructor(
-    readonly options: Dispatcher.DispatchOptions,
+    private readonly target: HttpTarget,
     private readonly req: Inflight,
-    private readonly outcomeOf: (status: number, rawHeaders: Buffer[]) => Outcome,
-    private readonly settle: (outcome: Outcome) => void,
+    private readonly resolve: (outcome: Outcome) => void,
   ) {
+    this.options = target.options;
     req.listener = this;
   }
 
@@ -84,7 +86,7 @@ class ResponseHandler implements PooledRequest, StopListener {
   }
 
   onComplete(): void {
-    this.done(this.outcomeOf(this.status, this.rawHeaders));
+    this.done(this.target.outcomeOf(this.status, this.rawHeaders));
   }
 
   onError(err: Error): void {
@@ -112,7 +114,8 @@ class ResponseHandler implements PooledRequest, StopListener {
     this.req.listener = undefined;
     this.connection?.release();
     if (this.waitedMs > 0) outcome.waitedMs = this.waitedMs;
-    this.settle(outcome);
+    this.target.ended(this.req);
+    this.resolve(outcome);
   }
 }
 
@@ -143,7 +146,7 @@ function parseUrl(raw: string): URL {
 export class HttpTarget implements Target {
   private readonly pool: HttpPool;
   /** The same for every request; undici reads it and does not change it. */
-  private readonly options: Dispatcher.DispatchOptions;
+  readonly options: Dispatcher.DispatchOptions;
   private readonly coldStartHeader: string | undefined;
   private readonly startReason: string | undefined;
   private readonly inflight: InflightSet;
@@ -179,10 +182,7 @@ export class HttpTarget implements Target {
     if (this.closed) return Promise.resolve({ kind: 'error', errorClass: 'client', message: 'target closed' });
     const req = this.inflight.begin(ctx.signal);
     return new Promise<Outcome>((resolve) => {
-      const handler = new ResponseHandler(this.options, req, this.outcomeOf, (outcome) => {
-        this.inflight.end(req);
-        resolve(outcome);
-      });
+      const handler = new ResponseHandler(this, req, resolve);
       try {
         this.pool.dispatch(handler);
       } catch (err) {
@@ -197,7 +197,17 @@ export class HttpTarget implements Target {
     await this.pool.close();
   }
 
-  private readonly outcomeOf = (status: number, rawHeaders: Buffer[]): Outcome => {
+  /** For the response handler: the request has ended. */
+  ended(req: Inflight): void {
+    this.inflight.end(req);
+  }
+
+  /**
+   * For the response handler: the outcome of a complete response. A method, not a closure per
+   * target: the warm-up's target and the run's then call the same function, and the code the
+   * JIT compiled during the warm-up stays valid for the run.
+   */
+  outcomeOf(status: number, rawHeaders: Buffer[]): Outcome {
     const out: Outcome =
       status === 429
         ? { kind: 'throttled', reason: 'http-429', status }
@@ -213,7 +223,7 @@ export class HttpTarget implements Target {
       out.startReason = this.startReason;
     }
     return out;
-  };
+  }
 }
 
 export function createHttpTarget(config: HttpTargetConfig, opts: HttpTargetOptions): Target {
