@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { warmUpHttpClient, warmUpLoad } from '../../src/run/http-warm-up.js';
+import { WARM_UP_ROUNDS, roundLoad, warmUpHttpClient, warmUpLoad } from '../../src/run/http-warm-up.js';
 
 describe('HTTP warm-up load', () => {
   it('open model: one second at the peak rate, kept between 1,000 and 10,000/s (2.5 s from 5,000/s)', () => {
@@ -19,6 +19,16 @@ describe('HTTP warm-up load', () => {
     expect(warmUpLoad({ model: 'closed', concurrency: 50, iterations: 10 }, 50)).toEqual({ model: 'closed', concurrency: 50, durationMs: 1000 });
     expect(warmUpLoad({ model: 'closed', concurrency: 50, durationMs: 60_000 }, 10)).toMatchObject({ concurrency: 10 });
     expect(warmUpLoad({ model: 'closed', concurrency: 5000, durationMs: 60_000 }, 5000)).toMatchObject({ concurrency: 256 });
+  });
+
+  it('splits the time between its rounds', () => {
+    expect(WARM_UP_ROUNDS).toBe(2);
+    expect(roundLoad({ model: 'closed', concurrency: 50, durationMs: 1000 })).toEqual({ model: 'closed', concurrency: 50, durationMs: 500 });
+    expect(roundLoad({ model: 'open', maxInFlight: 100, phases: [{ kind: 'constant', ratePerSec: 10_000, durationMs: 2500 }] })).toEqual({
+      model: 'open',
+      maxInFlight: 100,
+      phases: [{ kind: 'constant', ratePerSec: 10_000, durationMs: 1250 }],
+    });
   });
 
   it('runs against its own loopback server and finishes', async () => {
