@@ -169,8 +169,10 @@ export class HttpTarget implements Target {
       maxConnecting: MAX_CONNECTING,
       client: {
         pipelining: 1,
-        headersTimeout: config.timeoutMs,
-        bodyTimeout: config.timeoutMs,
+        // The request's own deadline (InflightSet) covers headers and body: undici's timers for
+        // them would only cost a timer set and cleared per request, and fire after ours.
+        headersTimeout: 0,
+        bodyTimeout: 0,
         connect: { timeout: config.timeoutMs },
       },
     });

@@ -51,6 +51,7 @@ export class InflightSet {
   /** In the order they began, which is the order of their deadlines. */
   private readonly requests = new Set<Inflight>();
   private readonly watched = new WeakSet<AbortSignal>();
+  private lastWatched: AbortSignal | undefined;
   /** Set for the oldest request's deadline while any request is in flight. */
   private timer: NodeJS.Timeout | undefined;
 
@@ -59,7 +60,7 @@ export class InflightSet {
 
   /** Starts tracking a request that must end within the timeout or when `runSignal` aborts. */
   begin(runSignal: AbortSignal): Inflight {
-    this.watch(runSignal);
+    if (runSignal !== this.lastWatched) this.watch(runSignal);
     const req = new Inflight(runSignal);
     this.requests.add(req);
     if (this.timeoutMs > 0) {
@@ -104,6 +105,7 @@ export class InflightSet {
   }
 
   private watch(signal: AbortSignal): void {
+    this.lastWatched = signal; // every request of a run comes with the same signal
     if (this.watched.has(signal)) return;
     this.watched.add(signal);
     const onAbort = (): void => {
