@@ -10,7 +10,7 @@ import { options, median, f, table, save, verdict, log, latencyRounds } from './
 const CONNECTIONS = 50;
 
 export async function main(argv = {}) {
-  const opt = { ...options({ runs: 3, durationSec: 10 }), ...argv };
+  const opt = { ...options({ runs: 6, durationSec: 10 }), ...argv };
   const missing = await coldbenchMissing();
   if (missing) log(`coldbench not run: ${missing}`);
   const nginx = await startNginx({ core: opt.serverCore });

@@ -119,7 +119,10 @@ export async function latencyRounds(runs, tools, failures, beforeEach = async ()
   const rounds = [];
   for (let i = 0; i < runs; i++) {
     const round = {};
-    for (const [name, runTool] of tools) {
+    // Each round starts with the next tool: a slow or fast spell of the machine then falls on
+    // every tool in turn instead of always on the same one.
+    const order = tools.map((_, k) => tools[(i + k) % tools.length]);
+    for (const [name, runTool] of order) {
       await beforeEach();
       const r = await attempt(name, runTool, failures);
       if (!r) continue;
