@@ -22,6 +22,10 @@ export class Inflight {
   why: StopReason | undefined;
   /** Told once when the request is stopped. */
   listener: StopListener | undefined;
+  /** Neighbours in its InflightSet's list, oldest first; `linked` while in it. */
+  prev: Inflight | undefined;
+  next: Inflight | undefined;
+  linked = false;
   private controller: AbortController | undefined;
 
   constructor(readonly runSignal: AbortSignal) {}
@@ -47,9 +51,15 @@ export class Inflight {
 /** Node fires a delay above 2^31-1 ms at once: a longer wait is made of several timers. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/**
+ * The requests in flight, in the order they began (which is the order of their deadlines), as a
+ * list linked through the requests themselves: adding and removing one costs two pointer
+ * updates, where a Set also had to hash every new request object.
+ */
 export class InflightSet {
-  /** In the order they began, which is the order of their deadlines. */
-  private readonly requests = new Set<Inflight>();
+  private head: Inflight | undefined;
+  private tail: Inflight | undefined;
+  private count = 0;
   private readonly watched = new WeakSet<AbortSignal>();
   private lastWatched: AbortSignal | undefined;
   /** Set for the oldest request's deadline while any request is in flight. */
@@ -62,7 +72,12 @@ export class InflightSet {
   begin(runSignal: AbortSignal): Inflight {
     if (runSignal !== this.lastWatched) this.watch(runSignal);
     const req = new Inflight(runSignal);
-    this.requests.add(req);
+    req.linked = true;
+    req.prev = this.tail;
+    if (this.tail === undefined) this.head = req;
+    else this.tail.next = req;
+    this.tail = req;
+    this.count++;
     if (this.timeoutMs > 0) {
       req.deadline = performance.now() + this.timeoutMs;
       if (this.timer === undefined) this.arm(req.deadline);
@@ -71,8 +86,15 @@ export class InflightSet {
   }
 
   end(req: Inflight): void {
-    this.requests.delete(req);
-    if (this.requests.size === 0 && this.timer !== undefined) {
+    if (!req.linked) return;
+    req.linked = false;
+    if (req.prev === undefined) this.head = req.next;
+    else req.prev.next = req.next;
+    if (req.next === undefined) this.tail = req.prev;
+    else req.next.prev = req.prev;
+    req.prev = req.next = undefined;
+    this.count--;
+    if (this.count === 0 && this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
@@ -86,22 +108,27 @@ export class InflightSet {
   private readonly expire = (): void => {
     this.timer = undefined;
     const now = performance.now();
-    for (const req of this.requests) {
-      if (req.deadline > now) {
-        if (req.deadline !== Infinity) this.arm(req.deadline);
-        return;
-      }
-      // Ends it (and removes it from the set) now or soon: either way it is past its deadline.
-      req.stop('timeout');
-    }
+    const expired: Inflight[] = [];
+    let req = this.head;
+    for (; req !== undefined && req.deadline <= now; req = req.next) expired.push(req);
+    if (req !== undefined && req.deadline !== Infinity) this.arm(req.deadline);
+    // Each ends (and leaves the list) now or soon: either way it is past its deadline.
+    for (const r of expired) r.stop('timeout');
   };
 
   stopAll(why: StopReason): void {
-    for (const req of this.requests) req.stop(why);
+    for (const req of this.list()) req.stop(why);
   }
 
   get size(): number {
-    return this.requests.size;
+    return this.count;
+  }
+
+  /** A copy of the list: stopping a request may unlink it. */
+  private list(): Inflight[] {
+    const out: Inflight[] = [];
+    for (let req = this.head; req !== undefined; req = req.next) out.push(req);
+    return out;
   }
 
   private watch(signal: AbortSignal): void {
@@ -109,7 +136,7 @@ export class InflightSet {
     if (this.watched.has(signal)) return;
     this.watched.add(signal);
     const onAbort = (): void => {
-      for (const req of this.requests) if (req.runSignal === signal) req.stop('aborted');
+      for (const req of this.list()) if (req.runSignal === signal) req.stop('aborted');
     };
     signal.addEventListener('abort', onAbort, { once: true });
   }

@@ -41,6 +41,45 @@ describe('InflightSet deadlines', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('a timed-out request that ends later does not hold up the deadlines behind it', () => {
+    const set = new InflightSet(100);
+    const run = new AbortController();
+    const log: string[] = [];
+    const slow = set.begin(run.signal);
+    slow.listener = { stopped: () => { log.push('slow:stopped'); setTimeout(() => set.end(slow), 500); } };
+    vi.advanceTimersByTime(10);
+    const b = set.begin(run.signal);
+    endOnStop(set, b, log, 'b');
+    vi.advanceTimersByTime(90); // t=100
+    expect(log).toEqual(['slow:stopped']);
+    vi.advanceTimersByTime(10); // t=110: b's deadline, slow still in the list
+    expect(log).toEqual(['slow:stopped', 'b:timeout']);
+    vi.advanceTimersByTime(500);
+    expect(set.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('stops every request of a run on its signal, in the order they began; ending twice is harmless', () => {
+    const set = new InflightSet(1000);
+    const run = new AbortController();
+    const other = new AbortController();
+    const log: string[] = [];
+    const reqs = ['a', 'b', 'c'].map((name) => {
+      const r = set.begin(run.signal);
+      endOnStop(set, r, log, name);
+      return r;
+    });
+    const mine = set.begin(other.signal);
+    set.end(reqs[1]!);
+    set.end(reqs[1]!);
+    expect(set.size).toBe(3);
+    run.abort();
+    expect(log).toEqual(['a:aborted', 'c:aborted']);
+    expect(set.size).toBe(1);
+    set.stopAll('aborted');
+    expect(mine.why).toBe('aborted');
+  });
+
   it('leaves no timer behind once nothing is in flight', () => {
     const set = new InflightSet(5000);
     const run = new AbortController();
