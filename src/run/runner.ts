@@ -60,9 +60,18 @@ export class Runner implements RunState {
   /** Requests cancelled by a hard stop: sent, but never answered. */
   private cancelled = 0;
   private readonly cancel = new AbortController();
+  private readonly target: Target;
+  private readonly stopSignal: AbortSignal | undefined;
+  private readonly onCompleted: ((recorder: Recorder) => void) | undefined;
 
   constructor(private readonly opts: RunnerOptions) {
     this.clock = opts.clock ?? realClock;
+    // Read per request from fields of the runner, not from `opts`: options objects come in
+    // several shapes (the warm-up's, the run's), and code compiled for one would be thrown
+    // away at the first request of the other.
+    this.target = opts.target;
+    this.stopSignal = opts.stop;
+    this.onCompleted = opts.onCompleted;
     this.startedAt = this.clock.now();
     this.recorder = new Recorder(this.startedAt, opts.cost, opts.memoryMB);
     opts.hardStop?.addEventListener('abort', () => this.cancel.abort(), { once: true });
@@ -82,7 +91,7 @@ export class Runner implements RunState {
   }
 
   private stopped(): boolean {
-    return this.opts.stop?.aborted === true;
+    return this.stopSignal?.aborted === true;
   }
 
   /** Open model: every planned instant either sends a request or, at maxInFlight, is dropped. */
@@ -109,7 +118,7 @@ export class Runner implements RunState {
   private async runClosed(concurrency: number, durationMs?: number, iterations?: number): Promise<void> {
     const deadline = durationMs === undefined ? Infinity : this.startedAt + durationMs;
     let remaining = iterations ?? Infinity;
-    const { recorder, opts } = this;
+    const { recorder, target } = this;
     const worker = async (): Promise<void> => {
       let now = this.clock.now();
       while (remaining > 0 && !this.stopped() && now < deadline) {
@@ -117,7 +126,7 @@ export class Runner implements RunState {
         recorder.planned();
         // The request is planned when the worker is free, so it is sent at that very instant.
         this.began(now, now);
-        now = this.ended(now, now, await opts.target.send({ seq: this.seq++, signal: this.cancel.signal }));
+        now = this.ended(now, now, await target.send({ seq: this.seq++, signal: this.cancel.signal }));
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
@@ -126,7 +135,7 @@ export class Runner implements RunState {
   private async fire(plannedAt: number): Promise<void> {
     const sentAt = this.clock.now();
     this.began(plannedAt, sentAt);
-    this.ended(plannedAt, sentAt, await this.opts.target.send({ seq: this.seq++, signal: this.cancel.signal }));
+    this.ended(plannedAt, sentAt, await this.target.send({ seq: this.seq++, signal: this.cancel.signal }));
   }
 
   private began(plannedAt: number, sentAt: number): void {
@@ -143,7 +152,7 @@ export class Runner implements RunState {
       this.cancelled++;
     } else {
       this.recorder.completed({ plannedAt, sentAt, endedAt, outcome });
-      this.opts.onCompleted?.(this.recorder);
+      this.onCompleted?.(this.recorder);
     }
     if (this.inFlightCount === 0) this.drained?.();
     return endedAt;
