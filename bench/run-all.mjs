@@ -15,6 +15,7 @@ const benches = [
   ['stall', './stall.mjs'],
   ['latency', './latency.mjs'],
   ['throughput', './throughput.mjs'],
+  ['cpu-per-request', './cpu-per-request.mjs'],
   ['memory', './memory.mjs'],
   // The emulator and Lambda-target benchmarks (docs/benchmarks.md) need the built
   // emulator; they take their own options, so they get their defaults here.
