@@ -35,7 +35,7 @@ for (const [name, file, available] of benches) {
   if (!existsSync(new URL(file, import.meta.url))) continue;
   console.log(`\n== ${name}`);
   const mod = await import(file);
-  const extra = ownOptions.has(name) ? [] : name === 'memory' ? { durationSec: Number(values['memory-duration'] ?? 90) } : {};
+  const extra = ownOptions.has(name) ? [] : name === 'memory' ? { durationSec: Number(values['memory-duration'] ?? 300) } : {};
   try {
     const { verdicts = [] } = await mod.main(extra);
     allVerdicts.push(...verdicts.map((v) => `[${name}] ${v}`));
