@@ -2,9 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InflightSet } from '../../src/targets/inflight.js';
 import type { Inflight } from '../../src/targets/inflight.js';
 
-/** Ends a request the way a target does when it is stopped: at once, through its listener. */
-function endOnStop(set: InflightSet, req: Inflight, log: string[], name: string): void {
+/** Begins a request that ends the way a target's does when stopped: at once, through its listener. */
+function begin(set: InflightSet, signal: AbortSignal, log: string[], name: string): Inflight {
+  const req = set.begin(signal);
   req.listener = { stopped: () => { log.push(`${name}:${req.why}`); set.end(req); } };
+  return req;
 }
 
 describe('InflightSet deadlines', () => {
@@ -19,14 +21,11 @@ describe('InflightSet deadlines', () => {
     const set = new InflightSet(100);
     const run = new AbortController();
     const log: string[] = [];
-    const a = set.begin(run.signal);
-    endOnStop(set, a, log, 'a');
+    begin(set, run.signal, log, 'a');
     vi.advanceTimersByTime(40);
-    const b = set.begin(run.signal);
-    endOnStop(set, b, log, 'b');
+    const b = begin(set, run.signal, log, 'b');
     vi.advanceTimersByTime(30);
-    const c = set.begin(run.signal);
-    endOnStop(set, c, log, 'c');
+    begin(set, run.signal, log, 'c');
     expect(vi.getTimerCount()).toBe(1);
     vi.advanceTimersByTime(29); // t=99
     expect(log).toEqual([]);
@@ -48,8 +47,7 @@ describe('InflightSet deadlines', () => {
     const slow = set.begin(run.signal);
     slow.listener = { stopped: () => { log.push('slow:stopped'); setTimeout(() => set.end(slow), 500); } };
     vi.advanceTimersByTime(10);
-    const b = set.begin(run.signal);
-    endOnStop(set, b, log, 'b');
+    const b = begin(set, run.signal, log, 'b');
     vi.advanceTimersByTime(90); // t=100
     expect(log).toEqual(['slow:stopped']);
     vi.advanceTimersByTime(10); // t=110: b's deadline, slow still in the list
@@ -65,9 +63,7 @@ describe('InflightSet deadlines', () => {
     const other = new AbortController();
     const log: string[] = [];
     const reqs = ['a', 'b', 'c'].map((name) => {
-      const r = set.begin(run.signal);
-      endOnStop(set, r, log, name);
-      return r;
+      return begin(set, run.signal, log, name);
     });
     const mine = set.begin(other.signal);
     set.end(reqs[1]!);
@@ -97,8 +93,7 @@ describe('InflightSet deadlines', () => {
     const days30 = 30 * 24 * 3600 * 1000;
     const set = new InflightSet(days30);
     const log: string[] = [];
-    const a = set.begin(new AbortController().signal);
-    endOnStop(set, a, log, 'a');
+    begin(set, new AbortController().signal, log, 'a');
     vi.advanceTimersByTime(2 ** 31 - 1);
     expect(log).toEqual([]);
     vi.advanceTimersByTime(days30 - (2 ** 31 - 1));
@@ -109,8 +104,7 @@ describe('InflightSet deadlines', () => {
     const set = new InflightSet(0);
     const run = new AbortController();
     const log: string[] = [];
-    const a = set.begin(run.signal);
-    endOnStop(set, a, log, 'a');
+    begin(set, run.signal, log, 'a');
     expect(vi.getTimerCount()).toBe(0);
     run.abort();
     expect(log).toEqual(['a:aborted']);
