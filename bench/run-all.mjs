@@ -16,6 +16,7 @@ const benches = [
   ['latency', './latency.mjs'],
   ['throughput', './throughput.mjs'],
   ['cpu-per-request', './cpu-per-request.mjs'],
+  ['engine-overhead', './engine-overhead.mjs'],
   ['memory', './memory.mjs'],
   // The emulator and Lambda-target benchmarks (docs/benchmarks.md) need the built
   // emulator; they take their own options, so they get their defaults here.
