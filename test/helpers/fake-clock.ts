@@ -23,12 +23,18 @@ export class FakeClock implements Clock {
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      const sleeper = { at: this.t + Math.max(0, ms), seq: this.seq++, resolve };
-      this.sleepers.push(sleeper);
-      signal?.addEventListener('abort', () => {
+      // Like the real clock's timer, a sleep that ends normally leaves no listener on the signal.
+      const onAbort = (): void => {
         this.sleepers = this.sleepers.filter((s) => s !== sleeper);
         resolve();
-      }, { once: true });
+      };
+      const wake = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const sleeper = { at: this.t + Math.max(0, ms), seq: this.seq++, resolve: wake };
+      this.sleepers.push(sleeper);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
