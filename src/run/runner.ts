@@ -110,7 +110,7 @@ export class Runner implements RunState {
   /** Sleeps until `at`, waking at once if the run is stopped. */
   private async waitFor(at: number): Promise<void> {
     while (this.clock.now() < at && !this.stopped()) {
-      await waitUntil(this.clock, at, this.opts.stop);
+      await waitUntil(this.clock, at, this.stopSignal);
     }
   }
 
@@ -118,7 +118,7 @@ export class Runner implements RunState {
   private async runClosed(concurrency: number, durationMs?: number, iterations?: number): Promise<void> {
     const deadline = durationMs === undefined ? Infinity : this.startedAt + durationMs;
     let remaining = iterations ?? Infinity;
-    const { recorder, target } = this;
+    const { recorder } = this;
     const worker = async (): Promise<void> => {
       let now = this.clock.now();
       while (remaining > 0 && !this.stopped() && now < deadline) {
@@ -128,7 +128,7 @@ export class Runner implements RunState {
         // in ended()), and sent at it: the bookkeeping in between, well under a microsecond,
         // counts in the new request's latency instead of being left out.
         this.began(now, now);
-        now = this.ended(now, now, await target.send({ seq: this.seq++, signal: this.cancel.signal }));
+        now = this.ended(now, now, await this.send());
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
@@ -137,7 +137,11 @@ export class Runner implements RunState {
   private async fire(plannedAt: number): Promise<void> {
     const sentAt = this.clock.now();
     this.began(plannedAt, sentAt);
-    this.ended(plannedAt, sentAt, await this.target.send({ seq: this.seq++, signal: this.cancel.signal }));
+    this.ended(plannedAt, sentAt, await this.send());
+  }
+
+  private send(): Promise<Outcome> {
+    return this.target.send({ seq: this.seq++, signal: this.cancel.signal });
   }
 
   private began(plannedAt: number, sentAt: number): void {

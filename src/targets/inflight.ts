@@ -111,7 +111,7 @@ export class InflightSet {
     const expired: Inflight[] = [];
     let req = this.head;
     for (; req !== undefined && req.deadline <= now; req = req.next) expired.push(req);
-    if (req !== undefined && req.deadline !== Infinity) this.arm(req.deadline);
+    if (req !== undefined) this.arm(req.deadline); // armed only when there is a timeout
     // Each ends (and leaves the list) now or soon: either way it is past its deadline.
     for (const r of expired) r.stop('timeout');
   };
