@@ -6,7 +6,7 @@
  */
 import type { LoadModel, Phase } from '../profile/types.js';
 import { plannedOffsets } from '../schedule/index.js';
-import type { Outcome, Target } from '../targets/target.js';
+import type { Outcome, SendContext, Target } from '../targets/target.js';
 import { realClock, waitUntil } from './clock.js';
 import type { Clock } from './clock.js';
 import { Recorder } from './recorder.js';
@@ -63,6 +63,9 @@ export class Runner implements RunState {
   private readonly target: Target;
   private readonly stopSignal: AbortSignal | undefined;
   private readonly onCompleted: ((recorder: Recorder) => void) | undefined;
+  /** Closed model: iterations left, and the clock time at which no new request starts. */
+  private remaining = Infinity;
+  private closedUntil = Infinity;
 
   constructor(private readonly opts: RunnerOptions) {
     this.clock = opts.clock ?? realClock;
@@ -116,22 +119,74 @@ export class Runner implements RunState {
 
   /** Closed model: each worker sends its next request when its last one ends. */
   private async runClosed(concurrency: number, durationMs?: number, iterations?: number): Promise<void> {
-    const deadline = durationMs === undefined ? Infinity : this.startedAt + durationMs;
-    let remaining = iterations ?? Infinity;
-    const { recorder } = this;
-    const worker = async (): Promise<void> => {
-      let now = this.clock.now();
-      while (remaining > 0 && !this.stopped() && now < deadline) {
-        remaining--;
-        recorder.planned();
-        // Planned at the instant the worker became free (the previous answer's end, read once
-        // in ended()), and sent at it: the bookkeeping in between, well under a microsecond,
-        // counts in the new request's latency instead of being left out.
-        this.began(now, now);
-        now = this.ended(now, now, await this.send());
-      }
-    };
+    this.closedUntil = durationMs === undefined ? Infinity : this.startedAt + durationMs;
+    this.remaining = iterations ?? Infinity;
+    const { target } = this;
+    const worker = hasSendWith(target) ? () => this.callbackWorker(target) : () => this.promiseWorker();
     await Promise.all(Array.from({ length: concurrency }, worker));
+  }
+
+  /**
+   * Takes the closed model's next iteration, if the run goes on at clock time `now`. The request
+   * is planned at the instant its worker became free (the previous answer's end, read once in
+   * ended()) and sent at it: the bookkeeping in between, well under a microsecond, counts in the
+   * new request's latency instead of being left out.
+   */
+  private nextIteration(now: number): boolean {
+    if (this.remaining <= 0 || this.stopped() || now >= this.closedUntil) return false;
+    this.remaining--;
+    this.recorder.planned();
+    this.began(now, now);
+    return true;
+  }
+
+  private async promiseWorker(): Promise<void> {
+    let now = this.clock.now();
+    while (this.nextIteration(now)) now = this.ended(now, now, await this.send());
+  }
+
+  /**
+   * A worker driven by its target's completion callback (Target.sendWith): the handler of one
+   * answer records it and sends the next request at once, where a promise would wait for the
+   * microtask queue. An outcome given back while sendWith is still running (a request that
+   * failed before it left) is taken by the loop instead, so a row of such failures does not
+   * grow the stack. The callback runs inside the client's code, which would swallow an
+   * exception: one is passed on to the run instead.
+   */
+  private callbackWorker(target: CallbackTarget): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let now = this.clock.now();
+      let sending = false;
+      let early: Outcome | undefined;
+      const next = (): void => {
+        while (this.nextIteration(now)) {
+          sending = true;
+          early = undefined;
+          target.sendWith(this.context(), done);
+          sending = false;
+          if (early === undefined) return;
+          now = this.ended(now, now, early);
+        }
+        resolve();
+      };
+      const done = (outcome: Outcome): void => {
+        if (sending) {
+          early = outcome;
+          return;
+        }
+        try {
+          now = this.ended(now, now, outcome);
+          next();
+        } catch (err) {
+          reject(err);
+        }
+      };
+      try {
+        next();
+      } catch (err) {
+        reject(err);
+      }
+    });
   }
 
   private async fire(plannedAt: number): Promise<void> {
@@ -141,7 +196,11 @@ export class Runner implements RunState {
   }
 
   private send(): Promise<Outcome> {
-    return this.target.send({ seq: this.seq++, signal: this.cancel.signal });
+    return this.target.send(this.context());
+  }
+
+  private context(): SendContext {
+    return { seq: this.seq++, signal: this.cancel.signal };
   }
 
   private began(plannedAt: number, sentAt: number): void {
@@ -184,6 +243,12 @@ export class Runner implements RunState {
     // Cancelled ones may have settled already (as 'aborted'), or may settle after this returns.
     return this.cancelled + this.inFlightCount;
   }
+}
+
+type CallbackTarget = Target & Required<Pick<Target, 'sendWith'>>;
+
+function hasSendWith(target: Target): target is CallbackTarget {
+  return target.sendWith !== undefined;
 }
 
 export function runLoad(opts: RunnerOptions): Promise<RunRecord> {

@@ -16,7 +16,7 @@ import type { Inflight, StopListener } from './inflight.js';
 import { HttpPool } from './http-pool.js';
 import type { Connection, PooledRequest } from './http-pool.js';
 import { errorMessage, networkErrorClass } from './net-errors.js';
-import type { ErrorClass, Outcome, SendContext, StartKind, Target } from './target.js';
+import type { ErrorClass, Outcome, OutcomeCallback, SendContext, StartKind, Target } from './target.js';
 
 export interface HttpTargetOptions {
   /** Most sockets to the origin: the open model's maxInFlight or the closed model's concurrency. */
@@ -63,7 +63,7 @@ class ResponseHandler implements PooledRequest, StopListener {
   constructor(
     private readonly target: HttpTarget,
     private readonly req: Inflight,
-    private readonly resolve: (outcome: Outcome) => void,
+    private readonly done: OutcomeCallback,
   ) {
     this.options = target.options;
     req.listener = this;
@@ -86,7 +86,7 @@ class ResponseHandler implements PooledRequest, StopListener {
   }
 
   onComplete(): void {
-    this.done(this.target.outcomeOf(this.status, this.rawHeaders));
+    this.settle(this.target.outcomeOf(this.status, this.rawHeaders), true);
   }
 
   onError(err: Error): void {
@@ -95,7 +95,7 @@ class ResponseHandler implements PooledRequest, StopListener {
 
   fail(err: Error): void {
     const errorClass: ErrorClass = this.req.why ?? networkErrorClass(err) ?? 'client';
-    this.done({ kind: 'error', errorClass, message: errorMessage(err) });
+    this.settle({ kind: 'error', errorClass, message: errorMessage(err) }, false);
   }
 
   /**
@@ -105,17 +105,24 @@ class ResponseHandler implements PooledRequest, StopListener {
    */
   stopped(): void {
     if (this.abortRequest !== undefined) this.abortRequest(new Error('request aborted'));
-    else if (this.connection === undefined) this.done({ kind: 'error', errorClass: this.req.why ?? 'aborted' });
+    else if (this.connection === undefined) this.settle({ kind: 'error', errorClass: this.req.why ?? 'aborted' }, false);
   }
 
-  private done(outcome: Outcome): void {
+  /**
+   * Ends the request once and hands its outcome over: a complete response at once (the closed
+   * model's next request then leaves from here), a failure in a microtask. A failure comes from
+   * inside undici's handling of a broken connection or of a dispatch, and a next request sent
+   * to the same client from there would break its invariants.
+   */
+  private settle(outcome: Outcome, now: boolean): void {
     if (this.settled) return;
     this.settled = true;
     this.req.listener = undefined;
     this.connection?.release();
     if (this.waitedMs > 0) outcome.waitedMs = this.waitedMs;
     this.target.ended(this.req);
-    this.resolve(outcome);
+    if (now) this.done(outcome);
+    else queueMicrotask(() => this.done(outcome));
   }
 }
 
@@ -180,17 +187,18 @@ export class HttpTarget implements Target {
 
   /** Not `async`: the promise made here is returned as is, without a second one wrapping it. */
   send(ctx: SendContext): Promise<Outcome> {
-    if (ctx.signal.aborted) return Promise.resolve({ kind: 'error', errorClass: 'aborted' });
-    if (this.closed) return Promise.resolve({ kind: 'error', errorClass: 'client', message: 'target closed' });
-    const req = this.inflight.begin(ctx.signal);
-    return new Promise<Outcome>((resolve) => {
-      const handler = new ResponseHandler(this, req, resolve);
-      try {
-        this.pool.dispatch(handler);
-      } catch (err) {
-        handler.fail(err as Error);
-      }
-    });
+    return new Promise<Outcome>((resolve) => this.sendWith(ctx, resolve));
+  }
+
+  sendWith(ctx: SendContext, done: OutcomeCallback): void {
+    if (ctx.signal.aborted) return done({ kind: 'error', errorClass: 'aborted' });
+    if (this.closed) return done({ kind: 'error', errorClass: 'client', message: 'target closed' });
+    const handler = new ResponseHandler(this, this.inflight.begin(ctx.signal), done);
+    try {
+      this.pool.dispatch(handler);
+    } catch (err) {
+      handler.fail(err as Error);
+    }
   }
 
   async close(): Promise<void> {

@@ -57,9 +57,19 @@ export interface SendContext {
   signal: AbortSignal;
 }
 
+/** Receives the outcome of a request sent with Target.sendWith. */
+export type OutcomeCallback = (outcome: Outcome) => void;
+
 export interface Target {
   /** Resolves with the outcome of one request; never rejects. */
   send(ctx: SendContext): Promise<Outcome>;
+  /**
+   * The same request as `send`, with its outcome passed to `done` instead of a promise: called
+   * exactly once, and for a complete response from within the client's own completion
+   * callback, so the closed model's next request leaves without waiting for a promise turn.
+   * Optional; the runner falls back to `send`.
+   */
+  sendWith?(ctx: SendContext, done: OutcomeCallback): void;
   /**
    * Checks reachability and credentials before any load is sent; throws a RunError with a hint.
    * May return what it learned about the function (architecture and memory, for cost).

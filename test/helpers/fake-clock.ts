@@ -46,6 +46,9 @@ export class FakeClock implements Clock {
   async run<T>(done: Promise<T>): Promise<T> {
     let settled = false;
     const result = done.finally(() => (settled = true));
+    // A run that fails is the caller's to see (it gets `result`), not an unhandled rejection
+    // while time is still being advanced.
+    result.catch(() => undefined);
     for (;;) {
       await new Promise((r) => setImmediate(r));
       if (settled) return result;

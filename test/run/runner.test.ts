@@ -150,3 +150,83 @@ describe('runner, closed model', () => {
     expect(rec.recorder.counts.sent).toBe(200);
   });
 });
+
+/** A target with the callback form: answers after `afterMs`, or at once (inside sendWith) when 0. */
+function callbackTarget(clock: FakeClock, respond: (ctx: SendContext) => { afterMs: number; outcome?: Outcome }): Target & { inFlight: number; peak: number } {
+  const t = {
+    inFlight: 0,
+    peak: 0,
+    send: () => Promise.reject(new Error('the callback form should be used')),
+    sendWith(ctx: SendContext, done: (outcome: Outcome) => void) {
+      t.peak = Math.max(t.peak, ++t.inFlight);
+      const { afterMs, outcome = { kind: 'ok' } } = respond(ctx);
+      const end = (): void => {
+        t.inFlight--;
+        done(outcome);
+      };
+      if (afterMs === 0) end();
+      else void clock.sleep(afterMs).then(end);
+    },
+    async close() {},
+  };
+  return t;
+}
+
+describe('runner, closed model, targets with a completion callback', () => {
+  it('runs a fixed number of iterations with N workers', async () => {
+    const clock = new FakeClock();
+    const target = callbackTarget(clock, () => ({ afterMs: 10 }));
+    const rec = await run(clock, { model: 'closed', concurrency: 4, iterations: 100 }, target);
+    expect(rec.recorder.counts).toMatchObject({ planned: 100, sent: 100, ok: 100 });
+    expect(target.peak).toBe(4);
+    expect(rec.endedAt - rec.startedAt).toBeCloseTo(250, 0);
+    expect(rec.recorder.histograms.all.getValueAtPercentile(50) / 1000).toBeCloseTo(10, 0);
+  });
+
+  it('runs for a duration', async () => {
+    const clock = new FakeClock();
+    const rec = await run(clock, { model: 'closed', concurrency: 2, durationMs: 1000 }, callbackTarget(clock, () => ({ afterMs: 10 })));
+    expect(rec.recorder.counts.sent).toBe(200);
+  });
+
+  it('outcomes given back inside sendWith loop without growing the stack', async () => {
+    const clock = new FakeClock();
+    const n = 200_000;
+    const target = callbackTarget(clock, (ctx) => ({
+      afterMs: ctx.seq % 50_000 === 49_999 ? 1 : 0,
+      outcome: ctx.seq % 2 === 0 ? { kind: 'error', errorClass: 'connect-refused' } : { kind: 'ok' },
+    }));
+    const rec = await run(clock, { model: 'closed', concurrency: 2, iterations: n }, target);
+    expect(rec.status).toBe('completed');
+    expect(rec.recorder.counts).toMatchObject({ sent: n, ok: n / 2, errors: n / 2 });
+    expect(target.inFlight).toBe(0);
+  });
+
+  it('an exception while recording an outcome fails the run instead of vanishing in the client', async () => {
+    const clock = new FakeClock();
+    const target = callbackTarget(clock, () => ({ afterMs: 5 }));
+    let completed = 0;
+    const runner = new Runner({
+      load: { model: 'closed', concurrency: 1, iterations: 10 },
+      target,
+      clock,
+      onCompleted: () => {
+        if (++completed === 3) throw new Error('broken hook');
+      },
+    });
+    await expect(clock.run(runner.run())).rejects.toThrow('broken hook');
+  });
+
+  it('stops taking iterations when stopped and reports the run as interrupted', async () => {
+    const clock = new FakeClock();
+    const stop = new AbortController();
+    const target = callbackTarget(clock, (ctx) => {
+      if (ctx.seq === 30) stop.abort();
+      return { afterMs: 10 };
+    });
+    const rec = await run(clock, { model: 'closed', concurrency: 3, durationMs: 60_000 }, target, stop.signal);
+    expect(rec.status).toBe('interrupted');
+    expect(rec.recorder.counts.sent).toBe(31);
+    expect(rec.recorder.counts.ok).toBe(31);
+  });
+});

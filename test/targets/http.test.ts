@@ -2,6 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { HttpTargetConfig } from '../../src/profile/types.js';
 import { MAX_CONNECTING, createHttpTarget, startFromHeader } from '../../src/targets/http.js';
 import type { Outcome, Target } from '../../src/targets/target.js';
+import { Runner } from '../../src/run/runner.js';
 import { closeAll, gate, httpServer, rawServer, readBody, refusedPort } from './servers.js';
 
 const rejections: unknown[] = [];
@@ -245,6 +246,41 @@ describe('HTTP target: connections', () => {
     stop.abort();
     const outs = await pending;
     expect(outs.map((o) => o.kind === 'error' && o.errorClass)).toEqual(['aborted', 'aborted', 'aborted']);
+  });
+});
+
+describe('HTTP target: closed model through the runner (next request sent from the completion callback)', () => {
+  it('every iteration answered, on no more sockets than workers', async () => {
+    const s = await httpServer((_req, res) => res.end('ok'));
+    const t = target(s.url, {}, 6);
+    const rec = await new Runner({ load: { model: 'closed', concurrency: 6, iterations: 600 }, target: t }).run();
+    expect(rec.status).toBe('completed');
+    expect(rec.recorder.counts).toMatchObject({ sent: 600, ok: 600, errors: 0 });
+    expect(s.connections()).toBeLessThanOrEqual(6);
+  });
+
+  it('connections reset between answers: every iteration ends, as ok or reset, nothing thrown', async () => {
+    let n = 0;
+    const s = await httpServer((req, res) => {
+      if (n++ % 3 === 2) req.socket.destroy();
+      else res.end('ok');
+    });
+    const t = target(s.url, {}, 4);
+    const rec = await new Runner({ load: { model: 'closed', concurrency: 4, iterations: 300 }, target: t }).run();
+    expect(rec.status).toBe('completed');
+    expect(rec.recorder.counts.ok + rec.recorder.counts.errors).toBe(300);
+    expect(rec.recorder.counts.errors).toBeGreaterThanOrEqual(90);
+    expect([...rec.recorder.errors.keys()]).toEqual(['reset']);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(rejections).toEqual([]);
+  });
+
+  it('refused connections: the workers keep going until the iterations are used up', async () => {
+    const port = await refusedPort();
+    const t = target(`http://127.0.0.1:${port}`, {}, 3);
+    const rec = await new Runner({ load: { model: 'closed', concurrency: 3, iterations: 60 }, target: t }).run();
+    expect(rec.recorder.counts).toMatchObject({ sent: 60, errors: 60 });
+    expect(Object.fromEntries(rec.recorder.errors)).toEqual({ 'connect-refused': 60 });
   });
 });
 
