@@ -6,15 +6,17 @@
 import { startNodeServer } from './lib/servers.mjs';
 import { runAutocannon, runWrk } from './lib/peers.mjs';
 import { runColdbench, coldbenchMissing } from './lib/coldbench.mjs';
+import { parseArgs } from 'node:util';
 import { options, median, cv, f, table, save, verdict, log, attempt } from './lib/report.mjs';
 
+/** The rates of the target; `--rates 10000` runs a subset. */
 const RATES = [2000, 10000];
 const CAPPED = 100;
 const CAPPED_TOOL = `coldbench connections=${CAPPED}`;
 const COLDBENCHES = ['coldbench', CAPPED_TOOL];
 
 export async function main(argv = {}) {
-  const opt = { ...options({ runs: 3, durationSec: 10 }), ...argv };
+  const opt = { ...options({ runs: 3, durationSec: 10 }), rates: ratesOption(), ...argv };
   const missing = await coldbenchMissing();
   if (missing) log(`coldbench not run: ${missing}`);
   const server = await startNodeServer({ core: opt.serverCore, mode: 'fast' });
@@ -22,7 +24,7 @@ export async function main(argv = {}) {
   const failures = [];
   const push = (row) => row && rows.push(row);
   try {
-    for (const rate of RATES) {
+    for (const rate of opt.rates) {
       for (let i = 0; i < opt.runs; i++) {
         if (!missing) {
           push(await measure(server, rate, opt, failures, 'coldbench', () => runColdbench(profile(server.url, rate, opt.durationSec), { core: opt.toolCore })));
@@ -41,6 +43,11 @@ export async function main(argv = {}) {
     await server.close();
   }
   return summarize(rows, opt, missing, failures);
+}
+
+function ratesOption() {
+  const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { rates: { type: 'string' } } });
+  return values.rates === undefined ? RATES : String(values.rates).split(',').map(Number);
 }
 
 function profile(url, rate, durationSec, connections) {
@@ -90,7 +97,7 @@ function timelineSent(result, durationSec) {
 
 function summarize(rows, opt, missing, failures) {
   const groups = [];
-  for (const rate of RATES) {
+  for (const rate of opt.rates) {
     for (const tool of [...new Set(rows.map((r) => r.tool))]) {
       const g = rows.filter((r) => r.targetPerSec === rate && r.tool === tool);
       if (g.length === 0) continue;
@@ -118,7 +125,7 @@ function summarize(rows, opt, missing, failures) {
       groups.map((g) => [g.tool, g.targetPerSec, f(g.toolRatePerSec, 1), f(g.serverRatePerSec, 1), f(g.rateErrorPct, 3), f(g.cv100ms, 4), f(g.cv100msSteady, 4), f(g.timelineCv1s, 4), f(g.dropped, 0), f(g.errors, 0), f(g.serverConnections, 0)]),
     ),
   );
-  const verdicts = RATES.flatMap((rate) =>
+  const verdicts = opt.rates.flatMap((rate) =>
     COLDBENCHES.flatMap((tool) => {
       const g = groups.find((x) => x.tool === tool && x.targetPerSec === rate);
       return [

@@ -16,6 +16,7 @@ const benches = [
   ['latency', './latency.mjs'],
   ['throughput', './throughput.mjs'],
   ['cpu-per-request', './cpu-per-request.mjs'],
+  ['head-to-head', './head-to-head.mjs'],
   ['engine-overhead', './engine-overhead.mjs'],
   ['memory', './memory.mjs'],
   // The emulator and Lambda-target benchmarks (docs/benchmarks.md) need the built
