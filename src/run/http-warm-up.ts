@@ -9,8 +9,16 @@
  * So the warm-up runs the same engine (Runner, Recorder, HttpTarget) with the profile's method,
  * headers and body for one second (2.5 s from 5,000/s on) with the run's own load model: at the
  * profile's peak rate (between 1,000 and 10,000/s) with the run's maxInFlight, or with its
- * workers (at most 256). The server runs in this process: a worker thread's second V8 heap
- * raised the run's peak RSS by ~20 MB, with no better first second.
+ * workers (at most 256).
+ *
+ * The server runs in this process. A worker thread's second V8 heap raised the run's peak RSS
+ * by ~20 MB, with no better first second. A server in a child process had the open model's
+ * 10,000/s runs pinned to one core uneven again (CV per 100 ms 0.08-0.20, against 0.02): sharing
+ * the core with it, the warm-up could not warm the client as well. The price of this process:
+ * node's HTTP server compiles the stream and socket functions it shares with the client for both
+ * sides, and a closed-model run then spends ~5% more CPU per request for the rest of its life
+ * (measured against an engine without warm-up on the same core at the same time); with the
+ * server in a child, ~2%.
  *
  * It does so in two rounds, each with a target of its own, closed at the end of its round.
  * Closing a target (its sockets, parsers and timers) changes the kinds of values some objects
@@ -63,9 +71,15 @@ export function roundLoad(load: LoadModel): LoadModel {
   return { ...load, phases: load.phases.map((p) => (p.kind === 'constant' ? { ...p, durationMs: p.durationMs / WARM_UP_ROUNDS } : p)) };
 }
 
+/** What a warm-up did: requests answered by its server (0 when it could not run). */
+export interface WarmUpReport {
+  answered: number;
+}
+
 /** `stop` (the run's Ctrl-C) ends the warm-up at once; the run then starts already stopped. */
-export async function warmUpHttpClient(config: HttpTargetConfig, load: LoadModel, connections: number, stop?: AbortSignal): Promise<void> {
-  if (stop?.aborted) return;
+export async function warmUpHttpClient(config: HttpTargetConfig, load: LoadModel, connections: number, stop?: AbortSignal): Promise<WarmUpReport> {
+  let answered = 0;
+  if (stop?.aborted) return { answered };
   const body = Buffer.from('ok');
   const server = createServer((req, res) => {
     req.resume(); // the profile's body, if any, is read and dropped
@@ -82,7 +96,8 @@ export async function warmUpHttpClient(config: HttpTargetConfig, load: LoadModel
     for (let i = 0; i < WARM_UP_ROUNDS && !stop?.aborted; i++) {
       const target = new HttpTarget({ kind: 'http', url, method: config.method, headers: config.headers, body: config.body, timeoutMs: 5000 }, { connections });
       try {
-        await new Runner({ load: round, target, ...(stop && { stop }), drainMs: 100 }).run();
+        const run = await new Runner({ load: round, target, ...(stop && { stop }), drainMs: 100 }).run();
+        answered += run.recorder.counts.ok;
       } finally {
         await target.close();
       }
@@ -93,4 +108,5 @@ export async function warmUpHttpClient(config: HttpTargetConfig, load: LoadModel
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
+  return { answered };
 }

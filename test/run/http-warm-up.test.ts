@@ -34,8 +34,10 @@ describe('HTTP warm-up load', () => {
   it('runs against its own loopback server and finishes', async () => {
     const started = performance.now();
     const config = { kind: 'http', url: 'http://127.0.0.1:9/not-used-by-the-warm-up', method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}', timeoutMs: 1000 } as const;
-    await warmUpHttpClient(config, { model: 'closed', concurrency: 4, iterations: 1 }, 4);
+    const report = await warmUpHttpClient(config, { model: 'closed', concurrency: 4, iterations: 1 }, 4);
     expect(performance.now() - started).toBeGreaterThanOrEqual(900);
+    // Answered by the warm-up's own server (port 9, the profile's, is never used).
+    expect(report.answered).toBeGreaterThan(100);
   });
 
   it('ends at once when the run is stopped (Ctrl-C during the warm-up)', async () => {
