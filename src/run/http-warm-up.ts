@@ -12,13 +12,13 @@
  * workers (at most 256).
  *
  * The server runs in this process. A worker thread's second V8 heap raised the run's peak RSS
- * by ~20 MB, with no better first second. A server in a child process had the open model's
- * 10,000/s runs pinned to one core uneven again (CV per 100 ms 0.08-0.20, against 0.02): sharing
- * the core with it, the warm-up could not warm the client as well. The price of this process:
- * node's HTTP server compiles the stream and socket functions it shares with the client for both
- * sides, and a closed-model run then spends ~5% more CPU per request for the rest of its life
- * (measured against an engine without warm-up on the same core at the same time); with the
- * server in a child, ~2%.
+ * by ~20 MB, with no better first second. The price of this process: node's HTTP server
+ * compiles the stream and socket functions it shares with the client for both sides, and a
+ * closed-model run then spends ~5% more CPU per request for the rest of its life (measured
+ * against an engine without warm-up on the same core at the same time). A server in a child
+ * process cut that to ~2%, but sharing a pinned core with it the warm-up answered fewer
+ * requests, and every uncapped 10,000/s run with it was uneven (6 of 6, CV per 100 ms
+ * 0.06-0.20; in process the same day 3 of 6). Not kept; see docs/benchmarks.md.
  *
  * It does so in two rounds, each with a target of its own, closed at the end of its round.
  * Closing a target (its sockets, parsers and timers) changes the kinds of values some objects
