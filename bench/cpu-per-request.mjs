@@ -7,10 +7,9 @@
 // child runs the load for warm + window seconds and reports process.cpuUsage() and the requests
 // completed over the window only.
 import { startNginx } from './lib/servers.mjs';
-import { run } from './lib/proc.mjs';
 import { coldbenchMissing } from './lib/coldbench.mjs';
 import { options, median, f, table, save, verdict, log } from './lib/report.mjs';
-import { CONNECTIONS, TOOLS, WARM_SEC, runChildFromArgv } from './lib/steady.mjs';
+import { CONNECTIONS, TOOLS, WARM_SEC, runChildFromArgv, spawnChild } from './lib/steady.mjs';
 import { fileURLToPath } from 'node:url';
 
 export async function main(argv = {}) {
@@ -24,17 +23,10 @@ export async function main(argv = {}) {
       const round = {};
       for (let k = 0; k < TOOLS.length; k++) {
         const tool = TOOLS[(i + k) % TOOLS.length];
-        const r = await run(process.execPath, [fileURLToPath(import.meta.url), '--child', tool, nginx.url, String(opt.durationSec)], {
-          core: opt.toolCore,
-          timeoutMs: (WARM_SEC + opt.durationSec + 30) * 1000,
-        });
-        const line = r.stdout.trim().split('\n').pop();
-        try {
-          round[tool] = JSON.parse(line);
-          log(`${tool}: ${f(round[tool].cpuUsPerRequest, 2)} us/request (user ${f(round[tool].userUsPerRequest, 2)}), ${f(round[tool].ratePerSec, 0)} req/s`);
-        } catch {
-          log(`${tool} FAILED (exit ${r.code}): ${r.stderr.slice(-1000)}`);
-        }
+        const r = await spawnChild(fileURLToPath(import.meta.url), { tool, url: nginx.url, windowSec: opt.durationSec, core: opt.toolCore });
+        if (r === null) continue;
+        round[tool] = r;
+        log(`${tool}: ${f(r.cpuUsPerRequest, 2)} us/request (user ${f(r.userUsPerRequest, 2)}), ${f(r.ratePerSec, 0)} req/s`);
       }
       rounds.push(round);
     }

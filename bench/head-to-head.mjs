@@ -10,10 +10,9 @@
 // round also runs coldbench against itself: the method's own error, which should be ~1.00.
 import { fileURLToPath } from 'node:url';
 import { startNginx } from './lib/servers.mjs';
-import { run } from './lib/proc.mjs';
 import { coldbenchMissing } from './lib/coldbench.mjs';
 import { options, median, f, table, save, verdict, log } from './lib/report.mjs';
-import { runChildFromArgv } from './lib/steady.mjs';
+import { runChildFromArgv, spawnChild } from './lib/steady.mjs';
 
 /** Time for both children to start and warm up before the shared window opens. */
 const LEAD_MS = 3000;
@@ -55,20 +54,8 @@ export async function main(argv = {}) {
 async function together([a, b], url, opt) {
   const startAt = Date.now() + LEAD_MS;
   const script = fileURLToPath(import.meta.url);
-  const spawn = (tool) =>
-    run(process.execPath, [script, '--child', tool, url, String(opt.durationSec), String(startAt)], {
-      core: opt.toolCore,
-      timeoutMs: LEAD_MS + (opt.durationSec + 30) * 1000,
-    });
-  const results = await Promise.all([spawn(a), spawn(b)]);
-  const parsed = results.map((r, k) => {
-    try {
-      return JSON.parse(r.stdout.trim().split('\n').pop());
-    } catch {
-      log(`${[a, b][k]} FAILED (exit ${r.code}): ${r.stderr.slice(-1000)}`);
-      return null;
-    }
-  });
+  const child = (tool) => spawnChild(script, { tool, url, windowSec: opt.durationSec, startAt, core: opt.toolCore });
+  const parsed = await Promise.all([child(a), child(b)]);
   if (parsed.includes(null)) return null;
   return { a: parsed[0], b: parsed[1], ratio: parsed[0].ratePerSec / parsed[1].ratePerSec };
 }

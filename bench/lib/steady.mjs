@@ -9,7 +9,8 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { repoRoot } from './coldbench.mjs';
-import { sleep } from './proc.mjs';
+import { run, sleep } from './proc.mjs';
+import { log } from './report.mjs';
 
 export const CONNECTIONS = 50;
 /** Seconds of load before a window that starts WARM_SEC after the child (no `startAt`). */
@@ -99,4 +100,20 @@ export async function runChildFromArgv() {
   const [tool, url, windowSec, startAt] = process.argv.slice(at + 1, at + 5);
   await child(tool, url, Number(windowSec), startAt === undefined ? NaN : Number(startAt));
   return true;
+}
+
+/**
+ * Runs `tool` in a child of `script` (a benchmark that calls runChildFromArgv), pinned to `core`;
+ * resolves with what the child measured, or null (logged) when it failed.
+ */
+export async function spawnChild(script, { tool, url, windowSec, startAt, core }) {
+  const args = [script, '--child', tool, url, String(windowSec), ...(startAt === undefined ? [] : [String(startAt)])];
+  const leadMs = startAt === undefined ? WARM_SEC * 1000 : Math.max(0, startAt - Date.now());
+  const r = await run(process.execPath, args, { core, timeoutMs: leadMs + (windowSec + 30) * 1000 });
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop());
+  } catch {
+    log(`${tool} FAILED (exit ${r.code}): ${r.stderr.slice(-1000)}`);
+    return null;
+  }
 }

@@ -18,7 +18,7 @@
  * against an engine without warm-up on the same core at the same time). A server in a child
  * process cut that to ~2%, but sharing a pinned core with it the warm-up answered fewer
  * requests, and every uncapped 10,000/s run with it was uneven (6 of 6, CV per 100 ms
- * 0.06-0.20; in process the same day 3 of 6). Not kept; see docs/benchmarks.md.
+ * 0.06-0.20; in process the same day 7 of 11). Not kept; see docs/benchmarks.md.
  *
  * It does so in two rounds, each with a target of its own, closed at the end of its round.
  * Closing a target (its sockets, parsers and timers) changes the kinds of values some objects

@@ -158,34 +158,28 @@ export class Runner implements RunState {
       let now = this.clock.now();
       let sending = false;
       let early: Outcome | undefined;
-      const next = (): void => {
-        while (this.nextIteration(now)) {
-          sending = true;
-          early = undefined;
-          target.sendWith(this.context(), done);
-          sending = false;
-          if (early === undefined) return;
-          now = this.ended(now, now, early);
-        }
-        resolve();
-      };
-      const done = (outcome: Outcome): void => {
-        if (sending) {
-          early = outcome;
-          return;
-        }
+      /** Records `outcome` (none at the start), then sends until a request is in flight or the run ends. */
+      const advance = (outcome?: Outcome): void => {
         try {
-          now = this.ended(now, now, outcome);
-          next();
+          if (outcome !== undefined) now = this.ended(now, now, outcome);
+          while (this.nextIteration(now)) {
+            sending = true;
+            early = undefined;
+            target.sendWith(this.context(), done);
+            sending = false;
+            if (early === undefined) return;
+            now = this.ended(now, now, early);
+          }
+          resolve();
         } catch (err) {
           reject(err);
         }
       };
-      try {
-        next();
-      } catch (err) {
-        reject(err);
-      }
+      const done = (outcome: Outcome): void => {
+        if (sending) early = outcome;
+        else advance(outcome);
+      };
+      advance();
     });
   }
 
