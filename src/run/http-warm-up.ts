@@ -29,7 +29,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpTarget } from '../targets/http.js';
+import { HttpTarget, preconnectCount } from '../targets/http.js';
 import type { HttpTargetConfig, LoadModel } from '../profile/types.js';
 import { peakRate } from '../schedule/index.js';
 import { Runner } from './runner.js';
@@ -96,6 +96,7 @@ export async function warmUpHttpClient(config: HttpTargetConfig, load: LoadModel
     for (let i = 0; i < WARM_UP_ROUNDS && !stop?.aborted; i++) {
       const target = new HttpTarget({ kind: 'http', url, method: config.method, headers: config.headers, body: config.body, timeoutMs: 5000 }, { connections });
       try {
+        await target.preconnect(preconnectCount(round, connections));
         const run = await new Runner({ load: round, target, ...(stop && { stop }), drainMs: 100 }).run();
         answered += run.recorder.counts.ok;
       } finally {

@@ -118,12 +118,14 @@ async function openTarget(profile: Profile, opts: RunProfileOptions): Promise<Op
   const connections = profile.load.model === 'open' ? profile.load.maxInFlight : profile.load.concurrency;
   const config: TargetConfig = profile.target;
   if (config.kind === 'http') {
-    const { createHttpTarget } = await import('../targets/http.js');
+    const { createHttpTarget, preconnectCount } = await import('../targets/http.js');
     const { warmUpHttpClient } = await import('./http-warm-up.js');
     const sockets = config.connections ?? connections;
     opts.onStep?.('warming up the HTTP client on loopback');
     await warmUpHttpClient(config, profile.load, sockets, opts.stop);
     const target = createHttpTarget(config, { connections: sockets });
+    opts.onStep?.('opening connections');
+    await target.preconnect(preconnectCount(profile.load, sockets));
     return { target, info: {}, close: () => target.close() };
   }
   let emulator: LocalEmulator | undefined;

@@ -17,8 +17,9 @@
  * wait is measured, not hidden. Idle connections are reused last-in first-out, so a steady load
  * keeps reusing a few warm sockets.
  */
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'undici';
+import { buildConnector, Client } from 'undici';
 import type { Dispatcher } from 'undici';
 
 /** A request for the pool: a dispatch handler that tells its connection when it has ended. */
@@ -41,23 +42,83 @@ export interface HttpPoolOptions {
   maxConnections: number;
   /** Most sockets being opened at once. */
   maxConnecting: number;
-  /** Per-client options (timeouts). */
-  client: Client.Options;
+  /** Per-client options (timeouts); the sockets come from the pool's connector. */
+  client: Omit<Client.Options, 'connect'>;
+  /** Most time a socket may take to connect (and finish its TLS handshake). */
+  connectTimeoutMs: number;
 }
 
 /** One socket to the origin. */
 export class Connection {
   /** Opening its first socket; counted against maxConnecting until it connects or fails. */
   opening = true;
+  readonly client: Client;
+  /** A socket opened before the connection's first request, handed to undici when it connects. */
+  private spare: Socket | undefined;
 
   constructor(
-    readonly client: Client,
+    origin: string,
     private readonly pool: HttpPool,
-  ) {}
+    options: Omit<Client.Options, 'connect'>,
+    private readonly connector: buildConnector.connector,
+  ) {
+    this.client = new Client(origin, { ...options, connect: this.connect });
+  }
 
   /** The request on this connection has ended: the connection takes the next one or goes idle. */
   release(): void {
     this.pool.released(this);
+  }
+
+  /**
+   * Keeps an open socket for the connection's first request. Until then nothing should arrive on
+   * it: data, the server's end of it or an error retire it, and the request then opens a socket
+   * of its own.
+   */
+  adopt(socket: Socket): void {
+    this.spare = socket;
+    socket.on('readable', this.spareReadable);
+    socket.on('end', this.retireSpare);
+    socket.on('close', this.retireSpare);
+    socket.on('error', this.retireSpare);
+  }
+
+  /** undici's connect: the spare socket if it is still good, else a new one. */
+  private readonly connect: buildConnector.connector = (options, callback) => {
+    const socket = this.takeSpare();
+    if (socket === undefined) return this.connector(options, callback);
+    queueMicrotask(() => callback(null, socket));
+  };
+
+  private takeSpare(): Socket | undefined {
+    const socket = this.spare;
+    if (socket === undefined) return undefined;
+    this.unwatch(socket);
+    if (socket.destroyed || socket.readableEnded) {
+      socket.destroy();
+      return undefined;
+    }
+    return socket;
+  }
+
+  private readonly spareReadable = (): void => {
+    const socket = this.spare;
+    if (socket !== undefined && socket.read() !== null) this.retireSpare();
+  };
+
+  private readonly retireSpare = (): void => {
+    const socket = this.spare;
+    if (socket === undefined) return;
+    this.unwatch(socket);
+    socket.destroy();
+  };
+
+  private unwatch(socket: Socket): void {
+    this.spare = undefined;
+    socket.off('readable', this.spareReadable);
+    socket.off('end', this.retireSpare);
+    socket.off('close', this.retireSpare);
+    socket.off('error', this.retireSpare);
   }
 }
 
@@ -71,11 +132,71 @@ export class HttpPool {
   private opening = 0;
   private growing = false;
   private closed = false;
+  /** One connector for every connection: TLS sessions are cached across them. */
+  private readonly connector: buildConnector.connector;
 
   constructor(
     private readonly origin: string,
     private readonly opts: HttpPoolOptions,
-  ) {}
+  ) {
+    this.connector = buildConnector({ timeout: opts.connectTimeoutMs });
+  }
+
+  /**
+   * Opens up to `count` sockets before the run, as wrk and autocannon do, so the run's first
+   * requests do not pay for opening them while they are being timed. At most `maxConnecting`
+   * are opened at once. Resolves once all have connected or failed, or after `maxWaitMs`;
+   * sockets that connect later still join the pool. Failures are ignored here: the run's own
+   * requests meet them and report them.
+   */
+  preconnect(count: number, maxWaitMs: number): Promise<number> {
+    const total = Math.min(count, this.opts.maxConnections - this.connections.size);
+    const url = new URL(this.origin);
+    const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    const target: buildConnector.Options = { hostname, host: url.host, protocol: url.protocol, port: url.port };
+    let started = 0;
+    let ended = 0;
+    let opened = 0;
+    return new Promise<number>((resolve) => {
+      if (total <= 0) return resolve(0);
+      const timer = setTimeout(() => resolve(opened), maxWaitMs);
+      const next = (): void => {
+        if (this.closed || started >= total) return;
+        started++;
+        this.connector(target, (err, socket) => {
+          ended++;
+          if (err === null && socket !== null) {
+            if (this.addSpare(socket)) opened++;
+          }
+          if (ended === total) {
+            clearTimeout(timer);
+            resolve(opened);
+          }
+          next();
+        });
+      };
+      for (let i = 0; i < Math.min(total, this.opts.maxConnecting); i++) next();
+    });
+  }
+
+  /** A socket opened ahead: a new idle connection, or the next waiting request's. */
+  private addSpare(socket: Socket): boolean {
+    if (this.closed || this.connections.size >= this.opts.maxConnections) {
+      socket.destroy();
+      return false;
+    }
+    const conn = new Connection(this.origin, this, this.opts.client, this.connector);
+    conn.opening = false;
+    conn.adopt(socket);
+    this.connections.add(conn);
+    this.released(conn);
+    return true;
+  }
+
+  /** Connections opening their first socket now. */
+  get connecting(): number {
+    return this.opening;
+  }
 
   /** Requests waiting for a connection. */
   get queued(): number {
@@ -134,13 +255,12 @@ export class HttpPool {
   }
 
   private open(): Connection {
-    const client = new Client(this.origin, this.opts.client);
-    const conn = new Connection(client, this);
+    const conn = new Connection(this.origin, this, this.opts.client, this.connector);
     this.connections.add(conn);
     this.opening++;
     const opened = (): void => this.opened(conn);
-    client.on('connect', opened);
-    client.on('connectionError', opened);
+    conn.client.on('connect', opened);
+    conn.client.on('connectionError', opened);
     return conn;
   }
 

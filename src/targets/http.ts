@@ -10,10 +10,12 @@
  */
 import type { Dispatcher } from 'undici';
 import { UsageError } from '../errors.js';
-import type { HttpTargetConfig } from '../profile/types.js';
+import type { HttpTargetConfig, LoadModel } from '../profile/types.js';
+import { peakRate } from '../schedule/index.js';
 import { InflightSet } from './inflight.js';
 import type { Inflight, StopListener } from './inflight.js';
 import { HttpPool } from './http-pool.js';
+import { isLoopbackHost } from './loopback.js';
 import type { Connection, PooledRequest } from './http-pool.js';
 import { errorMessage, networkErrorClass } from './net-errors.js';
 import type { ErrorClass, Outcome, OutcomeCallback, SendContext, StartKind, Target } from './target.js';
@@ -24,12 +26,27 @@ export interface HttpTargetOptions {
 }
 
 /**
- * Most connections being opened at once. A burst of up to this many requests gets all its
- * sockets opened together (a burst must reach the target at one instant); a larger one opens
- * them this many at a time. Opening one costs the sender ~0.3 ms of CPU in all, so this also
- * bounds the work a sender that fell behind can pile on itself in one event-loop turn.
+ * Most connections being opened at once. To a remote host a connect waits for the network, so
+ * many are opened together: a burst of up to this many requests gets all its sockets at once.
  */
 export const MAX_CONNECTING = 256;
+
+/**
+ * Most connections being opened at once on loopback. There a connect completes by the next
+ * event-loop turn but costs CPU on this machine at both ends (~0.3 ms for the sender); opened
+ * 256 at a time, a sender that fell behind at 10,000 requests/s could spend a turn opening
+ * hundreds of sockets, fall further behind and open more (1,000-1,350 sockets and up to 1,772
+ * arrivals dropped in 3 of 8 runs). Four at a time, no run spiralled (see docs/benchmarks.md).
+ */
+export const MAX_CONNECTING_LOOPBACK = 4;
+
+/** The connect limit for a URL's host: MAX_CONNECTING_LOOPBACK on loopback, else MAX_CONNECTING. */
+export function maxConnecting(url: URL): number {
+  return isLoopbackHost(url.hostname) ? MAX_CONNECTING_LOOPBACK : MAX_CONNECTING;
+}
+
+/** Longest a run waits for the sockets it opens before it starts. */
+const PRECONNECT_WAIT_MS = 1000;
 
 const TRUTHY = new Set(['true', '1', 'yes', 'cold']);
 
@@ -173,16 +190,21 @@ export class HttpTarget implements Target {
     this.startReason = config.coldStartHeader === undefined ? undefined : `header ${config.coldStartHeader}`;
     this.pool = new HttpPool(url.origin, {
       maxConnections: Math.max(1, Math.floor(opts.connections)),
-      maxConnecting: MAX_CONNECTING,
+      maxConnecting: maxConnecting(url),
       client: {
         pipelining: 1,
         // The request's own deadline (InflightSet) covers headers and body: undici's timers for
         // them would only cost a timer set and cleared per request, and fire after ours.
         headersTimeout: 0,
         bodyTimeout: 0,
-        connect: { timeout: config.timeoutMs },
       },
+      connectTimeoutMs: config.timeoutMs,
     });
+  }
+
+  /** Opens sockets to the origin before the run (see HttpPool.preconnect). */
+  preconnect(count: number): Promise<number> {
+    return this.pool.preconnect(count, PRECONNECT_WAIT_MS);
   }
 
   /** Not `async`: the promise made here is returned as is, without a second one wrapping it. */
@@ -236,6 +258,24 @@ export class HttpTarget implements Target {
   }
 }
 
-export function createHttpTarget(config: HttpTargetConfig, opts: HttpTargetOptions): Target {
+export function createHttpTarget(config: HttpTargetConfig, opts: HttpTargetOptions): HttpTarget {
   return new HttpTarget(config, opts);
 }
+
+/**
+ * Sockets opened before a run: one per worker of the closed model. For the open model, enough
+ * for its largest burst and for PRECONNECT_SPAN_MS of its peak rate, whichever is more: the
+ * sockets a sender at full speed has in use at once on a fast server, which it would otherwise
+ * open while its first requests are timed. Never more than the run's connections.
+ */
+export function preconnectCount(load: LoadModel, connections: number): number {
+  let wanted: number;
+  if (load.model === 'closed') wanted = load.concurrency;
+  else {
+    wanted = Math.ceil((peakRate(load.phases) * PRECONNECT_SPAN_MS) / 1000);
+    for (const phase of load.phases) if (phase.kind === 'burst') wanted = Math.max(wanted, phase.count);
+  }
+  return Math.min(wanted, Math.max(1, Math.floor(connections)));
+}
+
+const PRECONNECT_SPAN_MS = 10;

@@ -15,6 +15,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { LambdaClient, LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { UsageError } from '../errors.js';
 import type { LambdaTargetConfig } from '../profile/types.js';
+import { isLoopbackHost } from './loopback.js';
 
 export type LambdaSdk = typeof import('@aws-sdk/client-lambda');
 
@@ -29,12 +30,10 @@ export interface LambdaClientParts {
   destroy: () => void;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
 export function isLoopbackEndpoint(endpoint: string | undefined): boolean {
   if (endpoint === undefined) return false;
   try {
-    return LOOPBACK_HOSTS.has(new URL(endpoint).hostname);
+    return isLoopbackHost(new URL(endpoint).hostname);
   } catch {
     return false;
   }

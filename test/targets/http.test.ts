@@ -1,6 +1,9 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { HttpTargetConfig } from '../../src/profile/types.js';
-import { MAX_CONNECTING, createHttpTarget, startFromHeader } from '../../src/targets/http.js';
+import { MAX_CONNECTING, MAX_CONNECTING_LOOPBACK, createHttpTarget, startFromHeader } from '../../src/targets/http.js';
+import type { HttpTarget } from '../../src/targets/http.js';
+import { HttpPool } from '../../src/targets/http-pool.js';
+import type { PooledRequest } from '../../src/targets/http-pool.js';
 import type { Outcome, Target } from '../../src/targets/target.js';
 import { Runner } from '../../src/run/runner.js';
 import { closeAll, gate, httpServer, rawServer, readBody, refusedPort } from './servers.js';
@@ -21,7 +24,7 @@ afterAll(() => {
   expect(rejections).toEqual([]);
 });
 
-function target(url: string, extra: Partial<HttpTargetConfig> = {}, connections = 4): Target {
+function target(url: string, extra: Partial<HttpTargetConfig> = {}, connections = 4): HttpTarget {
   const t = createHttpTarget(
     { kind: 'http', url, method: 'GET', headers: {}, timeoutMs: 5_000, ...extra },
     { connections },
@@ -187,7 +190,7 @@ describe('HTTP target: connections', () => {
     expect(s.connections()).toBe(n);
   });
 
-  it(`a burst wider than ${MAX_CONNECTING} connects still gets a socket per request`, async () => {
+  it(`a burst wider than ${MAX_CONNECTING} connects still gets a socket per request (${MAX_CONNECTING_LOOPBACK} opening at a time on loopback)`, async () => {
     const n = MAX_CONNECTING * 2 + 10;
     const g = gate(n);
     const s = await httpServer((_req, res) => g.arrive(() => res.end('ok')));
@@ -248,6 +251,113 @@ describe('HTTP target: connections', () => {
     expect(outs.map((o) => o.kind === 'error' && o.errorClass)).toEqual(['aborted', 'aborted', 'aborted']);
   });
 });
+
+describe('HTTP target: sockets opened before the run', () => {
+  it('opens the sockets without sending a request, and the first requests use them', async () => {
+    let requests = 0;
+    const s = await httpServer((_req, res) => {
+      requests++;
+      res.end('ok');
+    });
+    const t = target(s.url, {}, 20);
+    expect(await t.preconnect(12)).toBe(12);
+    await accepted(s, 12);
+    expect(s.connections()).toBe(12);
+    expect(requests).toBe(0);
+    const outs = await Promise.all(Array.from({ length: 12 }, () => send(t)));
+    expect(outs.every((o) => o.kind === 'ok')).toBe(true);
+    expect(s.connections()).toBe(12);
+  });
+
+  it('opens no more than the target\'s connections', async () => {
+    const s = await httpServer((_req, res) => res.end('ok'));
+    const t = target(s.url, {}, 3);
+    expect(await t.preconnect(10)).toBe(3);
+    await accepted(s, 3);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(s.connections()).toBe(3);
+  });
+
+  it('a socket the server reset while it waited is replaced: the request is ok on a new one', async () => {
+    const s = await httpServer((_req, res) => res.end('ok'));
+    const t = target(s.url, {}, 1);
+    expect(await t.preconnect(1)).toBe(1);
+    await accepted(s, 1);
+    s.dropConnections();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(await send(t)).toEqual({ kind: 'ok', status: 200 });
+    expect(s.connections()).toBe(2);
+  });
+
+  it('a socket on which bytes arrived before any request is not used: the answer is the real one', async () => {
+    let n = 0;
+    const s = await httpServer((_req, res) => res.end('ok'));
+    s.onConnection((socket) => {
+      if (n++ === 0) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nx-stale: 1\r\n\r\n');
+    });
+    const t = target(s.url, {}, 1);
+    expect(await t.preconnect(1)).toBe(1);
+    await new Promise((r) => setTimeout(r, 30));
+    const out = await send(t);
+    expect(out).toEqual({ kind: 'ok', status: 200 });
+    expect(s.connections()).toBe(2);
+  });
+
+  it('a refused port opens nothing; the requests then end connect-refused', async () => {
+    const port = await refusedPort();
+    const t = target(`http://127.0.0.1:${port}`, {}, 4);
+    expect(await t.preconnect(4)).toBe(0);
+    expect(await send(t)).toMatchObject({ kind: 'error', errorClass: 'connect-refused' });
+  });
+
+  it(`on loopback at most ${MAX_CONNECTING_LOOPBACK} sockets are being opened at once`, async () => {
+    const s = await httpServer((_req, res) => res.end('ok'));
+    const pool = new HttpPool(s.url, { maxConnections: 64, maxConnecting: MAX_CONNECTING_LOOPBACK, client: { pipelining: 1 }, connectTimeoutMs: 5000 });
+    let peak = 0;
+    s.onConnection(() => (peak = Math.max(peak, pool.connecting)));
+    try {
+      const outs = await Promise.all(Array.from({ length: 40 }, () => pooled(pool, s.url)));
+      expect(outs.every((status) => status === 200)).toBe(true);
+      expect(peak).toBeGreaterThan(0);
+      expect(peak).toBeLessThanOrEqual(MAX_CONNECTING_LOOPBACK);
+      expect(s.connections()).toBeGreaterThan(MAX_CONNECTING_LOOPBACK);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+/** Waits (at most 2 s) until the server has accepted `n` sockets: its accept can come after the client's connect. */
+async function accepted(s: { connections: () => number }, n: number): Promise<void> {
+  for (let waited = 0; s.connections() < n && waited < 2000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+}
+
+/** One GET through the pool alone; resolves with the status, or 0 on an error. */
+function pooled(pool: HttpPool, origin: string): Promise<number> {
+  return new Promise((resolve) => {
+    let status = 0;
+    const request: PooledRequest = {
+      options: { origin, path: '/', method: 'GET' },
+      connection: undefined,
+      waitingSince: -1,
+      waitedMs: 0,
+      settled: false,
+      fail: () => resolve(0),
+      onConnect: () => undefined,
+      onHeaders: (code: number) => ((status = code), true),
+      onData: () => true,
+      onComplete: () => {
+        request.connection?.release();
+        resolve(status);
+      },
+      onError: () => {
+        request.connection?.release();
+        resolve(0);
+      },
+    };
+    pool.dispatch(request);
+  });
+}
 
 describe('HTTP target: closed model through the runner (next request sent from the completion callback)', () => {
   it('every iteration answered, on no more sockets than workers', async () => {

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { isLoopbackEndpoint, regionFor } from '../../src/targets/lambda-client.js';
 import { errorMessage, networkErrorClass } from '../../src/targets/net-errors.js';
 import { compilePayload } from '../../src/targets/payload.js';
+import { isLoopbackHost } from '../../src/targets/loopback.js';
+import { MAX_CONNECTING, MAX_CONNECTING_LOOPBACK, maxConnecting, preconnectCount } from '../../src/targets/http.js';
+import type { LoadModel, Phase } from '../../src/profile/types.js';
 
 const err = (fields: Record<string, unknown>): Error => Object.assign(new Error('x'), fields);
 
@@ -110,5 +113,47 @@ describe('Lambda client settings', () => {
     [{}, { AWS_REGION: 'us-west-2' }, undefined],
   ])('regionFor(%j, env %j) = %s', (config, env, expected) => {
     expect(regionFor({ ...base, ...config }, env)).toBe(expected);
+  });
+});
+
+describe('loopback hosts', () => {
+  it.each([
+    ['localhost', true],
+    ['127.0.0.1', true],
+    ['127.1.2.3', true],
+    ['[::1]', true],
+    ['::1', true],
+    ['[::ffff:127.0.0.1]', true],
+    ['128.0.0.1', false],
+    ['10.0.0.1', false],
+    ['127.example.com', false],
+    ['localhost.example.com', false],
+    ['abc.lambda-url.eu-west-1.on.aws', false],
+  ])('%s -> %s', (host, loopback) => {
+    expect(isLoopbackHost(host)).toBe(loopback);
+  });
+});
+
+describe('HTTP target: sockets opened at once and before the run', () => {
+  it('opens sockets a few at a time on loopback, many at a time elsewhere', () => {
+    expect(maxConnecting(new URL('http://127.0.0.1:8080/'))).toBe(MAX_CONNECTING_LOOPBACK);
+    expect(maxConnecting(new URL('http://[::1]:8080/'))).toBe(MAX_CONNECTING_LOOPBACK);
+    expect(maxConnecting(new URL('https://api.example.com/'))).toBe(MAX_CONNECTING);
+    expect(MAX_CONNECTING_LOOPBACK).toBeLessThan(MAX_CONNECTING);
+  });
+
+  const constant = (ratePerSec: number): Phase => ({ kind: 'constant', ratePerSec, durationMs: 10_000 });
+  it.each<[string, LoadModel, number, number]>([
+    ['closed: one per worker', { model: 'closed', concurrency: 50, durationMs: 10_000 }, 50, 50],
+    ['closed: no more than the connections', { model: 'closed', concurrency: 50, durationMs: 10_000 }, 20, 20],
+    ['open 10,000/s: 10 ms of arrivals', { model: 'open', maxInFlight: 2000, phases: [constant(10_000)] }, 2000, 100],
+    ['open 2,000/s', { model: 'open', maxInFlight: 2000, phases: [constant(2000)] }, 2000, 20],
+    ['open 1/s: at least one', { model: 'open', maxInFlight: 10, phases: [constant(1)] }, 10, 1],
+    ['open: the peak of a ramp', { model: 'open', maxInFlight: 2000, phases: [{ kind: 'ramp', fromPerSec: 0, toPerSec: 5000, durationMs: 60_000 }] }, 2000, 50],
+    ['open: a burst wider than 10 ms of the rate', { model: 'open', maxInFlight: 2000, phases: [constant(100), { kind: 'burst', count: 300 }] }, 2000, 300],
+    ['open: capped by the connections', { model: 'open', maxInFlight: 2000, phases: [constant(10_000)] }, 64, 64],
+    ['open: only idle', { model: 'open', maxInFlight: 10, phases: [{ kind: 'idle', durationMs: 1000 }] }, 10, 0],
+  ])('%s', (_name, load, connections, expected) => {
+    expect(preconnectCount(load, connections)).toBe(expected);
   });
 });

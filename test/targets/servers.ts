@@ -11,12 +11,16 @@ export interface Started {
   url: string;
   /** Sockets accepted so far. */
   connections: () => number;
+  /** Calls `listener` with each socket accepted from now on. */
+  onConnection: (listener: (socket: net.Socket) => void) => void;
+  /** Resets every open socket from the server's side. */
+  dropConnections: () => void;
   close: () => Promise<void>;
 }
 
 const open: Started[] = [];
 
-function track(server: net.Server): { count: () => number; destroyAll: () => void } {
+function track(server: net.Server): { count: () => number; destroyAll: () => void; resetAll: () => void } {
   const sockets = new Set<net.Socket>();
   let count = 0;
   server.on('connection', (socket: net.Socket) => {
@@ -28,6 +32,9 @@ function track(server: net.Server): { count: () => number; destroyAll: () => voi
     count: () => count,
     destroyAll: () => {
       for (const s of sockets) s.destroy();
+    },
+    resetAll: () => {
+      for (const s of sockets) s.resetAndDestroy();
     },
   };
 }
@@ -43,6 +50,8 @@ async function listen(server: net.Server): Promise<Started> {
     port,
     url: `http://127.0.0.1:${port}`,
     connections: tracked.count,
+    onConnection: (listener) => server.on('connection', listener),
+    dropConnections: tracked.resetAll,
     close: () =>
       new Promise<void>((resolve) => {
         tracked.destroyAll();
