@@ -96,7 +96,7 @@ export async function warmUpHttpClient(config: HttpTargetConfig, load: LoadModel
     for (let i = 0; i < WARM_UP_ROUNDS && !stop?.aborted; i++) {
       const target = new HttpTarget({ kind: 'http', url, method: config.method, headers: config.headers, body: config.body, timeoutMs: 5000 }, { connections });
       try {
-        await target.preconnect(preconnectCount(round, connections));
+        await target.preconnect(preconnectCount(round, connections), stop);
         const run = await new Runner({ load: round, target, ...(stop && { stop }), drainMs: 100 }).run();
         answered += run.recorder.counts.ok;
       } finally {

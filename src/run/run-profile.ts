@@ -124,8 +124,11 @@ async function openTarget(profile: Profile, opts: RunProfileOptions): Promise<Op
     opts.onStep?.('warming up the HTTP client on loopback');
     await warmUpHttpClient(config, profile.load, sockets, opts.stop);
     const target = createHttpTarget(config, { connections: sockets });
-    opts.onStep?.('opening connections');
-    await target.preconnect(preconnectCount(profile.load, sockets));
+    const spares = preconnectCount(profile.load, sockets);
+    if (spares > 0 && !opts.stop?.aborted) {
+      opts.onStep?.(`opening ${spares} connection${spares === 1 ? '' : 's'} to the target`);
+      await target.preconnect(spares, opts.stop);
+    }
     return { target, info: {}, close: () => target.close() };
   }
   let emulator: LocalEmulator | undefined;

@@ -145,39 +145,42 @@ export class HttpPool {
   /**
    * Opens up to `count` sockets before the run, as wrk and autocannon do, so the run's first
    * requests do not pay for opening them while they are being timed. At most `maxConnecting`
-   * are opened at once. Resolves once all have connected or failed, or after `maxWaitMs`;
-   * sockets that connect later still join the pool. Failures are ignored here: the run's own
-   * requests meet them and report them.
+   * are opened at once. Resolves with the number opened once all have connected or failed,
+   * after `maxWaitMs`, or when `stop` aborts (no more are started then); sockets that connect
+   * later still join the pool. Failures are ignored here: the run's own requests meet them and
+   * report them.
    */
-  preconnect(count: number, maxWaitMs: number): Promise<number> {
+  preconnect(count: number, maxWaitMs: number, stop?: AbortSignal): Promise<number> {
     const total = Math.min(count, this.opts.maxConnections - this.connections.size);
+    if (total <= 0 || stop?.aborted) return Promise.resolve(0);
     const url = new URL(this.origin);
     const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const target: buildConnector.Options = { hostname, host: url.host, protocol: url.protocol, port: url.port };
-    let started = 0;
-    let ended = 0;
-    let opened = 0;
     return new Promise<number>((resolve) => {
-      if (total <= 0) return resolve(0);
-      const timer = setTimeout(() => resolve(opened), maxWaitMs);
+      let started = 0;
+      let ended = 0;
+      let opened = 0;
+      const finish = (): void => {
+        clearTimeout(timer);
+        stop?.removeEventListener('abort', finish);
+        resolve(opened);
+      };
+      const timer = setTimeout(finish, maxWaitMs);
+      stop?.addEventListener('abort', finish, { once: true });
       const next = (): void => {
-        if (this.closed || started >= total) return;
+        if (this.closed || stop?.aborted || started >= total) return;
         started++;
         this.connector(target, (err, socket) => {
           ended++;
-          if (err === null && socket !== null) {
-            if (this.addSpare(socket)) opened++;
-          }
-          if (ended === total) {
-            clearTimeout(timer);
-            resolve(opened);
-          }
-          next();
+          if (err === null && socket !== null && this.addSpare(socket)) opened++;
+          if (ended === total) finish();
+          else next();
         });
       };
       for (let i = 0; i < Math.min(total, this.opts.maxConnecting); i++) next();
     });
   }
+
 
   /** A socket opened ahead: a new idle connection, or the next waiting request's. */
   private addSpare(socket: Socket): boolean {

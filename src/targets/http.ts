@@ -202,9 +202,9 @@ export class HttpTarget implements Target {
     });
   }
 
-  /** Opens sockets to the origin before the run (see HttpPool.preconnect). */
-  preconnect(count: number): Promise<number> {
-    return this.pool.preconnect(count, PRECONNECT_WAIT_MS);
+  /** Opens sockets to the origin before the run (see HttpPool.preconnect); `stop` ends the wait. */
+  preconnect(count: number, stop?: AbortSignal): Promise<number> {
+    return this.pool.preconnect(count, PRECONNECT_WAIT_MS, stop);
   }
 
   /** Not `async`: the promise made here is returned as is, without a second one wrapping it. */

@@ -310,6 +310,20 @@ describe('HTTP target: sockets opened before the run', () => {
     expect(await send(t)).toMatchObject({ kind: 'error', errorClass: 'connect-refused' });
   });
 
+  it('a stop ends the wait at once and starts no more sockets', async () => {
+    const s = await httpServer((_req, res) => res.end('ok'));
+    const t = target(s.url, {}, 40);
+    const stop = new AbortController();
+    const opening = t.preconnect(40, stop.signal);
+    stop.abort();
+    expect(await opening).toBe(0);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s.connections()).toBeLessThanOrEqual(MAX_CONNECTING_LOOPBACK);
+    const stopped = new AbortController();
+    stopped.abort();
+    expect(await target(s.url, {}, 4).preconnect(4, stopped.signal)).toBe(0);
+  });
+
   it(`on loopback at most ${MAX_CONNECTING_LOOPBACK} sockets are being opened at once`, async () => {
     const s = await httpServer((_req, res) => res.end('ok'));
     const pool = new HttpPool(s.url, { maxConnections: 64, maxConnecting: MAX_CONNECTING_LOOPBACK, client: { pipelining: 1 }, connectTimeoutMs: 5000 });
