@@ -310,6 +310,13 @@ describe('HTTP target: sockets opened before the run', () => {
     expect(await send(t)).toMatchObject({ kind: 'error', errorClass: 'connect-refused' });
   });
 
+  it('https to a plain-HTTP server: nothing opened before, the requests end class tls', async () => {
+    const s = await httpServer((_req, res) => res.end('plain'));
+    const t = target(`https://127.0.0.1:${s.port}/`, {}, 2);
+    expect(await t.preconnect(2)).toBe(0);
+    expect(await send(t)).toMatchObject({ kind: 'error', errorClass: 'tls' });
+  });
+
   it('a stop ends the wait at once and starts no more sockets', async () => {
     const s = await httpServer((_req, res) => res.end('ok'));
     const t = target(s.url, {}, 40);
