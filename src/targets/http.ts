@@ -37,6 +37,9 @@ export const MAX_CONNECTING = 256;
  * 256 at a time, a sender that fell behind at 10,000 requests/s could spend a turn opening
  * hundreds of sockets, fall further behind and open more (1,000-1,350 sockets and up to 1,772
  * arrivals dropped in 3 of 8 runs). Four at a time, no run spiralled (see docs/benchmarks.md).
+ * The price: a run that needs many more sockets than were opened before it (a slow server at a
+ * high rate) gets them four per turn, and its requests wait for them meanwhile; the wait counts
+ * in their latency (from the planned instant), not in their service time.
  */
 export const MAX_CONNECTING_LOOPBACK = 4;
 
