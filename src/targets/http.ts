@@ -37,9 +37,12 @@ export const MAX_CONNECTING = 256;
  * 256 at a time, a sender that fell behind at 10,000 requests/s could spend a turn opening
  * hundreds of sockets, fall further behind and open more (1,000-1,350 sockets and up to 1,772
  * arrivals dropped in 3 of 8 runs). Four at a time, no run spiralled (see docs/benchmarks.md).
- * The price: a run that needs many more sockets than were opened before it (a slow server at a
- * high rate) gets them four per turn, and its requests wait for them meanwhile; the wait counts
- * in their latency (from the planned instant), not in their service time.
+ * A run that needs many more sockets than were opened before it (a slow server at a high rate)
+ * gets them four per turn, and its requests wait for them meanwhile; the wait counts in their
+ * latency (from the planned instant), not in their service time. Measured at 2,000/s against a
+ * server answering in 100 ms (~200 sockets needed, 20 opened before): latency p99 112 ms and max
+ * 125 ms, against 140 and 155-160 ms opening 256 at once, whose bursts of connects held up the
+ * requests already due.
  */
 export const MAX_CONNECTING_LOOPBACK = 4;
 
