@@ -18,6 +18,8 @@ const benches = [
   ['cpu-per-request', './cpu-per-request.mjs'],
   ['head-to-head', './head-to-head.mjs'],
   ['engine-overhead', './engine-overhead.mjs'],
+  ['rate-cpu', './rate-cpu.mjs'],
+  ['clock-wait', './clock-wait.mjs'],
   ['memory', './memory.mjs'],
   // The emulator and Lambda-target benchmarks (docs/benchmarks.md) need the built
   // emulator; they take their own options, so they get their defaults here.

@@ -1,9 +1,10 @@
 // Steady-state load generators in a child process, for measurements that leave out each tool's
 // start-up: the benchmark spawns `node <script> --child <tool> <url> <windowSec> [startAt]`
-// pinned to the tool core, and the child prints one JSON line with what it measured.
+// pinned to the tool core, and the child prints one JSON line with what it measured. With
+// `--rate N` (coldbench and autocannon) the load is N requests/s instead of as many as they can.
 //
-//   coldbench  its engine (Runner, Recorder, HttpTarget from dist/), closed model
-//   autocannon its programmatic API
+//   coldbench  its engine (Runner, Recorder, HttpTarget from dist/), closed model (open at a rate)
+//   autocannon its programmatic API (overallRate at a rate)
 //   undici     a bare undici Client per connection, the next request sent from onComplete:
 //              the HTTP client alone, with nothing around it
 import { createRequire } from 'node:module';
@@ -17,18 +18,22 @@ export const CONNECTIONS = 50;
 export const WARM_SEC = 2;
 
 const starters = {
-  async coldbench(url, totalSec) {
+  async coldbench(url, totalSec, rate) {
     const { HttpTarget } = await import(join(repoRoot, 'dist', 'targets', 'http.js'));
     const { Runner } = await import(join(repoRoot, 'dist', 'run', 'runner.js'));
     const target = new HttpTarget({ kind: 'http', url, method: 'GET', headers: {}, timeoutMs: 5000 }, { connections: CONNECTIONS });
-    const runner = new Runner({ load: { model: 'closed', concurrency: CONNECTIONS, durationMs: totalSec * 1000 }, target });
+    const durationMs = totalSec * 1000;
+    const load = rate
+      ? { model: 'open', maxInFlight: CONNECTIONS, phases: [{ kind: 'constant', ratePerSec: rate, durationMs }] }
+      : { model: 'closed', concurrency: CONNECTIONS, durationMs };
+    const runner = new Runner({ load, target });
     const done = runner.run();
     return { count: () => runner.recorder.counts.ok, stop: async () => { await done; await target.close(); } };
   },
-  async autocannon(url, totalSec) {
+  async autocannon(url, totalSec, rate) {
     const autocannon = createRequire(join(repoRoot, 'package.json'))('autocannon');
     let n = 0;
-    const instance = autocannon({ url, connections: CONNECTIONS, duration: totalSec }, () => {});
+    const instance = autocannon({ url, connections: CONNECTIONS, duration: totalSec, ...(rate && { overallRate: rate }) }, () => {});
     instance.on('response', () => n++);
     return { count: () => n, stop: async () => instance.stop() };
   },
@@ -69,9 +74,9 @@ export const TOOLS = Object.keys(starters);
  * window of `windowSec`: from WARM_SEC after start, or from `startAt` (epoch ms) when given, so
  * that two children started together measure the very same interval.
  */
-export async function child(tool, url, windowSec, startAt) {
+export async function child(tool, url, windowSec, startAt, rate) {
   const begin = Number.isFinite(startAt) ? startAt : Date.now() + WARM_SEC * 1000;
-  const load = await starters[tool](url, (begin - Date.now()) / 1000 + windowSec + 1);
+  const load = await starters[tool](url, (begin - Date.now()) / 1000 + windowSec + 1, rate);
   await sleep(Math.max(0, begin - Date.now()));
   const c0 = load.count();
   const t0 = performance.now();
@@ -93,21 +98,23 @@ export async function child(tool, url, windowSec, startAt) {
   process.exit(0);
 }
 
-/** `--child tool url windowSec [startAt]` in argv: true when this process is a child (it then runs). */
+/** `[--rate N] --child tool url windowSec [startAt]` in argv: true when this process is a child (it then runs). */
 export async function runChildFromArgv() {
   const at = process.argv.indexOf('--child');
   if (at === -1) return false;
   const [tool, url, windowSec, startAt] = process.argv.slice(at + 1, at + 5);
-  await child(tool, url, Number(windowSec), startAt === undefined ? NaN : Number(startAt));
+  const rateAt = process.argv.indexOf('--rate');
+  const rate = rateAt === -1 ? undefined : Number(process.argv[rateAt + 1]);
+  await child(tool, url, Number(windowSec), startAt === undefined ? NaN : Number(startAt), rate);
   return true;
 }
 
 /**
- * Runs `tool` in a child of `script` (a benchmark that calls runChildFromArgv), pinned to `core`;
- * resolves with what the child measured, or null (logged) when it failed.
+ * Runs `tool` in a child of `script` (a benchmark that calls runChildFromArgv), pinned to `core`,
+ * at `rate` requests/s when given; resolves with what the child measured, or null (logged) when it failed.
  */
-export async function spawnChild(script, { tool, url, windowSec, startAt, core }) {
-  const args = [script, '--child', tool, url, String(windowSec), ...(startAt === undefined ? [] : [String(startAt)])];
+export async function spawnChild(script, { tool, url, windowSec, startAt, core, rate }) {
+  const args = [script, ...(rate ? ['--rate', String(rate)] : []), '--child', tool, url, String(windowSec), ...(startAt === undefined ? [] : [String(startAt)])];
   const leadMs = startAt === undefined ? WARM_SEC * 1000 : Math.max(0, startAt - Date.now());
   const r = await run(process.execPath, args, { core, timeoutMs: leadMs + (windowSec + 30) * 1000 });
   try {

@@ -38,7 +38,7 @@ export class FakeClock implements Clock {
     });
   }
 
-  yield(): Promise<void> {
+  yield(_remainingMs: number): Promise<void> {
     return this.sleep(this.tickMs);
   }
 
