@@ -40,11 +40,10 @@ export const realClock: Clock = {
  * arrivals/s on, and 46% of one at 500/s. So in that stretch the real clock holds the thread
  * for PAUSE_SLICE_MS at a time between turns (a futex wait, which uses no CPU and wakes ~0.1 ms
  * after its time here) until PAUSE_MARGIN_MS before the instant, which turns alone cover. A
- * response that arrives during a pause is read at most ~0.3 ms late. Measured with the clock
- * alone (no requests; arrivals 10, 2 and 0.5 ms apart): 4.4%, 13.5% and 42% of a core instead
- * of 9.5%, 45.7% and 100%; mean lateness 44, 22 and 7 us (before: 35, 34, 3), p99 at 0.5 ms
- * apart 75 us (before: 40). At 10 and 2 ms apart the p99 (1.5 and 0.4 ms; before 1.4 and 1.3)
- * is a timer firing later than TIMER_SLACK_MS, in both.
+ * response that arrives during a pause is read at most ~0.3 ms late. The wait alone (`node
+ * bench/clock-wait.mjs`; arrivals 10, 2 and 0.5 ms apart): 4.3%, 11.2% and 41.0% of a core
+ * instead of 9.6%, 45.8% and 100%, mean lateness 63, 18 and 13 us (before: 61, 21, 21); p99 at
+ * 0.5 ms apart 137 us (before: 96). See docs/benchmarks.md.
  */
 export const TIMER_SLACK_MS = 1.5;
 export const PAUSE_SLICE_MS = 0.2;

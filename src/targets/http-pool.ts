@@ -21,6 +21,7 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { buildConnector, Client } from 'undici';
 import type { Dispatcher } from 'undici';
+import { bareHostname } from './loopback.js';
 
 /** A request for the pool: a dispatch handler that tells its connection when it has ended. */
 export interface PooledRequest extends Dispatcher.DispatchHandler {
@@ -154,8 +155,7 @@ export class HttpPool {
     const total = Math.min(count, this.opts.maxConnections - this.connections.size);
     if (total <= 0 || stop?.aborted) return Promise.resolve(0);
     const url = new URL(this.origin);
-    const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-    const target: buildConnector.Options = { hostname, host: url.host, protocol: url.protocol, port: url.port };
+    const target: buildConnector.Options = { hostname: bareHostname(url.hostname), host: url.host, protocol: url.protocol, port: url.port };
     return new Promise<number>((resolve) => {
       let started = 0;
       let ended = 0;
@@ -180,7 +180,6 @@ export class HttpPool {
       for (let i = 0; i < Math.min(total, this.opts.maxConnecting); i++) next();
     });
   }
-
 
   /** A socket opened ahead: a new idle connection, or the next waiting request's. */
   private addSpare(socket: Socket): boolean {

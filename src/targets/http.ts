@@ -35,8 +35,8 @@ export const MAX_CONNECTING = 256;
  * Most connections being opened at once on loopback. There a connect completes by the next
  * event-loop turn but costs CPU on this machine at both ends (~0.3 ms for the sender); opened
  * 256 at a time, a sender that fell behind at 10,000 requests/s could spend a turn opening
- * hundreds of sockets, fall further behind and open more (1,000-1,350 sockets and up to 1,772
- * arrivals dropped in 3 of 8 runs). Four at a time, no run spiralled (see docs/benchmarks.md).
+ * hundreds of sockets, fall further behind and open more (3 uneven runs of 8 at 10,000/s: 400-1,345
+ * sockets, up to 1,772 arrivals dropped). Four at a time, none dropped (see docs/benchmarks.md).
  * A run that needs many more sockets than were opened before it (a slow server at a high rate)
  * gets them four per turn, and its requests wait for them meanwhile; the wait counts in their
  * latency (from the planned instant), not in their service time. Measured at 2,000/s against a
