@@ -3,26 +3,22 @@
 // src/run/clock.ts: timers cover most of a gap, the last stretch is covered by event-loop turns
 // with short pauses of the thread between them. No peer: this is coldbench's own loop.
 import { join } from 'node:path';
-import { coldbenchMissing, repoRoot } from './lib/coldbench.mjs';
+import { requireColdbench, repoRoot } from './lib/coldbench.mjs';
 import { run } from './lib/proc.mjs';
-import { options, f, table, save, verdict, log } from './lib/report.mjs';
+import { options, median, f, table, save, verdict, log } from './lib/report.mjs';
 
 const GAPS_MS = [10, 2, 0.5];
 const ARRIVALS_MS = 2000; // each gap runs for about this long
 
 export async function main(argv = {}) {
   const opt = { ...options({ runs: 3 }), ...argv };
-  const missing = await coldbenchMissing();
-  if (missing) throw new Error(`coldbench not built: ${missing}`);
+  await requireColdbench();
   const rows = [];
   for (let i = 0; i < opt.runs; i++) {
     const r = await run(process.execPath, [new URL(import.meta.url).pathname, '--child'], { core: opt.toolCore, timeoutMs: 60_000 });
     for (const row of JSON.parse(r.stdout.trim().split('\n').pop())) rows.push(row);
   }
-  const med = (gap, key) => {
-    const xs = rows.filter((r) => r.gapMs === gap).map((r) => r[key]).sort((a, b) => a - b);
-    return xs[Math.floor(xs.length / 2)];
-  };
+  const med = (gap, key) => median(rows.filter((r) => r.gapMs === gap).map((r) => r[key]));
   console.log(table(['gap ms', '% of a core', 'us CPU per arrival', 'mean late us', 'p99 late us'],
     GAPS_MS.map((g) => [g, f(med(g, 'busy') * 100, 1), f(med(g, 'cpuUsPerArrival'), 0), f(med(g, 'meanLateUs'), 0), f(med(g, 'p99LateUs'), 0)])));
   const at05 = med(0.5, 'busy');

@@ -7,15 +7,14 @@
 // child runs the load for warm + window seconds and reports process.cpuUsage() and the requests
 // completed over the window only.
 import { startNginx } from './lib/servers.mjs';
-import { coldbenchMissing } from './lib/coldbench.mjs';
+import { requireColdbench } from './lib/coldbench.mjs';
 import { options, median, f, table, save, verdict, log } from './lib/report.mjs';
 import { CONNECTIONS, TOOLS, WARM_SEC, runChildFromArgv, spawnChild } from './lib/steady.mjs';
 import { fileURLToPath } from 'node:url';
 
 export async function main(argv = {}) {
   const opt = { ...options({ runs: 6, durationSec: 4 }), ...argv };
-  const missing = await coldbenchMissing();
-  if (missing) throw new Error(`coldbench not built: ${missing}`);
+  await requireColdbench();
   const nginx = await startNginx({ core: opt.serverCore });
   const rounds = [];
   try {

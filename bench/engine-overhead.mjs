@@ -4,15 +4,14 @@
 // path; no peer runs here (benchmarks 4 and cpu-per-request compare with autocannon).
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { repoRoot, coldbenchMissing } from './lib/coldbench.mjs';
+import { repoRoot, requireColdbench } from './lib/coldbench.mjs';
 import { median, f, table, save, log } from './lib/report.mjs';
 
 const REQUESTS = 1_000_000;
 const ROUNDS = 5;
 
 export async function main() {
-  const missing = await coldbenchMissing();
-  if (missing) throw new Error(`coldbench not built: ${missing}`);
+  await requireColdbench();
   const { Runner } = await import(join(repoRoot, 'dist', 'run', 'runner.js'));
   const { newHistogram } = await import(join(repoRoot, 'dist', 'run', 'histogram.js'));
   const { build } = createRequire(join(repoRoot, 'package.json'))('hdr-histogram-js');

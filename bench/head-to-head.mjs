@@ -10,7 +10,7 @@
 // round also runs coldbench against itself: the method's own error, which should be ~1.00.
 import { fileURLToPath } from 'node:url';
 import { startNginx } from './lib/servers.mjs';
-import { coldbenchMissing } from './lib/coldbench.mjs';
+import { requireColdbench } from './lib/coldbench.mjs';
 import { options, median, f, table, save, verdict, log } from './lib/report.mjs';
 import { runChildFromArgv, spawnChild } from './lib/steady.mjs';
 
@@ -19,8 +19,7 @@ const LEAD_MS = 3000;
 
 export async function main(argv = {}) {
   const opt = { ...options({ runs: 6, durationSec: 4 }), ...argv };
-  const missing = await coldbenchMissing();
-  if (missing) throw new Error(`coldbench not built: ${missing}`);
+  await requireColdbench();
   const nginx = await startNginx({ core: opt.serverCore });
   const pairs = [];
   try {

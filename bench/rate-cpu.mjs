@@ -1,11 +1,12 @@
 // CPU a sender uses to hold a fixed request rate, open model, against the counting node server:
 // what it costs to keep sub-millisecond timing between arrivals. Node's timers fire up to ~1 ms
 // late, so coldbench covers the last stretch before each arrival by turning the event loop
-// over, holding the thread between turns (src/run/clock.ts); autocannon -R (overallRate) paces
-// its connections with timers. Each tool runs in a child (lib/steady.mjs) and reports its CPU
-// over a window after WARM_SEC; tools alternate within each round.
+// over, holding the thread between turns (src/run/clock.ts). autocannon -R (overallRate) is the
+// peer, for contrast: it does not space its requests evenly (CV per 100 ms 1.6-2.3 in
+// open-rate.mjs). Each tool runs in a child (lib/steady.mjs) and reports its CPU over a window
+// after WARM_SEC; tools alternate within each round.
 import { startNodeServer } from './lib/servers.mjs';
-import { coldbenchMissing } from './lib/coldbench.mjs';
+import { requireColdbench } from './lib/coldbench.mjs';
 import { options, median, f, table, save, verdict, log } from './lib/report.mjs';
 import { WARM_SEC, runChildFromArgv, spawnChild } from './lib/steady.mjs';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +16,7 @@ const TOOLS = ['coldbench', 'autocannon'];
 
 export async function main(argv = {}) {
   const opt = { ...options({ runs: 3, durationSec: 4 }), ...argv };
-  const missing = await coldbenchMissing();
-  if (missing) throw new Error(`coldbench not built: ${missing}`);
+  await requireColdbench();
   const server = await startNodeServer({ core: opt.serverCore, mode: 'fast' });
   const rows = [];
   try {

@@ -19,6 +19,12 @@ export async function coldbenchMissing() {
   return null;
 }
 
+/** For benchmarks that measure only coldbench's built engine: throws when it is not built. */
+export async function requireColdbench() {
+  const missing = await coldbenchMissing();
+  if (missing) throw new Error(`coldbench not built: ${missing}`);
+}
+
 /**
  * Run one profile (a plain object, written as YAML). Options: core, timeoutMs,
  * sampleEveryMs (sample VmRSS/VmHWM of the process tree from /proc while it runs).
