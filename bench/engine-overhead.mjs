@@ -13,7 +13,7 @@ const ROUNDS = 5;
 export async function main() {
   await requireColdbench();
   const { Runner } = await import(join(repoRoot, 'dist', 'run', 'runner.js'));
-  const { newHistogram } = await import(join(repoRoot, 'dist', 'run', 'histogram.js'));
+  const { newHistogram } = await import(join(repoRoot, 'dist', 'result', 'histogram.js'));
   const { build } = createRequire(join(repoRoot, 'package.json'))('hdr-histogram-js');
 
   const engine = [];

@@ -14,7 +14,7 @@
  * the interval, as it should.
  */
 import { JsHistogram } from 'hdr-histogram-js';
-import type { Histogram } from '../run/histogram.js';
+import type { Histogram } from '../result/histogram.js';
 import { beta, normal } from './random.js';
 import type { Random } from './random.js';
 

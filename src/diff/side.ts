@@ -7,8 +7,8 @@
 import { UsageError } from '../errors.js';
 import { latencyParts, metricValue } from '../gate/metrics.js';
 import type { LatencyGroup, MetricId, RateMetric, Stat } from '../gate/metrics.js';
-import { decodeHistogram, newHistogram } from '../run/histogram.js';
-import type { Histogram } from '../run/histogram.js';
+import { decodeHistogram, newHistogram } from '../result/histogram.js';
+import type { Histogram } from '../result/histogram.js';
 import type { Result } from '../result/result.js';
 import { empiricalSide, pointMeanMs, pointQuantileMs } from './empirical.js';
 import type { EmpiricalSide } from './empirical.js';

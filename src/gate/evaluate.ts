@@ -8,7 +8,7 @@
  */
 import type { Result, ThresholdVerdict } from '../result/result.js';
 import type { Recorder } from '../run/recorder.js';
-import type { Histogram } from '../run/histogram.js';
+import type { Histogram } from '../result/histogram.js';
 import { latencyParts, metricValue } from './metrics.js';
 import type { LatencyGroup, MetricId, Stat } from './metrics.js';
 import { compare } from './parse.js';

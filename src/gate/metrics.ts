@@ -3,7 +3,7 @@
  * read it from a result. Values are in the result's units: times in ms, rates as fractions
  * (0.05 = 5%), counts, requests per second, USD.
  */
-import type { Summary } from '../run/histogram.js';
+import type { Summary } from '../result/histogram.js';
 import type { Result } from '../result/result.js';
 
 export type MetricKind = 'time' | 'rate' | 'count' | 'perSec' | 'usd';

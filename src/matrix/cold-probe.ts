@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { CostAccumulator, resolvePrices } from '../lambda/cost.js';
 import type { LoadedProfile, LambdaTargetConfig } from '../profile/types.js';
-import { buildResult } from '../result/build.js';
+import { buildResult } from '../run/build-result.js';
 import type { Result } from '../result/result.js';
 import { Recorder } from '../run/recorder.js';
 import type { RunStatus } from '../run/runner.js';

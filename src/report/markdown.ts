@@ -3,7 +3,7 @@
  * cold starts, threshold verdicts) or a diff (per-metric verdicts, fail-on rules).
  */
 import type { Diff, DiffRow } from '../diff/types.js';
-import type { Summary } from '../run/histogram.js';
+import type { Summary } from '../result/histogram.js';
 import type { Result } from '../result/result.js';
 import {
   formatActual, formatConfidence, formatDelta, formatFailOnChange, formatInterval, formatValue,

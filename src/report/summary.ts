@@ -2,7 +2,7 @@
  * The terminal summary of a result: a few small tables (cli-table3) and the warnings.
  */
 import Table from 'cli-table3';
-import type { Summary } from '../run/histogram.js';
+import type { Summary } from '../result/histogram.js';
 import type { Result } from '../result/result.js';
 
 const fmtMs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`);

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import { decodeHistogram } from '../run/histogram.js';
+import { decodeHistogram } from './histogram.js';
 import type { Result } from './result.js';
 import { SCHEMA_VERSION } from './result.js';
 

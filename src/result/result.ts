@@ -2,13 +2,51 @@
  * The result file: a public contract (SPEC section 7). Field names are fixed; fields may be
  * added, none renamed without bumping SCHEMA_VERSION. Times are milliseconds.
  */
-import type { Summary } from '../run/histogram.js';
-import type { ColdStartEvent, Counts } from '../run/recorder.js';
-import type { RunStatus } from '../run/runner.js';
-import type { TimelineEntry } from '../run/timeline.js';
+import type { Summary } from './histogram.js';
 import type { CostSummary } from '../lambda/cost.js';
+import type { StartKind } from '../targets/target.js';
 
 export const SCHEMA_VERSION = 1;
+
+export type RunStatus = 'completed' | 'interrupted' | 'aborted';
+
+export interface Counts {
+  planned: number;
+  sent: number;
+  ok: number;
+  errors: number;
+  throttles: number;
+  dropped: number;
+  warm: number;
+  cold: number;
+  proactive: number;
+  unknown: number;
+}
+
+export interface ColdStartEvent {
+  /** Seconds since the run started, when the request was planned. */
+  t: number;
+  requestId?: string;
+  initMs?: number;
+  latencyMs: number;
+  class: StartKind;
+}
+
+/** At most this many cold-start events are kept; the counts stay exact past it. */
+export const MAX_COLD_START_EVENTS = 10_000;
+
+export interface TimelineEntry {
+  /** Seconds since the run started. */
+  t: number;
+  sent: number;
+  ok: number;
+  errors: number;
+  throttles: number;
+  dropped: number;
+  cold: number;
+  p50: number;
+  p99: number;
+}
 
 export interface ThresholdVerdict {
   rule: string;

@@ -3,36 +3,13 @@
  * Times are clock milliseconds; the recorder keeps no per-request data except cold-start events
  * (bounded), so its memory is flat however long the run.
  */
-import type { Outcome, StartKind } from '../targets/target.js';
-import { newHistogram, recordMs } from './histogram.js';
-import type { Histogram } from './histogram.js';
+import type { Outcome } from '../targets/target.js';
+import { newHistogram, recordMs } from '../result/histogram.js';
+import type { Histogram } from '../result/histogram.js';
+import { MAX_COLD_START_EVENTS } from '../result/result.js';
+import type { ColdStartEvent, Counts } from '../result/result.js';
 import { Timeline } from './timeline.js';
 import type { CostAccumulator } from '../lambda/cost.js';
-
-export interface Counts {
-  planned: number;
-  sent: number;
-  ok: number;
-  errors: number;
-  throttles: number;
-  dropped: number;
-  warm: number;
-  cold: number;
-  proactive: number;
-  unknown: number;
-}
-
-export interface ColdStartEvent {
-  /** Seconds since the run started, when the request was planned. */
-  t: number;
-  requestId?: string;
-  initMs?: number;
-  latencyMs: number;
-  class: StartKind;
-}
-
-/** At most this many cold-start events are kept; the counts stay exact past it. */
-export const MAX_COLD_START_EVENTS = 10_000;
 
 export interface Histograms {
   /** Latency from the planned instant, every completed request. */

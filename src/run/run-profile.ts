@@ -5,7 +5,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { LoadedProfile, Profile, TargetConfig } from '../profile/types.js';
-import { buildResult } from '../result/build.js';
+import { buildResult } from './build-result.js';
 import type { Result } from '../result/result.js';
 import type { Target, TargetInfo } from '../targets/target.js';
 import { CostAccumulator, resolvePrices } from '../lambda/cost.js';

@@ -11,8 +11,9 @@ import { realClock, waitUntil } from './clock.js';
 import type { Clock } from './clock.js';
 import { Recorder } from './recorder.js';
 import type { CostAccumulator } from '../lambda/cost.js';
+import type { RunStatus } from '../result/result.js';
 
-export type RunStatus = 'completed' | 'interrupted' | 'aborted';
+export type { RunStatus };
 
 export interface RunnerOptions {
   load: LoadModel;

@@ -3,20 +3,8 @@
  * the requests that completed in it. Only the current second holds a histogram; closed seconds
  * keep numbers only.
  */
-import { newHistogram, recordMs } from './histogram.js';
-
-export interface TimelineEntry {
-  /** Seconds since the run started. */
-  t: number;
-  sent: number;
-  ok: number;
-  errors: number;
-  throttles: number;
-  dropped: number;
-  cold: number;
-  p50: number;
-  p99: number;
-}
+import { newHistogram, recordMs } from '../result/histogram.js';
+import type { TimelineEntry } from '../result/result.js';
 
 class Second {
   sent = 0; ok = 0; errors = 0; throttles = 0; dropped = 0; cold = 0;

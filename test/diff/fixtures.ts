@@ -3,7 +3,7 @@
  * a given share of cold starts, errors and throttles, recorded into real HDR histograms and
  * summarized the way a run is.
  */
-import { encodeHistogram, newHistogram, recordMs, summarize } from '../../src/run/histogram.js';
+import { encodeHistogram, newHistogram, recordMs, summarize } from '../../src/result/histogram.js';
 import { SCHEMA_VERSION } from '../../src/result/result.js';
 import type { Result } from '../../src/result/result.js';
 import { mulberry32 } from '../../src/schedule/prng.js';

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProfileText } from '../../src/profile/index.js';
 import { runProfile } from '../../src/run/run-profile.js';
 import { writeResult } from '../../src/result/write.js';
-import { decodeHistogram } from '../../src/run/histogram.js';
+import { decodeHistogram } from '../../src/result/histogram.js';
 
 let server: Server;
 let url: string;

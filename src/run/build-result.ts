@@ -3,14 +3,13 @@
  */
 import type { IntervalHistogram } from 'node:perf_hooks';
 import type { LoadedProfile } from '../profile/types.js';
-import { encodeHistogram, summarize } from '../run/histogram.js';
-import type { Summary } from '../run/histogram.js';
-import type { RunRecord } from '../run/runner.js';
+import { encodeHistogram, summarize } from '../result/histogram.js';
+import type { Summary } from '../result/histogram.js';
+import type { RunRecord } from './runner.js';
 import { scheduleDurationMs, targetRate } from '../schedule/index.js';
-import { MAX_COLD_START_EVENTS } from '../run/recorder.js';
-import type { Result } from './result.js';
+import type { Result } from '../result/result.js';
 import type { CostSummary } from '../lambda/cost.js';
-import { SCHEMA_VERSION } from './result.js';
+import { MAX_COLD_START_EVENTS, SCHEMA_VERSION } from '../result/result.js';
 import { TOOL_VERSION } from '../version.js';
 
 export interface BuildInput {

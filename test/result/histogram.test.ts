@@ -1,6 +1,6 @@
 import { build } from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { FastRecordHistogram, decodeHistogram, encodeHistogram, newHistogram, recordMs } from '../../src/run/histogram.js';
+import { FastRecordHistogram, decodeHistogram, encodeHistogram, newHistogram, recordMs } from '../../src/result/histogram.js';
 
 const HIGHEST_US = 3_600_000_000;
 
