@@ -36,7 +36,7 @@ export interface ColdStartEvent {
 export const MAX_COLD_START_EVENTS = 10_000;
 
 export interface TimelineEntry {
-  /** Seconds since the run started. */
+  /** Seconds since the run started, at the start of the bucket (see Result.timelineBucketMs). */
   t: number;
   sent: number;
   ok: number;
@@ -45,6 +45,8 @@ export interface TimelineEntry {
   dropped: number;
   cold: number;
   p50: number;
+  /** Absent from result files written before buckets could be finer than a second. */
+  p90?: number;
   p99: number;
 }
 
@@ -83,6 +85,8 @@ export interface Result {
   cost: CostSummary | null;
   coldStarts: ColdStartEvent[];
   timeline: TimelineEntry[];
+  /** Width of a timeline bucket: 100 for runs under a minute, else 1000; absent (1000) in older files. */
+  timelineBucketMs?: number;
   histograms: Record<string, string>;
   thresholds: ThresholdVerdict[];
   /** Problems with the measurement itself (the generator lagged, events were truncated...). */

@@ -61,6 +61,7 @@ export function buildResult(input: BuildInput): Result {
     cost: input.cost ?? null,
     coldStarts: recorder.coldStarts,
     timeline: recorder.timeline.finish(),
+    timelineBucketMs: recorder.timeline.bucketMs,
     histograms: {
       all: encodeHistogram(h.all),
       ok: encodeHistogram(h.ok),
