@@ -50,7 +50,8 @@ function buildProgram(setExit: (code: number) => void, outFor: (flags: Partial<G
     .option('--out <dir>', 'folder for result files', 'results')
     .option('--set <path=value>', 'override a profile field (repeatable)', collect, [])
     .option('--json', 'print the result as JSON on stdout (human text goes to stderr)', false)
-    .option('--format <format>', 'summary format: table, md, json or junit (md/json/junit go to stdout)', 'table')
+    .option('--format <format>', 'summary format: table, md, json, junit or html (all but table go to stdout)', 'table')
+    .option('--html <file>', 'also write a self-contained HTML report to this file')
     .option('--quiet', 'print no summary', false)
     .option('--no-progress', 'no live progress line')
     .option('--no-save', 'do not write a result file')
@@ -90,7 +91,7 @@ function buildProgram(setExit: (code: number) => void, outFor: (flags: Partial<G
     .argument('<candidate>', 'candidate result file(s), as for base')
     .option('--fail-on <rule>', 'gate, e.g. "warm.p99 > +10%", "init.p50 > +50ms", "cold.rate > +2pp" (repeatable)', collect, [])
     .option('--strict', 'fail on the change alone, significant or not', false)
-    .option('--format <format>', 'table, md, json or junit', 'table')
+    .option('--format <format>', 'table, md, json, junit or html', 'table')
     .option('--output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--seed <n>', 'seed of the bootstrap resampling').argParser(parseNumber))
     .addOption(new Option('--confidence <x>', 'family-wise confidence level').default(0.95).argParser(parseNumber))
@@ -101,9 +102,9 @@ function buildProgram(setExit: (code: number) => void, outFor: (flags: Partial<G
 
   program
     .command('report')
-    .description('render a saved result: table, md (pull-request comments), json or junit')
-    .argument('<result>', 'result JSON file')
-    .option('--format <format>', 'table, md, json or junit', 'table')
+    .description('render a saved result: table, md (pull-request comments), json, junit or html (a page with charts)')
+    .argument('<result>', 'result JSON file, or a matrix result')
+    .option('--format <format>', 'table, md, json, junit or html', 'table')
     .option('--output <file>', 'write the report to a file instead of stdout')
     .action(async (file: string, flags: { format: string; output?: string }) => {
       const { reportCommand } = await import('./commands/report.js');
@@ -132,6 +133,8 @@ export interface RunFlags {
   progress: boolean;
   save: boolean;
   debug: boolean;
+  /** Write an HTML report of the run (or matrix) to this file. */
+  html?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -3,7 +3,9 @@
  * and whether the original configuration was restored. Saved like a result: atomically, never
  * over an existing file, as `<name>-matrix-<UTC time>.json`.
  */
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { UsageError } from '../errors.js';
 import type { LoadedProfile } from '../profile/types.js';
 import { utcStamp, writeJsonFile } from '../result/write.js';
 import type { RunStatus } from '../run/runner.js';
@@ -84,4 +86,26 @@ export function buildMatrixResult(input: MatrixResultInput): MatrixResult {
 
 export function writeMatrixResult(matrix: MatrixResult, outDir: string): Promise<string> {
   return writeJsonFile(matrix, outDir, `${matrix.name}-matrix-${utcStamp(new Date(matrix.startedAt))}`, 'the matrix result');
+}
+
+/**
+ * The matrix result in `file`, or undefined when the file is not one (unreadable, not JSON, or
+ * another kind of record: the caller reads it as a result and reports its problem).
+ */
+export async function readMatrixResult(file: string): Promise<MatrixResult | undefined> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof data !== 'object' || data === null || (data as { kind?: unknown }).kind !== 'matrix') return undefined;
+  const m = data as Partial<MatrixResult>;
+  if (m.schemaVersion !== MATRIX_SCHEMA_VERSION) {
+    throw new UsageError(`${file} is a matrix result of schemaVersion ${JSON.stringify(m.schemaVersion)}; this coldbench reads schemaVersion ${MATRIX_SCHEMA_VERSION}`);
+  }
+  if (!Array.isArray(m.comparison?.rows) || !Array.isArray(m.configurations) || typeof m.name !== 'string') {
+    throw new UsageError(`${file} is not a valid matrix result: it has no comparison`, 'run the matrix again to write a new file');
+  }
+  return m as MatrixResult;
 }

@@ -9,13 +9,13 @@ import type { MetricKind } from '../gate/metrics.js';
 import type { Cell, Comparison, ComparedMetric, ComparisonRow } from './compare.js';
 import type { MatrixResult } from './matrix-result.js';
 
-const HEADERS: Record<ComparedMetric, string> = {
+export const HEADERS: Record<ComparedMetric, string> = {
   'warm.p50': 'warm p50', 'warm.p99': 'warm p99', 'cold.p50': 'cold p50', 'cold.p99': 'cold p99',
   'init.p50': 'init p50', 'cold.rate': 'cold rate', 'errors.rate': 'errors', 'throttles.rate': 'throttles',
   'cost.per1M': '$ / 1M',
 };
 
-function kindOf(m: ComparedMetric): MetricKind {
+export function kindOf(m: ComparedMetric): MetricKind {
   return m === 'cost.per1M' ? 'usd' : m.endsWith('.rate') ? 'rate' : 'time';
 }
 

@@ -8,8 +8,8 @@ import { parseThreshold } from '../gate/parse.js';
 import type { DiffRow, FailOnVerdict } from '../diff/types.js';
 import type { ThresholdVerdict } from '../result/result.js';
 
-export type Format = 'table' | 'md' | 'json' | 'junit';
-export const FORMATS: readonly Format[] = ['table', 'md', 'json', 'junit'];
+export type Format = 'table' | 'md' | 'json' | 'junit' | 'html';
+export const FORMATS: readonly Format[] = ['table', 'md', 'json', 'junit', 'html'];
 
 export { formatValue };
 

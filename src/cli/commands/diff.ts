@@ -37,16 +37,20 @@ export async function diffCommand(base: string[], candidate: string[], flags: Di
     throw new UsageError(`--confidence must be between 0 and 1 (e.g. 0.95), got ${flags.confidence}`);
   }
   const files = { base: await expandSide(base, 'base'), candidate: await expandSide(candidate, 'candidate') };
+  const sides = {
+    base: await Promise.all(files.base.map(readResult)),
+    candidate: await Promise.all(files.candidate.map(readResult)),
+  };
   const diff = diffResults(
-    await Promise.all(files.base.map(readResult)),
-    await Promise.all(files.candidate.map(readResult)),
+    sides.base,
+    sides.candidate,
     {
       failOn: rules, strict: flags.strict, files,
       ...(flags.seed !== undefined && { seed: flags.seed }),
       ...(flags.confidence !== undefined && { confidence: flags.confidence }),
     },
   );
-  await emit(renderDiff(diff, format), format, flags.output, out);
+  await emit(renderDiff(diff, format, sides), format, flags.output, out);
   await appendStepSummary(diffMarkdown(diff));
   const failed = diff.failOn.filter((v) => !v.pass);
   if (failed.length > 0) {

@@ -1,6 +1,6 @@
 /**
- * `coldbench report <result.json> [--format table|md|json|junit] [--output FILE]`: render a
- * saved result. Markdown also goes to $GITHUB_STEP_SUMMARY when that is set (GitHub Actions).
+ * `coldbench report <result.json> [--format table|md|json|junit|html] [--output FILE]`: render a
+ * saved result (or a matrix result). Markdown also goes to $GITHUB_STEP_SUMMARY when that is set (GitHub Actions).
  * Exit 0 whatever the thresholds say: `run` and `diff` are the gates.
  */
 import { appendFile, writeFile } from 'node:fs/promises';
@@ -10,6 +10,10 @@ import type { Format } from '../../report/render.js';
 import { resultMarkdown } from '../../report/markdown.js';
 import { readResult } from '../../result/read.js';
 import type { Output } from '../output.js';
+import { readMatrixResult } from '../../matrix/matrix-result.js';
+import type { MatrixResult } from '../../matrix/matrix-result.js';
+import { comparisonJson, comparisonMarkdown, renderMatrixSummary } from '../../matrix/render.js';
+import { renderMatrixHtml } from '../../report/html/matrix-page.js';
 
 export interface ReportFlags {
   format: string;
@@ -19,10 +23,26 @@ export interface ReportFlags {
 
 export async function reportCommand(file: string, flags: ReportFlags, out: Output): Promise<number> {
   const format = parseFormat(flags.format);
+  const matrix = await readMatrixResult(file);
+  if (matrix !== undefined) {
+    await emit(renderMatrix(matrix, format), format, flags.output, out);
+    return 0;
+  }
   const result = await readResult(file);
   await emit(render(result, format), format, flags.output, out);
   await appendStepSummary(resultMarkdown(result));
   return 0;
+}
+
+/** A matrix result in every format but junit (a matrix judges no thresholds). */
+function renderMatrix(m: MatrixResult, format: Format): string {
+  switch (format) {
+    case 'table': return renderMatrixSummary(m);
+    case 'md': return comparisonMarkdown(m);
+    case 'json': return comparisonJson(m);
+    case 'html': return renderMatrixHtml(m);
+    case 'junit': throw new UsageError('a matrix result has no thresholds to write as JUnit', 'use --format table, md, json or html');
+  }
 }
 
 export function parseFormat(value: string | undefined): Format {

@@ -6,7 +6,7 @@ import { loadProfile } from '../../profile/index.js';
 import type { LoadedProfile } from '../../profile/types.js';
 import { render } from '../../report/render.js';
 import { resultMarkdown } from '../../report/markdown.js';
-import { appendStepSummary, parseFormat } from './report.js';
+import { appendStepSummary, emit, parseFormat } from './report.js';
 import type { Result } from '../../result/result.js';
 import { writeResult } from '../../result/write.js';
 import { runProfile } from '../../run/run-profile.js';
@@ -75,6 +75,11 @@ async function runMatrixCommand(loaded: LoadedProfile, flags: RunFlags, out: Out
     if (flags.format === 'md') out.machine(comparisonMarkdown(run.matrix));
     else out.human(renderMatrixSummary(run.matrix));
     if (run.file !== undefined) out.human(`matrix result saved: ${run.file} (with ${run.runs.length} configuration results beside it)`);
+    if (flags.html !== undefined) {
+      const { renderMatrixHtml } = await import('../../report/html/matrix-page.js');
+      await emit(renderMatrixHtml(run.matrix), 'html', flags.html, out);
+      out.error(`HTML report: ${flags.html}`);
+    }
     if (!run.matrix.restore.ok) {
       out.error(restoreLines(run.matrix).join('\n'));
       return 1;
@@ -93,6 +98,10 @@ async function report(result: Result, saved: string | undefined, flags: RunFlags
   if (format === 'table') out.human(render(result, 'table'));
   else out.machine(render(result, format));
   if (saved !== undefined) out.error(`result saved: ${saved}`);
+  if (flags.html !== undefined) {
+    await emit(render(result, 'html'), 'html', flags.html, out);
+    out.error(`HTML report: ${flags.html}`);
+  }
   await appendStepSummary(resultMarkdown(result));
 }
 
