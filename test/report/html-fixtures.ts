@@ -20,7 +20,7 @@ export function hostileResult(): Result {
     thresholds: [{ rule: `warm.p99 < 1ms ${HOSTILE}`, actual: 50, pass: false }],
     warnings: [HOSTILE],
     coldStarts: [{ t: 1, requestId: HOSTILE, initMs: 300, latencyMs: 350, class: 'cold' }],
-    timeline: [{ t: 0, sent: 500, ok: 480, errors: 10, throttles: 10, dropped: 0, cold: 25, p50: 50, p90: 80, p99: 400 }],
+    timeline: [0, 1, 2, 3, 4].map((t) => ({ t, sent: 100, ok: 96, errors: 2, throttles: 2, dropped: 0, cold: 5, p50: 50, p90: 80, p99: 400 })),
     timelineBucketMs: 1000,
   };
 }

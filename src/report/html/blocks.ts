@@ -24,7 +24,8 @@ export function table(columns: readonly Column[], rows: readonly (readonly Cell[
   const head = `<thead><tr>${columns.map((c) => `<th scope="col"${cls(c)}>${html(c.head)}</th>`).join('')}</tr></thead>`;
   const body = rows.map((r) => `<tr>${r.map((v, i) => `<td${cls(columns[i])}>${v === null ? '-' : html(v)}`).join('')}\n`).join('');
   const caption = captionText === undefined ? '' : `<caption>${html(captionText)}</caption>`;
-  return `<div class="wide"><table>${caption}${head}<tbody>\n${body}</tbody></table></div>`;
+  // Focusable, so that a keyboard can scroll a table wider than the page.
+  return `<div class="wide" tabindex="0"><table>${caption}${head}<tbody>\n${body}</tbody></table></div>`;
 }
 
 export function section(title: string, contentHtml: string, id?: string): string {
@@ -57,7 +58,7 @@ export function figure(f: FigureInput): string {
     `<figure aria-labelledby="${html(capId)}">`,
     caption,
     `<div class="chart" id="${html(f.id)}" role="img" aria-label="${html(`${f.title}. ${f.caption}`)}"></div>`,
-    `<details><summary>Data: ${html(f.title)} (${f.rows.length} rows)</summary>${note}<div class="scroll">${table(f.columns, f.rows)}</div></details>`,
+    `<details><summary>Data: ${html(f.title)} (${f.rows.length} rows)</summary>${note}<div class="scroll" tabindex="0">${table(f.columns, f.rows)}</div></details>`,
     '</figure>',
   ].join('\n');
 }
