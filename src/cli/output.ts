@@ -1,3 +1,18 @@
+import type { TerminalCaps } from '../report/terminal.js';
+
+/**
+ * What a terminal can show: ASCII only when NO_COLOR is set (https://no-color.org), TERM is
+ * dumb or the locale is not UTF-8 (no locale at all is taken as UTF-8, as most CI runners are);
+ * colour only on a TTY, and never with NO_COLOR or TERM=dumb.
+ */
+export function terminalCaps(env: NodeJS.ProcessEnv, isTTY: boolean): TerminalCaps {
+  const noColor = (env.NO_COLOR ?? '') !== '';
+  const dumb = env.TERM === 'dumb';
+  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
+  const utf8 = locale === '' || /utf-?8/i.test(locale);
+  return { unicode: utf8 && !noColor && !dumb, color: isTTY && !noColor && !dumb };
+}
+
 /**
  * Where the CLI writes. Human text goes to stdout unless --json asked for machine output there,
  * in which case human text moves to stderr. Secrets are redacted from everything written.
@@ -8,6 +23,11 @@ export class Output {
   readonly stderrIsTTY = process.stderr.isTTY === true;
 
   constructor(private readonly opts: { json: boolean; quiet: boolean }) {}
+
+  /** What the stream that human text goes to can show. */
+  get terminal(): TerminalCaps {
+    return terminalCaps(process.env, (this.opts.json ? process.stderr : process.stdout).isTTY === true);
+  }
 
   /** Values that must never be printed (from the environment, secret headers). */
   addSecrets(secrets: string[]): void {

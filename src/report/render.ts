@@ -15,15 +15,18 @@ import { diffJunit, resultJunit } from './junit.js';
 import { diffMarkdown, resultMarkdown } from './markdown.js';
 import { renderSummary } from './summary.js';
 import { thresholdsTable } from './thresholds-table.js';
+import { PLAIN_TEXT } from './terminal.js';
+import type { TerminalCaps } from './terminal.js';
 
 export type { Format };
 export { FORMATS } from './format.js';
 
-export function render(result: Result, format: Format): string {
+/** `caps`: what the terminal shows (the table format only); plain Unicode text without colour by default. */
+export function render(result: Result, format: Format, caps: TerminalCaps = PLAIN_TEXT): string {
   switch (format) {
     case 'table': {
-      const gates = thresholdsTable(result.thresholds);
-      return gates === undefined ? renderSummary(result) : `${renderSummary(result)}\n${gates}`;
+      const gates = thresholdsTable(result.thresholds, caps);
+      return gates === undefined ? renderSummary(result, caps) : `${renderSummary(result, caps)}\n${gates}`;
     }
     case 'md': return resultMarkdown(result);
     case 'json': return resultJson(result);

@@ -1,38 +1,48 @@
 /**
- * The terminal summary of a result: a few small tables (cli-table3) and the warnings.
+ * The terminal summary of a result: a few small tables (cli-table3), sparklines over time, a
+ * latency histogram, and the warnings. ASCII only where the terminal asks for it.
  */
 import Table from 'cli-table3';
 import type { Summary } from '../result/histogram.js';
 import type { Result } from '../result/result.js';
+import { PLAIN_TEXT, latencyHistogram, overTime } from './terminal.js';
+import type { TerminalCaps } from './terminal.js';
 
 const fmtMs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`);
 const fmtInt = (n: number): string => n.toLocaleString('en-US');
 const pct = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(2)}%` : '-');
 
-function table(head: string[]): Table.Table {
-  return new Table({ head, style: { head: [], border: [] } });
+/** Box-drawing borders in ASCII: + - |. */
+export const ASCII_BORDERS = {
+  top: '-', 'top-mid': '+', 'top-left': '+', 'top-right': '+', bottom: '-', 'bottom-mid': '+', 'bottom-left': '+',
+  'bottom-right': '+', left: '|', 'left-mid': '+', mid: '-', 'mid-mid': '+', right: '|', 'right-mid': '+', middle: '|',
+};
+
+export function table(head: string[], caps: TerminalCaps = PLAIN_TEXT): Table.Table {
+  return new Table({ head, style: { head: [], border: [] }, ...(!caps.unicode && { chars: ASCII_BORDERS }) });
 }
 
 function latencyRow(label: string, s: Summary): string[] {
   return [label, fmtInt(s.count), ...[s.p50, s.p90, s.p99, s.p999, s.max].map(fmtMs)];
 }
 
-export function renderSummary(r: Result): string {
+export function renderSummary(r: Result, caps: TerminalCaps = PLAIN_TEXT): string {
   const out: string[] = [];
   out.push(`${r.name}: ${r.status} in ${fmtMs(r.durationMs)} (${r.target.kind} ${r.target.function ?? r.target.url ?? ''})`);
-  out.push(requestsTable(r));
-  out.push(latencyTable(r));
-  const breakdown = breakdownTable(r);
+  out.push(requestsTable(r, caps));
+  out.push(latencyTable(r, caps));
+  for (const chart of [overTime(r, caps), latencyHistogram(r, caps)]) if (chart !== undefined) out.push(chart);
+  const breakdown = breakdownTable(r, caps);
   if (breakdown !== undefined) out.push(breakdown);
-  const lambda = lambdaTable(r);
+  const lambda = lambdaTable(r, caps);
   if (lambda !== undefined) out.push(lambda);
   for (const w of r.warnings) out.push(`warning: ${w}`);
   return out.join('\n');
 }
 
-function requestsTable(r: Result): string {
+function requestsTable(r: Result, caps: TerminalCaps): string {
   const c = r.counts;
-  const t = table(['requests', 'sent', 'ok', 'errors', 'throttled', 'dropped', 'rate target', 'rate achieved']);
+  const t = table(['requests', 'sent', 'ok', 'errors', 'throttled', 'dropped', 'rate target', 'rate achieved'], caps);
   t.push([
     fmtInt(c.planned), fmtInt(c.sent), fmtInt(c.ok), `${fmtInt(c.errors)} (${pct(c.errors, c.sent)})`,
     `${fmtInt(c.throttles)} (${pct(c.throttles, c.sent)})`, fmtInt(c.dropped),
@@ -41,8 +51,8 @@ function requestsTable(r: Result): string {
   return t.toString();
 }
 
-function latencyTable(r: Result): string {
-  const t = table(['latency', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max']);
+function latencyTable(r: Result, caps: TerminalCaps): string {
+  const t = table(['latency', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'], caps);
   t.push(latencyRow('all', r.latency.all));
   if (r.latency.warm.count > 0 || r.latency.cold.count > 0) {
     t.push(latencyRow('warm', r.latency.warm));
@@ -53,21 +63,21 @@ function latencyTable(r: Result): string {
   return t.toString();
 }
 
-function breakdownTable(r: Result): string | undefined {
+function breakdownTable(r: Result, caps: TerminalCaps): string | undefined {
   const rows = [
     ...Object.entries(r.errors).map(([k, n]) => ['error', k, fmtInt(n)]),
     ...Object.entries(r.throttles).map(([k, n]) => ['throttle', k, fmtInt(n)]),
   ];
   if (rows.length === 0) return undefined;
-  const t = table(['outcome', 'class', 'count']);
+  const t = table(['outcome', 'class', 'count'], caps);
   t.push(...rows.sort((a, b) => Number(b[2]!.replace(/,/g, '')) - Number(a[2]!.replace(/,/g, ''))));
   return t.toString();
 }
 
-function lambdaTable(r: Result): string | undefined {
+function lambdaTable(r: Result, caps: TerminalCaps): string | undefined {
   const c = r.counts;
   if (c.warm + c.cold + c.proactive + c.unknown === 0 && r.init === null) return undefined;
-  const t = table(['cold starts', 'rate', 'proactive', 'unknown', 'init p50', 'init p99', 'billed p50', 'memory max', 'cost / 1M']);
+  const t = table(['cold starts', 'rate', 'proactive', 'unknown', 'init p50', 'init p99', 'billed p50', 'memory max', 'cost / 1M'], caps);
   t.push([
     fmtInt(c.cold), r.coldStartRate === null ? '-' : `${(r.coldStartRate * 100).toFixed(2)}%`, fmtInt(c.proactive), fmtInt(c.unknown),
     r.init && r.init.count > 0 ? fmtMs(r.init.p50) : '-', r.init && r.init.count > 0 ? fmtMs(r.init.p99) : '-',

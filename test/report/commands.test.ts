@@ -54,7 +54,7 @@ describe('diff command', () => {
   it('throws exit-2 errors for bad rules, formats and files', async () => {
     await expect(diffCommand([join(dir, 'same.json')], [join(dir, 'slow.json')], flags({ failOn: ['warm.p50 > 10'] }), quiet))
       .rejects.toMatchObject({ exitCode: 2, message: '--fail-on "warm.p50 > 10": warm.p50 changes in ms or s (e.g. +50ms), or relatively (e.g. +10%)' });
-    await expect(diffCommand([join(dir, 'same.json')], [join(dir, 'slow.json')], flags({ format: 'html' }), quiet)).rejects.toMatchObject({ exitCode: 2 });
+    await expect(diffCommand([join(dir, 'same.json')], [join(dir, 'slow.json')], flags({ format: 'xml' }), quiet)).rejects.toMatchObject({ exitCode: 2 });
     await expect(diffCommand([join(dir, 'v2.json')], [join(dir, 'slow.json')], flags(), quiet)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/schemaVersion 2/) });
   });
 });

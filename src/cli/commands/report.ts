@@ -29,7 +29,8 @@ export async function reportCommand(file: string, flags: ReportFlags, out: Outpu
     return 0;
   }
   const result = await readResult(file);
-  await emit(render(result, format), format, flags.output, out);
+  // A file gets no colours; the terminal gets what it can show.
+  await emit(render(result, format, flags.output === undefined ? out.terminal : { ...out.terminal, color: false }), format, flags.output, out);
   await appendStepSummary(resultMarkdown(result));
   return 0;
 }

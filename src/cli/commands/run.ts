@@ -95,7 +95,7 @@ async function runMatrixCommand(loaded: LoadedProfile, flags: RunFlags, out: Out
 async function report(result: Result, saved: string | undefined, flags: RunFlags, out: Output): Promise<void> {
   const format = parseFormat(flags.format);
   if (flags.json) out.machine(JSON.stringify(result, null, 2));
-  if (format === 'table') out.human(render(result, 'table'));
+  if (format === 'table') out.human(render(result, 'table', out.terminal));
   else out.machine(render(result, format));
   if (saved !== undefined) out.error(`result saved: ${saved}`);
   if (flags.html !== undefined) {
