@@ -4,8 +4,8 @@
  * The HTML report and the terminal summary both draw from these.
  */
 import { JsHistogram } from 'hdr-histogram-js';
-import { decodeHistogram } from '../run/histogram.js';
-import type { Histogram } from '../run/histogram.js';
+import { decodeHistogram } from '../result/histogram.js';
+import type { Histogram } from '../result/histogram.js';
 
 /** The histograms of one or more runs added up (they add exactly); null when none has a count. */
 export function pooledHistogram(encoded: readonly (string | undefined)[]): Histogram | null {

@@ -5,7 +5,7 @@
  * is passed in by the CLI: this module reads no environment.
  */
 import type { Result } from '../result/result.js';
-import type { TimelineEntry } from '../run/timeline.js';
+import type { TimelineEntry } from '../result/result.js';
 import { formatValue } from '../gate/metrics.js';
 import { logBuckets, pooledHistogram } from './distribution.js';
 

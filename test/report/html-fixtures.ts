@@ -1,7 +1,7 @@
 /** Results built for the HTML report's tests: hostile strings, an hour at 1,000/s, nothing sent. */
-import { MAX_COLD_START_EVENTS } from '../../src/run/recorder.js';
-import { encodeHistogram, newHistogram, recordMs, summarize } from '../../src/run/histogram.js';
-import type { TimelineEntry } from '../../src/run/timeline.js';
+import { MAX_COLD_START_EVENTS } from '../../src/result/result.js';
+import { encodeHistogram, newHistogram, recordMs, summarize } from '../../src/result/histogram.js';
+import type { TimelineEntry } from '../../src/result/result.js';
 import type { Result } from '../../src/result/result.js';
 import { mulberry32 } from '../../src/schedule/prng.js';
 import { buildFixture, logNormal } from '../diff/fixtures.js';

@@ -3,8 +3,8 @@
  * numbers as a table. Everything comes from the result file: the timeline, the cold-start
  * events and the stored histograms (decoded here, so the page carries summaries, not samples).
  */
-import type { Histogram } from '../../run/histogram.js';
-import type { TimelineEntry } from '../../run/timeline.js';
+import type { Histogram } from '../../result/histogram.js';
+import type { TimelineEntry } from '../../result/result.js';
 import type { Result } from '../../result/result.js';
 import { logBuckets, percentileLabel, pooledHistogram, spectrumGrid, spectrumValues } from '../distribution.js';
 import type { FigureInput } from './blocks.js';

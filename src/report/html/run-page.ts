@@ -5,7 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { formatValue } from '../../gate/metrics.js';
-import type { Summary } from '../../run/histogram.js';
+import type { Summary } from '../../result/histogram.js';
 import type { Result } from '../../result/result.js';
 import { formatActual } from '../format.js';
 import { figure, headline, section, statusBadge, table, warnings } from './blocks.js';
