@@ -87,6 +87,23 @@ load:
     expect(ran.stderr).toContain('result saved');
   });
 
+  it('writes an HTML report with --html, with NO_COLOR an ASCII summary, and --json output unchanged', async () => {
+    const file = await profile('e2e-html', `name: e2e-html
+target: { kind: http, url: "${url}" }
+load: { phases: [ { constant: { rate: 50, duration: 1s } } ] }
+`);
+    const page = join(dir, 'e2e.html');
+    const ran = await coldbench(['run', file, '--no-save', '--json', '--html', page], { cwd: dir, env: { NO_COLOR: '1' } });
+    expect(ran.code).toBe(0);
+    expect(JSON.parse(ran.stdout)).toMatchObject({ name: 'e2e-html', counts: { sent: 50 } });
+    expect(ran.stderr).toContain(`HTML report: ${page}`);
+    expect(ran.stderr).toMatch(/req\/s {2}[ _.\-~=+*#]+ {2}max/);
+    expect(ran.stderr).toMatch(/^[\x20-\x7e\n]*$/);
+    const html = await readFile(page, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('<title>coldbench: e2e-html</title>');
+  });
+
   it('saves an interrupted result and exits 130 on SIGINT', async () => {
     const file = await profile('long', `name: long
 target: { kind: http, url: "${url}" }
