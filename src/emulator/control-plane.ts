@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LocalFunctionConfig } from '../profile/types.js';
 import { type EmulatorCore, resolvePool } from './core.js';
 import { type FunctionPool, lambdaTimestamp } from './function-pool.js';
+import { functionLogGroup } from './log-streams.js';
 import { readBody, sendJson } from './http-util.js';
 import { sendServiceError } from './service-errors.js';
 
@@ -35,9 +36,21 @@ export function functionConfiguration(core: EmulatorCore, pool: FunctionPool): R
     PackageType: 'Zip',
     Architectures: [c.architecture],
     EphemeralStorage: { Size: 512 },
-    LoggingConfig: { LogFormat: c.logFormat, LogGroup: `/aws/lambda/${pool.name}` },
+    LoggingConfig: loggingConfig(pool.name, c),
     RuntimeVersionConfig: { RuntimeVersionArn: ident.runtimeVersionArn },
   };
+}
+
+/**
+ * LoggingConfig as GetFunctionConfiguration returns it: the log levels only with the JSON format,
+ * where they apply (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html:
+ * "To use log-level filtering, your function must be configured to use the JSON log format"),
+ * both INFO unless set.
+ */
+export function loggingConfig(name: string, c: LocalFunctionConfig): Record<string, string> {
+  const group = functionLogGroup(name, c.logGroup);
+  if (c.logFormat !== 'JSON') return { LogFormat: c.logFormat, LogGroup: group };
+  return { LogFormat: 'JSON', ApplicationLogLevel: c.applicationLogLevel ?? 'INFO', SystemLogLevel: c.systemLogLevel ?? 'INFO', LogGroup: group };
 }
 
 type Route = 'configuration' | 'function' | 'concurrency';
@@ -109,8 +122,29 @@ function parseUpdate(body: Buffer, current: LocalFunctionConfig): LocalFunctionC
     if (arch.length !== 1 || (arch[0] !== 'x86_64' && arch[0] !== 'arm64')) return 'Architectures must be ["x86_64"] or ["arm64"]';
     next.architecture = arch[0];
   }
-  const logging = input['LoggingConfig'] as { LogFormat?: unknown } | undefined;
-  if (logging?.LogFormat === 'JSON' || logging?.LogFormat === 'Text') next.logFormat = logging.LogFormat;
+  const logging = input['LoggingConfig'] as Record<string, unknown> | undefined;
+  return logging === undefined ? next : updateLogging(next, logging);
+}
+
+const SYSTEM_LEVELS = ['DEBUG', 'INFO', 'WARN'] as const;
+const APPLICATION_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
+
+function updateLogging(next: LocalFunctionConfig, logging: Record<string, unknown>): LocalFunctionConfig | string {
+  if (logging['LogFormat'] === 'JSON' || logging['LogFormat'] === 'Text') next.logFormat = logging['LogFormat'];
+  if (typeof logging['LogGroup'] === 'string' && logging['LogGroup'] !== '') next.logGroup = logging['LogGroup'];
+  const system = logging['SystemLogLevel'];
+  const application = logging['ApplicationLogLevel'];
+  if (system !== undefined) {
+    if (!SYSTEM_LEVELS.includes(system as never)) return `SystemLogLevel must be one of ${SYSTEM_LEVELS.join(', ')}`;
+    next.systemLogLevel = system as LocalFunctionConfig['systemLogLevel'];
+  }
+  if (application !== undefined) {
+    if (!APPLICATION_LEVELS.includes(application as never)) return `ApplicationLogLevel must be one of ${APPLICATION_LEVELS.join(', ')}`;
+    next.applicationLogLevel = application as LocalFunctionConfig['applicationLogLevel'];
+  }
+  if (next.logFormat !== 'JSON' && (system !== undefined || application !== undefined)) {
+    return 'Log levels can only be set with the JSON log format (LoggingConfig.LogFormat JSON)';
+  }
   return next;
 }
 

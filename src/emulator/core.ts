@@ -1,4 +1,5 @@
-/** What the HTTP handlers share: the function pools and how names and ARNs resolve to them. */
+/** What the HTTP handlers share: the function pools, the log store, and how names and ARNs resolve. */
+import type { LogStore } from './cloudwatch/log-store.js';
 import type { FunctionPool } from './function-pool.js';
 
 export interface EmulatorCore {
@@ -6,8 +7,12 @@ export interface EmulatorCore {
   region: string;
   accountId: string;
   accountConcurrency: number;
+  /** CloudWatch Logs: the functions' log groups and the API Gateway front's access logs. */
+  logs: LogStore;
   /** Async (Event) invocations still running or waiting to be retried. */
   background: Set<Promise<unknown>>;
+  /** Aborted by close(): ends the waits between async retries at once. */
+  stopping: AbortController;
   closed: boolean;
 }
 

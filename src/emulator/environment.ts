@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { EnvironmentLog } from './log-streams.js';
 import type { LogSink } from './logs.js';
 import { startRuntimeApi, type RuntimeApi } from './runtime-api.js';
 import { limitCpuShare } from './cpu-share.js';
@@ -53,6 +54,8 @@ export class Environment {
   state: 'init' | 'idle' | 'busy' | 'dead' = 'init';
   /** Where the child's output goes right now (the current invocation's log, or the function's file). */
   sink: LogSink | undefined;
+  /** The environment's CloudWatch Logs stream: every line it writes, invoked or idle. */
+  cloud: EnvironmentLog | undefined;
   /** Called when the process dies while idle (the pool drops it). */
   onIdleDeath: (() => void) | undefined;
   /** Pool bookkeeping: configuration generation and whether maxLifetime has passed. */
@@ -153,8 +156,14 @@ export class Environment {
     this.info.pid = child.pid ?? null;
     // stdin stays open: our Node runtime exits when it closes, i.e. when this process dies.
     child.stdin?.on('error', () => undefined);
-    child.stdout?.on('data', (chunk: Buffer) => this.sink?.write(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => this.sink?.write(chunk));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.sink?.write(chunk);
+      this.cloud?.output(chunk, 'stdout');
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.sink?.write(chunk);
+      this.cloud?.output(chunk, 'stderr');
+    });
     child.on('error', (err) => this.onSpawnError(err));
     child.on('close', (code, signal) => this.onClose(code, signal));
     if (child.pid !== undefined) {
@@ -244,6 +253,7 @@ export class Environment {
     const cur = this.current;
     this.current = undefined;
     this.kill();
+    this.cloud?.flush();
     if (this.initWaiter !== undefined) {
       const errorMessage = `Error: Runtime exited with error: ${detail}`;
       const payload = Buffer.from(JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage }));

@@ -6,7 +6,9 @@
 import type { WriteStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { LocalFunctionConfig } from '../profile/types.js';
+import type { LogStore } from './cloudwatch/log-store.js';
 import { type Account, TokenBucket, type ThrottleReason } from './concurrency.js';
+import { DEFAULT_LOG_DELAY_MS } from './defaults.js';
 import { Environment, type InitResult, type InvocationEvent, type RunResult } from './environment.js';
 import {
   billedDurationMs,
@@ -18,15 +20,17 @@ import {
   LogSink,
   type ReportFields,
 } from './logs.js';
+import { EnvironmentLog, functionLogGroup, newLogStreamName } from './log-streams.js';
 import type { Recorder } from './recorder.js';
 import { buildSpawnSpec, functionIdentity, type SpawnContext } from './spawn-spec.js';
-import type { InvocationStatus, InvocationType, RetireReason } from './types.js';
+import type { FrontKind, GroundTruthInvocation, InvocationStatus, InvocationType, RetireReason } from './types.js';
 
 export interface PoolContext extends SpawnContext {
   accountId: string;
   initTimeoutMs: number;
   account: Account;
   recorder: Recorder;
+  logStore: LogStore;
   logFile: WriteStream | undefined;
   nextEnvironmentId(functionName: string): string;
 }
@@ -38,6 +42,11 @@ export interface InvokeRequest {
   clientContext?: string;
   /** false: a throttle is not recorded (async invocations that will be retried). */
   recordThrottle?: boolean;
+  /** Async invocations: the attempt (1-based) and when the event was accepted (epoch ms). */
+  attempt?: number;
+  acceptedAt?: number;
+  /** The HTTP front the request came through, and the front's own request id. */
+  front?: { kind: FrontKind; requestId: string };
 }
 
 export type InvokeOutcome =
@@ -66,6 +75,15 @@ interface Attempt {
 }
 
 const MAX_TIMER_MS = 2_147_483_647;
+
+/** What the ground truth says of how an invocation was requested. */
+function requestFields(req: InvokeRequest): Pick<GroundTruthInvocation, 'front' | 'frontRequestId' | 'attempt' | 'acceptedAt'> {
+  return {
+    ...(req.front !== undefined ? { front: req.front.kind, frontRequestId: req.front.requestId } : {}),
+    ...(req.attempt !== undefined ? { attempt: req.attempt } : {}),
+    ...(req.acceptedAt !== undefined ? { acceptedAt: req.acceptedAt } : {}),
+  };
+}
 
 /** Lambda's LastModified format: 2024-01-31T12:00:00.000+0000 */
 export function lambdaTimestamp(d: Date): string {
@@ -155,6 +173,7 @@ export class FunctionPool {
         throttleReason: reason,
         startedAt,
         endedAt: Date.now(),
+        ...requestFields(req),
       });
     }
     return { kind: 'throttled', requestId: req.requestId, reason };
@@ -178,9 +197,28 @@ export class FunctionPool {
     };
   }
 
+  /** The log group of the function, and the ingestion delay of its events. */
+  get logGroup(): string {
+    return functionLogGroup(this.name, this.config.logGroup);
+  }
+
+  get logDelayMs(): number {
+    return this.config.logDelayMs ?? DEFAULT_LOG_DELAY_MS;
+  }
+
+  /** A platform line: to the invocation's log (tail, file) and to the environment's stream. */
+  private platform(sink: LogSink, env: Environment | undefined, text: string, level: 'info' | 'error' = 'info'): void {
+    sink.write(text);
+    env?.cloud?.platform(text, level);
+  }
+
+  private start(sink: LogSink, env: Environment, req: InvokeRequest): void {
+    this.platform(sink, env, formatStart(this.config.logFormat, req.requestId, '$LATEST'));
+  }
+
   private async runWarm(env: Environment, req: InvokeRequest, sink: LogSink): Promise<Attempt> {
     env.sink = sink;
-    sink.write(formatStart(this.config.logFormat, req.requestId, '$LATEST'));
+    this.start(sink, env, req);
     const startMs = performance.now();
     const result = await env.run(this.event(req, this.config.timeoutMs), this.config.timeoutMs);
     return { env, result, startMs, first: false };
@@ -191,7 +229,7 @@ export class FunctionPool {
     const env = this.spawn(sink, 'init');
     const init = await env.start(this.ctx.initTimeoutMs);
     if (init.kind === 'ready') {
-      sink.write(formatStart(this.config.logFormat, req.requestId, '$LATEST'));
+      this.start(sink, env, req);
       const startMs = performance.now();
       const result = await env.run(this.event(req, timeoutMs), timeoutMs);
       return { env, result, startMs, first: true, initDurationMs: init.initDurationMs };
@@ -200,24 +238,33 @@ export class FunctionPool {
     // Suppressed init: Lambda retries the init inside the invocation, under the function timeout;
     // its time then counts in the invocation's Duration.
     const startMs = performance.now();
-    const retry = this.spawn(sink, 'invoke');
+    const retry = this.spawn(sink, 'invoke', env.cloud?.streamName);
     const second = this.closed ? init : await retry.start(timeoutMs);
     const base = { env: retry, startMs, first: true, initDurationMs: second.initDurationMs, suppressedInit: true };
     if (second.kind === 'ready') {
-      sink.write(formatStart(this.config.logFormat, req.requestId, '$LATEST'));
+      this.start(sink, retry, req);
       const remainingMs = timeoutMs - (performance.now() - startMs);
       return { ...base, result: await retry.run(this.event(req, remainingMs), remainingMs) };
     }
     this.initFailed(retry, second, sink, 'invoke');
-    sink.write(formatStart(this.config.logFormat, req.requestId, '$LATEST'));
+    this.start(sink, retry, req);
     const result: RunResult =
       second.kind === 'timeout' ? { kind: 'timeout' } : { kind: 'error', errorType: second.errorType, payload: second.payload };
     return { ...base, result, initFailure: true };
   }
 
-  private spawn(sink: LogSink, phase: 'init' | 'invoke'): Environment {
+  /**
+   * A new environment with its own log stream; a suppressed init's retry keeps the stream of the
+   * failed init, as Lambda retries it in the same sandbox.
+   */
+  private spawn(sink: LogSink, phase: 'init' | 'invoke', streamName?: string): Environment {
     const id = this.ctx.nextEnvironmentId(this.name);
-    const env = new Environment(buildSpawnSpec(id, this.name, this.config, this.ctx));
+    const group = this.logGroup;
+    const stream = streamName ?? newLogStreamName(this.name, group);
+    const env = new Environment(buildSpawnSpec(id, this.name, this.config, this.ctx, { group, stream }));
+    env.info.logStreamName = stream;
+    const dropPlatformInfo = this.config.logFormat === 'JSON' && this.config.systemLogLevel === 'WARN';
+    env.cloud = new EnvironmentLog({ store: this.ctx.logStore, group, delayMs: this.logDelayMs, dropPlatformInfo }, stream);
     env.generation = this.generation;
     env.sink = sink;
     env.onIdleDeath = () => this.retire(env, 'exit');
@@ -225,7 +272,9 @@ export class FunctionPool {
     this.ctx.recorder.environment(env.info);
     if (this.closed) env.kill();
     const ident = this.identity();
-    sink.write(
+    this.platform(
+      sink,
+      env,
       formatInitStart(this.config.logFormat, {
         runtimeVersion: ident.runtimeVersion,
         runtimeVersionArn: ident.runtimeVersionArn,
@@ -244,7 +293,9 @@ export class FunctionPool {
 
   private initFailed(env: Environment, init: Exclude<InitResult, { kind: 'ready' }>, sink: LogSink, phase: 'init' | 'invoke'): void {
     const errorType = init.kind === 'error' ? init.errorType : undefined;
-    sink.write(
+    this.platform(
+      sink,
+      env,
       formatInitReport(this.config.logFormat, {
         initDurationMs: init.initDurationMs,
         phase,
@@ -271,8 +322,8 @@ export class FunctionPool {
       ...(out.errorType !== undefined ? { errorType: out.errorType } : {}),
       reportedByRuntime: a.result.kind === 'error' && a.initFailure !== true,
     };
-    sink.write(formatEnd(this.config.logFormat, report));
-    sink.write(formatReport(this.config.logFormat, report));
+    this.platform(sink, a.env, formatEnd(this.config.logFormat, report));
+    this.platform(sink, a.env, formatReport(this.config.logFormat, report));
     this.ctx.recorder.invocation({
       requestId: req.requestId,
       function: this.name,
@@ -289,6 +340,7 @@ export class FunctionPool {
       ...(out.errorType !== undefined ? { errorType: out.errorType } : {}),
       startedAt,
       endedAt: Date.now(),
+      ...requestFields(req),
     });
     if (a.env !== undefined) this.release(a.env, a.result);
     return { kind: 'done', requestId: req.requestId, status: out.status, payload: out.payload, functionError: out.status !== 'success', logTail: sink.tail.tail() };
@@ -304,7 +356,7 @@ export class FunctionPool {
         return { status: 'error', payload: r.payload, errorType: r.errorType };
       case 'exit': {
         const errorMessage = `RequestId: ${requestId} Error: Runtime exited with error: ${r.detail}`;
-        sink.write(`${errorMessage}\nRuntime.ExitError\n`);
+        this.platform(sink, a.env, `${errorMessage}\nRuntime.ExitError\n`, 'error');
         return { status: 'error', errorType: 'Runtime.ExitError', payload: Buffer.from(JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage })) };
       }
       case 'timeout': {

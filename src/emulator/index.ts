@@ -9,15 +9,23 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunError } from '../errors.js';
 import type { LocalEmulatorConfig } from '../profile/types.js';
+import { accessLogGroup, API_GATEWAY_PREFIX } from './api-gateway.js';
+import { LogStore, type LogStoreStats } from './cloudwatch/log-store.js';
 import { Account } from './concurrency.js';
 import type { EmulatorCore } from './core.js';
+import { DEFAULT_MAX_LOG_BYTES, DEFAULT_MAX_LOG_EVENTS } from './defaults.js';
 import { FunctionPool } from './function-pool.js';
 import { FUNCTION_URL_PREFIX } from './function-url.js';
+import { functionLogGroup } from './log-streams.js';
 import { Recorder } from './recorder.js';
 import { createHandler } from './server.js';
 import type { EnvironmentInfo, GroundTruthInvocation } from './types.js';
 
-export type { EnvironmentInfo, GroundTruthInvocation, InvocationStatus, InvocationType, RetireReason } from './types.js';
+export type { EnvironmentInfo, FrontKind, GroundTruthInvocation, InvocationStatus, InvocationType, RetireReason } from './types.js';
+export type { LogStoreStats } from './cloudwatch/log-store.js';
+export { ACCESS_LOG_FORMAT, ACCESS_LOG_STREAM, accessLogGroup } from './api-gateway.js';
+export { LOGS_TARGET_PREFIX } from './cloudwatch/logs-api.js';
+export { DEFAULT_LOG_DELAY_MS, DEFAULT_MAX_LOG_BYTES, DEFAULT_MAX_LOG_EVENTS } from './defaults.js';
 
 export interface EmulatorOptions {
   /** Port of the Invoke / control-plane API; default 0 = any free port. */
@@ -29,13 +37,25 @@ export interface EmulatorOptions {
   initTimeoutMs?: number;
   /** Ground-truth records kept (oldest dropped first); default 100,000. */
   maxRecords?: number;
+  /** CloudWatch Logs events kept, all groups together (oldest dropped first); default 500,000. */
+  maxLogEvents?: number;
+  /** UTF-8 bytes of log messages kept (oldest dropped first); default 128 MB. */
+  maxLogBytes?: number;
 }
 
 export interface Emulator {
-  /** http://127.0.0.1:PORT, the Invoke / control-plane API. */
+  /** http://127.0.0.1:PORT: the Invoke / control-plane API and the CloudWatch Logs API. */
   endpoint: string;
   /** The Function URL-like HTTP front of one function. */
   functionUrl(name: string): string;
+  /** The API Gateway HTTP API-like front of one function. */
+  apiGatewayUrl(name: string): string;
+  /** The function's CloudWatch log group (`/aws/lambda/<name>` or its `logGroup`). */
+  logGroup(name: string): string;
+  /** The log group of the API Gateway front's access log (`/aws/apigateway/<name>`). */
+  accessLogGroup(name: string): string;
+  /** Events kept and dropped by the log store. */
+  logStats(): LogStoreStats;
   /** Same data as GET /_emulator/invocations. */
   invocations(): GroundTruthInvocation[];
   /** The environments created, live and retired. */
@@ -52,7 +72,17 @@ export async function startEmulator(config: LocalEmulatorConfig, opts: EmulatorO
   const recorder = new Recorder(opts.maxRecords ?? 100_000);
   const pools = new Map<string, FunctionPool>();
   const account = new Account(config.accountConcurrency, () => pools.values());
-  const core: EmulatorCore = { pools, region: REGION, accountId: ACCOUNT_ID, accountConcurrency: config.accountConcurrency, background: new Set(), closed: false };
+  const logs = new LogStore({ maxEvents: opts.maxLogEvents ?? DEFAULT_MAX_LOG_EVENTS, maxBytes: opts.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES });
+  const core: EmulatorCore = {
+    pools,
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    accountConcurrency: config.accountConcurrency,
+    logs,
+    background: new Set(),
+    stopping: new AbortController(),
+    closed: false,
+  };
   const logFiles: WriteStream[] = [];
   if (opts.logDir !== undefined) mkdirSync(opts.logDir, { recursive: true });
   const nodeRuntimePath = resolveNodeRuntime();
@@ -69,10 +99,14 @@ export async function startEmulator(config: LocalEmulatorConfig, opts: EmulatorO
       initTimeoutMs: opts.initTimeoutMs ?? 10_000,
       account,
       recorder,
+      logStore: logs,
       logFile,
       nextEnvironmentId: (fnName) => `${fnName}-${++envSeq}`,
     });
     pools.set(name, pool);
+    // The groups exist from the start, as for a deployed function whose group was created.
+    logs.ensureGroup(functionLogGroup(name, fn.logGroup));
+    logs.ensureGroup(accessLogGroup(name));
   }
 
   const server = createServer(createHandler(core, recorder));
@@ -96,6 +130,10 @@ export async function startEmulator(config: LocalEmulatorConfig, opts: EmulatorO
   return {
     endpoint,
     functionUrl: (name) => `${endpoint}${FUNCTION_URL_PREFIX}${encodeURIComponent(name)}/`,
+    apiGatewayUrl: (name) => `${endpoint}${API_GATEWAY_PREFIX}${encodeURIComponent(name)}/`,
+    logGroup: (name) => functionLogGroup(name, config.functions[name]?.logGroup),
+    accessLogGroup,
+    logStats: () => logs.stats(),
     invocations: () => recorder.invocations(),
     environments: () => recorder.environments(),
     close() {
@@ -107,6 +145,7 @@ export async function startEmulator(config: LocalEmulatorConfig, opts: EmulatorO
 
 async function closeAll(server: Server, core: EmulatorCore, logFiles: WriteStream[], detach: () => void): Promise<void> {
   core.closed = true;
+  core.stopping.abort();
   for (const pool of core.pools.values()) pool.close();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections();

@@ -4,18 +4,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { runAsync } from './async-invoke.js';
 import { type EmulatorCore, resolvePool } from './core.js';
-import type { FunctionPool, InvokeOutcome } from './function-pool.js';
+import type { InvokeOutcome } from './function-pool.js';
 import { readBody } from './http-util.js';
 import { sendServiceError } from './service-errors.js';
 
 /** Invoke request payload quotas: 6 MB synchronous, 1 MB asynchronous. */
 export const SYNC_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 export const ASYNC_PAYLOAD_LIMIT_BYTES = 1024 * 1024;
-
-/** Async invocations throttled by a limit are retried this many times, this far apart. */
-const ASYNC_RETRIES = 20;
-const ASYNC_RETRY_DELAY_MS = 250;
 
 export async function handleInvoke(
   core: EmulatorCore,
@@ -51,9 +48,10 @@ export async function handleInvoke(
   const clientContext = decodeClientContext(header(req, 'x-amz-client-context'));
   const request = { requestId, payload, ...(clientContext !== undefined ? { clientContext } : {}) };
   if (invocationType === 'Event') {
-    runLater(core, found.pool, request);
+    const acceptedAt = Date.now();
     res.writeHead(202, { ...common, 'content-length': 0 });
     res.end();
+    runAsync(core, found.pool, request, acceptedAt);
     return;
   }
   const outcome = await found.pool.invoke({ ...request, invocationType: 'RequestResponse' });
@@ -74,20 +72,6 @@ function sendOutcome(res: ServerResponse, outcome: InvokeOutcome, tail: boolean)
   if (tail) headers['x-amz-log-result'] = outcome.logTail.toString('base64');
   res.writeHead(200, headers);
   res.end(outcome.payload);
-}
-
-/** Event invocations run after the 202; a throttled one is retried a while, as Lambda's async queue does. */
-function runLater(core: EmulatorCore, pool: FunctionPool, request: { requestId: string; payload: Buffer; clientContext?: string }): void {
-  const job = (async () => {
-    for (let attempt = 0; attempt <= ASYNC_RETRIES && !core.closed; attempt += 1) {
-      const last = attempt === ASYNC_RETRIES;
-      const outcome = await pool.invoke({ ...request, invocationType: 'Event', recordThrottle: last });
-      if (outcome.kind !== 'throttled') return;
-      await new Promise((r) => setTimeout(r, ASYNC_RETRY_DELAY_MS));
-    }
-  })();
-  core.background.add(job);
-  void job.finally(() => core.background.delete(job));
 }
 
 function jsonError(payload: Buffer): string | undefined {

@@ -1,5 +1,10 @@
-/** The emulator's one loopback HTTP server: Invoke API, control plane, /_emulator/*, Function URLs. */
+/**
+ * The emulator's one loopback HTTP server: Invoke API, control plane, CloudWatch Logs API,
+ * /_emulator/*, the Function URL and API Gateway fronts.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { API_GATEWAY_PREFIX, handleApiGateway } from './api-gateway.js';
+import { handleLogsApi, isLogsRequest } from './cloudwatch/logs-api.js';
 import { handleControlPlane, listFunctions } from './control-plane.js';
 import type { EmulatorCore } from './core.js';
 import { FUNCTION_URL_PREFIX, handleFunctionUrl } from './function-url.js';
@@ -22,8 +27,10 @@ export function createHandler(core: EmulatorCore, recorder: Recorder) {
 async function route(core: EmulatorCore, recorder: Recorder, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? '/';
   if (url.startsWith(FUNCTION_URL_PREFIX)) return handleFunctionUrl(core, req, res, url);
+  if (url.startsWith(API_GATEWAY_PREFIX)) return handleApiGateway(core, req, res, url);
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
+  if (isLogsRequest(req, path)) return handleLogsApi(core.logs, core, req, res);
   const query = q < 0 ? undefined : new URLSearchParams(url.slice(q + 1));
   const qualifier = query?.get('Qualifier') ?? undefined;
   const method = req.method ?? 'GET';

@@ -2,7 +2,7 @@
  * How an environment's process is started: command, working directory and the environment
  * variables Lambda gives a runtime (SPEC section 8).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { basename, dirname, resolve } from 'node:path';
 import type { LocalFunctionConfig } from '../profile/types.js';
 import type { SpawnSpec } from './environment.js';
@@ -49,6 +49,7 @@ export function buildSpawnSpec(
   name: string,
   cfg: LocalFunctionConfig,
   ctx: SpawnContext,
+  log: { group: string; stream: string },
 ): SpawnSpec {
   let command: string;
   let args: string[];
@@ -65,7 +66,6 @@ export function buildSpawnSpec(
     // Memory size is the V8 old-space limit, the part of a Node process that grows with use.
     args = [`--max-old-space-size=${cfg.memoryMB}`, ctx.nodeRuntimePath];
   }
-  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
   const lambdaEnv: Record<string, string> = {
     PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
     LANG: 'en_US.UTF-8',
@@ -77,13 +77,16 @@ export function buildSpawnSpec(
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(cfg.memoryMB),
     AWS_LAMBDA_LOG_FORMAT: cfg.logFormat,
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
-    AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
+    AWS_LAMBDA_LOG_GROUP_NAME: log.group,
+    AWS_LAMBDA_LOG_STREAM_NAME: log.stream,
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_REGION: ctx.region,
     AWS_DEFAULT_REGION: ctx.region,
   };
   if (cfg.bootstrap === undefined) lambdaEnv['AWS_EXECUTION_ENV'] = `AWS_Lambda_nodejs${NODE_MAJOR}.x`;
+  // Lambda tells the runtime the application log level with the JSON format (INFO by default);
+  // managed runtimes then drop the records below it.
+  if (cfg.logFormat === 'JSON') lambdaEnv['AWS_LAMBDA_LOG_LEVEL'] = cfg.applicationLogLevel ?? 'INFO';
   // As on Lambda, the reserved variables win over the function's own environment.
   return {
     id, functionName: name, command, args, cwd: taskRoot, env: { ...cfg.environment, ...lambdaEnv }, host: ctx.host,

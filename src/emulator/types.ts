@@ -5,6 +5,9 @@
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'FunctionUrl';
 
+/** The HTTP front an invocation came through: the Function URL-like or the API Gateway-like one. */
+export type FrontKind = 'function-url' | 'api-gateway';
+
 /** success = the handler returned; error = function or runtime error; timeout; throttled = never ran. */
 export type InvocationStatus = 'success' | 'error' | 'timeout' | 'throttled';
 
@@ -33,9 +36,15 @@ export interface GroundTruthInvocation {
   /** Function or runtime error type (e.g. Error, Runtime.ExitError, Sandbox.Timedout). */
   errorType?: string;
   throttleReason?: string;
-  /** Epoch ms when the emulator received the invocation, and when it answered. */
+  /** Epoch ms when the emulator received the invocation (for Event: when this attempt began), and when it answered. */
   startedAt: number;
   endedAt: number;
+  /** Through an HTTP front: which one, and the id the front answered with (`x-amzn-RequestId`, `apigw-requestid`). */
+  front?: FrontKind;
+  frontRequestId?: string;
+  /** Event invocations: the attempt (1-based; retries keep the request id) and when the 202 was sent (epoch ms). */
+  attempt?: number;
+  acceptedAt?: number;
 }
 
 export type RetireReason =
@@ -58,6 +67,8 @@ export interface EnvironmentInfo {
   /** Spawn to first `next` poll, once the runtime has polled. */
   initDurationMs?: number;
   invocations: number;
+  /** Its CloudWatch Logs stream (in the function's log group). */
+  logStreamName?: string;
   retiredAt?: number;
   reason?: RetireReason;
 }

@@ -97,6 +97,13 @@ function localEmulator(input: LocalInput, baseDir: string): LocalEmulatorConfig 
     if (fn.bootstrap !== undefined) config.bootstrap = fn.bootstrap;
     if (fn.concurrency !== undefined) config.concurrency = fn.concurrency;
     if (fn.scaleRate !== undefined) config.scaleRatePerSec = fn.scaleRate;
+    if (fn.logDelay !== undefined) config.logDelayMs = fn.logDelay;
+    if (fn.logGroup !== undefined) config.logGroup = fn.logGroup;
+    if (fn.systemLogLevel !== undefined) config.systemLogLevel = fn.systemLogLevel;
+    if (fn.applicationLogLevel !== undefined) config.applicationLogLevel = fn.applicationLogLevel;
+    if (fn.asyncRetries !== undefined) config.asyncRetries = fn.asyncRetries;
+    if (fn.asyncRetryDelay !== undefined) config.asyncRetryDelayMs = fn.asyncRetryDelay;
+    if (fn.asyncMaxEventAge !== undefined) config.asyncMaxEventAgeMs = fn.asyncMaxEventAge;
     functions[name] = config;
   }
   return { baseDir, accountConcurrency: input.accountConcurrency, functions };

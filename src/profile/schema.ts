@@ -135,6 +135,8 @@ const httpTarget = strictObject({
 const FUNCTION_NAME = /^[A-Za-z0-9_-]+$/;
 /** `file.export`: the part after the last dot is the export, the rest a path without its extension. */
 const HANDLER = /^[^\s]+\.[A-Za-z_$][\w$]*$/;
+/** CloudWatch Logs log group names. */
+const LOG_GROUP = /^[.\-_/#A-Za-z0-9]{1,512}$/;
 
 const localFunction = strictObject({
   handler: z.string(say('expected file.export, like functions/hello.handler')).regex(HANDLER).optional(),
@@ -149,9 +151,32 @@ const localFunction = strictObject({
   logFormat: z.enum(['Text', 'JSON'], say('expected "Text" or "JSON"')).default('Text'),
   cpuShare: z.boolean(say('expected true or false')).default(false),
   environment: z.record(z.string(), stringish()).default({}),
+  // CloudWatch Logs and async invocations (docs/emulator.md; defaults in src/emulator/defaults.ts).
+  logDelay: duration().optional().meta({ description: 'How long after it is written a log event can be read from the Logs API (default 2s; 0 in tests).' }),
+  logGroup: z
+    .string(say('expected a log group name'))
+    .regex(LOG_GROUP, 'expected a log group name of 1 to 512 letters, digits and . - _ / #')
+    .refine((name) => !name.startsWith('aws/'), { message: 'a custom log group cannot start with aws/ (Lambda cannot create it)' })
+    .optional()
+    .meta({ description: 'CloudWatch log group of the function (default /aws/lambda/<function>).' }),
+  systemLogLevel: z.enum(['DEBUG', 'INFO', 'WARN'], say('expected DEBUG, INFO or WARN')).optional().meta({ description: 'JSON format only; WARN keeps platform lines out of CloudWatch Logs (default INFO).' }),
+  applicationLogLevel: z
+    .enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'], say('expected TRACE, DEBUG, INFO, WARN, ERROR or FATAL'))
+    .optional()
+    .meta({ description: 'JSON format only; application records below it are dropped (default INFO).' }),
+  asyncRetries: z.int(say('expected an integer from 0 to 2')).min(0).max(2).optional().meta({ description: 'Async invocations: retries after a function error (default 2).' }),
+  asyncRetryDelay: duration({ positive: true }).optional().meta({ description: 'Async invocations: wait before the first retry, doubled before the next (default 1m).' }),
+  asyncMaxEventAge: duration({ positive: true, maxMs: 6 * 3_600_000, maxText: '6h (the Lambda limit)' })
+    .optional()
+    .meta({ description: 'Async invocations: an event older than this is discarded (default 6h).' }),
 }).superRefine((value, ctx) => {
   if (value.handler === undefined && value.bootstrap === undefined) {
     ctx.addIssue({ code: 'custom', message: 'required (or give a bootstrap)', path: ['handler'] });
+  }
+  for (const key of ['systemLogLevel', 'applicationLogLevel'] as const) {
+    if (value[key] !== undefined && value.logFormat !== 'JSON') {
+      ctx.addIssue({ code: 'custom', message: 'log levels need logFormat: JSON (as on Lambda)', path: [key] });
+    }
   }
 });
 

@@ -59,6 +59,20 @@ export interface LocalFunctionConfig {
    * Lambda does (one vCPU at 1,769 MB). Init runs unlimited, as Lambda boosts on-demand inits.
    */
   cpuShare?: boolean;
+  /** CloudWatch Logs: events become readable this long after they are written; absent = 2 s. */
+  logDelayMs?: number;
+  /** CloudWatch log group; absent = /aws/lambda/<function>. */
+  logGroup?: string;
+  /** JSON format only: WARN keeps the platform lines out of CloudWatch Logs. Absent = INFO. */
+  systemLogLevel?: 'DEBUG' | 'INFO' | 'WARN';
+  /** JSON format only: application records below it are dropped. Absent = INFO. */
+  applicationLogLevel?: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
+  /** Async (Event) invocations: retries after a function error (0 to 2); absent = 2. */
+  asyncRetries?: number;
+  /** Wait before the first retry, doubled before each next one; absent = 1 min. */
+  asyncRetryDelayMs?: number;
+  /** An async event older than this is discarded; absent = 6 h. */
+  asyncMaxEventAgeMs?: number;
 }
 
 export interface LocalEmulatorConfig {

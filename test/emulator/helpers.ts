@@ -1,3 +1,9 @@
+import {
+  CloudWatchLogsClient,
+  FilterLogEventsCommand,
+  type FilterLogEventsCommandInput,
+  type FilteredLogEvent,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { fileURLToPath } from 'node:url';
 import type { LocalFunctionConfig } from '../../src/profile/types.js';
@@ -47,4 +53,41 @@ export async function truthFor(endpoint: string, requestId: string | undefined):
   const found = (await groundTruth(endpoint)).find((i) => i.requestId === requestId);
   if (found === undefined) throw new Error(`no ground truth for ${requestId}`);
   return found;
+}
+
+export function logsClient(endpoint: string): CloudWatchLogsClient {
+  return new CloudWatchLogsClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+}
+
+/** Every page of a FilterLogEvents query, following nextToken to the end. */
+export async function filterAll(
+  logs: CloudWatchLogsClient,
+  input: FilterLogEventsCommandInput,
+): Promise<{ events: FilteredLogEvent[]; pages: number }> {
+  const events: FilteredLogEvent[] = [];
+  let nextToken: string | undefined;
+  let pages = 0;
+  do {
+    const page = await logs.send(new FilterLogEventsCommand({ ...input, ...(nextToken !== undefined && { nextToken }) }));
+    pages += 1;
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined && pages < 1000);
+  return { events, pages };
+}
+
+/** Waits (bounded) until `check` returns a value; loaded machines get a few seconds. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -35,6 +35,10 @@ interface Reply {
 
 const [apiHost, apiPort] = splitHostPort(process.env['AWS_LAMBDA_RUNTIME_API'] ?? '127.0.0.1:9001');
 const jsonLogs = process.env['AWS_LAMBDA_LOG_FORMAT'] === 'JSON';
+// With the JSON format, records below AWS_LAMBDA_LOG_LEVEL (the function's ApplicationLogLevel)
+// are dropped, as Lambda's managed runtimes do; the text format keeps everything.
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+const minLevel = jsonLogs ? Math.max(0, LEVELS.indexOf(process.env['AWS_LAMBDA_LOG_LEVEL'] ?? 'INFO')) : 0;
 let currentRequestId: string | undefined;
 
 function splitHostPort(address: string): [string, number] {
@@ -146,6 +150,7 @@ function apiLost(): never {
 // ---- console, as Lambda's Node runtime prints it ----
 
 function writeLog(level: string, args: unknown[]): void {
+  if (LEVELS.indexOf(level) < minLevel) return;
   const message = format(...args);
   const time = new Date().toISOString();
   const line = jsonLogs
