@@ -151,13 +151,15 @@ describe('GetLogEvents', () => {
 
     const read: string[] = [];
     let token: string | undefined;
-    for (let i = 0; i < 50; i++) {
+    let calls = 0;
+    for (; calls < 50; calls++) {
       const page = await logs.send(new GetLogEventsCommand({ logGroupName: '/aws/lambda/chatty', logStreamName: stream, startFromHead: true, limit: 2, ...(token && { nextToken: token }) }));
       read.push(...(page.events ?? []).map((e) => e.message!));
       if (page.nextForwardToken === token) break; // the end: the same token comes back
       token = page.nextForwardToken;
     }
     expect(read).toEqual(messages);
+    expect(calls).toBe(Math.ceil(messages.length / 2)); // the call after the last full page returns nothing and the same token
 
     const tail = await logs.send(new GetLogEventsCommand({ logGroupName: '/aws/lambda/chatty', logStreamName: stream, limit: 1 }));
     expect(tail.events?.map((e) => e.message)).toEqual([messages.at(-1)]);
