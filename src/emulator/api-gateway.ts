@@ -2,8 +2,9 @@
  * An HTTP front per function like an API Gateway HTTP API with a Lambda proxy integration
  * (payload format 2.0, `$default` route and stage), served under `/_apigw/<function>/...`.
  * - API Gateway has its own request id: it is the event's requestContext.requestId and the
- *   `apigw-requestid` response header; the Lambda request id is never returned to the client
- *   (LAMBDA-FACTS 6a). The join goes through the access log.
+ *   `apigw-requestid` response header (public captures of HTTP API responses show only that id,
+ *   16 characters like `WSg1ihmdliAEJXA=`); the Lambda request id is never returned to the
+ *   client. The join goes through the access log.
  * - A function error, or a throttle of the function, is 500 `{"message":"Internal Server Error"}`
  *   (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-lambda.html;
  *   AWS knowledge center "api-gateway-internal-server-error" names throttling as one cause).
@@ -56,7 +57,7 @@ export function accessLogLine(values: AccessLogValues): string {
   });
 }
 
-/** API Gateway's request ids look like `JDq8iiTSIAMEV9Q=`: 11 random bytes in base64. */
+/** API Gateway's request ids look like `WSg1ihmdliAEJXA=`: 11 random bytes in base64. */
 function newApiGatewayId(): string {
   return randomBytes(11).toString('base64');
 }

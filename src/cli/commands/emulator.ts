@@ -19,9 +19,10 @@ export async function emulatorCommand(file: string, flags: { port: number; logDi
     host: '127.0.0.1',
     ...(flags.logDir !== undefined && { logDir: flags.logDir }),
   });
-  out.human(`coldbench emulator listening on ${emulator.endpoint}`);
+  out.human(`coldbench emulator listening on ${emulator.endpoint} (Lambda and CloudWatch Logs APIs: --endpoint-url ${emulator.endpoint})`);
   for (const name of Object.keys(target.local.functions)) {
-    out.human(`  function ${name}: invoke with --endpoint-url ${emulator.endpoint}; function URL ${emulator.functionUrl(name)}`);
+    out.human(`  function ${name}: function URL ${emulator.functionUrl(name)}; API Gateway ${emulator.apiGatewayUrl(name)}`);
+    out.human(`    logs in ${emulator.logGroup(name)}; API Gateway access log in ${emulator.accessLogGroup(name)}`);
   }
   out.human(`ground truth: ${emulator.endpoint}/_emulator/invocations`);
   out.human('press Ctrl-C to stop');
