@@ -131,7 +131,7 @@ export async function startEmulator(config: LocalEmulatorConfig, opts: EmulatorO
     endpoint,
     functionUrl: (name) => `${endpoint}${FUNCTION_URL_PREFIX}${encodeURIComponent(name)}/`,
     apiGatewayUrl: (name) => `${endpoint}${API_GATEWAY_PREFIX}${encodeURIComponent(name)}/`,
-    logGroup: (name) => functionLogGroup(name, config.functions[name]?.logGroup),
+    logGroup: (name) => pools.get(name)?.logGroup ?? functionLogGroup(name, undefined),
     accessLogGroup,
     logStats: () => logs.stats(),
     invocations: () => recorder.invocations(),

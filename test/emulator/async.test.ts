@@ -3,51 +3,30 @@
  * request id, each attempt with its own START / REPORT and ground-truth record; throttled events
  * wait in the queue without using up a retry, and are discarded once too old.
  */
-import { type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { describe, expect, it } from 'vitest';
 import { afterAttempt, type AsyncPolicy, FIRST_ATTEMPT } from '../../src/emulator/async-invoke.js';
-import { type Emulator, type GroundTruthInvocation, startEmulator } from '../../src/emulator/index.js';
-import { client, eventually, filterAll, fn, groundTruth, logsClient } from './helpers.js';
+import { type GroundTruthInvocation, startEmulator } from '../../src/emulator/index.js';
+import { client, emulatorFor, eventually, filterAll, fn, groundTruth, repoRoot } from './helpers.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const flaky = 'profiles/functions/flaky.handler';
-let emu: Emulator;
-let lambda: LambdaClient;
-let logs: CloudWatchLogsClient;
-
-beforeAll(async () => {
-  emu = await startEmulator({
-    baseDir: root,
-    accountConcurrency: 50,
-    functions: {
-      flaky: fn(flaky, { logDelayMs: 0, asyncRetryDelayMs: 100 }),
-      once: fn(flaky, { logDelayMs: 0, asyncRetryDelayMs: 100, asyncRetries: 0 }),
-      single: fn('profiles/functions/hello.handler', { logDelayMs: 0, concurrency: 1, environment: { WORK_MS: '600' } }),
-      closed: fn(flaky, { concurrency: 0, asyncMaxEventAgeMs: 1500 }),
-    },
-  });
-  lambda = client(emu.endpoint);
-  logs = logsClient(emu.endpoint);
-});
-
-afterAll(async () => {
-  lambda?.destroy();
-  logs?.destroy();
-  await emu?.close();
+const h = emulatorFor({
+  flaky: fn(flaky, { logDelayMs: 0, asyncRetryDelayMs: 100 }),
+  once: fn(flaky, { logDelayMs: 0, asyncRetryDelayMs: 100, asyncRetries: 0 }),
+  single: fn('profiles/functions/hello.handler', { logDelayMs: 0, concurrency: 1, environment: { WORK_MS: '600' } }),
+  closed: fn(flaky, { concurrency: 0, asyncMaxEventAgeMs: 1500 }),
 });
 
 async function sendEvent(name: string, payload: unknown): Promise<{ requestId: string; sentAt: number }> {
   const sentAt = Date.now();
-  const out = await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: JSON.stringify(payload) }));
+  const out = await h.lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: JSON.stringify(payload) }));
   expect(out.StatusCode).toBe(202);
   return { requestId: out.$metadata.requestId!, sentAt };
 }
 
 async function attemptsOf(requestId: string, count: number): Promise<GroundTruthInvocation[]> {
   return eventually(async () => {
-    const found = (await groundTruth(emu.endpoint)).filter((i) => i.requestId === requestId);
+    const found = (await groundTruth(h.emu.endpoint)).filter((i) => i.requestId === requestId);
     return found.length >= count ? found : undefined;
   });
 }
@@ -65,12 +44,12 @@ describe('async invocations', () => {
     // 100 ms before the second attempt, 200 ms before the third
     expect(attempts[1]!.startedAt - attempts[0]!.endedAt).toBeGreaterThanOrEqual(100);
     expect(attempts[2]!.startedAt - attempts[1]!.endedAt).toBeGreaterThanOrEqual(200);
-    const reports = await filterAll(logs, { logGroupName: '/aws/lambda/flaky', filterPattern: `"REPORT RequestId: ${requestId}"` });
-    const starts = await filterAll(logs, { logGroupName: '/aws/lambda/flaky', filterPattern: `"START RequestId: ${requestId}"` });
+    const reports = await filterAll(h.logs, { logGroupName: '/aws/lambda/flaky', filterPattern: `"REPORT RequestId: ${requestId}"` });
+    const starts = await filterAll(h.logs, { logGroupName: '/aws/lambda/flaky', filterPattern: `"START RequestId: ${requestId}"` });
     expect(reports.events).toHaveLength(3);
     expect(starts.events).toHaveLength(3);
     await new Promise((r) => setTimeout(r, 500));
-    expect((await groundTruth(emu.endpoint)).filter((i) => i.requestId === requestId)).toHaveLength(3);
+    expect((await groundTruth(h.emu.endpoint)).filter((i) => i.requestId === requestId)).toHaveLength(3);
   });
 
   it('runs a successful event once, and a failing one once with asyncRetries 0', async () => {
@@ -79,13 +58,13 @@ describe('async invocations', () => {
     expect(await attemptsOf(ok.requestId, 1)).toMatchObject([{ attempt: 1, status: 'success' }]);
     expect(await attemptsOf(failed.requestId, 1)).toMatchObject([{ attempt: 1, status: 'error' }]);
     await new Promise((r) => setTimeout(r, 500));
-    const truth = await groundTruth(emu.endpoint);
+    const truth = await groundTruth(h.emu.endpoint);
     expect(truth.filter((i) => i.requestId === ok.requestId)).toHaveLength(1);
     expect(truth.filter((i) => i.requestId === failed.requestId)).toHaveLength(1);
   });
 
   it('keeps a throttled event in the queue (not an attempt) and runs it once there is room', async () => {
-    const busy = lambda.send(new InvokeCommand({ FunctionName: 'single', Payload: '{}' }));
+    const busy = h.lambda.send(new InvokeCommand({ FunctionName: 'single', Payload: '{}' }));
     await new Promise((r) => setTimeout(r, 100));
     const { requestId } = await sendEvent('single', {});
     await busy;
@@ -100,11 +79,11 @@ describe('async invocations', () => {
     expect(discarded).toMatchObject({ status: 'throttled', attempt: 1, throttleReason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
     expect(discarded!.startedAt - discarded!.acceptedAt!).toBeGreaterThanOrEqual(1000);
     await new Promise((r) => setTimeout(r, 300));
-    expect((await groundTruth(emu.endpoint)).filter((i) => i.requestId === requestId)).toHaveLength(1);
+    expect((await groundTruth(h.emu.endpoint)).filter((i) => i.requestId === requestId)).toHaveLength(1);
   });
 
   it('does not make close() wait for a retry scheduled minutes away', async () => {
-    const e = await startEmulator({ baseDir: root, accountConcurrency: 5, functions: { f: fn(flaky, { logDelayMs: 0 }) } });
+    const e = await startEmulator({ baseDir: repoRoot, accountConcurrency: 5, functions: { f: fn(flaky, { logDelayMs: 0 }) } });
     const l = client(e.endpoint);
     const out = await l.send(new InvokeCommand({ FunctionName: 'f', InvocationType: 'Event', Payload: '{"fail":true}' }));
     await eventually(async () => e.invocations().find((i) => i.requestId === out.$metadata.requestId));

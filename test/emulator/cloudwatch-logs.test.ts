@@ -5,48 +5,26 @@
  * errors reach the SDK as its own classes. GetLogEvents, DescribeLogStreams, DescribeLogGroups.
  */
 import {
-  type CloudWatchLogsClient,
   DescribeLogGroupsCommand,
   DescribeLogStreamsCommand,
   FilterLogEventsCommand,
   GetLogEventsCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
-import { client, eventually, filterAll, fn, groundTruth, logsClient } from './helpers.js';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { describe, expect, it } from 'vitest';
+import { emulatorFor, eventually, filterAll, fn, groundTruth } from './helpers.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const hello = 'profiles/functions/hello.handler';
-let emu: Emulator;
-let lambda: LambdaClient;
-let logs: CloudWatchLogsClient;
-
-beforeAll(async () => {
-  emu = await startEmulator({
-    baseDir: root,
-    accountConcurrency: 50,
-    functions: {
-      text: fn(hello, { logDelayMs: 0 }),
-      json: fn(hello, { logDelayMs: 0, logFormat: 'JSON' }),
-      late: fn(hello, { logDelayMs: 1500 }),
-      chatty: fn('test/emulator/functions/context.handler', { logDelayMs: 0 }),
-    },
-  });
-  lambda = client(emu.endpoint);
-  logs = logsClient(emu.endpoint);
-});
-
-afterAll(async () => {
-  lambda?.destroy();
-  logs?.destroy();
-  await emu?.close();
+const h = emulatorFor({
+  text: fn(hello, { logDelayMs: 0 }),
+  json: fn(hello, { logDelayMs: 0, logFormat: 'JSON' }),
+  late: fn(hello, { logDelayMs: 1500 }),
+  chatty: fn('test/emulator/functions/context.handler', { logDelayMs: 0 }),
 });
 
 async function invoke(name: string): Promise<string> {
-  const out = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: '{}' }));
+  const out = await h.lambda.send(new InvokeCommand({ FunctionName: name, Payload: '{}' }));
   return out.$metadata.requestId!;
 }
 
@@ -67,10 +45,10 @@ describe('FilterLogEvents', () => {
     ['json', '{ $.type = "platform.report" || $.type = "platform.start" }', (m: string) => ((JSON.parse(m) as { type: string }).type === 'platform.start' ? 'start' : 'report')],
   ] as const)('returns exactly the START and REPORT lines of every %s invocation, over several pages', async (name, filterPattern, kind) => {
     await burst(name);
-    const truth = (await groundTruth(emu.endpoint)).filter((i) => i.function === name);
+    const truth = (await groundTruth(h.emu.endpoint)).filter((i) => i.function === name);
     expect(truth).toHaveLength(5);
-    const streamOf = new Map(emu.environments().map((e) => [e.id, e.logStreamName]));
-    const { events, pages } = await filterAll(logs, { logGroupName: `/aws/lambda/${name}`, filterPattern, limit: 3 });
+    const streamOf = new Map(h.emu.environments().map((e) => [e.id, e.logStreamName]));
+    const { events, pages } = await filterAll(h.logs, { logGroupName: `/aws/lambda/${name}`, filterPattern, limit: 3 });
 
     expect(pages).toBeGreaterThanOrEqual(4); // 10 events, 3 a page
     expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
@@ -91,24 +69,24 @@ describe('FilterLogEvents', () => {
 
   it('filters by time (startTime and endTime inclusive), stream name and prefix', async () => {
     await invoke('text');
-    const { events } = await filterAll(logs, { logGroupName: '/aws/lambda/text' });
+    const { events } = await filterAll(h.logs, { logGroupName: '/aws/lambda/text' });
     const mid = events[Math.floor(events.length / 2)]!;
-    const from = await filterAll(logs, { logGroupName: '/aws/lambda/text', startTime: mid.timestamp });
+    const from = await filterAll(h.logs, { logGroupName: '/aws/lambda/text', startTime: mid.timestamp });
     expect(from.events.every((e) => e.timestamp! >= mid.timestamp!)).toBe(true);
     expect(from.events.map((e) => e.eventId)).toContain(mid.eventId);
-    const upTo = await filterAll(logs, { logGroupName: '/aws/lambda/text', endTime: mid.timestamp });
+    const upTo = await filterAll(h.logs, { logGroupName: '/aws/lambda/text', endTime: mid.timestamp });
     expect(upTo.events.map((e) => e.eventId)).toContain(mid.eventId);
     expect(upTo.events.length + from.events.length).toBe(events.length + events.filter((e) => e.timestamp === mid.timestamp).length);
-    const byName = await filterAll(logs, { logGroupName: '/aws/lambda/text', logStreamNames: [mid.logStreamName!] });
+    const byName = await filterAll(h.logs, { logGroupName: '/aws/lambda/text', logStreamNames: [mid.logStreamName!] });
     expect(byName.events.length).toBeGreaterThan(0);
     expect(byName.events.every((e) => e.logStreamName === mid.logStreamName)).toBe(true);
-    const byPrefix = await filterAll(logs, { logGroupName: '/aws/lambda/text', logStreamNamePrefix: 'nothing-starts-like-this' });
+    const byPrefix = await filterAll(h.logs, { logGroupName: '/aws/lambda/text', logStreamNamePrefix: 'nothing-starts-like-this' });
     expect(byPrefix.events).toEqual([]);
   });
 
   it('returns the same eventId for the same event on every call', async () => {
-    const a = await filterAll(logs, { logGroupName: '/aws/lambda/text' });
-    const b = await filterAll(logs, { logGroupIdentifier: 'arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/text:*' });
+    const a = await filterAll(h.logs, { logGroupName: '/aws/lambda/text' });
+    const b = await filterAll(h.logs, { logGroupIdentifier: 'arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/text:*' });
     expect(b.events.slice(0, a.events.length).map((e) => e.eventId)).toEqual(a.events.map((e) => e.eventId));
     expect(a.events.every((e) => /^\d{56}$/.test(e.eventId!))).toBe(true);
   });
@@ -116,10 +94,10 @@ describe('FilterLogEvents', () => {
   it('does not return an event before its ingestion time, then returns it', async () => {
     const requestId = await invoke('late');
     const report = `"REPORT RequestId: ${requestId}"`;
-    const early = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/late', filterPattern: report }));
+    const early = await h.logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/late', filterPattern: report }));
     expect(early.events).toEqual([]);
     const seen = await eventually(async () => {
-      const page = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/late', filterPattern: report }));
+      const page = await h.logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/late', filterPattern: report }));
       return page.events?.[0] !== undefined ? { event: page.events[0], at: Date.now() } : undefined;
     });
     expect(seen.event.ingestionTime! - seen.event.timestamp!).toBe(1500);
@@ -127,14 +105,14 @@ describe('FilterLogEvents', () => {
   });
 
   it('answers a missing log group with ResourceNotFoundException and bad input with InvalidParameterException', async () => {
-    const err = (input: Record<string, unknown>) => logs.send(new FilterLogEventsCommand(input)).then(() => undefined, (e: Error) => e);
+    const err = (input: Record<string, unknown>) => h.logs.send(new FilterLogEventsCommand(input)).then(() => undefined, (e: Error) => e);
     expect(await err({ logGroupName: '/aws/lambda/nope' })).toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } });
     expect(await err({ logGroupName: '/aws/lambda/text', limit: 0 })).toMatchObject({ name: 'InvalidParameterException' });
     expect(await err({ logGroupName: '/aws/lambda/text', filterPattern: '%REPORT%' })).toMatchObject({ name: 'InvalidParameterException' });
     expect(await err({ logGroupName: '/aws/lambda/text', logStreamNames: ['a'], logStreamNamePrefix: 'a' })).toMatchObject({ name: 'InvalidParameterException' });
     expect(await err({ logGroupName: '/aws/lambda/text', logGroupIdentifier: '/aws/lambda/text' })).toMatchObject({ name: 'InvalidParameterException' });
     expect(await err({ logGroupName: '/aws/lambda/text', nextToken: 'not-a-token' })).toMatchObject({ name: 'InvalidParameterException' });
-    const unknown = await logs.send(new PutLogEventsCommand({ logGroupName: '/aws/lambda/text', logStreamName: 's', logEvents: [] })).then(() => undefined, (e: Error) => e);
+    const unknown = await h.logs.send(new PutLogEventsCommand({ logGroupName: '/aws/lambda/text', logStreamName: 's', logEvents: [] })).then(() => undefined, (e: Error) => e);
     expect(unknown).toMatchObject({ name: 'UnknownOperationException' });
   });
 });
@@ -142,8 +120,8 @@ describe('FilterLogEvents', () => {
 describe('GetLogEvents', () => {
   it('reads one stream from the head or the tail, with forward and backward tokens', async () => {
     await invoke('chatty');
-    const stream = emu.environments().find((e) => e.function === 'chatty')!.logStreamName!;
-    const all = await filterAll(logs, { logGroupName: '/aws/lambda/chatty', logStreamNames: [stream] });
+    const stream = h.emu.environments().find((e) => e.function === 'chatty')!.logStreamName!;
+    const all = await filterAll(h.logs, { logGroupName: '/aws/lambda/chatty', logStreamNames: [stream] });
     const messages = all.events.map((e) => e.message);
     expect(messages[0]).toMatch(/^INIT_START /);
     expect(messages.some((m) => /\tINFO\thello from the handler/.test(m!))).toBe(true);
@@ -153,7 +131,7 @@ describe('GetLogEvents', () => {
     let token: string | undefined;
     let calls = 0;
     for (; calls < 50; calls++) {
-      const page = await logs.send(new GetLogEventsCommand({ logGroupName: '/aws/lambda/chatty', logStreamName: stream, startFromHead: true, limit: 2, ...(token && { nextToken: token }) }));
+      const page = await h.logs.send(new GetLogEventsCommand({ logGroupName: '/aws/lambda/chatty', logStreamName: stream, startFromHead: true, limit: 2, ...(token && { nextToken: token }) }));
       read.push(...(page.events ?? []).map((e) => e.message!));
       if (page.nextForwardToken === token) break; // the end: the same token comes back
       token = page.nextForwardToken;
@@ -161,12 +139,12 @@ describe('GetLogEvents', () => {
     expect(read).toEqual(messages);
     expect(calls).toBe(Math.ceil(messages.length / 2)); // the call after the last full page returns nothing and the same token
 
-    const tail = await logs.send(new GetLogEventsCommand({ logGroupName: '/aws/lambda/chatty', logStreamName: stream, limit: 1 }));
+    const tail = await h.logs.send(new GetLogEventsCommand({ logGroupName: '/aws/lambda/chatty', logStreamName: stream, limit: 1 }));
     expect(tail.events?.map((e) => e.message)).toEqual([messages.at(-1)]);
-    const before = await logs.send(new GetLogEventsCommand({ logGroupName: '/aws/lambda/chatty', logStreamName: stream, limit: 1, nextToken: tail.nextBackwardToken }));
+    const before = await h.logs.send(new GetLogEventsCommand({ logGroupName: '/aws/lambda/chatty', logStreamName: stream, limit: 1, nextToken: tail.nextBackwardToken }));
     expect(before.events?.map((e) => e.message)).toEqual([messages.at(-2)]);
 
-    const missing = await logs.send(new GetLogEventsCommand({ logGroupName: '/aws/lambda/chatty', logStreamName: 'nope' })).then(() => undefined, (e: Error) => e);
+    const missing = await h.logs.send(new GetLogEventsCommand({ logGroupName: '/aws/lambda/chatty', logStreamName: 'nope' })).then(() => undefined, (e: Error) => e);
     expect(missing).toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });
@@ -174,28 +152,28 @@ describe('GetLogEvents', () => {
 describe('DescribeLogStreams and DescribeLogGroups', () => {
   it('lists streams by name or by last event time, with pages', async () => {
     await invoke('json');
-    const envs = emu.environments().filter((e) => e.function === 'json');
+    const envs = h.emu.environments().filter((e) => e.function === 'json');
     expect(envs.length).toBeGreaterThanOrEqual(2);
-    const byName = await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/json' }));
+    const byName = await h.logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/json' }));
     const names = byName.logStreams!.map((s) => s.logStreamName);
     expect(names).toEqual(envs.map((e) => e.logStreamName).sort());
-    const newest = await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/json', orderBy: 'LastEventTime', descending: true, limit: 1 }));
+    const newest = await h.logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/json', orderBy: 'LastEventTime', descending: true, limit: 1 }));
     const lastTimes = byName.logStreams!.map((s) => s.lastEventTimestamp!);
     expect(newest.logStreams![0]!.lastEventTimestamp).toBe(Math.max(...lastTimes));
     expect(newest.nextToken).toBeDefined();
-    const second = await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/json', orderBy: 'LastEventTime', descending: true, limit: 1, nextToken: newest.nextToken }));
+    const second = await h.logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/json', orderBy: 'LastEventTime', descending: true, limit: 1, nextToken: newest.nextToken }));
     expect(second.logStreams![0]!.logStreamName).not.toBe(newest.logStreams![0]!.logStreamName);
-    const bad = await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/json', orderBy: 'LastEventTime', logStreamNamePrefix: '2' })).then(() => undefined, (e: Error) => e);
+    const bad = await h.logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/json', orderBy: 'LastEventTime', logStreamNamePrefix: '2' })).then(() => undefined, (e: Error) => e);
     expect(bad).toMatchObject({ name: 'InvalidParameterException' });
     expect(byName.logStreams![0]).toMatchObject({ arn: `arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/json:log-stream:${names[0]}` });
   });
 
   it('lists the log groups of every function and of its API Gateway front, in name order', async () => {
-    const fns = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/lambda/' }));
+    const fns = await h.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/lambda/' }));
     expect(fns.logGroups!.map((g) => g.logGroupName)).toEqual(['/aws/lambda/chatty', '/aws/lambda/json', '/aws/lambda/late', '/aws/lambda/text']);
-    const fronts = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/apigateway/', limit: 3 }));
+    const fronts = await h.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/apigateway/', limit: 3 }));
     expect(fronts.logGroups!.map((g) => g.logGroupName)).toEqual(['/aws/apigateway/chatty', '/aws/apigateway/json', '/aws/apigateway/late']);
-    const rest = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/apigateway/', limit: 3, nextToken: fronts.nextToken }));
+    const rest = await h.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/apigateway/', limit: 3, nextToken: fronts.nextToken }));
     expect(rest.logGroups!.map((g) => g.logGroupName)).toEqual(['/aws/apigateway/text']);
     expect(rest.nextToken).toBeUndefined();
     expect(fns.logGroups![0]).toMatchObject({ arn: 'arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/chatty:*', logGroupClass: 'STANDARD' });

@@ -6,11 +6,13 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import type { LocalFunctionConfig } from '../../src/profile/types.js';
-import type { GroundTruthInvocation } from '../../src/emulator/index.js';
+import { type Emulator, type EmulatorOptions, type GroundTruthInvocation, startEmulator } from '../../src/emulator/index.js';
 
 export const functionsDir = fileURLToPath(new URL('./functions/', import.meta.url));
 export const profilesDir = fileURLToPath(new URL('../../profiles/', import.meta.url));
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export function fn(handler: string, extra: Partial<LocalFunctionConfig> = {}): LocalFunctionConfig {
   return {
@@ -90,4 +92,29 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+export interface Harness {
+  emu: Emulator;
+  lambda: LambdaClient;
+  logs: CloudWatchLogsClient;
+}
+
+/**
+ * An emulator serving `functions` (paths relative to the repository) for the tests of one file,
+ * with a Lambda and a CloudWatch Logs client on it; stopped after the file's tests.
+ */
+export function emulatorFor(functions: Record<string, LocalFunctionConfig>, opts: EmulatorOptions = {}): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    h.emu = await startEmulator({ baseDir: repoRoot, accountConcurrency: 50, functions }, opts);
+    h.lambda = client(h.emu.endpoint);
+    h.logs = logsClient(h.emu.endpoint);
+  });
+  afterAll(async () => {
+    h.lambda?.destroy();
+    h.logs?.destroy();
+    await h.emu?.close();
+  });
+  return h;
 }

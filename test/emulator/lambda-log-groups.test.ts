@@ -4,44 +4,24 @@
  * platform lines out of CloudWatch but not out of the Invoke tail), LoggingConfig, and the store's
  * cap on memory.
  */
-import { type CloudWatchLogsClient, DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { GetFunctionConfigurationCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/emulator/index.js';
-import { client, filterAll, fn, logsClient, tail, text } from './helpers.js';
+import { DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { GetFunctionConfigurationCommand, InvokeCommand } from '@aws-sdk/client-lambda';
+import { describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
+import { client, emulatorFor, filterAll, fn, logsClient, repoRoot, tail, text } from './helpers.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const chatty = 'test/emulator/functions/context.handler';
 const DAY = /^\d{4}\/\d{2}\/\d{2}\//;
-let emu: Emulator;
-let lambda: LambdaClient;
-let logs: CloudWatchLogsClient;
-
-beforeAll(async () => {
-  emu = await startEmulator({
-    baseDir: root,
-    accountConcurrency: 50,
-    functions: {
-      plain: fn(chatty, { logDelayMs: 0 }),
-      shared1: fn(chatty, { logDelayMs: 0, logGroup: '/app/shared' }),
-      shared2: fn(chatty, { logDelayMs: 0, logGroup: '/app/shared' }),
-      quiet: fn(chatty, { logDelayMs: 0, logFormat: 'JSON', systemLogLevel: 'WARN' }),
-      warnApp: fn(chatty, { logDelayMs: 0, logFormat: 'JSON', applicationLogLevel: 'ERROR' }),
-    },
-  });
-  lambda = client(emu.endpoint);
-  logs = logsClient(emu.endpoint);
-});
-
-afterAll(async () => {
-  lambda?.destroy();
-  logs?.destroy();
-  await emu?.close();
+const h = emulatorFor({
+  plain: fn(chatty, { logDelayMs: 0 }),
+  shared1: fn(chatty, { logDelayMs: 0, logGroup: '/app/shared' }),
+  shared2: fn(chatty, { logDelayMs: 0, logGroup: '/app/shared' }),
+  quiet: fn(chatty, { logDelayMs: 0, logFormat: 'JSON', systemLogLevel: 'WARN' }),
+  warnApp: fn(chatty, { logDelayMs: 0, logFormat: 'JSON', applicationLogLevel: 'ERROR' }),
 });
 
 async function invoke(name: string) {
-  const out = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: '{}', LogType: 'Tail' }));
+  const out = await h.lambda.send(new InvokeCommand({ FunctionName: name, Payload: '{}', LogType: 'Tail' }));
   return { requestId: out.$metadata.requestId!, body: JSON.parse(text(out.Payload)) as Record<string, unknown>, tail: tail(out.LogResult) };
 }
 
@@ -49,14 +29,14 @@ describe('log groups and streams', () => {
   it('writes to /aws/lambda/<fn>, one YYYY/MM/DD/[$LATEST]<32 hex> stream per environment, the one the function is told', async () => {
     const a = await invoke('plain');
     await Promise.all([invoke('plain'), invoke('plain')]); // a second environment
-    const envs = emu.environments().filter((e) => e.function === 'plain');
+    const envs = h.emu.environments().filter((e) => e.function === 'plain');
     expect(envs.length).toBe(2);
-    const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/plain' }));
+    const streams = await h.logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/plain' }));
     expect(streams.logStreams!.map((s) => s.logStreamName).sort()).toEqual(envs.map((e) => e.logStreamName).sort());
     for (const s of streams.logStreams!) expect(s.logStreamName).toMatch(new RegExp(`${DAY.source}\\[\\$LATEST\\][0-9a-f]{32}$`));
     expect(a.body).toMatchObject({ logGroupName: '/aws/lambda/plain', logStreamName: envs[0]!.logStreamName });
-    expect(emu.logGroup('plain')).toBe('/aws/lambda/plain');
-    const { events } = await filterAll(logs, { logGroupName: '/aws/lambda/plain', logStreamNames: [envs[0]!.logStreamName!] });
+    expect(h.emu.logGroup('plain')).toBe('/aws/lambda/plain');
+    const { events } = await filterAll(h.logs, { logGroupName: '/aws/lambda/plain', logStreamNames: [envs[0]!.logStreamName!] });
     expect(events.map((e) => e.message)).toEqual(expect.arrayContaining([
       expect.stringMatching(/^INIT_START Runtime Version: /),
       `START RequestId: ${a.requestId} Version: $LATEST`,
@@ -70,12 +50,12 @@ describe('log groups and streams', () => {
   it('puts the function name in the stream name in a custom group shared by several functions', async () => {
     const one = await invoke('shared1');
     await invoke('shared2');
-    const streams = (await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/app/shared' }))).logStreams!.map((s) => s.logStreamName!);
+    const streams = (await h.logs.send(new DescribeLogStreamsCommand({ logGroupName: '/app/shared' }))).logStreams!.map((s) => s.logStreamName!);
     expect(streams).toHaveLength(2);
     expect(streams.find((s) => s.includes('shared1'))).toMatch(new RegExp(`${DAY.source}shared1\\[\\$LATEST\\][0-9a-f]{32}$`));
     expect(streams.find((s) => s.includes('shared2'))).toMatch(new RegExp(`${DAY.source}shared2\\[\\$LATEST\\][0-9a-f]{32}$`));
     expect(one.body).toMatchObject({ logGroupName: '/app/shared' });
-    const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'shared1' }));
+    const config = await h.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'shared1' }));
     expect(config.LoggingConfig).toEqual({ LogFormat: 'Text', LogGroup: '/app/shared' });
   });
 });
@@ -84,14 +64,14 @@ describe('log levels', () => {
   it('SystemLogLevel WARN keeps the platform lines out of CloudWatch Logs, not out of the Invoke tail', async () => {
     const { requestId, tail: logTail } = await invoke('quiet');
     expect(logTail).toContain('"type":"platform.report"');
-    const { events } = await filterAll(logs, { logGroupName: '/aws/lambda/quiet' });
+    const { events } = await filterAll(h.logs, { logGroupName: '/aws/lambda/quiet' });
     const types = events.map((e) => (JSON.parse(e.message!) as { type?: string; level?: string }).type ?? 'app');
     expect(types.length).toBeGreaterThan(0);
     expect(types.every((t) => t === 'app')).toBe(true);
     expect(events.some((e) => e.message!.includes(requestId))).toBe(true);
-    const report = await filterAll(logs, { logGroupName: '/aws/lambda/quiet', filterPattern: '{ $.type = "platform.report" }' });
+    const report = await filterAll(h.logs, { logGroupName: '/aws/lambda/quiet', filterPattern: '{ $.type = "platform.report" }' });
     expect(report.events).toEqual([]);
-    const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'quiet' }));
+    const config = await h.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'quiet' }));
     expect(config.LoggingConfig).toEqual({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN', LogGroup: '/aws/lambda/quiet' });
   });
 
@@ -99,7 +79,7 @@ describe('log levels', () => {
     const { tail: logTail } = await invoke('warnApp');
     expect(logTail).toContain('an error line');
     expect(logTail).not.toContain('hello from the handler');
-    const { events } = await filterAll(logs, { logGroupName: '/aws/lambda/warnApp', filterPattern: '{ $.level = * }' });
+    const { events } = await filterAll(h.logs, { logGroupName: '/aws/lambda/warnApp', filterPattern: '{ $.level = * }' });
     expect(events.map((e) => (JSON.parse(e.message!) as { level: string }).level)).toEqual(['ERROR']);
   });
 });
@@ -107,7 +87,7 @@ describe('log levels', () => {
 describe('memory', () => {
   it('keeps at most maxLogEvents events, dropping the oldest and counting them', async () => {
     const small = await startEmulator(
-      { baseDir: root, accountConcurrency: 10, functions: { f: fn('profiles/functions/hello.handler', { logDelayMs: 0 }) } },
+      { baseDir: repoRoot, accountConcurrency: 10, functions: { f: fn('profiles/functions/hello.handler', { logDelayMs: 0 }) } },
       { maxLogEvents: 20 },
     );
     const l = client(small.endpoint);

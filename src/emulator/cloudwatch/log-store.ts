@@ -48,7 +48,7 @@ export interface LogStoreStats {
 export class LogStore {
   private readonly groupMap = new Map<string, LogGroup>();
   /** Every kept event in arrival order, so the oldest is dropped first. */
-  private fifo: Array<{ group: LogGroup; stream: LogStream; event: StoredEvent }> = [];
+  private fifo: Array<{ group: LogGroup; stream: LogStream; event: StoredEvent } | undefined> = [];
   private fifoHead = 0;
   private seq = 0;
   private bytes = 0;
@@ -110,7 +110,7 @@ export class LogStore {
     while (this.fifo.length - this.fifoHead > this.limits.maxEvents || this.bytes > this.limits.maxBytes) {
       const oldest = this.fifo[this.fifoHead];
       if (oldest === undefined) break;
-      this.fifo[this.fifoHead] = undefined as never;
+      this.fifo[this.fifoHead] = undefined; // let the dropped event be collected
       this.fifoHead += 1;
       const { group, stream, event } = oldest;
       event.dropped = true;
