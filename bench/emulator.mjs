@@ -6,12 +6,15 @@
 //      median Init Duration of a no-op function minus the median spawn-to-first-output time of
 //      `node --max-old-space-size=<memory> -e ...` (same binary, same flags, same spawn options),
 //      the two sampled alternately in the same run.
+//   4. (logs) after the throughput runs, every invocation's REPORT line is read back from the
+//      emulator's CloudWatch Logs API (FilterLogEvents, "REPORT RequestId", all pages): how many,
+//      how fast, and none missing.
 // The emulator runs as `coldbench emulator` (the compiled CLI: run `npm run build` first).
 // Every measurement is repeated (--runs, default 3); the verdicts use the median of the runs,
 // and each number is printed with the 1-minute load average it was taken under.
 //
 //   node bench/emulator.mjs [--runs 3] [--count 2000] [--seconds 5] [--cold 10]
-//                           [--only latency,throughput,cold] [--pin]   (--pin: client on core 0,
+//                           [--only latency,throughput,cold,logs] [--pin]   (--pin: client on core 0,
 //                           emulator and its environments on core 1)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -224,7 +227,7 @@ function options(argv) {
       count: { type: 'string', default: '2000' },
       seconds: { type: 'string', default: '5' },
       cold: { type: 'string', default: '10' },
-      only: { type: 'string', default: 'latency,throughput,cold' },
+      only: { type: 'string', default: 'latency,throughput,cold,logs' },
       pin: { type: 'boolean', default: false },
     },
   });
@@ -263,6 +266,7 @@ export async function main(argv = process.argv.slice(2)) {
           run[`throughput_${via}`] = { load1: loadBefore, ...t, environments: await liveEnvironments(emu.endpoint, 'noop') };
         }
       }
+      if (opt.only.includes('logs') && opt.only.includes('throughput')) run.logs = { load1: load1(), ...(await readReports(emu.endpoint, 'noop')) };
       if (opt.only.includes('cold')) run.cold = { load1: load1(), ...(await coldStarts(emu.endpoint, opt.serverCore, opt.coldSamples)) };
     } finally {
       await emu.stop();
@@ -303,6 +307,34 @@ async function coldStarts(endpoint, core, samples) {
     spawner.close();
   }
   return out;
+}
+
+/**
+ * Reads every REPORT line of `fn` back through the Logs API, once the default 2 s ingestion
+ * delay has passed, and counts them against the ground truth's invocations that ran.
+ */
+async function readReports(endpoint, fn) {
+  await sleep(2100);
+  const truth = await (await fetch(`${endpoint}/_emulator/invocations?function=${fn}`)).json();
+  const ran = truth.filter((i) => i.status !== 'throttled').length;
+  const t = performance.now();
+  let pages = 0;
+  let reports = 0;
+  let nextToken;
+  do {
+    const res = await fetch(`${endpoint}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Logs_20140328.FilterLogEvents' },
+      body: JSON.stringify({ logGroupName: `/aws/lambda/${fn}`, filterPattern: '"REPORT RequestId"', ...(nextToken && { nextToken }) }),
+    });
+    const page = await res.json();
+    if (res.status !== 200) throw new Error(`FilterLogEvents: HTTP ${res.status} ${JSON.stringify(page)}`);
+    pages += 1;
+    reports += page.events.length;
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
+  const ms = performance.now() - t;
+  return { invocations: ran, reports, pages, ms, reportsPerSec: reports / (ms / 1000) };
 }
 
 async function invokeOnce(endpoint, fn) {
@@ -359,6 +391,8 @@ function report(runs, opt) {
       const t = r[`throughput_${via}`];
       if (t) say(`run ${r.run} throughput ${via} (load ${t.load1}): ${fmt(t.invokesPerSec, 0)} invokes/s, ${t.errors} errors, ${t.throttles} throttles, ${t.environments} environments, client CPU ${fmt(t.cpuUsPerInvoke, 0)} us/invoke`);
     }
+    const g = r.logs;
+    if (g) say(`run ${r.run} logs (load ${g.load1}): ${g.reports} REPORT lines of ${g.invocations} invocations read in ${fmt(g.ms, 0)} ms, ${g.pages} pages, ${fmt(g.reportsPerSec, 0)} lines/s`);
     const c = r.cold;
     if (c) {
       say(`run ${r.run} cold (load ${c.load1}, ${c.initMs.length} samples): median Init Duration ES module ${fmt(median(c.initMs))} ms, CommonJS ${fmt(median(c.initCjsMs))} ms; node -e start ${fmt(median(c.nodeStartMs))} ms, node + first HTTP request ${fmt(median(c.nodeHttpMs))} ms; cold invoke ${fmt(median(c.coldLatencyMs))} ms, warm ${fmt(median(c.warmLatencyMs))} ms; overhead ESM ${fmt(median(c.initMs) - median(c.nodeStartMs))} ms, CJS ${fmt(median(c.initCjsMs) - median(c.nodeStartMs))} ms`);
@@ -372,6 +406,8 @@ function report(runs, opt) {
   say(`median of runs: added p50 ${fmt(added, 3)} ms; ${fmt(rawRate, 0)} invokes/s raw, ${fmt(sdkRate, 0)} via SDK; cold-start overhead ${fmt(coldOverhead)} ms (ES module), ${fmt(coldOverheadCjs)} ms (CommonJS)`);
   verdict(added === null ? null : added <= 1, `warm Invoke adds <= 1 ms at p50 over an in-process call: ${fmt(added, 3)} ms`);
   verdict(rawRate === null ? null : rawRate >= 2000, `>= 2,000 warm invokes/s, 10 concurrent, 10 environments: ${fmt(rawRate, 0)}/s (raw HTTP client)`);
+  const logRuns = pick((r) => r.logs);
+  verdict(logRuns.length === 0 ? null : logRuns.every((g) => g.reports === g.invocations), `every invocation's REPORT line is read back from the Logs API: ${logRuns.map((g) => `${g.reports}/${g.invocations}`).join(', ')}`);
   verdict(coldOverhead === null ? null : coldOverhead < 20, `cold-start overhead beyond Node's process start < 20 ms, ES module no-op: ${fmt(coldOverhead)} ms`);
   verdict(coldOverheadCjs === null ? null : coldOverheadCjs < 20, `cold-start overhead beyond Node's process start < 20 ms, CommonJS no-op: ${fmt(coldOverheadCjs)} ms`);
   return { runs, verdicts: lines.filter((l) => /^(MET|NOT)/.test(l)) };
