@@ -23,7 +23,8 @@ import type { EnvironmentInfo, GroundTruthInvocation } from './types.js';
 
 export type { EnvironmentInfo, FrontKind, GroundTruthInvocation, InvocationStatus, InvocationType, RetireReason } from './types.js';
 export type { LogStoreStats } from './cloudwatch/log-store.js';
-export { ACCESS_LOG_FORMAT, ACCESS_LOG_STREAM, accessLogGroup } from './api-gateway.js';
+export { ACCESS_LOG_FORMAT, ACCESS_LOG_STREAM, accessLogGroup, API_GATEWAY_PREFIX } from './api-gateway.js';
+export { FUNCTION_URL_PREFIX } from './function-url.js';
 export { LOGS_TARGET_PREFIX } from './cloudwatch/logs-api.js';
 export { DEFAULT_LOG_DELAY_MS, DEFAULT_MAX_LOG_BYTES, DEFAULT_MAX_LOG_EVENTS } from './defaults.js';
 
