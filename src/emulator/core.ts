@@ -1,5 +1,6 @@
 /** What the HTTP handlers share: the function pools, the log store, and how names and ARNs resolve. */
 import type { LogStore } from './cloudwatch/log-store.js';
+import type { TokenBucket } from './concurrency.js';
 import type { FunctionPool } from './function-pool.js';
 
 export interface EmulatorCore {
@@ -9,6 +10,8 @@ export interface EmulatorCore {
   accountConcurrency: number;
   /** CloudWatch Logs: the functions' log groups and the API Gateway front's access logs. */
   logs: LogStore;
+  /** When set, the Logs API's request rate (requests past it are throttled). */
+  logsApiRate: TokenBucket | undefined;
   /** Async (Event) invocations still running or waiting to be retried. */
   background: Set<Promise<unknown>>;
   /** Aborted by close(): ends the waits between async retries at once. */

@@ -6,12 +6,13 @@ import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { RunError } from '../errors.js';
 import type { LocalEmulatorConfig } from '../profile/types.js';
 import { accessLogGroup, API_GATEWAY_PREFIX } from './api-gateway.js';
 import { LogStore, type LogStoreStats } from './cloudwatch/log-store.js';
-import { Account } from './concurrency.js';
+import { Account, TokenBucket } from './concurrency.js';
 import type { EmulatorCore } from './core.js';
 import { DEFAULT_MAX_LOG_BYTES, DEFAULT_MAX_LOG_EVENTS } from './defaults.js';
 import { FunctionPool } from './function-pool.js';
@@ -42,6 +43,8 @@ export interface EmulatorOptions {
   maxLogEvents?: number;
   /** UTF-8 bytes of log messages kept (oldest dropped first); default 128 MB. */
   maxLogBytes?: number;
+  /** Requests per second the Logs API answers, all operations together; past it ThrottlingException. Default: no limit. */
+  logsApiRatePerSec?: number;
 }
 
 export interface Emulator {
@@ -80,6 +83,7 @@ export async function startEmulator(config: LocalEmulatorConfig, opts: EmulatorO
     accountId: ACCOUNT_ID,
     accountConcurrency: config.accountConcurrency,
     logs,
+    logsApiRate: opts.logsApiRatePerSec !== undefined ? new TokenBucket(opts.logsApiRatePerSec, performance.now()) : undefined,
     background: new Set(),
     stopping: new AbortController(),
     closed: false,

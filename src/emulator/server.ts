@@ -30,7 +30,7 @@ async function route(core: EmulatorCore, recorder: Recorder, req: IncomingMessag
   if (url.startsWith(API_GATEWAY_PREFIX)) return handleApiGateway(core, req, res, url);
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
-  if (isLogsRequest(req, path)) return handleLogsApi(core.logs, core, req, res);
+  if (isLogsRequest(req, path)) return handleLogsApi(core.logs, core, req, res, core.logsApiRate);
   const query = q < 0 ? undefined : new URLSearchParams(url.slice(q + 1));
   const qualifier = query?.get('Qualifier') ?? undefined;
   const method = req.method ?? 'GET';

@@ -13,7 +13,8 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
-import { emulatorFor, eventually, filterAll, fn, groundTruth } from './helpers.js';
+import { startEmulator } from '../../src/emulator/index.js';
+import { emulatorFor, eventually, filterAll, fn, groundTruth, logsClient, repoRoot } from './helpers.js';
 
 const hello = 'profiles/functions/hello.handler';
 const h = emulatorFor({
@@ -114,6 +115,23 @@ describe('FilterLogEvents', () => {
     expect(await err({ logGroupName: '/aws/lambda/text', nextToken: 'not-a-token' })).toMatchObject({ name: 'InvalidParameterException' });
     const unknown = await h.logs.send(new PutLogEventsCommand({ logGroupName: '/aws/lambda/text', logStreamName: 's', logEvents: [] })).then(() => undefined, (e: Error) => e);
     expect(unknown).toMatchObject({ name: 'UnknownOperationException' });
+  });
+});
+
+describe('the Logs API rate', () => {
+  it('throttles calls past logsApiRatePerSec with ThrottlingException, then answers again', async () => {
+    const e = await startEmulator({ baseDir: repoRoot, accountConcurrency: 5, functions: { f: fn(hello) } }, { logsApiRatePerSec: 0.5 });
+    const cw = logsClient(e.endpoint);
+    try {
+      const call = () => cw.send(new DescribeLogGroupsCommand({})).then(() => 'ok', (err: Error) => err.name);
+      // One request every 2 s, with a burst of one.
+      expect([await call(), await call()]).toEqual(['ok', 'ThrottlingException']);
+      await new Promise((r) => setTimeout(r, 2100));
+      expect(await call()).toBe('ok');
+    } finally {
+      cw.destroy();
+      await e.close();
+    }
   });
 });
 

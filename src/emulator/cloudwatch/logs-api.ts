@@ -8,6 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { TokenBucket } from '../concurrency.js';
 import { readBody } from '../http-util.js';
 import { type ArnContext, describeLogGroups, describeLogStreams } from './describe.js';
 import { filterLogEvents } from './filter-log-events.js';
@@ -34,13 +36,18 @@ export function isLogsRequest(req: IncomingMessage, path: string): boolean {
   return req.method === 'POST' && path === '/' && typeof target === 'string' && target.startsWith(LOGS_TARGET_PREFIX);
 }
 
-export async function handleLogsApi(store: LogStore, ctx: ArnContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * `rate`, when given, is one bucket for every call (AWS's quotas are per account and Region, a few
+ * requests per second: 5 for FilterLogEvents); a call without a token is a ThrottlingException.
+ */
+export async function handleLogsApi(store: LogStore, ctx: ArnContext, req: IncomingMessage, res: ServerResponse, rate?: TokenBucket): Promise<void> {
   const { body, tooLarge } = await readBody(req, MAX_REQUEST_BYTES);
   const operation = String(req.headers['x-amz-target']).slice(LOGS_TARGET_PREFIX.length);
   try {
     const run = OPERATIONS[operation];
     if (run === undefined) throw new LogsApiError('com.amazon.coral.service#UnknownOperationException', `The operation ${operation} is not supported by the coldbench emulator.`);
     if (tooLarge) throw new LogsApiError('SerializationException', 'The request body is too large.');
+    if (rate !== undefined && !rate.take(performance.now())) throw new LogsApiError('ThrottlingException', 'Rate exceeded');
     send(res, 200, run(store, parseInput(body), ctx, Date.now()));
   } catch (err) {
     if (!(err instanceof LogsApiError)) throw err;

@@ -8,6 +8,7 @@ export type LogsErrorType =
   | 'InvalidParameterException'
   | 'ResourceNotFoundException'
   | 'SerializationException'
+  | 'ThrottlingException'
   | 'com.amazon.coral.service#UnknownOperationException';
 
 export class LogsApiError extends Error {
