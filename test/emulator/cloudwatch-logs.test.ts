@@ -66,6 +66,14 @@ describe('FilterLogEvents', () => {
     }
     expect(truth.filter((t) => t.firstInEnvironment).length).toBeGreaterThanOrEqual(1);
     expect(truth.filter((t) => !t.firstInEnvironment).length).toBeGreaterThanOrEqual(2);
+
+    // Without a pattern: every platform line, one INIT_START per environment and one END each.
+    const all = (await filterAll(h.logs, { logGroupName: `/aws/lambda/${name}` })).events.map((e) => e.message!);
+    const type = (m: string) => (m.startsWith('{') ? (JSON.parse(m) as { type: string }).type : m.split(' ')[0]!);
+    const count = (t: string) => all.filter((m) => type(m) === t).length;
+    const envs = h.emu.environments().filter((e) => e.function === name).length;
+    expect(name === 'text' ? [count('INIT_START'), count('START'), count('END'), count('REPORT')] : [count('platform.initStart'), count('platform.start'), count('platform.runtimeDone'), count('platform.report')]).toEqual([envs, 5, 5, 5]);
+    expect(all).toHaveLength(envs + 15);
   });
 
   it('filters by time (startTime and endTime inclusive), stream name and prefix', async () => {
