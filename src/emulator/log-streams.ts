@@ -19,8 +19,10 @@
  * docs describe the filter as what is sent to CloudWatch Logs; not checked on AWS).
  */
 import { randomBytes } from 'node:crypto';
-import { StringDecoder } from 'node:string_decoder';
 import { type LogStore, MAX_EVENT_BYTES } from './cloudwatch/log-store.js';
+
+type Source = 'stdout' | 'stderr';
+const NEWLINE = 0x0a; // never part of a multi-byte UTF-8 sequence, so lines can be cut as bytes
 
 export function defaultLogGroup(functionName: string): string {
   return `/aws/lambda/${functionName}`;
@@ -46,8 +48,9 @@ export interface LogDestination {
 
 /** The CloudWatch side of one execution environment: its stream and its partial lines. */
 export class EnvironmentLog {
-  private readonly pending = { stdout: '', stderr: '' };
-  private readonly decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  /** The end of the output without its newline yet, per pipe. */
+  private readonly pending: Record<Source, Buffer[]> = { stdout: [], stderr: [] };
+  private readonly pendingBytes: Record<Source, number> = { stdout: 0, stderr: 0 };
 
   constructor(
     private readonly dest: LogDestination,
@@ -65,26 +68,44 @@ export class EnvironmentLog {
     for (const line of text.split('\n')) this.put(line, now);
   }
 
-  /** Output of the process, as it arrives: complete lines become events, the rest waits. */
-  output(chunk: Buffer, source: 'stdout' | 'stderr'): void {
+  /**
+   * Output of the process, as it arrives: complete lines become events, the rest waits. Lines are
+   * cut from the bytes (no decoding of the whole chunk), so megabytes of output stay cheap.
+   */
+  output(chunk: Buffer, source: Source): void {
     const now = Date.now();
-    const lines = (this.pending[source] + this.decoders[source].write(chunk)).split('\n');
-    let rest = lines.pop() ?? '';
-    for (const line of lines) this.put(line, now);
-    // A line longer than an event can hold is sent in pieces, as it could never end in one.
-    while (Buffer.byteLength(rest) > MAX_EVENT_BYTES) {
-      this.put(rest.slice(0, MAX_EVENT_BYTES / 4), now);
-      rest = rest.slice(MAX_EVENT_BYTES / 4);
+    let start = 0;
+    for (let nl = chunk.indexOf(NEWLINE); nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
+      this.putBytes(this.takeLine(source, chunk.subarray(start, nl)), now);
+      start = nl + 1;
     }
-    this.pending[source] = rest;
+    if (start < chunk.length) {
+      this.pending[source].push(Buffer.from(chunk.subarray(start)));
+      this.pendingBytes[source] += chunk.length - start;
+      // A line longer than an event can hold is sent in pieces, as it could never end in one.
+      if (this.pendingBytes[source] > MAX_EVENT_BYTES) this.putBytes(this.takeLine(source, Buffer.alloc(0)), now);
+    }
   }
 
   /** The process is gone: what it wrote without a final newline is still a line. */
   flush(): void {
     const now = Date.now();
-    for (const source of ['stdout', 'stderr'] as const) {
-      this.put(this.pending[source] + this.decoders[source].end(), now);
-      this.pending[source] = '';
+    for (const source of ['stdout', 'stderr'] as const) this.putBytes(this.takeLine(source, Buffer.alloc(0)), now);
+  }
+
+  /** The pending start of a line joined with its end. */
+  private takeLine(source: Source, end: Buffer): Buffer {
+    if (this.pending[source].length === 0) return end;
+    const line = Buffer.concat([...this.pending[source], end]);
+    this.pending[source] = [];
+    this.pendingBytes[source] = 0;
+    return line;
+  }
+
+  private putBytes(line: Buffer, now: number): void {
+    for (let at = 0; at < line.length; at += MAX_EVENT_BYTES) {
+      const piece = line.subarray(at, at + MAX_EVENT_BYTES);
+      this.dest.store.put(this.dest.group, this.streamName, now, piece.toString('utf8'), this.dest.delayMs, piece.length);
     }
   }
 

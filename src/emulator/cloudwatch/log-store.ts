@@ -74,8 +74,11 @@ export class LogStore {
     return [...this.groupMap.values()];
   }
 
-  /** Stores one event, written at `timestamp`, that the API returns from timestamp + delayMs. */
-  put(groupName: string, streamName: string, timestamp: number, message: string, delayMs: number): void {
+  /**
+   * Stores one event, written at `timestamp`, that the API returns from timestamp + delayMs.
+   * `utf8Bytes`, when the caller knows it, saves measuring the message again.
+   */
+  put(groupName: string, streamName: string, timestamp: number, message: string, delayMs: number, utf8Bytes?: number): void {
     if (message === '') return; // CloudWatch Logs has no empty events
     const group = this.ensureGroup(groupName, timestamp);
     let stream = group.streams.get(streamName);
@@ -85,7 +88,7 @@ export class LogStore {
       group.streams.set(streamName, stream);
     }
     let text = message;
-    let bytes = Buffer.byteLength(text);
+    let bytes = utf8Bytes ?? Buffer.byteLength(text);
     if (bytes > MAX_EVENT_BYTES) {
       text = Buffer.from(text).subarray(0, MAX_EVENT_BYTES).toString('utf8');
       bytes = Buffer.byteLength(text);
