@@ -68,6 +68,41 @@ ${LOAD}`,
     });
   });
 
+  it('reads the CloudWatch Logs and async keys of a local function', () => {
+    const loaded = parse(`name: l
+target:
+  kind: lambda
+  function: f
+  local:
+    functions:
+      f:
+        handler: a.handler
+        logFormat: JSON
+        logDelay: 0
+        logGroup: /app/shared
+        systemLogLevel: WARN
+        applicationLogLevel: ERROR
+        asyncRetries: 0
+        asyncRetryDelay: 100ms
+        asyncMaxEventAge: 90s
+${LOAD}`);
+    expect(loaded.profile.target).toMatchObject({
+      local: {
+        functions: {
+          f: {
+            logDelayMs: 0,
+            logGroup: '/app/shared',
+            systemLogLevel: 'WARN',
+            applicationLogLevel: 'ERROR',
+            asyncRetries: 0,
+            asyncRetryDelayMs: 100,
+            asyncMaxEventAgeMs: 90_000,
+          },
+        },
+      },
+    });
+  });
+
   it('reads payloadFile relative to the profile', () => {
     const read: string[] = [];
     const loaded = parse(`name: l\ntarget: { kind: lambda, function: f, payloadFile: events/a.json }\n${LOAD}`, {
@@ -105,6 +140,21 @@ ${LOAD}`,
       'target.local.functions.f.architecture: expected "x86_64" or "arm64" (line 5)',
     ]],
     ['payload or payloadFile', 'function: f\n  payload: "{}"\n  payloadFile: a.json', ['target.payloadFile: give payload or payloadFile, not both (line 6)']],
+    ['log levels with the JSON format only', 'function: f\n  local: { functions: { f: { handler: a.b, systemLogLevel: WARN } } }', [
+      'target.local.functions.f.systemLogLevel: log levels need logFormat: JSON (as on Lambda) (line 5)',
+    ]],
+    ['a known system log level', 'function: f\n  local: { functions: { f: { handler: a.b, logFormat: JSON, systemLogLevel: ERROR } } }', [
+      'target.local.functions.f.systemLogLevel: expected DEBUG, INFO or WARN (line 5)',
+    ]],
+    ['a custom log group Lambda can create', 'function: f\n  local: { functions: { f: { handler: a.b, logGroup: aws/mine } } }', [
+      'target.local.functions.f.logGroup: a custom log group cannot start with aws/ (Lambda cannot create it) (line 5)',
+    ]],
+    ['at most 2 async retries', 'function: f\n  local: { functions: { f: { handler: a.b, asyncRetries: 3 } } }', [
+      'target.local.functions.f.asyncRetries: expected an integer from 0 to 2 (line 5)',
+    ]],
+    ['an async event age within Lambda limits', 'function: f\n  local: { functions: { f: { handler: a.b, asyncMaxEventAge: 7h } } }', [
+      'target.local.functions.f.asyncMaxEventAge: expected at most 6h (the Lambda limit) (line 5)',
+    ]],
     ['a function', 'qualifier: live', ['target.function: required (line 2)']],
     ['known keys', 'function: f\n  regoin: us-east-1', ['target.regoin: unknown key "regoin" (did you mean "region"?) (line 5)']],
   ])('%s', (_name, fields, problems) => {
