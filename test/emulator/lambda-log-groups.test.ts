@@ -5,7 +5,7 @@
  * cap on memory.
  */
 import { DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { GetFunctionConfigurationCommand, InvokeCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, InvokeCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
 import { client, emulatorFor, filterAll, fn, logsClient, repoRoot, tail, text } from './helpers.js';
@@ -18,6 +18,7 @@ const h = emulatorFor({
   shared2: fn(chatty, { logDelayMs: 0, logGroup: '/app/shared' }),
   quiet: fn(chatty, { logDelayMs: 0, logFormat: 'JSON', systemLogLevel: 'WARN' }),
   warnApp: fn(chatty, { logDelayMs: 0, logFormat: 'JSON', applicationLogLevel: 'ERROR' }),
+  moved: fn(chatty, { logDelayMs: 0 }),
 });
 
 async function invoke(name: string) {
@@ -81,6 +82,25 @@ describe('log levels', () => {
     expect(logTail).not.toContain('hello from the handler');
     const { events } = await filterAll(h.logs, { logGroupName: '/aws/lambda/warnApp', filterPattern: '{ $.level = * }' });
     expect(events.map((e) => (JSON.parse(e.message!) as { level: string }).level)).toEqual(['ERROR']);
+  });
+});
+
+describe('UpdateFunctionConfiguration', () => {
+  it('moves the logs to a new group with new levels; levels without JSON are refused', async () => {
+    const refused = await h.lambda
+      .send(new UpdateFunctionConfigurationCommand({ FunctionName: 'moved', LoggingConfig: { SystemLogLevel: 'WARN' } }))
+      .then(() => undefined, (e: Error) => e.name);
+    expect(refused).toBe('InvalidParameterValueException');
+    await h.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'moved', LoggingConfig: { LogFormat: 'JSON', LogGroup: '/moved/here', SystemLogLevel: 'WARN' } }));
+    await new Promise((r) => setTimeout(r, 100)); // LastUpdateStatus InProgress -> Successful
+    const { requestId } = await invoke('moved');
+    const config = await h.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'moved' }));
+    expect(config.LoggingConfig).toEqual({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN', LogGroup: '/moved/here' });
+    expect(h.emu.logGroup('moved')).toBe('/moved/here');
+    const { events } = await filterAll(h.logs, { logGroupName: '/moved/here' });
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((e) => e.message!.includes(requestId) && !e.message!.includes('"type":"platform.'))).toBe(true);
+    expect(events[0]!.logStreamName).toMatch(/\/moved\[\$LATEST\][0-9a-f]{32}$/);
   });
 });
 
