@@ -39,22 +39,29 @@ export interface ClassifyInput {
 
 export interface StartClassification {
   start: StartKind;
+  /** What decided it, in words without numbers: the key the result counts decisions by. */
+  basis: string;
+  /** The basis with the figures that decided this invocation. */
   reason: string;
+}
+
+function decided(start: StartKind, basis: string, detail?: string): StartClassification {
+  return { start, basis, reason: detail === undefined ? basis : `${basis} (${detail})` };
 }
 
 export function classifyStart(input: ClassifyInput): StartClassification {
   const { report, initReport, tailPresent } = input;
-  if (!tailPresent) return { start: 'unknown', reason: 'no log tail' };
-  if (report === undefined) return { start: 'unknown', reason: 'no REPORT in log tail' };
+  if (!tailPresent) return decided('unknown', 'no log tail');
+  if (report === undefined) return decided('unknown', 'no REPORT in log tail');
   if (isPositive(report.restoreDurationMs)) {
-    return { start: 'cold', reason: `SnapStart restore (REPORT Restore Duration ${fmt(report.restoreDurationMs)} ms)` };
+    return decided('cold', 'SnapStart restore', `REPORT Restore Duration ${fmt(report.restoreDurationMs)} ms`);
   }
   if (initReport?.phase === 'invoke') {
-    return { start: 'cold', reason: 'suppressed init (INIT_REPORT Phase: invoke), re-run inside the invoke' };
+    return decided('cold', 'suppressed init (INIT_REPORT Phase: invoke), re-run inside the invoke');
   }
   const initMs = report.initDurationMs;
   if (initMs === undefined || !Number.isFinite(initMs)) {
-    return { start: 'warm', reason: 'REPORT without Init Duration' };
+    return decided('warm', 'REPORT without Init Duration');
   }
   return classifyInit(initMs, input);
 }
@@ -69,8 +76,8 @@ function classifyInit(initMs: number, input: ClassifyInput): StartClassification
   const math = `service ${fmt(serviceTimeMs)} ms ${serviceTimeMs >= barMs ? '>=' : '<'} duration ${
     durationKnown ? fmt(durationMs) : '? (taken as 0)'
   } + ${PROACTIVE_WAIT_FRACTION} x init ${fmt(initMs)} ms`;
-  if (serviceTimeMs >= barMs) return { start: 'cold', reason: `REPORT Init Duration, caller waited (${math})` };
-  return { start: 'proactive', reason: `REPORT Init Duration, caller did not wait (${math})` };
+  if (serviceTimeMs >= barMs) return decided('cold', 'REPORT Init Duration, caller waited', math);
+  return decided('proactive', 'REPORT Init Duration, caller did not wait', math);
 }
 
 /** No usable client time: fall back to the INIT_START -> invoke gap when both times are known. */
@@ -83,11 +90,11 @@ function classifyByGap(initMs: number, input: ClassifyInput): StartClassificatio
     // The REPORT is written when the invoke ends: invoke start ~ report time - Duration.
     const gapMs = reportMs - durationMs - initStartMs;
     if (gapMs > PROACTIVE_GAP_MS) {
-      return { start: 'proactive', reason: `init started ${fmt(gapMs)} ms before the invoke (> ${PROACTIVE_GAP_MS} ms)` };
+      return decided('proactive', `init started more than ${PROACTIVE_GAP_MS} ms before the invoke`, `${fmt(gapMs)} ms`);
     }
-    return { start: 'cold', reason: `REPORT Init Duration ${fmt(initMs)} ms, init started ${fmt(gapMs)} ms before the invoke` };
+    return decided('cold', 'REPORT Init Duration, init started just before the invoke', `init ${fmt(initMs)} ms, started ${fmt(gapMs)} ms before`);
   }
-  return { start: 'cold', reason: `REPORT Init Duration ${fmt(initMs)} ms (no client time to test for proactive init)` };
+  return decided('cold', 'REPORT Init Duration, no client time to test for proactive init', `init ${fmt(initMs)} ms`);
 }
 
 function isPositive(value: number | undefined): value is number {

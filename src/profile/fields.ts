@@ -56,7 +56,7 @@ export const jsonText = () =>
     )
     .transform((value) => (typeof value === 'string' ? { text: value, encoded: false } : { text: JSON.stringify(value), encoded: true }));
 
-function isHttpUrl(text: string): boolean {
+export function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
     return url.protocol === 'http:' || url.protocol === 'https:';

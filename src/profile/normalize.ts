@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { phaseCount } from '../schedule/phases.js';
 import type { ProfileOutput } from './schema.js';
 import type { Problem } from './source.js';
-import type { HttpTargetConfig, LambdaTargetConfig, LocalEmulatorConfig, LocalFunctionConfig, MatrixConfig, Profile } from './types.js';
+import type { HttpTargetConfig, LambdaTargetConfig, LocalEmulatorConfig, LocalFunctionConfig, LogsConfig, MatrixConfig, Profile } from './types.js';
 
 export interface NormalizeContext {
   /** Absolute folder of the profile: relative paths in it are resolved against this. */
@@ -21,7 +21,7 @@ type LocalInput = NonNullable<LambdaInput['local']>;
 
 export function normalizeProfile(input: ProfileOutput, context: NormalizeContext): { profile: Profile; problems: Problem[] } {
   const problems: Problem[] = [];
-  const target = input.target.kind === 'http' ? httpTarget(input.target) : lambdaTarget(input.target, context, problems);
+  const target = input.target.kind === 'http' ? httpTarget(input.target, context) : lambdaTarget(input.target, context, problems);
   const load: Profile['load'] =
     input.load.model === 'open'
       ? { model: 'open', maxInFlight: input.load.maxInFlight ?? 1000, phases: input.load.phases ?? [] }
@@ -40,7 +40,7 @@ export function normalizeProfile(input: ProfileOutput, context: NormalizeContext
   return { profile, problems };
 }
 
-function httpTarget(input: HttpInput): HttpTargetConfig {
+function httpTarget(input: HttpInput, context: NormalizeContext): HttpTargetConfig {
   const target: HttpTargetConfig = {
     kind: 'http',
     url: input.url,
@@ -54,13 +54,36 @@ function httpTarget(input: HttpInput): HttpTargetConfig {
     const hasContentType = Object.keys(input.headers).some((name) => name.toLowerCase() === 'content-type');
     if (input.body.encoded && !hasContentType) target.headers = { ...input.headers, 'content-type': 'application/json' };
   }
-  if (input.coldStart !== undefined) target.coldStartHeader = input.coldStart.header;
+  if (input.coldStart?.header !== undefined) target.coldStartHeader = input.coldStart.header;
+  if (input.coldStart?.logs !== undefined) target.coldStartLogs = logsConfig(input.coldStart.logs);
   if (input.connections !== undefined) target.connections = input.connections;
+  if (input.local !== undefined) {
+    const { front, function: fn, ...emulator } = input.local;
+    target.local = { front, function: fn, emulator: localEmulator(emulator, context.baseDir) };
+  }
   return target;
 }
 
+type LogsInput = NonNullable<NonNullable<HttpInput['coldStart']>['logs']>;
+
+function logsConfig(input: LogsInput): LogsConfig {
+  const logs: LogsConfig = {
+    requestIdHeader: input.requestIdHeader.toLowerCase(),
+    waitMs: input.wait,
+    pollMs: input.poll,
+  };
+  if (input.function !== undefined) logs.function = input.function;
+  if (input.logGroup !== undefined) logs.logGroup = input.logGroup;
+  if (input.region !== undefined) logs.region = input.region;
+  if (input.awsProfile !== undefined) logs.awsProfile = input.awsProfile;
+  if (input.endpoint !== undefined) logs.endpoint = input.endpoint;
+  if (input.accessLog !== undefined) logs.accessLog = { ...input.accessLog, requestIdHeader: input.accessLog.requestIdHeader.toLowerCase() };
+  return logs;
+}
+
 function lambdaTarget(input: LambdaInput, context: NormalizeContext, problems: Problem[]): LambdaTargetConfig {
-  const target: LambdaTargetConfig = { kind: 'lambda', function: input.function, timeoutMs: input.timeout };
+  const target: LambdaTargetConfig = { kind: 'lambda', function: input.function, timeoutMs: input.timeout, invocationType: input.invocationType };
+  if (input.coldStart !== undefined) target.coldStartLogs = logsConfig(input.coldStart.logs);
   if (input.qualifier !== undefined) target.qualifier = input.qualifier;
   if (input.region !== undefined) target.region = input.region;
   if (input.awsProfile !== undefined) target.awsProfile = input.awsProfile;
@@ -79,7 +102,7 @@ function lambdaTarget(input: LambdaInput, context: NormalizeContext, problems: P
   return target;
 }
 
-function localEmulator(input: LocalInput, baseDir: string): LocalEmulatorConfig {
+function localEmulator(input: Pick<LocalInput, 'accountConcurrency' | 'functions'>, baseDir: string): LocalEmulatorConfig {
   const functions: Record<string, LocalFunctionConfig> = {};
   for (const [name, fn] of Object.entries(input.functions)) {
     const config: LocalFunctionConfig = {

@@ -8,6 +8,7 @@ import type { Phase } from './types.js';
 import {
   duration,
   httpUrl,
+  isHttpUrl,
   integerAtLeast,
   jsonText,
   nonNegativeNumber,
@@ -119,17 +120,63 @@ const load = strictObject({
   }
 });
 
-const coldStart = strictObject({ header: z.string(say('expected a header name')).min(1) });
+const headerName = () => z.string(say('expected a header name')).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected a header name');
+const fieldName = () => z.string(say('expected a field name')).min(1);
+
+/** API Gateway's JSON access log (docs/logs.md has the format to paste in the stage settings). */
+const accessLog = strictObject({
+  logGroup: z.string(say('expected a log group name')).min(1),
+  requestIdHeader: headerName().default('apigw-requestid'),
+  requestIdField: fieldName().default('requestId'),
+  lambdaRequestIdField: fieldName().default('integrationRequestId'),
+});
+
+const coldStartLogs = strictObject({
+  function: z.string(say('expected a function name or ARN')).min(1).optional(),
+  logGroup: z.string(say('expected a log group name')).min(1).optional(),
+  region: z.string(say('expected a region like us-east-1')).min(1).optional(),
+  awsProfile: z.string(say('expected a profile name')).min(1).optional(),
+  endpoint: httpUrl().optional(),
+  requestIdHeader: headerName().default('x-amzn-requestid'),
+  accessLog: accessLog.optional(),
+  wait: duration({}).prefault('60s'),
+  poll: duration({ positive: true }).prefault('2s'),
+});
+
+const coldStart = strictObject({
+  header: headerName().optional(),
+  logs: coldStartLogs.optional(),
+}).superRefine((value, ctx) => {
+  if (value.header === undefined && value.logs === undefined) ctx.addIssue({ code: 'custom', message: 'expected header or logs', path: [] });
+  if (value.header !== undefined && value.logs !== undefined) {
+    ctx.addIssue({ code: 'custom', message: 'give header or logs, not both: each decides the start of every request', path: ['logs'] });
+  }
+});
 
 const httpTarget = strictObject({
   kind: z.literal('http'),
-  url: httpUrl(),
+  url: z.string(say('expected an http(s) URL')),
   method: z.string(say('expected an HTTP method like GET or POST')).regex(/^[A-Za-z]+$/).default('GET'),
   headers: z.record(z.string(), stringish()).default({}),
   body: jsonText().optional(),
   timeout: duration({ positive: true }).prefault('30s'),
   coldStart: coldStart.optional(),
   connections: integerAtLeast(1).optional(),
+  local: z.lazy(() => httpLocal).optional(),
+}).superRefine((value, ctx) => {
+  if (value.local === undefined) {
+    if (!isHttpUrl(value.url)) ctx.addIssue({ code: 'custom', message: 'expected an http(s) URL like http://127.0.0.1:8080/path', path: ['url'] });
+  } else if (!value.url.startsWith('/')) {
+    ctx.addIssue({ code: 'custom', message: "with local:, expected a path on the emulator's front, like /orders", path: ['url'] });
+  }
+  const logs = value.coldStart?.logs;
+  if (logs !== undefined && logs.function === undefined && logs.logGroup === undefined && value.local === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'required: the function (or its logGroup) whose logs tell the cold starts', path: ['coldStart', 'logs', 'function'] });
+  }
+  const functions: unknown = value.local?.functions;
+  if (value.local !== undefined && typeof functions === 'object' && functions !== null && !Object.hasOwn(functions, value.local.function)) {
+    ctx.addIssue({ code: 'custom', message: `expected one of the functions in target.local.functions (${Object.keys(functions).join(', ')})`, path: ['local', 'function'] });
+  }
 });
 
 const FUNCTION_NAME = /^[A-Za-z0-9_-]+$/;
@@ -187,6 +234,12 @@ const local = strictObject({
     .refine((functions) => Object.keys(functions).length > 0, { message: 'expected at least one function' }),
 });
 
+/** An HTTP target in front of the built-in emulator: which front, of which function. */
+const httpLocal = local.extend({
+  front: z.enum(['function-url', 'api-gateway'], say('expected "function-url" or "api-gateway"')).default('function-url'),
+  function: z.string(say('expected the name of one of the functions below')).min(1),
+});
+
 const lambdaTarget = strictObject({
   kind: z.literal('lambda'),
   function: z.string(say('expected a function name or ARN')).min(1),
@@ -197,6 +250,8 @@ const lambdaTarget = strictObject({
   payload: jsonText().optional(),
   payloadFile: z.string(say('expected a path to a JSON file')).min(1).optional(),
   timeout: duration({ positive: true }).prefault('30s'),
+  invocationType: z.enum(['RequestResponse', 'Event'], say('expected "RequestResponse" or "Event"')).default('RequestResponse'),
+  coldStart: strictObject({ logs: coldStartLogs }).optional(),
   local: local.optional(),
 }).superRefine((value, ctx) => {
   if (value.payload !== undefined && value.payloadFile !== undefined) {

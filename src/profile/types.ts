@@ -22,8 +22,47 @@ export type LoadModel =
   | { model: 'open'; maxInFlight: number; phases: Phase[] }
   | { model: 'closed'; concurrency: number; durationMs?: number; iterations?: number };
 
+/**
+ * Where to read a function's platform lines (START / REPORT) in CloudWatch Logs, and how to join
+ * them to requests (docs/logs.md).
+ */
+export interface LogsConfig {
+  /** The function: its LoggingConfig names the log group; else /aws/lambda/<function>. */
+  function?: string;
+  logGroup?: string;
+  region?: string;
+  awsProfile?: string;
+  endpoint?: string;
+  /** Response header holding the Lambda request id (lower case). */
+  requestIdHeader: string;
+  /** API Gateway: the stage's JSON access log maps its own id to Lambda's. */
+  accessLog?: AccessLogConfig;
+  /** After the load, how long to keep reading for requests not matched yet. */
+  waitMs: number;
+  /** Time between two reads during the run. */
+  pollMs: number;
+}
+
+export interface AccessLogConfig {
+  logGroup: string;
+  /** Response header holding API Gateway's request id (lower case). */
+  requestIdHeader: string;
+  /** Access-log field holding $context.requestId. */
+  requestIdField: string;
+  /** Access-log field holding $context.integration.requestId (the Lambda request id). */
+  lambdaRequestIdField: string;
+}
+
+/** The built-in emulator behind an HTTP target: which front of which function it calls. */
+export interface LocalHttpFront {
+  front: 'function-url' | 'api-gateway';
+  function: string;
+  emulator: LocalEmulatorConfig;
+}
+
 export interface HttpTargetConfig {
   kind: 'http';
+  /** With `local`, the path (and query) on the emulator's front. */
   url: string;
   method: string;
   headers: Record<string, string>;
@@ -31,6 +70,10 @@ export interface HttpTargetConfig {
   timeoutMs: number;
   /** Response header that marks a cold start (e.g. x-cold-start: true). */
   coldStartHeader?: string;
+  /** Cold starts read from the function's logs, joined by request id. */
+  coldStartLogs?: LogsConfig;
+  /** Requests go to a front of the built-in emulator, started for the run. */
+  local?: LocalHttpFront;
   /**
    * Most sockets to the origin (as wrk2's -c); absent = as many as requests in flight. Requests
    * beyond it wait for a free socket, and that wait counts in their latency.
@@ -93,6 +136,10 @@ export interface LambdaTargetConfig {
   /** JSON text sent as the payload; may contain {{seq}}, {{uuid}}, {{now}} placeholders. */
   payload?: string;
   timeoutMs: number;
+  /** RequestResponse (default) waits for the function; Event queues it and returns 202. */
+  invocationType: 'RequestResponse' | 'Event';
+  /** Starts read from the function's logs (async invokes; endpoints without a log tail). */
+  coldStartLogs?: LogsConfig;
   local?: LocalEmulatorConfig;
 }
 

@@ -30,6 +30,8 @@ export interface ColdStartEvent {
   initMs?: number;
   latencyMs: number;
   class: StartKind;
+  /** How the class was decided, with the figures that decided it (absent in older files). */
+  reason?: string;
 }
 
 /** At most this many cold-start events are kept; the counts stay exact past it. */
@@ -91,4 +93,60 @@ export interface Result {
   thresholds: ThresholdVerdict[];
   /** Problems with the measurement itself (the generator lagged, events were truncated...). */
   warnings: string[];
+  /** How each start was decided: counts by kind, then by the rule that decided it. */
+  startReasons: Record<StartKind, Record<string, number>>;
+  /** Present when starts were read from the function's logs (coldStart.logs). */
+  logs?: LogsSection;
+  /** Present for async (Event) invokes read from the logs. */
+  async?: AsyncSection;
+}
+
+/** How completely the requests were joined with the function's platform lines (docs/logs.md). */
+export interface LogsSection {
+  source: 'cloudwatch-logs';
+  logGroup: string;
+  accessLogGroup?: string;
+  /** The FilterLogEvents pattern used; null = every line (the log format was not known). */
+  filterPattern: string | null;
+  /** False when no response carried an id to join on: only `runLevel` says anything then. */
+  perRequest: boolean;
+  /** Requests handed to the join. */
+  deferred: number;
+  matched: number;
+  unmatched: number;
+  /** Every request handed to the join was matched, and the reading was not cut short. */
+  complete: boolean;
+  withoutId: number;
+  /** Through API Gateway: the access log says the function was never called. */
+  notInvoked: number;
+  /** REPORT lines of requests this run did not send, or read twice. */
+  unclaimedReports: number;
+  /** Ingestion lag (ingestionTime - timestamp) of the matched REPORT lines. */
+  lagMs: Summary | null;
+  /** How long the reading went on after the load. */
+  waitedMs: number;
+  stoppedEarly: boolean;
+  apiCalls: number;
+  throttledCalls: number;
+  failedCalls: number;
+  events: number;
+  duplicateEvents: number;
+  /** Log clock minus client clock, bounded by the matched requests; null = no bound on that side. */
+  clockSkewMs: { low: number | null; high: number | null };
+  /** Every REPORT timed inside the run, whoever sent its request: not per request. */
+  runLevel: { invocations: number; coldStarts: number; init: Summary | null };
+  problems: string[];
+}
+
+/** Async invokes, from their START and REPORT lines (times on the log clock, see logs.clockSkewMs). */
+export interface AsyncSection {
+  /** From the send to the first attempt's START. */
+  queueDelay: Summary;
+  /** From the planned instant to the end of the last attempt. */
+  endToEnd: Summary;
+  /** Events by the number of attempts read: { "1": n, "2": m }. */
+  attempts: Record<string, number>;
+  retries: number;
+  /** Events with no START or REPORT read within the wait. */
+  neverRan: number;
 }

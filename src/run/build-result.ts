@@ -11,6 +11,7 @@ import type { Result } from '../result/result.js';
 import type { CostSummary } from '../lambda/cost.js';
 import { MAX_COLD_START_EVENTS, SCHEMA_VERSION } from '../result/result.js';
 import { TOOL_VERSION } from '../version.js';
+import type { AsyncSection, LogsSection } from '../result/result.js';
 
 export interface BuildInput {
   run: RunRecord;
@@ -20,6 +21,8 @@ export interface BuildInput {
   eventLoopDelay?: IntervalHistogram;
   cost?: CostSummary | null;
   targetInfo?: { architecture?: string; memorySizeMB?: number };
+  /** What the reading of the function's logs found, when starts came from them (logs/section.ts). */
+  logs?: { logs: LogsSection; async?: AsyncSection; histograms: Record<string, string> };
 }
 
 /** Schedule lag past this at p99 means the generator could not keep up: the result says so. */
@@ -75,8 +78,19 @@ export function buildResult(input: BuildInput): Result {
     },
     thresholds: [],
     warnings: [],
+    startReasons: {
+      warm: Object.fromEntries(recorder.startBases.warm),
+      cold: Object.fromEntries(recorder.startBases.cold),
+      proactive: Object.fromEntries(recorder.startBases.proactive),
+      unknown: Object.fromEntries(recorder.startBases.unknown),
+    },
   };
-  result.warnings = warningsFor(result);
+  if (input.logs !== undefined) {
+    result.logs = input.logs.logs;
+    if (input.logs.async !== undefined) result.async = input.logs.async;
+    Object.assign(result.histograms, input.logs.histograms);
+  }
+  result.warnings = [...warningsFor(result), ...(result.logs?.problems ?? [])];
   return result;
 }
 
@@ -145,6 +159,15 @@ function warningsFor(r: Result): string[] {
   }
   if (r.coldStarts.length >= MAX_COLD_START_EVENTS) {
     w.push(`only the first ${MAX_COLD_START_EVENTS} cold-start events are listed; the counts are exact`);
+  }
+  const logs = r.logs;
+  if (logs !== undefined && logs.unmatched > 0) {
+    const share = logs.deferred > 0 ? ` (${round3((100 * logs.matched) / logs.deferred)}% matched)` : '';
+    w.push(`${logs.unmatched} requests were not matched to a REPORT line in ${logs.logGroup} within the wait${share}: their start is unknown; raise coldStart.logs.wait if the logs are late`);
+  }
+  if (logs?.stoppedEarly === true) w.push('the reading of the logs was stopped before its wait was over: the join may be incomplete');
+  if (logs !== undefined && !logs.perRequest) {
+    w.push(`no response carried a request id to join on: cold starts are known for the run as a whole only (logs.runLevel: ${logs.runLevel.coldStarts} of ${logs.runLevel.invocations} invocations in the run window), not per request`);
   }
   if (r.counts.abandoned > 0) {
     w.push(`${r.counts.abandoned} requests were still in flight when the run stopped and are not counted`);

@@ -3,13 +3,54 @@
  * Times are clock milliseconds; the recorder keeps no per-request data except cold-start events
  * (bounded), so its memory is flat however long the run.
  */
-import type { Outcome } from '../targets/target.js';
+import type { Outcome, StartKind } from '../targets/target.js';
 import { newHistogram, recordMs } from '../result/histogram.js';
 import type { Histogram } from '../result/histogram.js';
 import { MAX_COLD_START_EVENTS } from '../result/result.js';
 import type { ColdStartEvent, Counts } from '../result/result.js';
 import { Timeline } from './timeline.js';
 import type { CostAccumulator } from '../lambda/cost.js';
+import type { LambdaReport } from '../lambda/records.js';
+
+/** A request the target answered (not throttled), with its timing. */
+export interface Answered {
+  plannedAt: number;
+  endedAt: number;
+  /** From the planned instant to the end of the response. */
+  latencyMs: number;
+  /** From the actual send to the end of the response. */
+  serviceMs: number;
+  outcome: Outcome;
+}
+
+/** How a request's start was decided, and the REPORT it was decided from, if any. */
+export interface StartDecision {
+  start: StartKind;
+  /** The rule, in words without figures: decisions are counted by it. */
+  basis: string;
+  reason: string;
+  report?: LambdaReport;
+}
+
+/**
+ * Where requests go whose start the target could not tell (an HTTP endpoint, an async invoke):
+ * the join with the function's logs, which calls Recorder.decideStart for each one later.
+ */
+export interface StartJoin {
+  defer(answered: Answered): void;
+}
+
+/** The decision a target made itself; undefined when it could not tell (plain HTTP). */
+function decisionOf(outcome: Outcome): StartDecision | undefined {
+  if (outcome.start === undefined) return undefined;
+  const reason = outcome.startReason ?? 'decided by the target';
+  return {
+    start: outcome.start,
+    basis: outcome.startBasis ?? reason,
+    reason,
+    ...(outcome.report !== undefined && { report: outcome.report }),
+  };
+}
 
 export interface Histograms {
   /** Latency from the planned instant, every completed request. */
@@ -53,8 +94,14 @@ export class Recorder {
   readonly errors = new Map<string, number>();
   readonly throttles = new Map<string, number>();
   readonly coldStarts: ColdStartEvent[] = [];
+  /** Decisions by start kind and basis: how each invocation's start was decided. */
+  readonly startBases: Record<StartKind, Map<string, number>> = {
+    warm: new Map(), cold: new Map(), proactive: new Map(), unknown: new Map(),
+  };
   readonly timeline: Timeline;
   lastSentAt = -Infinity;
+  /** Set by a run that reads starts from the function's logs; see StartJoin. */
+  startJoin: StartJoin | undefined;
 
   /** Lambda targets add up the cost of every billed invocation here. */
   constructor(readonly startedAt: number, readonly cost?: CostAccumulator, private readonly defaultMemoryMB?: number) {
@@ -100,64 +147,79 @@ export class Recorder {
         bump(this.errors, outcome.errorClass);
         break;
       case 'throttled':
+        // Never reached the function: no start to classify, nothing billed.
         this.counts.throttles++;
         second.throttles++;
         bump(this.throttles, outcome.reason);
-        break;
+        return;
       default:
         assertNever(outcome);
     }
-    this.recordStart(c, latencyMs, serviceMs, second);
-    this.recordReport(c.outcome);
+    const answered: Answered = { plannedAt: c.plannedAt, endedAt: c.endedAt, latencyMs, serviceMs, outcome };
+    if (outcome.start === undefined && this.startJoin !== undefined) {
+      this.startJoin.defer(answered);
+      return;
+    }
+    this.record(answered, decisionOf(outcome));
   }
 
-  private recordStart(c: Completed, latencyMs: number, serviceMs: number, second: { cold: number }): void {
-    const { outcome } = c;
-    if (outcome.kind === 'throttled' || outcome.start === undefined) return;
-    this.counts[outcome.start]++;
-    const report = outcome.report;
-    const initMs = report?.initDurationMs ?? report?.restoreDurationMs;
-    switch (outcome.start) {
+  /**
+   * The start of a request handed to the start join, once decided (from the function's logs):
+   * counted as if the target had known it when the request ended. No decision: the function
+   * was never called (API Gateway answered without its integration).
+   */
+  decideStart(answered: Answered, decision: StartDecision | undefined): void {
+    this.record(answered, decision);
+  }
+
+  private record(a: Answered, decision: StartDecision | undefined): void {
+    if (decision !== undefined) this.recordStart(a, decision);
+    this.recordReport(a.outcome, decision?.report ?? a.outcome.report);
+  }
+
+  private recordStart(a: Answered, d: StartDecision): void {
+    this.counts[d.start]++;
+    bump(this.startBases[d.start], d.basis);
+    const initMs = d.report?.initDurationMs ?? d.report?.restoreDurationMs;
+    const durationMs = d.report?.durationMs;
+    switch (d.start) {
       case 'warm':
-        recordMs(this.histograms.warm, latencyMs);
-        if (report?.durationMs !== undefined) recordMs(this.histograms.overheadWarm, serviceMs - report.durationMs);
+        recordMs(this.histograms.warm, a.latencyMs);
+        if (durationMs !== undefined) recordMs(this.histograms.overheadWarm, a.serviceMs - durationMs);
         break;
       case 'cold':
-        recordMs(this.histograms.cold, latencyMs);
-        second.cold++;
-        if (report?.durationMs !== undefined) {
-          recordMs(this.histograms.overheadCold, serviceMs - report.durationMs - (initMs ?? 0));
-        }
-        this.coldStart(c, latencyMs, initMs);
+        recordMs(this.histograms.cold, a.latencyMs);
+        this.timeline.at(a.endedAt).cold++;
+        if (durationMs !== undefined) recordMs(this.histograms.overheadCold, a.serviceMs - durationMs - (initMs ?? 0));
+        this.coldStart(a, d, initMs);
         break;
       case 'proactive':
         // The caller did not wait for this init: its latency belongs with the warm ones.
-        recordMs(this.histograms.warm, latencyMs);
-        this.coldStart(c, latencyMs, initMs);
+        recordMs(this.histograms.warm, a.latencyMs);
+        this.coldStart(a, d, initMs);
         break;
       case 'unknown':
         break;
       default:
-        assertNever(outcome.start);
+        assertNever(d.start);
     }
   }
 
-  private coldStart(c: Completed, latencyMs: number, initMs: number | undefined): void {
+  private coldStart(a: Answered, d: StartDecision, initMs: number | undefined): void {
     if (this.coldStarts.length >= MAX_COLD_START_EVENTS) return;
-    const { outcome } = c;
+    const { requestId } = a.outcome;
     this.coldStarts.push({
-      t: round3((c.plannedAt - this.startedAt) / 1000),
-      ...(outcome.requestId !== undefined && { requestId: outcome.requestId }),
+      t: round3((a.plannedAt - this.startedAt) / 1000),
+      ...(requestId !== undefined && { requestId }),
       ...(initMs !== undefined && { initMs }),
-      latencyMs: round3(latencyMs),
-      class: outcome.start ?? 'unknown',
+      latencyMs: round3(a.latencyMs),
+      class: d.start,
+      reason: d.reason,
     });
   }
 
-  private recordReport(outcome: Outcome): void {
-    if (outcome.kind === 'throttled') return;
-    const report = outcome.report;
-    this.bill(outcome);
+  private recordReport(outcome: Outcome, report: LambdaReport | undefined): void {
+    this.bill(outcome, report);
     if (report === undefined) return;
     if (report.initDurationMs !== undefined) recordMs(this.histograms.init, report.initDurationMs);
     if (report.billedDurationMs !== undefined) recordMs(this.histograms.billed, report.billedDurationMs);
@@ -168,11 +230,11 @@ export class Recorder {
    * Lambda bills every invocation that ran: successes and function errors. Throttles, service
    * errors and network failures never reached the function and cost nothing.
    */
-  private bill(outcome: Outcome): void {
+  private bill(outcome: Outcome, report: LambdaReport | undefined): void {
     if (this.cost === undefined) return;
     if (outcome.kind === 'error' && !outcome.errorClass.startsWith('function-error:')) return;
-    const billedMs = outcome.report?.billedDurationMs;
-    const memoryMB = outcome.report?.memorySizeMB ?? this.defaultMemoryMB;
+    const billedMs = report?.billedDurationMs;
+    const memoryMB = report?.memorySizeMB ?? this.defaultMemoryMB;
     if (billedMs !== undefined && memoryMB !== undefined) this.cost.add(billedMs, memoryMB);
     else this.cost.addUnreported();
   }

@@ -3,11 +3,10 @@
  * and check the target, drive the load, and build the result. Nothing here prints or exits; the
  * caller (the CLI, or a library user) decides what to do with the result.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { LoadedProfile, Profile, TargetConfig } from '../profile/types.js';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { LoadedProfile } from '../profile/types.js';
 import { buildResult } from './build-result.js';
 import type { Result } from '../result/result.js';
-import type { Target, TargetInfo } from '../targets/target.js';
 import { CostAccumulator, resolvePrices } from '../lambda/cost.js';
 import { Runner } from './runner.js';
 import type { Recorder } from './recorder.js';
@@ -15,8 +14,8 @@ import { evaluateThresholds, liveGate, parseThresholds } from '../gate/index.js'
 import type { ThresholdRule } from '../gate/index.js';
 import type { ThresholdVerdict } from '../result/result.js';
 import type { RunState, RunStatus } from './runner.js';
-import { startLocalEmulator } from './local.js';
-import type { LocalEmulator } from './local.js';
+import { openTarget } from './open-target.js';
+import { logsResultParts } from '../logs/section.js';
 
 export interface RunProfileOptions {
   /** Aborting it stops sending and saves what was measured. */
@@ -30,13 +29,6 @@ export interface RunProfileOptions {
   onStep?: (message: string) => void;
 }
 
-/** Opened target: the target, what is known about the function, and how to release it. */
-interface OpenTarget {
-  target: Target;
-  info: TargetInfo;
-  close(): Promise<void>;
-}
-
 export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions = {}): Promise<Result> {
   const rules = parseThresholds(loaded.profile.thresholds).rules;
   const gate = new AbortGate(rules, opts);
@@ -44,7 +36,8 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
   try {
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     const startedAt = new Date();
-    const cost = loaded.profile.target.kind === 'lambda'
+    // Lambda runs are billed; an HTTP run is too when its REPORT lines are read from the logs.
+    const cost = loaded.profile.target.kind === 'lambda' || open.logs !== undefined
       ? new CostAccumulator(open.info.architecture ?? 'x86_64', resolvePrices(loaded.profile.prices))
       : undefined;
     const onCompleted = gate.onCompleted;
@@ -59,9 +52,16 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
       ...(opts.hardStop && { hardStop: opts.hardStop }),
       ...(opts.drainMs !== undefined && { drainMs: opts.drainMs }),
     });
+    const epochOf = clockToEpoch();
+    open.logs?.attach(runner.recorder, epochOf, epochOf(runner.recorder.startedAt) - LOG_WINDOW_MARGIN_MS);
     opts.onStart?.(runner);
     loopDelay.enable();
     const run = await runner.run().finally(() => loopDelay.disable());
+    const logs = await open.logs?.finish({
+      runEndEpoch: epochOf(run.endedAt),
+      ...(opts.stop !== undefined && { stop: opts.stop }),
+      onWaiting: (pending) => opts.onStep?.(`reading the function's logs: ${pending} request${pending === 1 ? '' : 's'} not matched yet`),
+    });
     const result = buildResult({
       run,
       loaded,
@@ -69,6 +69,7 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
       eventLoopDelay: loopDelay,
       cost: cost?.summary() ?? null,
       targetInfo: open.info,
+      ...(logs !== undefined && { logs: logsResultParts(logs) }),
     });
     result.thresholds = evaluateThresholds(rules, result);
     const retried = open.target.retriedSends ?? 0;
@@ -78,6 +79,16 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
   } finally {
     await open.close();
   }
+}
+
+/** Log lines may carry times a little before the run's start by our clock (skew): read from here. */
+const LOG_WINDOW_MARGIN_MS = 5_000;
+
+/** Epoch ms of a runner clock time: the wall clock read once, at the same moment as the monotonic one. */
+function clockToEpoch(): (clockMs: number) => number {
+  const wall = Date.now();
+  const mono = performance.now();
+  return (clockMs) => wall + (clockMs - mono);
 }
 
 /**
@@ -111,47 +122,5 @@ class AbortGate {
       this.failed = check(recorder);
       if (this.failed !== undefined) this.controller.abort();
     };
-  }
-}
-
-async function openTarget(profile: Profile, opts: RunProfileOptions): Promise<OpenTarget> {
-  const connections = profile.load.model === 'open' ? profile.load.maxInFlight : profile.load.concurrency;
-  const config: TargetConfig = profile.target;
-  if (config.kind === 'http') {
-    const { createHttpTarget, preconnectCount } = await import('../targets/http.js');
-    const { warmUpHttpClient } = await import('./http-warm-up.js');
-    const sockets = config.connections ?? connections;
-    opts.onStep?.('warming up the HTTP client on loopback');
-    await warmUpHttpClient(config, profile.load, sockets, opts.stop);
-    const target = createHttpTarget(config, { connections: sockets });
-    const spares = preconnectCount(profile.load, sockets);
-    if (spares > 0 && !opts.stop?.aborted) {
-      opts.onStep?.(`opening ${spares} connection${spares === 1 ? '' : 's'} to the target`);
-      await target.preconnect(spares, opts.stop);
-    }
-    return { target, info: {}, close: () => target.close() };
-  }
-  let emulator: LocalEmulator | undefined;
-  if (config.local !== undefined) {
-    opts.onStep?.('starting the local Lambda emulator');
-    emulator = await startLocalEmulator(config.local);
-  }
-  try {
-    const { createLambdaTarget } = await import('../targets/lambda.js');
-    const effective = emulator ? { ...config, endpoint: emulator.endpoint } : config;
-    const target = await createLambdaTarget(effective, { connections });
-    opts.onStep?.(`checking function ${config.function}`);
-    const info = (await target.preflight?.()) ?? {};
-    return {
-      target,
-      info: emulator && info.architecture === undefined ? { ...info, ...emulator.infoOf(config.function) } : info,
-      close: async () => {
-        await target.close();
-        await emulator?.close();
-      },
-    };
-  } catch (err) {
-    await emulator?.close();
-    throw err;
   }
 }

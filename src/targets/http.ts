@@ -179,6 +179,10 @@ export class HttpTarget implements Target {
   readonly options: Dispatcher.DispatchOptions;
   private readonly coldStartHeader: string | undefined;
   private readonly startReason: string | undefined;
+  /** The response header with the Lambda request id (the join with the function's logs reads it). */
+  private readonly requestIdHeader: string;
+  /** API Gateway: the header with its own request id, which its access log maps to Lambda's. */
+  private readonly frontIdHeader: string | undefined;
   private readonly inflight: InflightSet;
   private closed = false;
 
@@ -194,6 +198,8 @@ export class HttpTarget implements Target {
     this.inflight = new InflightSet(config.timeoutMs);
     this.coldStartHeader = config.coldStartHeader?.toLowerCase();
     this.startReason = config.coldStartHeader === undefined ? undefined : `header ${config.coldStartHeader}`;
+    this.requestIdHeader = config.coldStartLogs?.requestIdHeader ?? 'x-amzn-requestid';
+    this.frontIdHeader = config.coldStartLogs?.accessLog?.requestIdHeader;
     this.pool = new HttpPool(url.origin, {
       maxConnections: Math.max(1, Math.floor(opts.connections)),
       maxConnecting: maxConnecting(url),
@@ -254,11 +260,16 @@ export class HttpTarget implements Target {
           : status >= 400
             ? { kind: 'error', errorClass: 'http-4xx', status }
             : { kind: 'ok', status };
-    const requestId = rawHeader(rawHeaders, 'x-amzn-requestid');
+    const requestId = rawHeader(rawHeaders, this.requestIdHeader);
     if (requestId !== undefined) out.requestId = requestId;
+    if (this.frontIdHeader !== undefined) {
+      const frontId = rawHeader(rawHeaders, this.frontIdHeader);
+      if (frontId !== undefined) out.frontRequestId = frontId;
+    }
     if (this.coldStartHeader !== undefined) {
       out.start = startFromHeader(rawHeader(rawHeaders, this.coldStartHeader));
       out.startReason = this.startReason;
+      out.startBasis = this.startReason;
     }
     return out;
   }

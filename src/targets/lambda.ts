@@ -1,5 +1,6 @@
 /**
- * The Lambda target: Invoke (RequestResponse, LogType Tail) through @aws-sdk/client-lambda.
+ * The Lambda target: Invoke (RequestResponse with LogType Tail, or Event) through
+ * @aws-sdk/client-lambda.
  * Each outcome carries the parsed REPORT from the log tail and a warm/cold/proactive/unknown
  * start (lambda/classify.ts). Throttles are outcomes of kind 'throttled' with Lambda's Reason;
  * the SDK never retries (lambda-client.ts), so one send is exactly one Invoke.
@@ -60,6 +61,7 @@ class LambdaInvokeTarget implements LambdaTarget {
   private readonly sdk: LambdaSdk;
   private readonly inflight: InflightSet;
   private readonly payload: PayloadFn;
+  private readonly startsFromLogs: boolean;
   private closed = false;
 
   constructor(
@@ -70,6 +72,7 @@ class LambdaInvokeTarget implements LambdaTarget {
     this.sdk = parts.sdk;
     this.inflight = new InflightSet(config.timeoutMs);
     this.payload = compilePayload(config.payload);
+    this.startsFromLogs = config.coldStartLogs !== undefined;
   }
 
   async preflight(): Promise<TargetInfo> {
@@ -93,8 +96,9 @@ class LambdaInvokeTarget implements LambdaTarget {
     if (this.closed) return { kind: 'error', errorClass: 'client', message: 'target closed' };
     const command = new this.sdk.InvokeCommand({
       FunctionName: this.config.function,
-      InvocationType: 'RequestResponse',
-      LogType: 'Tail',
+      InvocationType: this.config.invocationType,
+      // The log tail "applies to synchronously invoked functions only" (API_Invoke).
+      ...(this.config.invocationType === 'RequestResponse' && { LogType: 'Tail' }),
       Qualifier: this.config.qualifier,
       Payload: this.payload(ctx.seq),
     });
@@ -127,15 +131,15 @@ class LambdaInvokeTarget implements LambdaTarget {
     const tailPresent = out.LogResult !== undefined && out.LogResult !== '';
     const log = tailPresent ? reportOf(decodeLogResult(out.LogResult), meta.requestId) : {};
     if (log.report !== undefined) details.report = log.report;
-    const { start, reason } = classifyStart({
-      report: log.report,
-      initStart: log.initStart,
-      initReport: log.initReport,
-      serviceTimeMs,
-      tailPresent,
-    });
-    details.start = start;
-    details.startReason = reason;
+    // Without a REPORT in the answer, the function's logs decide, when the run reads them.
+    if (log.report !== undefined || !this.startsFromLogs) {
+      const { start, basis, reason } = this.config.invocationType === 'Event'
+        ? { start: 'unknown' as const, basis: 'async invoke: no log tail, and coldStart.logs is not set', reason: 'async invoke: no log tail, and coldStart.logs is not set' }
+        : classifyStart({ report: log.report, initStart: log.initStart, initReport: log.initReport, serviceTimeMs, tailPresent });
+      details.start = start;
+      details.startReason = reason;
+      details.startBasis = basis;
+    }
 
     if (out.FunctionError === undefined || out.FunctionError === '') return { kind: 'ok', ...details };
     const type = errorTypeOf(out.Payload) ?? out.FunctionError ?? 'Unhandled';

@@ -34,8 +34,12 @@ export interface OutcomeDetails {
   requestId?: string;
   /** Warm / cold / proactive / unknown; absent when the target cannot tell (plain HTTP). */
   start?: StartKind;
-  /** How `start` was decided, in a few words (e.g. "REPORT Init Duration", "header x-cold-start"). */
+  /** How `start` was decided, with the figures that decided it. */
   startReason?: string;
+  /** The rule that decided `start`, in words without figures (the result counts decisions by it). */
+  startBasis?: string;
+  /** The id a front (API Gateway) gave the request, when it is not the Lambda request id. */
+  frontRequestId?: string;
   /** The parsed REPORT of a Lambda invocation. */
   report?: LambdaReport;
   /** Lambda executed version (X-Amz-Executed-Version). */

@@ -31,6 +31,7 @@ ${LOAD}`,
     expect(loaded.profile.target).toEqual({
       kind: 'lambda',
       function: 'hello',
+      invocationType: 'RequestResponse',
       qualifier: '3',
       payload: '{"sku":42}',
       timeoutMs: 30_000,

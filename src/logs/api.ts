@@ -1,0 +1,152 @@
+/**
+ * The part of the CloudWatch Logs API the log reader uses, behind a small interface so the
+ * reader can be tested against any server, and the SDK client that implements it.
+ *
+ * Retries are the reader's (reader.ts): the SDK's own (`maxAttempts` 3) would retry a throttle
+ * a few times and then give up on the window; the reader backs off and keeps the window.
+ */
+import type { CloudWatchLogsClient, CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
+import { isLoopbackEndpoint } from '../targets/lambda-client.js';
+import { networkErrorClass } from '../targets/net-errors.js';
+
+/** One event as FilterLogEvents returns it (times in epoch ms). */
+export interface LogEvent {
+  eventId: string;
+  logStreamName: string;
+  /** When the line was written (the producer's clock). */
+  timestamp: number;
+  /** When CloudWatch Logs took it in. */
+  ingestionTime: number;
+  message: string;
+}
+
+export interface FilterParams {
+  logGroupName: string;
+  /** Events with timestamp >= startTime and < endTime (epoch ms). */
+  startTime: number;
+  endTime: number;
+  filterPattern?: string;
+  nextToken?: string;
+}
+
+export interface FilterPage {
+  events: LogEvent[];
+  /** Present while more pages remain: a page can be partly full, or empty, and still have one. */
+  nextToken?: string;
+}
+
+export interface LogsApi {
+  filter(params: FilterParams, signal?: AbortSignal): Promise<FilterPage>;
+  close(): void;
+}
+
+/**
+ * How a failed call is handled: `throttled` and `transient` are retried, the others end the
+ * reading with a clear message.
+ */
+export type LogsFailureKind = 'throttled' | 'transient' | 'denied' | 'not-found' | 'credentials' | 'invalid' | 'aborted';
+
+export class LogsApiError extends Error {
+  constructor(
+    readonly kind: LogsFailureKind,
+    readonly awsName: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'LogsApiError';
+  }
+}
+
+const THROTTLED = new Set(['ThrottlingException', 'LimitExceededException', 'TooManyRequestsException', 'RequestLimitExceeded']);
+const TRANSIENT = new Set(['ServiceUnavailableException', 'InternalServerException', 'OperationAbortedException', 'InternalFailure', 'ServiceUnavailable']);
+const DENIED = new Set(['AccessDeniedException', 'AccessDenied']);
+const CREDENTIALS = new Set([
+  'CredentialsProviderError',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'InvalidClientTokenId',
+]);
+
+/** Classifies an error thrown by the SDK client (or anything else) for the reader. */
+export function logsFailureOf(err: unknown): LogsApiError {
+  if (err instanceof LogsApiError) return err;
+  const e = (typeof err === 'object' && err !== null ? err : {}) as {
+    name?: unknown;
+    message?: unknown;
+    $metadata?: { httpStatusCode?: number };
+  };
+  const name = typeof e.name === 'string' ? e.name : 'Error';
+  const message = typeof e.message === 'string' ? e.message.split('\n', 1)[0]! : String(err);
+  const status = e.$metadata?.httpStatusCode;
+  const make = (kind: LogsFailureKind): LogsApiError => new LogsApiError(kind, name, message, { cause: err });
+  if (name === 'AbortError') return make('aborted');
+  if (THROTTLED.has(name) || status === 429) return make('throttled');
+  if (DENIED.has(name)) return make('denied');
+  if (name === 'ResourceNotFoundException') return make('not-found');
+  if (CREDENTIALS.has(name) || /region is missing/i.test(message)) return make('credentials');
+  if (name === 'InvalidParameterException' || name === 'ValidationException') return make('invalid');
+  if (TRANSIENT.has(name) || (status !== undefined && status >= 500) || networkErrorClass(err) !== undefined) return make('transient');
+  // An answer we cannot place (a proxy's HTML page, a 4xx without a type): retried a few times.
+  return make('transient');
+}
+
+export interface LogsClientOptions {
+  region?: string;
+  awsProfile?: string;
+  endpoint?: string;
+  /** Per call. */
+  timeoutMs: number;
+}
+
+/** A FilterLogEvents client from @aws-sdk/client-cloudwatch-logs, loaded only when logs are read. */
+export async function createSdkLogsApi(opts: LogsClientOptions, env: NodeJS.ProcessEnv = process.env): Promise<LogsApi> {
+  const sdk = await import('@aws-sdk/client-cloudwatch-logs');
+  const { NodeHttpHandler } = await import('@smithy/node-http-handler');
+  const config: CloudWatchLogsClientConfig = {
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: opts.timeoutMs, requestTimeout: opts.timeoutMs, throwOnRequestTimeout: true }),
+  };
+  const region = opts.region ?? (opts.endpoint !== undefined ? env.AWS_REGION || 'us-east-1' : undefined);
+  if (region !== undefined) config.region = region;
+  if (opts.endpoint !== undefined) config.endpoint = opts.endpoint;
+  if (opts.awsProfile !== undefined) config.profile = opts.awsProfile;
+  const hasCredentials = Boolean(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE);
+  if (isLoopbackEndpoint(opts.endpoint) && opts.awsProfile === undefined && !hasCredentials) {
+    config.credentials = { accessKeyId: 'coldbench-local', secretAccessKey: 'coldbench-local' };
+  }
+  const client: CloudWatchLogsClient = new sdk.CloudWatchLogsClient(config);
+  return {
+    async filter(params, signal) {
+      try {
+        const out = await client.send(
+          new sdk.FilterLogEventsCommand({
+            logGroupName: params.logGroupName,
+            startTime: params.startTime,
+            endTime: params.endTime,
+            ...(params.filterPattern !== undefined && params.filterPattern !== '' && { filterPattern: params.filterPattern }),
+            ...(params.nextToken !== undefined && { nextToken: params.nextToken }),
+          }),
+          signal !== undefined ? { abortSignal: signal } : {},
+        );
+        const events: LogEvent[] = [];
+        for (const e of out.events ?? []) {
+          if (e.eventId === undefined || e.timestamp === undefined || e.message === undefined) continue;
+          events.push({
+            eventId: e.eventId,
+            logStreamName: e.logStreamName ?? '',
+            timestamp: e.timestamp,
+            ingestionTime: e.ingestionTime ?? e.timestamp,
+            message: e.message,
+          });
+        }
+        return out.nextToken !== undefined && out.nextToken !== '' ? { events, nextToken: out.nextToken } : { events };
+      } catch (err) {
+        throw logsFailureOf(err);
+      }
+    },
+    close: () => client.destroy(),
+  };
+}

@@ -1,0 +1,339 @@
+/**
+ * The join of answered requests with the function's platform lines, by Lambda request id.
+ *
+ * A request the target could not classify (an HTTP endpoint, an async invoke) is deferred here
+ * by the recorder when it ends; its REPORT is usually read seconds later. When both are in, the
+ * start is decided as for a direct invoke's log tail (lambda/classify.ts: the client's service
+ * time against Duration + half the Init Duration) and handed back to the recorder. A REPORT read
+ * before its request ended waits in a bounded map. A request still unmatched when the reading
+ * ends stays `unknown`, never guessed.
+ *
+ * Through API Gateway the response carries API Gateway's id, not Lambda's: the stage's access
+ * log line maps one to the other first (`viaAccessLog`).
+ *
+ * Async (`Event`) invokes: the 202's request id is the Lambda request id, and a retried event
+ * keeps it, so one id may have several START / REPORT pairs, one per attempt.
+ */
+import { classifyStart } from '../lambda/classify.js';
+import type { LambdaReport } from '../lambda/records.js';
+import type { Answered, Recorder, StartDecision, StartJoin } from '../run/recorder.js';
+import { newHistogram, recordMs } from '../result/histogram.js';
+import type { Histogram } from '../result/histogram.js';
+import type { AccessRecord, PlatformEvent } from './events.js';
+
+export interface JoinOptions {
+  recorder: Recorder;
+  mode: 'sync' | 'async';
+  /** Requests carry API Gateway's id (frontRequestId), mapped to Lambda's by the access log. */
+  viaAccessLog: boolean;
+  /** Epoch ms of a client clock time (the runner's clock). */
+  epochOf(clockMs: number): number;
+  /** Async: attempts Lambda makes of a failed event (MaximumRetryAttempts + 1; 3 by default). */
+  asyncMaxAttempts: number;
+}
+
+/** Platform lines and access-log lines kept for requests not (yet) seen; the oldest go first. */
+const MAX_EARLY = 50_000;
+
+const SOURCE = 'CloudWatch Logs';
+
+interface Waiting {
+  answered: Answered;
+  /** Epoch ms of the send and of the end of the response (client clock). */
+  sentEpoch: number;
+  endedEpoch: number;
+}
+
+/** An async event: its attempts as read from the logs. */
+interface AsyncRun extends Waiting {
+  plannedEpoch: number;
+  /** START times of its attempts (epoch ms, log clock), distinct. */
+  starts: number[];
+  /** End of each attempt (the REPORT's time), one per REPORT. */
+  ends: number[];
+  /** The Status of the latest REPORT, when it had one. */
+  lastStatus?: string;
+}
+
+/** What the join measured, for the result file. */
+export interface JoinFigures {
+  deferred: number;
+  matched: number;
+  unmatched: number;
+  /** Requests whose response carried no id to join on. */
+  withoutId: number;
+  /** Through API Gateway: requests whose access-log line says the function was never called. */
+  notInvoked: number;
+  /** Requests still waiting for their access-log line (API Gateway) when the reading ended. */
+  withoutAccessLog: number;
+  /** REPORT lines of requests this run did not send (other traffic), or read twice. */
+  unclaimedReports: number;
+  /** Ingestion lag of the REPORT lines matched, ms. */
+  lag: Histogram;
+  /** Every REPORT whose time fell inside the run, whoever sent its request (not per request). */
+  runLevel: { invocations: number; coldStarts: number; init: Histogram };
+  /** Log clock minus client clock, bounded by the matched requests (ms); undefined side = unknown. */
+  skew: { lowMs: number | undefined; highMs: number | undefined };
+  async?: {
+    queueDelay: Histogram;
+    endToEnd: Histogram;
+    /** Events by number of attempts seen: { "1": n, "2": m, ... }. */
+    attempts: Record<string, number>;
+    retries: number;
+    neverRan: number;
+  };
+}
+
+export class LogJoin implements StartJoin {
+  private readonly waiting = new Map<string, Waiting>();
+  private readonly waitingFront = new Map<string, Waiting>();
+  private readonly early = new Map<string, PlatformEvent[]>();
+  private readonly earlyAccess = new Map<string, AccessRecord>();
+  private readonly asyncRuns = new Map<string, AsyncRun>();
+  /** The latest INIT_START of each log stream (one stream per execution environment). */
+  private readonly initStarts = new Map<string, PlatformEvent & { kind: 'initStart' }>();
+  private runWindow: { fromMs: number; toMs: number } = { fromMs: -Infinity, toMs: Infinity };
+  readonly figures: JoinFigures = {
+    deferred: 0, matched: 0, unmatched: 0, withoutId: 0, notInvoked: 0, withoutAccessLog: 0, unclaimedReports: 0,
+    lag: newHistogram(),
+    runLevel: { invocations: 0, coldStarts: 0, init: newHistogram() },
+    skew: { lowMs: undefined, highMs: undefined },
+  };
+
+  constructor(private readonly opts: JoinOptions) {
+    if (opts.mode === 'async') {
+      this.figures.async = { queueDelay: newHistogram(), endToEnd: newHistogram(), attempts: {}, retries: 0, neverRan: 0 };
+    }
+  }
+
+  /** The run's span (epoch ms): REPORTs inside it count in the run-level figures. */
+  setRunWindow(fromMs: number, toMs: number): void {
+    this.runWindow = { fromMs, toMs };
+  }
+
+  /** Requests still waiting for a line; 0 when the reading can end. */
+  get pending(): number {
+    return this.waiting.size + this.waitingFront.size + (this.opts.mode === 'async' ? this.undecidedAsync() : 0);
+  }
+
+  /** The earliest send time (epoch ms) of a request still waiting, for the sweep; undefined if none. */
+  oldestPendingEpoch(): number | undefined {
+    // Maps keep insertion order, the order requests ended: the first entry is the oldest but for
+    // a few ms of jitter, which the sweep's margin covers.
+    const firsts = [this.waiting, this.waitingFront].map((m) => m.values().next().value?.sentEpoch);
+    const known = firsts.filter((t): t is number => t !== undefined);
+    return known.length === 0 ? undefined : Math.min(...known);
+  }
+
+  defer(answered: Answered): void {
+    this.figures.deferred++;
+    const { outcome } = answered;
+    const w: Waiting = {
+      answered,
+      sentEpoch: this.opts.epochOf(answered.endedAt - answered.serviceMs),
+      endedEpoch: this.opts.epochOf(answered.endedAt),
+    };
+    if (this.opts.viaAccessLog) {
+      const frontId = outcome.frontRequestId;
+      if (frontId === undefined) return this.noId(answered);
+      const access = this.earlyAccess.get(frontId);
+      if (access !== undefined) {
+        this.earlyAccess.delete(frontId);
+        return this.throughAccess(w, access);
+      }
+      this.waitingFront.set(frontId, w);
+      return;
+    }
+    const id = outcome.requestId;
+    if (id === undefined) return this.noId(answered);
+    this.await(id, w);
+  }
+
+  /** A platform line read from the function's log group. */
+  onPlatform(e: PlatformEvent): void {
+    if (e.kind === 'initStart') {
+      this.initStarts.set(e.stream, e);
+      return;
+    }
+    if (e.kind === 'report') this.countRunLevel(e);
+    if (this.opts.mode === 'async') return this.onAsync(e);
+    if (e.kind !== 'report') return;
+    const w = this.waiting.get(e.requestId);
+    if (w === undefined) return this.keepEarly(e);
+    this.waiting.delete(e.requestId);
+    this.matchSync(w, e);
+  }
+
+  /** A line of the API Gateway stage's access log. */
+  onAccess(record: AccessRecord): void {
+    const w = this.waitingFront.get(record.frontId);
+    if (w === undefined) {
+      if (this.earlyAccess.size >= MAX_EARLY) this.earlyAccess.delete(this.earlyAccess.keys().next().value!);
+      this.earlyAccess.set(record.frontId, record);
+      return;
+    }
+    this.waitingFront.delete(record.frontId);
+    this.throughAccess(w, record);
+  }
+
+  /**
+   * Ends the join: requests never matched are counted `unknown`, async figures are completed.
+   * Call once, when the reading ends.
+   */
+  finish(): JoinFigures {
+    const f = this.figures;
+    const noAccess = `${SOURCE}: no access-log line read within the wait`;
+    for (const w of this.waitingFront.values()) this.decide(w.answered, { start: 'unknown', basis: noAccess, reason: noAccess });
+    const noReport = `${SOURCE}: no REPORT line read within the wait`;
+    for (const w of this.waiting.values()) this.decide(w.answered, { start: 'unknown', basis: noReport, reason: noReport });
+    f.withoutAccessLog = this.waitingFront.size;
+    f.unmatched = this.waiting.size + this.waitingFront.size;
+    this.waiting.clear();
+    this.waitingFront.clear();
+    if (f.async !== undefined) this.finishAsync(f.async);
+    for (const events of this.early.values()) f.unclaimedReports += events.filter((e) => e.kind === 'report').length;
+    this.early.clear();
+    return f;
+  }
+
+  private await(id: string, w: Waiting): void {
+    if (this.opts.mode === 'async') {
+      this.asyncRuns.set(id, { ...w, plannedEpoch: this.opts.epochOf(w.answered.plannedAt), starts: [], ends: [] });
+    }
+    this.waiting.set(id, w);
+    const early = this.early.get(id);
+    if (early === undefined) return;
+    this.early.delete(id);
+    for (const e of early) this.onPlatform(e);
+  }
+
+  private throughAccess(w: Waiting, access: AccessRecord): void {
+    if (access.lambdaId === undefined) {
+      this.figures.notInvoked++;
+      this.opts.recorder.decideStart(w.answered, undefined);
+      return;
+    }
+    this.await(access.lambdaId, w);
+  }
+
+  private noId(answered: Answered): void {
+    this.figures.withoutId++;
+    const basis = `${SOURCE}: the response carried no request id to join on`;
+    this.decide(answered, { start: 'unknown', basis, reason: basis });
+  }
+
+  private matchSync(w: Waiting, e: PlatformEvent & { kind: 'report' }): void {
+    const f = this.figures;
+    f.matched++;
+    recordMs(f.lag, Math.max(0, e.lagMs));
+    const report = reportWithTime(e);
+    const c = classifyStart({
+      report,
+      ...this.initStartOf(e),
+      serviceTimeMs: w.answered.serviceMs,
+      tailPresent: true,
+    });
+    this.decide(w.answered, { start: c.start, basis: `${SOURCE}: ${c.basis}`, reason: `${SOURCE}: ${c.reason}`, report });
+    // The invocation ran inside the request: it started after the send and ended before the answer.
+    const ranMs = (report.durationMs ?? 0) + (c.start === 'cold' ? (report.initDurationMs ?? 0) : 0);
+    this.bound('high', e.atMs - ranMs - w.sentEpoch);
+    this.bound('low', e.atMs - w.endedEpoch);
+  }
+
+  private onAsync(e: PlatformEvent & { kind: 'report' | 'start' }): void {
+    const run = this.asyncRuns.get(e.requestId);
+    if (run === undefined) return this.keepEarly(e);
+    if (e.kind === 'start') {
+      if (!run.starts.includes(e.atMs)) run.starts.push(e.atMs);
+      this.bound('high', e.atMs - run.sentEpoch);
+      return;
+    }
+    const report = reportWithTime(e);
+    const startMs = e.atMs - (report.durationMs ?? 0);
+    run.ends.push(e.atMs);
+    run.lastStatus = report.status;
+    if (!this.waiting.has(e.requestId)) return; // a retry: counted when the reading ends
+    this.waiting.delete(e.requestId);
+    this.figures.matched++;
+    recordMs(this.figures.lag, Math.max(0, e.lagMs));
+    if (run.starts.length === 0) run.starts.push(startMs);
+    // No client time covers an async invocation: the init-to-invoke gap decides proactive.
+    const c = classifyStart({ report, ...this.initStartOf(e), serviceTimeMs: Number.NaN, tailPresent: true });
+    this.decide(run.answered, { start: c.start, basis: `${SOURCE}: ${c.basis}`, reason: `${SOURCE}: ${c.reason}`, report });
+  }
+
+  private finishAsync(a: NonNullable<JoinFigures['async']>): void {
+    for (const run of this.asyncRuns.values()) {
+      const attempts = run.ends.length;
+      if (attempts === 0) {
+        a.neverRan++;
+        continue;
+      }
+      a.attempts[String(attempts)] = (a.attempts[String(attempts)] ?? 0) + 1;
+      a.retries += attempts - 1;
+      const firstStart = Math.min(...run.starts);
+      recordMs(a.queueDelay, Math.max(0, firstStart - run.sentEpoch));
+      recordMs(a.endToEnd, Math.max(0, Math.max(...run.ends) - run.plannedEpoch));
+    }
+    // Events never run within the wait stay unknown: they were counted unmatched above.
+    this.asyncRuns.clear();
+  }
+
+  /**
+   * Async events whose last attempt failed and may still be retried (Lambda retries a failed
+   * async event up to MaximumRetryAttempts times, 2 by default): the reading waits for them.
+   * Only a REPORT with a Status says an attempt failed; a text REPORT of a handled error has none.
+   */
+  private undecidedAsync(): number {
+    let n = 0;
+    for (const run of this.asyncRuns.values()) {
+      if (run.lastStatus !== undefined && run.lastStatus !== 'success' && run.ends.length < this.opts.asyncMaxAttempts) n++;
+    }
+    return n;
+  }
+
+  private initStartOf(e: PlatformEvent): { initStart?: NonNullable<Parameters<typeof classifyStart>[0]['initStart']> } {
+    const init = this.initStarts.get(e.stream);
+    return init === undefined || init.atMs > e.atMs ? {} : { initStart: init.record };
+  }
+
+  private decide(answered: Answered, decision: StartDecision): void {
+    this.opts.recorder.decideStart(answered, decision);
+  }
+
+  private keepEarly(e: PlatformEvent & { requestId: string }): void {
+    const list = this.early.get(e.requestId);
+    if (list !== undefined) {
+      list.push(e);
+      return;
+    }
+    if (this.early.size >= MAX_EARLY) {
+      const [oldestId, oldest] = this.early.entries().next().value!;
+      this.early.delete(oldestId);
+      this.figures.unclaimedReports += oldest.filter((x) => x.kind === 'report').length;
+    }
+    this.early.set(e.requestId, [e]);
+  }
+
+  private countRunLevel(e: PlatformEvent & { kind: 'report' }): void {
+    if (e.atMs < this.runWindow.fromMs || e.atMs > this.runWindow.toMs) return;
+    const r = this.figures.runLevel;
+    r.invocations++;
+    const initMs = e.report.initDurationMs;
+    if (initMs !== undefined) {
+      r.coldStarts++;
+      recordMs(r.init, initMs);
+    }
+  }
+
+  private bound(side: 'low' | 'high', valueMs: number): void {
+    const s = this.figures.skew;
+    if (side === 'low') s.lowMs = s.lowMs === undefined ? valueMs : Math.max(s.lowMs, valueMs);
+    else s.highMs = s.highMs === undefined ? valueMs : Math.min(s.highMs, valueMs);
+  }
+}
+
+/** The REPORT with the line's time, which the init-to-invoke gap rule reads. */
+function reportWithTime(e: PlatformEvent & { kind: 'report' }): LambdaReport & { time: string } {
+  return { ...e.report, time: new Date(e.atMs).toISOString() };
+}

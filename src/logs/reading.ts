@@ -1,0 +1,194 @@
+/**
+ * A run's reading of the function's logs: the readers of its log group (and of the API Gateway
+ * access log), polled during the load so cold starts show up as they are found, then read until
+ * every request is matched or the wait is over. The result says how complete the join got.
+ */
+import type { LogsConfig } from '../profile/types.js';
+import type { Recorder } from '../run/recorder.js';
+import type { LogsApi } from './api.js';
+import { accessRecordOf, platformEventOf } from './events.js';
+import type { JoinFigures } from './join.js';
+import { LogJoin } from './join.js';
+import { GroupReader, newReadStats } from './reader.js';
+import type { ReadStats, ReaderClock } from './reader.js';
+
+export type LogMode = 'sync' | 'async';
+
+/** The filter of the platform lines the join reads; undefined (every line) when the format is unknown. */
+export function platformPattern(format: 'Text' | 'JSON' | undefined, mode: LogMode): string | undefined {
+  // Filter pattern syntax: "?term" is OR, a quoted term is a phrase, `{ $.key = "value" }` a JSON test.
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
+  if (format === 'Text') return mode === 'async' ? '?"START RequestId" ?"REPORT RequestId" ?"INIT_START"' : '?"REPORT RequestId" ?"INIT_START"';
+  if (format === 'JSON') {
+    const types = mode === 'async' ? ['platform.report', 'platform.start', 'platform.initStart'] : ['platform.report', 'platform.initStart'];
+    return `{ ${types.map((t) => `$.type = "${t}"`).join(' || ')} }`;
+  }
+  return undefined;
+}
+
+export interface LogReadingOptions {
+  api: LogsApi;
+  config: LogsConfig;
+  logGroup: string;
+  logFormat: 'Text' | 'JSON' | undefined;
+  mode: LogMode;
+  clock: ReaderClock;
+  /** Problems found before the load that did not stop it. */
+  notes?: string[];
+  /** Async: attempts Lambda makes of a failed event. */
+  asyncMaxAttempts?: number;
+}
+
+/** What the reading ends with, for the result file. */
+export interface LogReadingOutcome {
+  logGroup: string;
+  accessLogGroup: string | undefined;
+  filterPattern: string | undefined;
+  join: JoinFigures;
+  stats: ReadStats;
+  /** How long the reading went on after the load ended, ms. */
+  waitedMs: number;
+  /** The reading stopped before its wait was over (Ctrl-C). */
+  stoppedEarly: boolean;
+  problems: string[];
+}
+
+/** Sends to start a sweep from: a little before the oldest unmatched request's send. */
+const SWEEP_MARGIN_MS = 10_000;
+
+export class LogReading {
+  private readonly stats = newReadStats();
+  private readonly readers: GroupReader[] = [];
+  private readonly problems: string[];
+  private join: LogJoin | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly loopStop = new AbortController();
+  private fromEpoch = 0;
+  private fatal = false;
+  readonly filterPattern: string | undefined;
+
+  constructor(private readonly opts: LogReadingOptions) {
+    this.problems = [...(opts.notes ?? [])];
+    this.filterPattern = platformPattern(opts.logFormat, opts.mode);
+  }
+
+  /** Requests the join still waits for (the progress line shows them). */
+  get pending(): number {
+    return this.join?.pending ?? 0;
+  }
+
+  /**
+   * Joins the requests of `recorder` from now on. `epochOf` turns the runner's clock into epoch
+   * ms; `fromEpoch` is where the first read starts (the run's start, less the skew margin).
+   */
+  attach(recorder: Recorder, epochOf: (clockMs: number) => number, fromEpoch: number): void {
+    const { config, mode, api, clock } = this.opts;
+    const join = new LogJoin({
+      recorder,
+      mode,
+      viaAccessLog: config.accessLog !== undefined,
+      epochOf,
+      asyncMaxAttempts: this.opts.asyncMaxAttempts ?? 3,
+    });
+    this.join = join;
+    recorder.startJoin = join;
+    this.fromEpoch = fromEpoch;
+    join.setRunWindow(fromEpoch, Infinity);
+    this.readers.push(
+      new GroupReader({
+        api, clock, stats: this.stats, logGroup: this.opts.logGroup,
+        ...(this.filterPattern !== undefined && { filterPattern: this.filterPattern }),
+        onEvent: (event) => {
+          const e = platformEventOf(event);
+          if (e !== undefined) join.onPlatform(e);
+        },
+      }),
+    );
+    const access = config.accessLog;
+    if (access !== undefined) {
+      this.readers.push(
+        new GroupReader({
+          api, clock, stats: this.stats, logGroup: access.logGroup,
+          onEvent: (event) => {
+            const record = accessRecordOf(event, access);
+            if (record !== undefined) join.onAccess(record);
+          },
+        }),
+      );
+    }
+    this.loop = this.pollUntilStopped();
+  }
+
+  /**
+   * After the load: stops the regular polls, then reads until every request is matched, the
+   * wait is over, or `stop` aborts (Ctrl-C). `onWaiting` is told how many are still pending.
+   */
+  async finish(opts: { stop?: AbortSignal; onWaiting?: (pending: number) => void; runEndEpoch: number }): Promise<LogReadingOutcome> {
+    const join = this.join;
+    if (join === undefined) throw new Error('LogReading.finish before attach');
+    const { clock, config } = this.opts;
+    this.loopStop.abort();
+    await this.loop;
+    join.setRunWindow(this.fromEpoch, opts.runEndEpoch);
+    const began = clock.now();
+    const deadline = began + config.waitMs;
+    let stoppedEarly = false;
+    while (!this.fatal && join.pending > 0) {
+      if (opts.stop?.aborted === true) {
+        stoppedEarly = true;
+        break;
+      }
+      opts.onWaiting?.(join.pending);
+      await this.readAll(opts.stop, true);
+      if (join.pending === 0 || clock.now() >= deadline) break;
+      await clock.sleep(Math.min(config.pollMs, Math.max(0, deadline - clock.now())), opts.stop);
+    }
+    const figures = join.finish();
+    if (figures.deferred > 0 && this.stats.events === 0 && !this.fatal) {
+      this.problems.push(`no platform line was read from ${this.opts.logGroup}: check the group and the function's SystemLogLevel (INFO keeps START and REPORT)`);
+    }
+    return {
+      logGroup: this.opts.logGroup,
+      accessLogGroup: config.accessLog?.logGroup,
+      filterPattern: this.filterPattern,
+      join: figures,
+      stats: { ...this.stats },
+      waitedMs: clock.now() - began,
+      stoppedEarly,
+      problems: this.problems,
+    };
+  }
+
+  close(): void {
+    this.loopStop.abort();
+    this.opts.api.close();
+  }
+
+  private async pollUntilStopped(): Promise<void> {
+    const signal = this.loopStop.signal;
+    let round = 0;
+    while (!signal.aborted && !this.fatal) {
+      await this.opts.clock.sleep(this.opts.config.pollMs, signal);
+      if (signal.aborted) return;
+      // Sweeps for old unmatched requests are slower than polls: every fifth round.
+      await this.readAll(signal, ++round % 5 === 0);
+    }
+  }
+
+  /** One round: a poll of every group (access log first), and a sweep when asked. */
+  private async readAll(signal: AbortSignal | undefined, sweep: boolean): Promise<void> {
+    const join = this.join!;
+    try {
+      for (const reader of [...this.readers].reverse()) {
+        await reader.poll(this.fromEpoch, signal);
+        const oldest = join.oldestPendingEpoch();
+        if (sweep && oldest !== undefined) await reader.sweep(Math.max(this.fromEpoch, oldest - SWEEP_MARGIN_MS), signal);
+        const keepFrom = oldest === undefined ? Infinity : oldest - SWEEP_MARGIN_MS;
+        reader.forgetBefore(keepFrom);
+      }
+    } catch (err) {
+      this.fatal = true;
+      this.problems.push(`reading the logs stopped: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Opens what a run sends to: the built-in emulator when the profile has `local:`, the target
+ * (checked before any load), and the reading of the function's logs when starts come from them.
+ */
+import type { HttpTargetConfig, LambdaTargetConfig, LogsConfig, Profile } from '../profile/types.js';
+import type { Target, TargetInfo } from '../targets/target.js';
+import type { LogReading } from '../logs/reading.js';
+import { FUNCTION_URL_PREFIX } from '../emulator/function-url.js';
+import { startLocalEmulator } from './local.js';
+import type { LocalEmulator } from './local.js';
+
+export interface OpenTarget {
+  target: Target;
+  info: TargetInfo;
+  /** Present when starts are read from the function's logs. */
+  logs?: LogReading;
+  close(): Promise<void>;
+}
+
+export interface OpenTargetOptions {
+  stop?: AbortSignal;
+  onStep?: (message: string) => void;
+}
+
+export async function openTarget(profile: Profile, opts: OpenTargetOptions): Promise<OpenTarget> {
+  const config = profile.target;
+  const emulatorConfig = config.kind === 'http' ? config.local?.emulator : config.local;
+  let emulator: LocalEmulator | undefined;
+  if (emulatorConfig !== undefined) {
+    opts.onStep?.('starting the local Lambda emulator');
+    emulator = await startLocalEmulator(emulatorConfig);
+  }
+  try {
+    const opened = config.kind === 'http' ? await openHttp(profile, config, emulator, opts) : await openLambda(profile, config, emulator, opts);
+    const logs = await openLogs(config, emulator, opts).catch(async (err: unknown) => {
+      await opened.target.close();
+      throw err;
+    });
+    return {
+      target: opened.target,
+      info: { ...opened.info, ...logs?.info },
+      ...(logs !== undefined && { logs: logs.reading }),
+      close: async () => {
+        logs?.reading.close();
+        await opened.target.close();
+        await emulator?.close();
+      },
+    };
+  } catch (err) {
+    await emulator?.close();
+    throw err;
+  }
+}
+
+async function openHttp(profile: Profile, config: HttpTargetConfig, emulator: LocalEmulator | undefined, opts: OpenTargetOptions) {
+  const connections = profile.load.model === 'open' ? profile.load.maxInFlight : profile.load.concurrency;
+  const { createHttpTarget, preconnectCount } = await import('../targets/http.js');
+  const { warmUpHttpClient } = await import('./http-warm-up.js');
+  const effective: HttpTargetConfig = emulator !== undefined && config.local !== undefined ? { ...config, url: frontUrl(emulator.endpoint, config.local.front, config.local.function, config.url) } : config;
+  const sockets = config.connections ?? connections;
+  opts.onStep?.('warming up the HTTP client on loopback');
+  await warmUpHttpClient(effective, profile.load, sockets, opts.stop);
+  const target = createHttpTarget(effective, { connections: sockets });
+  const spares = preconnectCount(profile.load, sockets);
+  if (spares > 0 && !opts.stop?.aborted) {
+    opts.onStep?.(`opening ${spares} connection${spares === 1 ? '' : 's'} to the target`);
+    await target.preconnect(spares, opts.stop);
+  }
+  const info: TargetInfo = emulator !== undefined && config.local !== undefined ? emulator.infoOf(config.local.function) : {};
+  return { target, info };
+}
+
+async function openLambda(profile: Profile, config: LambdaTargetConfig, emulator: LocalEmulator | undefined, opts: OpenTargetOptions) {
+  const connections = profile.load.model === 'open' ? profile.load.maxInFlight : profile.load.concurrency;
+  const { createLambdaTarget } = await import('../targets/lambda.js');
+  const effective = emulator !== undefined ? { ...config, endpoint: emulator.endpoint } : config;
+  const target = await createLambdaTarget(effective, { connections });
+  try {
+    opts.onStep?.(`checking function ${config.function}`);
+    const info = (await target.preflight?.()) ?? {};
+    return { target, info: emulator !== undefined && info.architecture === undefined ? { ...info, ...emulator.infoOf(config.function) } : info };
+  } catch (err) {
+    await target.close();
+    throw err;
+  }
+}
+
+/** The logs reading, with the emulator's endpoint and function as defaults when it runs locally. */
+async function openLogs(config: Profile['target'], emulator: LocalEmulator | undefined, opts: OpenTargetOptions) {
+  const logs = config.coldStartLogs;
+  if (logs === undefined) return undefined;
+  const localFunction = config.kind === 'http' ? config.local?.function : config.local !== undefined ? config.function : undefined;
+  const effective: LogsConfig = {
+    ...logs,
+    ...(logs.function === undefined && logs.logGroup === undefined && { function: localFunction ?? (config.kind === 'lambda' ? config.function : undefined) }),
+    ...(logs.endpoint === undefined && emulator !== undefined && { endpoint: emulator.endpoint }),
+  };
+  const mode = config.kind === 'lambda' && config.invocationType === 'Event' ? 'async' : 'sync';
+  opts.onStep?.(`checking the logs of ${effective.logGroup ?? effective.function ?? 'the function'}`);
+  const { openLogReading } = await import('../logs/open.js');
+  return openLogReading(effective, { mode, timeoutMs: Math.min(config.timeoutMs, 30_000) });
+}
+
+/** The URL of a front of the local emulator: its Function URL, or its API Gateway-like stage. */
+export function frontUrl(endpoint: string, front: 'function-url' | 'api-gateway', fn: string, path: string): string {
+  const prefix = front === 'function-url' ? FUNCTION_URL_PREFIX : '/_apigw/';
+  return `${endpoint}${prefix}${encodeURIComponent(fn)}${path}`;
+}
