@@ -28,7 +28,8 @@ export function startProgress(state: RunState, opts: ProgressOptions): () => voi
     const total = opts.totalMs === undefined ? '' : ` / ${(opts.totalMs / 1000).toFixed(0)}s`;
     const line =
       `[${elapsed}${total}] ${ratePerSec.toFixed(0)}/s  in-flight ${state.inFlight()}  ` +
-      `sent ${c.sent}  ok ${c.ok}  errors ${c.errors}  throttled ${c.throttles}  dropped ${c.dropped}  cold ${c.cold}`;
+      `sent ${c.sent}  ok ${c.ok}  errors ${c.errors}  throttled ${c.throttles}  dropped ${c.dropped}  cold ${c.cold}` +
+      (state.pendingStarts === undefined ? '' : `  awaiting logs ${state.pendingStarts()}`);
     if (tty) opts.out.status(line);
     else opts.out.error(line);
   };

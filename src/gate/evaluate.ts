@@ -96,7 +96,10 @@ interface LiveValue {
 
 function liveValue(id: MetricId, recorder: Recorder): LiveValue | null {
   const parts = latencyParts(id);
-  if (parts !== undefined) return liveStat(histogramOf(recorder, parts[0]), parts[1]);
+  if (parts !== undefined) {
+    const h = histogramOf(recorder, parts[0]);
+    return h === undefined ? null : liveStat(h, parts[1]);
+  }
   const c = recorder.counts;
   const classified = c.warm + c.cold + c.proactive;
   const ratio = (part: number, whole: number): LiveValue | null => (whole > 0 ? { value: part / whole, samples: whole } : null);
@@ -118,9 +121,15 @@ function liveValue(id: MetricId, recorder: Recorder): LiveValue | null {
   }
 }
 
-function histogramOf(recorder: Recorder, group: LatencyGroup): Histogram {
+/** The live histogram of a group; undefined for async times, known only once the logs are read. */
+function histogramOf(recorder: Recorder, group: LatencyGroup): Histogram | undefined {
   const h = recorder.histograms;
-  return group === 'init' ? h.init : h[group];
+  switch (group) {
+    case 'queueDelay':
+    case 'endToEnd': return undefined;
+    case 'init': return h.init;
+    default: return h[group];
+  }
 }
 
 /** The same numbers summarize() gives (microseconds in the histogram, ms out). */

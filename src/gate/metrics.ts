@@ -8,13 +8,14 @@ import type { Result } from '../result/result.js';
 
 export type MetricKind = 'time' | 'rate' | 'count' | 'perSec' | 'usd';
 export type Stat = 'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'max' | 'mean';
-export type LatencyGroup = 'all' | 'warm' | 'cold' | 'init';
+/** Latency summaries; queueDelay and endToEnd are async invokes' (result.async). */
+export type LatencyGroup = 'all' | 'warm' | 'cold' | 'init' | 'queueDelay' | 'endToEnd';
 export type RateMetric = 'cold.rate' | 'errors.rate' | 'throttles.rate';
 export type CountMetric = 'cold.count' | 'errors.count' | 'throttles.count' | 'dropped.count';
 export type MetricId = `${LatencyGroup}.${Stat}` | RateMetric | CountMetric | 'rate.achieved' | 'cost.per1M';
 
 export const STATS: readonly Stat[] = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'];
-export const GROUPS: readonly LatencyGroup[] = ['all', 'warm', 'cold', 'init'];
+export const GROUPS: readonly LatencyGroup[] = ['all', 'warm', 'cold', 'init', 'queueDelay', 'endToEnd'];
 const RATES: readonly RateMetric[] = ['cold.rate', 'errors.rate', 'throttles.rate'];
 const COUNTS: readonly CountMetric[] = ['cold.count', 'errors.count', 'throttles.count', 'dropped.count'];
 
@@ -26,7 +27,7 @@ export interface MetricDef {
 }
 
 export const METRIC_NAMES_HELP =
-  'all|warm|cold|init.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, ' +
+  'all|warm|cold|init|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, ' +
   'throttles.rate, throttles.count, dropped.count, rate.achieved, cost.per1M';
 
 /** The definition of a metric name, or undefined. `p99.9` is accepted for `p999`. */
@@ -52,7 +53,12 @@ export function latencyParts(id: MetricId): [LatencyGroup, Stat] | undefined {
 }
 
 export function summaryOf(result: Result, group: LatencyGroup): Summary | null {
-  return group === 'init' ? result.init : result.latency[group];
+  switch (group) {
+    case 'init': return result.init;
+    case 'queueDelay':
+    case 'endToEnd': return result.async?.[group] ?? null;
+    default: return result.latency[group];
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Result } from '../result/result.js';
 import {
   formatActual, formatConfidence, formatDelta, formatFailOnChange, formatInterval, formatValue,
 } from './format.js';
+import { asyncLine, asyncRows, logsLine } from './starts.js';
 
 const PASS = '✅';
 const FAIL = '❌';
@@ -38,6 +39,9 @@ export function resultMarkdown(r: Result): string {
     out.push(`Cold starts: ${c.cold} (${r.coldStartRate === null ? '-' : formatValue('rate', r.coldStartRate)})` +
       (r.cost === null ? '' : ` · cost per 1M invocations: ${formatValue('usd', r.cost.per1M)}`), '');
   }
+  const asyncTimes = asyncRows(r);
+  if (asyncTimes.length > 0) out.push(table(['async', 'p50', 'p99', 'max'], asyncTimes, right(4)), '');
+  for (const line of [logsLine(r), asyncLine(r)]) if (line !== undefined) out.push(`${line[0]!.toUpperCase()}${line.slice(1)}.`, '');
   if (r.thresholds.length > 0) {
     out.push(table(['', 'threshold', 'actual'], r.thresholds.map((t) => [t.pass ? PASS : FAIL, `\`${t.rule}\``, formatActual(t)]), [':---:', ':---', '---:']), '');
   }

@@ -7,8 +7,8 @@ import type { Summary } from '../result/histogram.js';
 import type { Result } from '../result/result.js';
 import { PLAIN_TEXT, latencyHistogram, overTime } from './terminal.js';
 import type { TerminalCaps } from './terminal.js';
+import { asyncLine, asyncRows, decisionRows, fmtMs, logsLine } from './starts.js';
 
-const fmtMs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`);
 const fmtInt = (n: number): string => n.toLocaleString('en-US');
 const pct = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(2)}%` : '-');
 
@@ -36,6 +36,19 @@ export function renderSummary(r: Result, caps: TerminalCaps = PLAIN_TEXT): strin
   if (breakdown !== undefined) out.push(breakdown);
   const lambda = lambdaTable(r, caps);
   if (lambda !== undefined) out.push(lambda);
+  const decisions = decisionRows(r);
+  if (decisions.length > 0) {
+    const t = table(['start', 'decided by', 'count'], caps);
+    t.push(...decisions.map(([kind, rule, n]) => [kind, rule, fmtInt(n)]));
+    out.push(t.toString());
+  }
+  const asyncTimes = asyncRows(r);
+  if (asyncTimes.length > 0) {
+    const t = table(['async', 'p50', 'p99', 'max'], caps);
+    t.push(...asyncTimes);
+    out.push(t.toString());
+  }
+  for (const line of [logsLine(r), asyncLine(r)]) if (line !== undefined) out.push(line);
   for (const w of r.warnings) out.push(`warning: ${w}`);
   return out.join('\n');
 }

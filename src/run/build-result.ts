@@ -57,7 +57,7 @@ export function buildResult(input: BuildInput): Result {
     init: reported ? summarize(h.init) : null,
     billed: reported ? summarize(h.billed) : null,
     memoryUsedMB: h.memoryUsed.totalCount > 0 ? summarize(h.memoryUsed) : null,
-    overhead: isLambda && reported ? { warm: summarize(h.overheadWarm), cold: summarize(h.overheadCold) } : null,
+    overhead: (isLambda || input.logs !== undefined) && reported ? { warm: summarize(h.overheadWarm), cold: summarize(h.overheadCold) } : null,
     coldStartRate: classified > 0 ? round6(c.cold / classified) : null,
     errors: Object.fromEntries(recorder.errors),
     throttles: Object.fromEntries(recorder.throttles),

@@ -54,13 +54,14 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
     });
     const epochOf = clockToEpoch();
     open.logs?.attach(runner.recorder, epochOf, epochOf(runner.recorder.startedAt) - LOG_WINDOW_MARGIN_MS);
-    opts.onStart?.(runner);
+    const logsReading = open.logs;
+    opts.onStart?.(logsReading === undefined ? runner : { recorder: runner.recorder, inFlight: () => runner.inFlight(), pendingStarts: () => logsReading.pending });
     loopDelay.enable();
     const run = await runner.run().finally(() => loopDelay.disable());
     const logs = await open.logs?.finish({
       runEndEpoch: epochOf(run.endedAt),
       ...(opts.stop !== undefined && { stop: opts.stop }),
-      onWaiting: (pending) => opts.onStep?.(`reading the function's logs: ${pending} request${pending === 1 ? '' : 's'} not matched yet`),
+      onWaiting: everyFewSeconds((pending: number) => opts.onStep?.(`reading the function's logs: ${pending} request${pending === 1 ? '' : 's'} not matched yet`)),
     });
     const result = buildResult({
       run,
@@ -81,14 +82,27 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
   }
 }
 
+/** Calls `f` the first time, then at most once every 10 s: a step line, not a flood. */
+function everyFewSeconds<T>(f: (x: T) => void): (x: T) => void {
+  let last = -Infinity;
+  return (x) => {
+    const now = performance.now();
+    if (now - last < 10_000) return;
+    last = now;
+    f(x);
+  };
+}
+
 /** Log lines may carry times a little before the run's start by our clock (skew): read from here. */
 const LOG_WINDOW_MARGIN_MS = 5_000;
 
-/** Epoch ms of a runner clock time: the wall clock read once, at the same moment as the monotonic one. */
+/**
+ * Epoch ms of a runner clock time. The runner's clock is performance.now(), whose origin is
+ * performance.timeOrigin (epoch ms with sub-millisecond precision; Date.now() has whole ms).
+ */
 function clockToEpoch(): (clockMs: number) => number {
-  const wall = Date.now();
-  const mono = performance.now();
-  return (clockMs) => wall + (clockMs - mono);
+  const origin = performance.timeOrigin;
+  return (clockMs) => origin + clockMs;
 }
 
 /**

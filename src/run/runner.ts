@@ -49,6 +49,8 @@ export interface RunRecord {
 export interface RunState {
   readonly recorder: Recorder;
   inFlight(): number;
+  /** Requests whose start waits for the function's logs (absent when none are read). */
+  pendingStarts?(): number;
 }
 
 export class Runner implements RunState {
