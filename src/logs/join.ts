@@ -125,6 +125,26 @@ export class LogJoin implements StartJoin {
     return known.length === 0 ? undefined : Math.min(...known);
   }
 
+  /**
+   * Where the lines of requests still waiting should be, for those sent before `before`: their
+   * send-to-answer spans widened by `marginMs` (log lines may be stamped a little outside them:
+   * clock skew, an init started before the send), merged when closer than the margin.
+   */
+  unmatchedRanges(before: number, marginMs: number): [number, number][] {
+    const spans: [number, number][] = [];
+    for (const map of [this.waiting, this.waitingFront]) {
+      for (const w of map.values()) if (w.sentEpoch < before) spans.push([w.sentEpoch - marginMs, w.endedEpoch + marginMs]);
+    }
+    spans.sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const span of spans) {
+      const last = merged[merged.length - 1];
+      if (last !== undefined && span[0] <= last[1] + marginMs) last[1] = Math.max(last[1], span[1]);
+      else merged.push(span);
+    }
+    return merged;
+  }
+
   defer(answered: Answered): void {
     this.figures.deferred++;
     const { outcome } = answered;

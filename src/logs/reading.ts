@@ -53,7 +53,10 @@ export interface LogReadingOutcome {
   problems: string[];
 }
 
-/** Sends to start a sweep from: a little before the oldest unmatched request's send. */
+/**
+ * A sweep reads from this long before an unmatched request's send to this long after its
+ * answer: log clocks may be off by a little, and an init (INIT_START) starts before the REPORT.
+ */
 const SWEEP_MARGIN_MS = 10_000;
 
 export class LogReading {
@@ -179,12 +182,13 @@ export class LogReading {
   private async readAll(signal: AbortSignal | undefined, sweep: boolean): Promise<void> {
     const join = this.join!;
     try {
+      // The access log first: its lines turn API Gateway ids into the Lambda ids REPORTs carry.
       for (const reader of [...this.readers].reverse()) {
         await reader.poll(this.fromEpoch, signal);
+        const covered = reader.coveredFrom();
+        if (sweep && covered !== undefined) await reader.sweep(join.unmatchedRanges(covered, SWEEP_MARGIN_MS), signal);
         const oldest = join.oldestPendingEpoch();
-        if (sweep && oldest !== undefined) await reader.sweep(Math.max(this.fromEpoch, oldest - SWEEP_MARGIN_MS), signal);
-        const keepFrom = oldest === undefined ? Infinity : oldest - SWEEP_MARGIN_MS;
-        reader.forgetBefore(keepFrom);
+        reader.forgetBefore(oldest === undefined ? Infinity : oldest - SWEEP_MARGIN_MS);
       }
     } catch (err) {
       this.fatal = true;

@@ -49,7 +49,7 @@ describe('GroupReader', () => {
     const now = Date.now();
     server.put({ logGroup: GROUP, logStreamName: 's', timestamp: now - 50, ingestionTime: now - 40, message: 'early' });
     server.put({ logGroup: GROUP, logStreamName: 's', timestamp: now - 30, ingestionTime: now + 600, message: 'late' });
-    const r = reader({ minOverlapMs: 2000 });
+    const r = reader({ overlapMarginMs: 2000 });
     await r.poll(now - 1000);
     expect(seen.map((e) => e.message)).toEqual(['early']);
     await sleep(700);
@@ -59,24 +59,27 @@ describe('GroupReader', () => {
     expect(r.largestLagMs).toBeGreaterThanOrEqual(600);
   });
 
-  it('misses an event ingested later than the overlap on a poll, and finds it with a sweep from an older time', async () => {
+  it('misses on a poll an event later than the lag it has learnt, and finds it with a sweep around its time', async () => {
     const { server, seen, reader } = await setUp();
     const now = Date.now();
+    // A usual line first: the reader learns the lag is ~10 ms and reads only a little back.
+    server.put({ logGroup: GROUP, logStreamName: 's', timestamp: now - 6000, ingestionTime: now - 5990, message: 'usual' });
     server.put({ logGroup: GROUP, logStreamName: 's', timestamp: now - 5000, ingestionTime: now + 400, message: 'very late' });
-    const r = reader({ minOverlapMs: 100, skewMarginMs: 0 });
+    const r = reader({ overlapMarginMs: 100, skewMarginMs: 0 });
     await r.poll(now - 10_000);
     await sleep(500);
     await r.poll(now - 10_000);
-    expect(seen).toHaveLength(0);
-    await r.sweep(now - 10_000);
-    expect(seen.map((e) => e.message)).toEqual(['very late']);
+    expect(seen.map((e) => e.message)).toEqual(['usual']);
+    expect(r.coveredFrom()!).toBeGreaterThan(now - 5000);
+    await r.sweep([[now - 5500, now - 4500]]);
+    expect(seen.map((e) => e.message)).toEqual(['usual', 'very late']);
   });
 
   it('leaves a window it could not finish (throttled past its budget) to the next poll, losing nothing', async () => {
     const { server, seen, stats, reader } = await setUp({ throttleEvery: 1 });
     const now = Date.now();
     server.put({ logGroup: GROUP, logStreamName: 's', timestamp: now - 100, ingestionTime: now - 90, message: 'kept' });
-    const r = reader({ windowBudgetMs: 600, minOverlapMs: 0, skewMarginMs: 0 });
+    const r = reader({ windowBudgetMs: 600, overlapMarginMs: 0, skewMarginMs: 0 });
     expect(await r.poll(now - 1000)).toBe(false);
     expect(stats.throttled).toBeGreaterThan(1);
     expect(seen).toHaveLength(0);

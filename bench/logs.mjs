@@ -1,0 +1,129 @@
+// Benchmark: cold starts read from CloudWatch Logs (coldStart.logs) against a Function URL
+// stand-in (bench/servers/function-url.mjs: a fresh x-amzn-RequestId per request, one REPORT per
+// request in a log group it serves itself, readable 2 s after it is written).
+//
+//   1. Throughput with logs on against logs off: closed model, 50 workers, --duration s each,
+//      alternating within --runs rounds; target: logs on >= 0.95 x logs off (median ratio).
+//   2. The join: requests matched, FilterLogEvents calls per 1,000 requests, log lag.
+//   3. The join alone (dist/logs, no network): requests parsed and joined per second.
+//   4. Memory: open model, 2,000/s for --memory-duration s (default 300; 0 skips) with logs on:
+//      peak RSS (VmHWM) and the RSS slope after the first minute.
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { start, stop } from './lib/proc.mjs';
+import { requireColdbench, runColdbench, repoRoot } from './lib/coldbench.mjs';
+import { options, median, f, table, save, verdict, log, slope, waitForQuiet } from './lib/report.mjs';
+
+const WORKERS = 50;
+const MEMORY_RATE = 2000;
+
+export async function main(argv = {}) {
+  const opt = { ...options({ runs: 5, durationSec: 10 }), ...argv };
+  const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { 'memory-duration': { type: 'string' } } });
+  const memorySec = Number(argv.memorySec ?? values['memory-duration'] ?? 300);
+  await requireColdbench();
+  const server = await startFunctionUrl(opt.serverCore);
+  const rounds = [];
+  let memory;
+  try {
+    for (let i = 0; i < opt.runs; i++) {
+      const order = i % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
+      const round = {};
+      for (const mode of order) {
+        log(`round ${i + 1}/${opt.runs}: logs ${mode}`);
+        round[mode] = await runColdbench(closedProfile(server, opt.durationSec, mode === 'on'), { core: opt.toolCore, timeoutMs: (opt.durationSec + 180) * 1000 });
+      }
+      rounds.push(round);
+    }
+    if (memorySec > 0) {
+      log(`memory: open ${MEMORY_RATE}/s for ${memorySec} s with logs on (other work before: ${f(await waitForQuiet(), 0)}% CPU)`);
+      memory = await runColdbench(openProfile(server, memorySec), { core: opt.toolCore, sampleEveryMs: 2000, timeoutMs: (memorySec + 240) * 1000 });
+    }
+  } finally {
+    await stop(server.child);
+  }
+  const joinRate = await measureJoin(200_000);
+  return summarize(rounds, memory, joinRate, opt, memorySec);
+}
+
+async function startFunctionUrl(core) {
+  const child = start(process.execPath, [join(repoRoot, 'bench', 'servers', 'function-url.mjs')], { core, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [hello] = await once(child, 'message');
+  return { child, url: `http://127.0.0.1:${hello.port}/orders`, endpoint: `http://127.0.0.1:${hello.port}`, group: hello.group };
+}
+
+function logs(server) {
+  return { logs: { logGroup: server.group, endpoint: server.endpoint, wait: '30s', poll: '2s' } };
+}
+
+function closedProfile(server, durationSec, withLogs) {
+  return {
+    name: `bench-logs-${withLogs ? 'on' : 'off'}`,
+    target: { kind: 'http', url: server.url, timeout: '5s', ...(withLogs && { coldStart: logs(server) }) },
+    load: { model: 'closed', concurrency: WORKERS, duration: `${durationSec}s` },
+  };
+}
+
+function openProfile(server, durationSec) {
+  return {
+    name: 'bench-logs-memory',
+    target: { kind: 'http', url: server.url, timeout: '5s', coldStart: logs(server) },
+    load: { model: 'open', maxInFlight: 2000, phases: [{ constant: { rate: MEMORY_RATE, duration: `${durationSec}s` } }] },
+  };
+}
+
+/** Requests deferred, then matched from parsed REPORT lines, by the join alone. */
+async function measureJoin(n) {
+  const dist = (p) => import(pathToFileURL(join(repoRoot, 'dist', p)).href);
+  const { Recorder } = await dist('run/recorder.js');
+  const { LogJoin } = await dist('logs/join.js');
+  const { platformEventOf } = await dist('logs/events.js');
+  const ids = Array.from({ length: n }, (_, i) => `${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`);
+  const messages = ids.map((id, i) => `REPORT RequestId: ${id}\tDuration: 1.12 ms\tBilled Duration: 2 ms\tMemory Size: 256 MB\tMax Memory Used: 71 MB\t${i % 100 === 0 ? 'Init Duration: 182.31 ms\t' : ''}\n`);
+  const recorder = new Recorder(0);
+  const logJoin = new LogJoin({ recorder, mode: 'sync', viaAccessLog: false, epochOf: (t) => 1.7e12 + t, asyncMaxAttempts: 3 });
+  recorder.startJoin = logJoin;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    recorder.sent(i, i);
+    recorder.completed({ plannedAt: i, sentAt: i, endedAt: i + 2, outcome: { kind: 'ok', status: 200, requestId: ids[i] } });
+    const e = platformEventOf({ eventId: String(i), logStreamName: 's', timestamp: 1.7e12 + i + 1, ingestionTime: 1.7e12 + i + 2000, message: messages[i] });
+    logJoin.onPlatform(e);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const figures = logJoin.finish();
+  return { requests: n, perSec: n / seconds, matched: figures.matched, cold: recorder.counts.cold };
+}
+
+function summarize(rounds, memory, joinRate, opt, memorySec) {
+  const ratios = rounds.map((r) => r.on.ratePerSec / r.off.ratePerSec);
+  const rows = rounds.map((r, i) => [i + 1, f(r.off.ratePerSec, 0), f(r.on.ratePerSec, 0), f(ratios[i], 3), `${r.on.result.logs?.matched}/${r.on.result.logs?.deferred}`, f((1000 * r.on.result.logs?.apiCalls) / r.on.requests, 2)]);
+  console.log(table(['round', 'off req/s', 'on req/s', 'on / off', 'matched', 'calls per 1,000'], rows));
+  const medianRatio = median(ratios);
+  const on = rounds.map((r) => r.on.result.logs);
+  console.log(`log lag p50 ${f(median(on.map((l) => l?.lagMs?.p50 ?? NaN)), 0)} ms; waited after the load ${f(median(on.map((l) => l?.waitedMs ?? NaN)), 0)} ms (median)`);
+  console.log(`the join alone: ${f(joinRate.perSec, 0)} requests parsed and joined per second (${joinRate.matched} of ${joinRate.requests} matched)`);
+  const verdicts = [
+    verdict(`throughput with logs on within 5% of logs off (median ratio ${f(medianRatio, 3)})`, medianRatio >= 0.95),
+    verdict(`every request matched in every logs-on run`, on.every((l) => l !== undefined && l.unmatched === 0 && l.complete)),
+  ];
+  let memoryFigures;
+  if (memory !== undefined) {
+    const s = memory.rss;
+    const peakHwmMB = Math.max(...s.map((x) => x.hwmMB));
+    const after = s.filter((x) => x.tSec >= 60 && x.tSec <= memorySec);
+    const slopeMBPerMin = after.length > 2 ? slope(after.map((x) => x.tSec), after.map((x) => x.rssMB)) * 60 : null;
+    const l = memory.result.logs;
+    memoryFigures = { peakHwmMB, slopeMBPerMin, requests: memory.requests, dropped: memory.dropped, matched: l?.matched, unmatched: l?.unmatched, callsPer1000: (1000 * (l?.apiCalls ?? NaN)) / memory.requests };
+    console.log(`memory at ${MEMORY_RATE}/s for ${memorySec} s with logs on: peak RSS ${f(peakHwmMB, 1)} MB, slope after 60 s ${f(slopeMBPerMin, 2)} MB/min; ${l?.matched} of ${l?.deferred} matched; ${f(memoryFigures.callsPer1000, 2)} calls per 1,000 requests; ${memory.dropped} dropped`);
+    verdicts.push(verdict(`peak RSS under 150 MB with logs on (${f(peakHwmMB, 1)} MB)`, peakHwmMB < 150));
+  }
+  console.log(verdicts.join('\n'));
+  const path = save('logs', { options: { ...opt, memorySec }, rounds: rounds.map((r) => ({ off: r.off.ratePerSec, on: r.on.ratePerSec, logs: r.on.result.logs })), medianRatio, joinRate, memory: memoryFigures, verdicts });
+  log(`wrote ${path}`);
+  return { verdicts };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
