@@ -90,6 +90,7 @@ describe('HTTP run with cold starts from the logs', () => {
     expect(new Set(result.coldStarts.map((e) => e.requestId))).toEqual(fn.truth.cold);
     expect(result.logs).toMatchObject({ matched: 66, unmatched: 0, complete: true, perRequest: true, unclaimedReports: 0 });
     expect(result.logs!.throttledCalls).toBeGreaterThan(0);
+    expect(result.logs!.duplicateEvents).toBeGreaterThan(0); // re-read by overlapping polls, counted once
     expect(result.logs!.lagMs!.max).toBeGreaterThan(500);
     expect(result.init!.count).toBe(6);
     expect(result.cost).not.toBeNull();
