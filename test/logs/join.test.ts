@@ -66,8 +66,8 @@ describe('LogJoin (sync)', () => {
     join.onPlatform(report('c', 1150, { initDurationMs: 600, durationMs: 40 }));
     recorder.completed({ plannedAt: 5000, sentAt: 5000, endedAt: 5010, outcome: { kind: 'ok' } });
     const timeline = recorder.timeline.finish();
-    expect(timeline[1]!.cold).toBe(1);
-    expect(timeline.reduce((n, s) => n + s.cold, 0)).toBe(1);
+    // The request ended at 1.2 s: its bucket (100 ms wide in a short run) holds the cold start.
+    expect(timeline.filter((b) => b.cold > 0).map((b) => [b.t, b.cold])).toEqual([[1.2, 1]]);
   });
 
   it('calls an init the caller did not wait for proactive', () => {
