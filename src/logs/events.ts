@@ -47,6 +47,7 @@ export function platformEventOf(event: LogEvent): PlatformEvent | undefined {
 export interface AccessLogFields {
   requestIdField: string;
   lambdaRequestIdField: string;
+  integrationStatusField: string;
 }
 
 export interface AccessRecord {
@@ -54,6 +55,8 @@ export interface AccessRecord {
   frontId: string;
   /** The Lambda request id of the integration call; undefined when the function was never called. */
   lambdaId: string | undefined;
+  /** Lambda's answer to the integration call: 429 when it throttled it (the function never ran). */
+  integrationStatus: number | undefined;
   lagMs: number;
 }
 
@@ -72,7 +75,13 @@ export function accessRecordOf(event: LogEvent, fields: AccessLogFields): Access
   const record = parsed as Record<string, unknown>;
   const frontId = idOf(record[fields.requestIdField]);
   if (frontId === undefined) return undefined;
-  return { frontId, lambdaId: idOf(record[fields.lambdaRequestIdField]), lagMs: event.ingestionTime - event.timestamp };
+  const status = Number(record[fields.integrationStatusField]);
+  return {
+    frontId,
+    lambdaId: idOf(record[fields.lambdaRequestIdField]),
+    integrationStatus: Number.isInteger(status) ? status : undefined,
+    lagMs: event.ingestionTime - event.timestamp,
+  };
 }
 
 function idOf(value: unknown): string | undefined {

@@ -64,6 +64,8 @@ export interface JoinFigures {
   withoutId: number;
   /** Through API Gateway: requests whose access-log line says the function was never called. */
   notInvoked: number;
+  /** Of those, the calls Lambda throttled (integration status 429): API Gateway answered 500. */
+  throttledBehindFront: number;
   /** Requests still waiting for their access-log line (API Gateway) when the reading ended. */
   withoutAccessLog: number;
   /** REPORT lines of requests this run did not send (other traffic), or read twice. */
@@ -94,7 +96,7 @@ export class LogJoin implements StartJoin {
   private readonly initStarts = new Map<string, PlatformEvent & { kind: 'initStart' }>();
   private runWindow: { fromMs: number; toMs: number } = { fromMs: -Infinity, toMs: Infinity };
   readonly figures: JoinFigures = {
-    deferred: 0, matched: 0, unmatched: 0, withoutId: 0, notInvoked: 0, withoutAccessLog: 0, unclaimedReports: 0,
+    deferred: 0, matched: 0, unmatched: 0, withoutId: 0, notInvoked: 0, throttledBehindFront: 0, withoutAccessLog: 0, unclaimedReports: 0,
     lag: newHistogram(),
     runLevel: { invocations: 0, coldStarts: 0, init: newHistogram() },
     skew: { lowMs: undefined, highMs: undefined },
@@ -228,8 +230,10 @@ export class LogJoin implements StartJoin {
   }
 
   private throughAccess(w: Waiting, access: AccessRecord): void {
-    if (access.lambdaId === undefined) {
+    const throttled = access.integrationStatus === 429;
+    if (access.lambdaId === undefined || throttled) {
       this.figures.notInvoked++;
+      if (throttled) this.figures.throttledBehindFront++;
       this.opts.recorder.decideStart(w.answered, undefined);
       return;
     }
@@ -253,7 +257,7 @@ export class LogJoin implements StartJoin {
       serviceTimeMs: w.answered.serviceMs,
       tailPresent: true,
     });
-    this.decide(w.answered, { start: c.start, basis: `${SOURCE}: ${c.basis}`, reason: `${SOURCE}: ${c.reason}`, report });
+    this.decide(w.answered, { start: c.start, basis: `${SOURCE}: ${c.basis}`, reason: `${SOURCE}: ${c.reason}`, report, requestId: e.requestId });
     // The invocation ran inside the request: it started after the send and ended before the answer.
     const ranMs = (report.durationMs ?? 0) + (c.start === 'cold' ? (report.initDurationMs ?? 0) : 0);
     this.bound('high', e.atMs - ranMs - w.sentEpoch);
@@ -279,7 +283,7 @@ export class LogJoin implements StartJoin {
     if (run.starts.length === 0) run.starts.push(startMs);
     // No client time covers an async invocation: the init-to-invoke gap decides proactive.
     const c = classifyStart({ report, ...this.initStartOf(e), serviceTimeMs: Number.NaN, tailPresent: true });
-    this.decide(run.answered, { start: c.start, basis: `${SOURCE}: ${c.basis}`, reason: `${SOURCE}: ${c.reason}`, report });
+    this.decide(run.answered, { start: c.start, basis: `${SOURCE}: ${c.basis}`, reason: `${SOURCE}: ${c.reason}`, report, requestId: e.requestId });
   }
 
   private finishAsync(a: NonNullable<JoinFigures['async']>): void {
@@ -300,14 +304,16 @@ export class LogJoin implements StartJoin {
   }
 
   /**
-   * Async events whose last attempt failed and may still be retried (Lambda retries a failed
-   * async event up to MaximumRetryAttempts times, 2 by default): the reading waits for them.
-   * Only a REPORT with a Status says an attempt failed; a text REPORT of a handled error has none.
+   * Async events that may still be retried: Lambda retries a failed async event up to
+   * MaximumRetryAttempts times (2 by default). A JSON REPORT always has a status; a text REPORT
+   * has one only for a platform failure (a timeout, a crash), not for an error the handler threw
+   * nor for a success. So an event whose last REPORT has no status may be retried too: reading
+   * a text-format function's async events goes on for the whole wait.
    */
   private undecidedAsync(): number {
     let n = 0;
     for (const run of this.asyncRuns.values()) {
-      if (run.lastStatus !== undefined && run.lastStatus !== 'success' && run.ends.length < this.opts.asyncMaxAttempts) n++;
+      if (run.ends.length > 0 && run.lastStatus !== 'success' && run.ends.length < this.opts.asyncMaxAttempts) n++;
     }
     return n;
   }

@@ -136,9 +136,12 @@ export class GroupReader {
     return { trailMs, overlapMs: spreadMs + this.overlapMarginMs };
   }
 
-  /** Reads every page of [startTime, endTime); false when left incomplete. */
-  async read(startTime: number, endTime: number, signal?: AbortSignal): Promise<boolean> {
+  /** Reads every page of [from, to); false when left incomplete. */
+  async read(from: number, to: number, signal?: AbortSignal): Promise<boolean> {
     const { api, logGroup, filterPattern, clock, stats } = this.opts;
+    // The API takes whole milliseconds (a Long); widen the window rather than cut it.
+    const startTime = Math.floor(from);
+    const endTime = Math.ceil(to);
     const deadline = clock.now() + this.windowBudgetMs;
     let nextToken: string | undefined;
     let failures = 0;

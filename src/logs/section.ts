@@ -27,6 +27,7 @@ export function logsResultParts(outcome: LogReadingOutcome): LogsResultParts {
     complete: j.unmatched === 0 && j.withoutId === 0 && !outcome.stoppedEarly,
     withoutId: j.withoutId,
     notInvoked: j.notInvoked,
+    throttledBehindFront: j.throttledBehindFront,
     unclaimedReports: j.unclaimedReports,
     lagMs: j.lag.totalCount > 0 ? summarize(j.lag) : null,
     waitedMs: Math.round(outcome.waitedMs),

@@ -129,6 +129,7 @@ const accessLog = strictObject({
   requestIdHeader: headerName().default('apigw-requestid'),
   requestIdField: fieldName().default('requestId'),
   lambdaRequestIdField: fieldName().default('integrationRequestId'),
+  integrationStatusField: fieldName().default('integrationStatus'),
 });
 
 const coldStartLogs = strictObject({

@@ -51,6 +51,8 @@ export interface AccessLogConfig {
   requestIdField: string;
   /** Access-log field holding $context.integration.requestId (the Lambda request id). */
   lambdaRequestIdField: string;
+  /** Access-log field holding $context.integration.integrationStatus (429: Lambda throttled the call). */
+  integrationStatusField: string;
 }
 
 /** The built-in emulator behind an HTTP target: which front of which function it calls. */

@@ -31,7 +31,8 @@ export function logsLine(r: Result): string | undefined {
   const calls = `; ${l.apiCalls} FilterLogEvents calls${l.throttledCalls > 0 ? ` (${l.throttledCalls} throttled)` : ''}`;
   const waited = `; read ${fmtMs(l.waitedMs)} after the load`;
   const via = l.accessLogGroup === undefined ? '' : ` through the access log ${l.accessLogGroup}`;
-  return `starts from ${l.logGroup}${via}: ${l.matched} of ${l.deferred} requests matched${share}${lag}${calls}${waited}${l.complete ? '' : ' (incomplete)'}`;
+  const throttled = (l.throttledBehindFront ?? 0) > 0 ? `; ${l.throttledBehindFront} answered with an error were throttled by Lambda behind the front` : '';
+  return `starts from ${l.logGroup}${via}: ${l.matched} of ${l.deferred} requests matched${share}${lag}${calls}${waited}${throttled}${l.complete ? '' : ' (incomplete)'}`;
 }
 
 /** Async invokes: [label, p50, p99, max] rows. */

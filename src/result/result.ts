@@ -119,6 +119,8 @@ export interface LogsSection {
   withoutId: number;
   /** Through API Gateway: the access log says the function was never called. */
   notInvoked: number;
+  /** Of those, calls Lambda throttled (integration status 429; API Gateway answered 500). */
+  throttledBehindFront: number;
   /** REPORT lines of requests this run did not send, or read twice. */
   unclaimedReports: number;
   /** Ingestion lag (ingestionTime - timestamp) of the matched REPORT lines. */

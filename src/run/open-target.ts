@@ -5,6 +5,7 @@
 import type { HttpTargetConfig, LambdaTargetConfig, LogsConfig, Profile } from '../profile/types.js';
 import type { Target, TargetInfo } from '../targets/target.js';
 import type { LogReading } from '../logs/reading.js';
+import { API_GATEWAY_PREFIX, accessLogGroup } from '../emulator/api-gateway.js';
 import { FUNCTION_URL_PREFIX } from '../emulator/function-url.js';
 import { startLocalEmulator } from './local.js';
 import type { LocalEmulator } from './local.js';
@@ -31,8 +32,9 @@ export async function openTarget(profile: Profile, opts: OpenTargetOptions): Pro
     emulator = await startLocalEmulator(emulatorConfig);
   }
   try {
-    const opened = config.kind === 'http' ? await openHttp(profile, config, emulator, opts) : await openLambda(profile, config, emulator, opts);
-    const logs = await openLogs(config, emulator, opts).catch(async (err: unknown) => {
+    const withLogs = withLogsDefaults(config, emulator);
+    const opened = withLogs.kind === 'http' ? await openHttp(profile, withLogs, emulator, opts) : await openLambda(profile, withLogs, emulator, opts);
+    const logs = await openLogs(withLogs, opts).catch(async (err: unknown) => {
       await opened.target.close();
       throw err;
     });
@@ -85,24 +87,52 @@ async function openLambda(profile: Profile, config: LambdaTargetConfig, emulator
   }
 }
 
-/** The logs reading, with the emulator's endpoint and function as defaults when it runs locally. */
-async function openLogs(config: Profile['target'], emulator: LocalEmulator | undefined, opts: OpenTargetOptions) {
+/**
+ * The target with its `coldStart.logs` completed: for a Lambda target, the function, region,
+ * named profile and endpoint default to the target's; with the built-in emulator, the function
+ * to the local front's, the endpoint to the emulator's and, for its API Gateway front, the access
+ * log to that front's.
+ */
+export function withLogsDefaults<T extends Profile['target']>(config: T, emulator: { endpoint: string } | undefined): T {
   const logs = config.coldStartLogs;
-  if (logs === undefined) return undefined;
-  const localFunction = config.kind === 'http' ? config.local?.function : config.local !== undefined ? config.function : undefined;
+  if (logs === undefined) return config;
+  const fn = config.kind === 'http' ? config.local?.function : config.function;
+  const endpoint = emulator?.endpoint ?? (config.kind === 'lambda' ? config.endpoint : undefined);
   const effective: LogsConfig = {
     ...logs,
-    ...(logs.function === undefined && logs.logGroup === undefined && { function: localFunction ?? (config.kind === 'lambda' ? config.function : undefined) }),
-    ...(logs.endpoint === undefined && emulator !== undefined && { endpoint: emulator.endpoint }),
+    ...(logs.function === undefined && logs.logGroup === undefined && fn !== undefined && { function: fn }),
+    ...(logs.endpoint === undefined && endpoint !== undefined && { endpoint }),
   };
+  if (config.kind === 'lambda') {
+    if (logs.region === undefined && config.region !== undefined) effective.region = config.region;
+    if (logs.awsProfile === undefined && config.awsProfile !== undefined) effective.awsProfile = config.awsProfile;
+  }
+  if (config.kind === 'http' && config.local?.front === 'api-gateway' && logs.accessLog === undefined && emulator !== undefined) {
+    effective.accessLog = { logGroup: accessLogGroup(config.local.function), ...ACCESS_LOG_DEFAULTS };
+  }
+  return { ...config, coldStartLogs: effective };
+}
+
+/** The access log's header and fields when the profile names only its group (the schema's defaults). */
+const ACCESS_LOG_DEFAULTS = {
+  requestIdHeader: 'apigw-requestid',
+  requestIdField: 'requestId',
+  lambdaRequestIdField: 'integrationRequestId',
+  integrationStatusField: 'integrationStatus',
+} as const;
+
+/** The reading of the function's logs, when the profile asks for it. */
+async function openLogs(config: Profile['target'], opts: OpenTargetOptions) {
+  const logs = config.coldStartLogs;
+  if (logs === undefined) return undefined;
   const mode = config.kind === 'lambda' && config.invocationType === 'Event' ? 'async' : 'sync';
-  opts.onStep?.(`checking the logs of ${effective.logGroup ?? effective.function ?? 'the function'}`);
+  opts.onStep?.(`checking the logs of ${logs.logGroup ?? logs.function ?? 'the function'}`);
   const { openLogReading } = await import('../logs/open.js');
-  return openLogReading(effective, { mode, timeoutMs: Math.min(config.timeoutMs, 30_000) });
+  return openLogReading(logs, { mode, timeoutMs: Math.min(config.timeoutMs, 30_000) });
 }
 
 /** The URL of a front of the local emulator: its Function URL, or its API Gateway-like stage. */
 export function frontUrl(endpoint: string, front: 'function-url' | 'api-gateway', fn: string, path: string): string {
-  const prefix = front === 'function-url' ? FUNCTION_URL_PREFIX : '/_apigw/';
+  const prefix = front === 'function-url' ? FUNCTION_URL_PREFIX : API_GATEWAY_PREFIX;
   return `${endpoint}${prefix}${encodeURIComponent(fn)}${path}`;
 }

@@ -30,6 +30,8 @@ export interface StartDecision {
   basis: string;
   reason: string;
   report?: LambdaReport;
+  /** The Lambda request id, when the decision found it (through API Gateway the answer has another id). */
+  requestId?: string;
 }
 
 /**
@@ -207,7 +209,7 @@ export class Recorder {
 
   private coldStart(a: Answered, d: StartDecision, initMs: number | undefined): void {
     if (this.coldStarts.length >= MAX_COLD_START_EVENTS) return;
-    const { requestId } = a.outcome;
+    const requestId = d.requestId ?? a.outcome.requestId;
     this.coldStarts.push({
       t: round3((a.plannedAt - this.startedAt) / 1000),
       ...(requestId !== undefined && { requestId }),
