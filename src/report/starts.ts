@@ -26,13 +26,16 @@ export function decisionRows(r: Result): [StartKind, string, number][] {
 export function logsLine(r: Result): string | undefined {
   const l = r.logs;
   if (l === undefined) return undefined;
-  const share = l.deferred > 0 ? ` (${((100 * l.matched) / l.deferred).toFixed(1)}%)` : '';
+  // Requests the join could match: those the function ran, with an id to join on.
+  const joinable = l.deferred - l.notInvoked - l.withoutId;
+  const share = joinable > 0 ? ` (${((100 * l.matched) / joinable).toFixed(1)}%)` : '';
   const lag = l.lagMs === null ? '' : `; log lag p50 ${fmtMs(l.lagMs.p50)}, max ${fmtMs(l.lagMs.max)}`;
   const calls = `; ${l.apiCalls} FilterLogEvents calls${l.throttledCalls > 0 ? ` (${l.throttledCalls} throttled)` : ''}`;
   const waited = `; read ${fmtMs(l.waitedMs)} after the load`;
   const via = l.accessLogGroup === undefined ? '' : ` through the access log ${l.accessLogGroup}`;
-  const throttled = (l.throttledBehindFront ?? 0) > 0 ? `; ${l.throttledBehindFront} answered with an error were throttled by Lambda behind the front` : '';
-  return `starts from ${l.logGroup}${via}: ${l.matched} of ${l.deferred} requests matched${share}${lag}${calls}${waited}${throttled}${l.complete ? '' : ' (incomplete)'}`;
+  const notInvoked = l.notInvoked > 0 ? `; ${l.notInvoked} never reached the function${(l.throttledBehindFront ?? 0) > 0 ? ` (${l.throttledBehindFront} throttled by Lambda behind the front)` : ''}` : '';
+  const noId = l.withoutId > 0 ? `; ${l.withoutId} answered without a request id` : '';
+  return `starts from ${l.logGroup}${via}: ${l.matched} of ${joinable} requests matched${share}${notInvoked}${noId}${lag}${calls}${waited}${l.complete ? '' : ' (incomplete)'}`;
 }
 
 /** Async invokes: [label, p50, p99, max] rows. */

@@ -162,7 +162,8 @@ function warningsFor(r: Result): string[] {
   }
   const logs = r.logs;
   if (logs !== undefined && logs.unmatched > 0) {
-    const share = logs.deferred > 0 ? ` (${round3((100 * logs.matched) / logs.deferred)}% matched)` : '';
+    const joinable = logs.deferred - logs.notInvoked - logs.withoutId;
+    const share = joinable > 0 ? ` (${round3((100 * logs.matched) / joinable)}% matched)` : '';
     w.push(`${logs.unmatched} requests were not matched to a REPORT line in ${logs.logGroup} within the wait${share}: their start is unknown; raise coldStart.logs.wait if the logs are late`);
   }
   if (logs?.stoppedEarly === true) w.push('the reading of the logs was stopped before its wait was over: the join may be incomplete');
