@@ -62,6 +62,8 @@ class LambdaInvokeTarget implements LambdaTarget {
   private readonly inflight: InflightSet;
   private readonly payload: PayloadFn;
   private readonly startsFromLogs: boolean;
+  /** A config built by hand (the library's callers) may leave it out: RequestResponse. */
+  private readonly invocationType: 'RequestResponse' | 'Event';
   private closed = false;
 
   constructor(
@@ -73,6 +75,7 @@ class LambdaInvokeTarget implements LambdaTarget {
     this.inflight = new InflightSet(config.timeoutMs);
     this.payload = compilePayload(config.payload);
     this.startsFromLogs = config.coldStartLogs !== undefined;
+    this.invocationType = config.invocationType ?? 'RequestResponse';
   }
 
   async preflight(): Promise<TargetInfo> {
@@ -96,9 +99,9 @@ class LambdaInvokeTarget implements LambdaTarget {
     if (this.closed) return { kind: 'error', errorClass: 'client', message: 'target closed' };
     const command = new this.sdk.InvokeCommand({
       FunctionName: this.config.function,
-      InvocationType: this.config.invocationType,
+      InvocationType: this.invocationType,
       // The log tail "applies to synchronously invoked functions only" (API_Invoke).
-      ...(this.config.invocationType === 'RequestResponse' && { LogType: 'Tail' }),
+      ...(this.invocationType === 'RequestResponse' && { LogType: 'Tail' }),
       Qualifier: this.config.qualifier,
       Payload: this.payload(ctx.seq),
     });
@@ -133,7 +136,7 @@ class LambdaInvokeTarget implements LambdaTarget {
     if (log.report !== undefined) details.report = log.report;
     // Without a REPORT in the answer, the function's logs decide, when the run reads them.
     if (log.report !== undefined || !this.startsFromLogs) {
-      const { start, basis, reason } = this.config.invocationType === 'Event'
+      const { start, basis, reason } = this.invocationType === 'Event'
         ? { start: 'unknown' as const, basis: 'async invoke: no log tail, and coldStart.logs is not set', reason: 'async invoke: no log tail, and coldStart.logs is not set' }
         : classifyStart({ report: log.report, initStart: log.initStart, initReport: log.initReport, serviceTimeMs, tailPresent });
       details.start = start;
