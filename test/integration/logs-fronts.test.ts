@@ -43,8 +43,15 @@ const LOAD = `load:
     - burst: { count: 10 }
 `;
 
+/** Thresholds on cold starts hold for HTTP runs too, once starts come from the logs. */
+const THRESHOLDS = `thresholds:
+  - "cold.count >= 1"
+  - "init.p50 < 60s"
+  - "cold.rate < 90%"
+`;
+
 function run(target: string, name: string): Promise<Result> {
-  return runProfile(parseProfileText(`name: ${name}\n${target}${LOAD}`, { file: `${name}.yaml`, baseDir: profilesDir, env: {} }));
+  return runProfile(parseProfileText(`name: ${name}\n${target}${LOAD}${THRESHOLDS}`, { file: `${name}.yaml`, baseDir: profilesDir, env: {} }));
 }
 
 /** The ground truth of one function's invocations that ran (throttled ones never reached an environment). */
@@ -72,6 +79,11 @@ describe('cold starts behind HTTP fronts, from the logs', () => {
     expect(result.init!.count).toBe(cold.length);
     expect(result.billed!.count).toBe(truth.length);
     expect(result.cost).not.toBeNull();
+    expect(result.thresholds.map((t) => [t.rule, t.pass, t.actual])).toEqual([
+      ['cold.count >= 1', true, cold.length],
+      ['init.p50 < 60s', true, result.init!.p50],
+      ['cold.rate < 90%', true, result.coldStartRate],
+    ]);
   });
 
   it('reports per request exactly the ground truth behind the API Gateway front, through its access log', async () => {
