@@ -124,9 +124,10 @@ export class LogReading {
 
   /**
    * After the load: stops the regular polls, then reads until every request is matched, the
-   * wait is over, or `stop` aborts (Ctrl-C). `onWaiting` is told how many are still pending.
+   * wait is over, or `stop` aborts (Ctrl-C). A run already stopped still gets one round of reads,
+   * which `hardStop` (a second Ctrl-C) cuts short. `onWaiting` is told how many are pending.
    */
-  async finish(opts: { stop?: AbortSignal; onWaiting?: (pending: number) => void; runEndEpoch: number }): Promise<LogReadingOutcome> {
+  async finish(opts: { stop?: AbortSignal; hardStop?: AbortSignal; onWaiting?: (pending: number) => void; runEndEpoch: number }): Promise<LogReadingOutcome> {
     const join = this.join;
     if (join === undefined) throw new Error('LogReading.finish before attach');
     const { clock, config } = this.opts;
@@ -134,18 +135,14 @@ export class LogReading {
     await this.loop;
     join.setRunWindow(this.fromEpoch, opts.runEndEpoch);
     const began = clock.now();
-    const deadline = began + config.waitMs;
-    let stoppedEarly = false;
-    while (!this.fatal && join.pending > 0) {
-      if (opts.stop?.aborted === true) {
-        stoppedEarly = true;
-        break;
-      }
+    const deadline = began + (opts.stop?.aborted === true ? 0 : config.waitMs);
+    while (!this.fatal && join.pending > 0 && opts.hardStop?.aborted !== true) {
       opts.onWaiting?.(join.pending);
-      await this.readAll(opts.stop, true);
-      if (join.pending === 0 || clock.now() >= deadline) break;
+      await this.readAll(opts.hardStop, true);
+      if (join.pending === 0 || clock.now() >= deadline || opts.stop?.aborted === true) break;
       await clock.sleep(Math.min(config.pollMs, Math.max(0, deadline - clock.now())), opts.stop);
     }
+    const stoppedEarly = join.pending > 0 && (opts.stop?.aborted === true || opts.hardStop?.aborted === true);
     const figures = join.finish();
     if (figures.deferred > 0 && this.stats.events === 0 && !this.fatal) {
       this.problems.push(`no platform line was read from ${this.opts.logGroup}: check the group and the function's SystemLogLevel (INFO keeps START and REPORT)`);

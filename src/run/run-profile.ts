@@ -61,6 +61,7 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
     const logs = await open.logs?.finish({
       runEndEpoch: epochOf(run.endedAt),
       ...(opts.stop !== undefined && { stop: opts.stop }),
+      ...(opts.hardStop !== undefined && { hardStop: opts.hardStop }),
       onWaiting: everyFewSeconds((pending: number) => opts.onStep?.(`reading the function's logs: ${pending} request${pending === 1 ? '' : 's'} not matched yet`)),
     });
     const result = buildResult({
