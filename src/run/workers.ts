@@ -75,7 +75,9 @@ export async function runWorkers(loaded: LoadedProfile, opts: WorkersOptions): P
     const ready = await Promise.race([Promise.all(workers.map((w) => w.ready)), failureOf(workers)]);
     const started = ready !== 'failed' && startedAtMs === undefined;
     if (started) {
-      startAll(opts.startAtMs ?? Date.now() + START_MARGIN_MS);
+      const startAtMs = opts.startAtMs ?? Date.now() + START_MARGIN_MS;
+      opts.onStep?.(`${opts.count === 1 ? 'the worker is' : `all ${opts.count} workers are`} ready; starting the load at ${new Date(startAtMs).toISOString()}`);
+      startAll(startAtMs);
       opts.onStart?.(summedState(workers));
     } else {
       forward({ type: 'stop' })();
