@@ -2,6 +2,10 @@
  * Merging shard results: the same requests recorded in one result and split across shards give,
  * after the merge, identical histogram encodings, summaries, counts, timelines and events.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/schedule/index.js';
@@ -121,6 +125,21 @@ describe('merge is exact', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('shard results and merged results match the published schema', () => {
+    const schema = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../docs/result.schema.json'), 'utf8'));
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+    const shards = shardsOf(requests(200, 3), 2);
+    const merged = mergeShards(shards);
+    for (const doc of [shards[0]!.result, merged]) {
+      const copy = JSON.parse(JSON.stringify(doc));
+      ajv.validate(schema, copy);
+      expect(ajv.errors ?? []).toEqual([]);
+    }
+    expect(merged.eventLoopDelay).toBeNull();
+    expect(merged.timeline.some((b) => b.p99 === null)).toBe(true);
   });
 
   it('judges the profile thresholds on the merged result only', () => {
