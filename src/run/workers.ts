@@ -44,8 +44,12 @@ export interface WorkersRun {
   pids: number[];
 }
 
-/** The workers start this long after the last one is ready: time for the message to reach each. */
-export const START_MARGIN_MS = 250;
+/**
+ * The workers start this long after the last one is ready: time for the message to reach each,
+ * and for a worker that has just finished its warm-up to settle (its compiler and collector
+ * threads catch up) before the load starts.
+ */
+export const START_MARGIN_MS = 1000;
 const READY_TIMEOUT_MS = 120_000;
 const EXIT_GRACE_MS = 5000;
 
