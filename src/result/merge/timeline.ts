@@ -4,7 +4,7 @@
  * common start that merge requires, the shards' buckets line up exactly. Shards with different
  * bucket widths (100 ms for a short run, 1 s for a longer one) are added on the widest grid.
  *
- * A bucket's p50 and p99 are kept only when one shard alone completed requests in it: the
+ * A bucket's quantiles (p50, p90, p99) are kept only when one shard alone completed requests in it: the
  * buckets store no histograms, so quantiles of several shards cannot be merged, and are null.
  */
 import type { TimelineEntry } from '../result.js';
@@ -48,14 +48,13 @@ export function mergeTimelines(shards: readonly ShardInput[], startedAtMs: numbe
   let nulled = 0;
   const timeline = [...buckets.entries()].sort(([a], [b]) => a - b).map(([, b]) => {
     if (b.completing > 1 || (b.coarsened && b.completing > 0)) {
-      b.entry.p50 = null;
-      b.entry.p99 = null;
+      for (const key of Object.keys(b.entry)) if (QUANTILE.test(key)) b.entry[key] = null;
       nulled++;
     }
     return b.entry as unknown as TimelineEntry;
   });
   if (nulled > 0) {
-    warnings.push(`timeline: p50 and p99 are null in ${nulled} of ${timeline.length} buckets, where more than one shard completed requests: per-bucket quantiles cannot be merged (the run's own quantiles are exact)`);
+    warnings.push(`timeline: the quantiles (p50, p90, p99) are null in ${nulled} of ${timeline.length} buckets, where more than one shard completed requests: per-bucket quantiles cannot be merged (the run's own quantiles are exact)`);
   }
   return { timeline, bucketMs };
 }
@@ -67,12 +66,15 @@ function add(bucket: Bucket, entry: Record<string, unknown>, coarsened: boolean)
   if (coarsened) bucket.coarsened = true;
   for (const [key, value] of Object.entries(entry)) {
     if (key === 't' || typeof value !== 'number') continue;
-    if (/^p\d+$/.test(key)) {
+    if (QUANTILE.test(key)) {
       if (completed || bucket.entry[key] === undefined) bucket.entry[key] = value;
     } else {
       bucket.entry[key] = num(bucket.entry[key]) + value;
     }
   }
 }
+
+/** p50, p90, p99...: a bucket's latency quantiles. */
+const QUANTILE = /^p\d+$/;
 
 const num = (x: unknown): number => (typeof x === 'number' ? x : 0);
