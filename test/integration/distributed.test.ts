@@ -99,8 +99,9 @@ describe('one process, 4 workers and 4 shards by hand', () => {
       workers = JSON.parse(ran.stdout);
     });
 
-    // By hand: far enough ahead for four processes to warm up on a busy two-core machine.
-    const startAt = String(Date.now() + 15_000);
+    // By hand: far enough ahead for four processes to start and warm up on a busy two-core
+    // machine (during the whole test suite, 15 s was not always enough).
+    const startAt = String(Date.now() + 30_000);
     const handArrivals = await measured(async () => {
       const runs = await Promise.all([1, 2, 3, 4].map((k) => coldbench(['run', 'p.yaml', '--shard', `${k}/4`, '--start-at', startAt, '--out', 'hand', '--no-progress'])));
       for (const r of runs) expect(r.code, r.stderr).toBe(0);
