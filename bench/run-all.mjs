@@ -20,6 +20,7 @@ const benches = [
   ['engine-overhead', './engine-overhead.mjs'],
   ['rate-cpu', './rate-cpu.mjs'],
   ['clock-wait', './clock-wait.mjs'],
+  ['workers', './workers.mjs'],
   ['memory', './memory.mjs'],
   // The emulator and Lambda-target benchmarks (docs/benchmarks.md) need the built
   // emulator; they take their own options, so they get their defaults here.

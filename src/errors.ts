@@ -3,7 +3,7 @@
  * uses and an optional hint that tells the user how to fix the problem. A failed request is
  * never one of these: it is an Outcome (see targets/target.ts).
  */
-export type ExitCode = 0 | 1 | 2 | 3 | 130;
+export type ExitCode = 0 | 1 | 2 | 3 | 4 | 130;
 
 export class ColdbenchError extends Error {
   readonly exitCode: ExitCode;
@@ -47,5 +47,17 @@ export class RunError extends ColdbenchError {
 export class GateError extends ColdbenchError {
   constructor(message: string, hint?: string) {
     super(message, 3, hint);
+  }
+}
+
+/**
+ * The start instant (--start-at) had passed by more than the tolerance when the load was due
+ * to start, so nothing was sent: exit 4. A distinct code lets a job runner (a Kubernetes
+ * podFailurePolicy, a CI step) tell a late shard from a failed one; a retried pod that comes up
+ * after the others have started stops here instead of sending its share late.
+ */
+export class StartMissedError extends ColdbenchError {
+  constructor(message: string, hint?: string) {
+    super(message, 4, hint);
   }
 }

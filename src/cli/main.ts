@@ -7,6 +7,8 @@ import { ColdbenchError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { Output } from './output.js';
 import type { DiffFlags } from './commands/diff.js';
+import type { MergeFlags } from './commands/merge.js';
+import type { DistributionFlags } from './distribution.js';
 
 export interface GlobalFlags {
   json: boolean;
@@ -56,6 +58,13 @@ function buildProgram(setExit: (code: number) => void, outFor: (flags: Partial<G
     .option('--no-progress', 'no live progress line')
     .option('--no-save', 'do not write a result file')
     .option('--debug', 'show stack traces of errors', false)
+    .option('--shard <K/N>', 'run shard K of N (from 1) of the load, or "env" for a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, COLDBENCH_SHARD_COUNT)')
+    .option('--shard-index <K>', 'shard index, from 1 (with --shard-count)')
+    .option('--shard-count <N>', 'number of shards (with --shard-index)')
+    .option('--start-at <time>', 'start the load at this instant: ISO time with a zone, or epoch milliseconds')
+    .option('--start-tolerance <duration>', 'how late past --start-at the load may still start (default 100ms); later exits 4', undefined)
+    .option('--workers <n>', 'run the load as N shards in N processes of this machine and merge them (auto = one per core, less one for a local target)')
+    .option('--keep-shards', 'with --workers: save each shard\'s result beside the merged one', false)
     .action(async (file: string, flags: RunFlags) => {
       const { runCommand } = await import('./commands/run.js');
       setExit(await runCommand(file, flags, outFor(flags)));
@@ -101,6 +110,20 @@ function buildProgram(setExit: (code: number) => void, outFor: (flags: Partial<G
     });
 
   program
+    .command('merge')
+    .description('combine the result files of the shards of one run into one result (thresholds are judged on it)')
+    .argument('<inputs...>', 'shard result files, or folders that hold them')
+    .requiredOption('--out <file>', 'file to write the merged result to (never written over)')
+    .option('--allow-partial', 'merge the shards present; record missing or duplicated ones instead of failing', false)
+    .option('--format <format>', 'summary format: table, md, json or junit (md/json/junit go to stdout)', 'table')
+    .option('--json', 'print the merged result as JSON on stdout (human text goes to stderr)', false)
+    .option('--quiet', 'print no summary', false)
+    .action(async (inputs: string[], flags: MergeFlags) => {
+      const { mergeCommand } = await import('./commands/merge.js');
+      setExit(await mergeCommand(inputs, flags, outFor(flags)));
+    });
+
+  program
     .command('report')
     .description('render a saved result: table, md (pull-request comments), json, junit or html (a page with charts)')
     .argument('<result>', 'result JSON file, or a matrix result')
@@ -124,7 +147,7 @@ function buildProgram(setExit: (code: number) => void, outFor: (flags: Partial<G
   return program;
 }
 
-export interface RunFlags {
+export interface RunFlags extends DistributionFlags {
   out: string;
   format: string;
   set: string[];

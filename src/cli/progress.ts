@@ -2,8 +2,16 @@
  * Live progress of a run: a line rewritten four times a second on a TTY, or a plain line every
  * 10 seconds otherwise (CI logs).
  */
-import type { RunState } from '../run/runner.js';
+import type { Counts } from '../result/result.js';
 import type { Output } from './output.js';
+
+/** What the line shows: a run's live counts (a Runner, or the sum of a run's workers). */
+export interface ProgressSource {
+  readonly recorder: { readonly counts: Counts };
+  inFlight(): number;
+  /** Requests whose start waits for the function's logs (absent when none are read). */
+  pendingStarts?(): number;
+}
 
 export interface ProgressOptions {
   out: Output;
@@ -12,7 +20,7 @@ export interface ProgressOptions {
   enabled: boolean;
 }
 
-export function startProgress(state: RunState, opts: ProgressOptions): () => void {
+export function startProgress(state: ProgressSource, opts: ProgressOptions): () => void {
   if (!opts.enabled) return () => undefined;
   const tty = opts.out.stderrIsTTY;
   const started = Date.now();

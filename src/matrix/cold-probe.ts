@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { CostAccumulator, resolvePrices } from '../lambda/cost.js';
 import type { LoadedProfile, LambdaTargetConfig } from '../profile/types.js';
 import { buildResult } from '../run/build-result.js';
-import type { Result } from '../result/result.js';
+import type { RunResult } from '../result/result.js';
 import { Recorder } from '../run/recorder.js';
 import type { RunStatus } from '../run/runner.js';
 import { createLambdaTarget } from '../targets/lambda.js';
@@ -29,7 +29,7 @@ export interface ProbeReport {
 }
 
 export interface ColdProbe {
-  result: Result;
+  result: RunResult;
   reports: ProbeReport[];
 }
 
@@ -76,7 +76,7 @@ export async function forceColdStarts(input: ColdProbeInput): Promise<ColdProbe>
       if (outcome.report?.initDurationMs !== undefined) report.initDurationMs = outcome.report.initDurationMs;
       reports.push(report);
     }
-    const run = { status, recorder, startedAt: t0, endedAt: performance.now(), abandoned: 0 };
+    const run = { status, recorder, startedAt: t0, endedAt: performance.now(), abandoned: 0, firstSendLateMs: null };
     const probeProfile: LoadedProfile = {
       ...input.loaded,
       profile: { ...input.loaded.profile, load: { model: 'closed', concurrency: 1, iterations: Math.max(1, input.count) } },

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { RunError } from '../errors.js';
 import type { LambdaTargetConfig, LoadedProfile } from '../profile/types.js';
-import type { Result } from '../result/result.js';
+import type { Result, RunResult } from '../result/result.js';
 import { writeResult } from '../result/write.js';
 import { startLocalEmulator } from '../run/local.js';
 import type { LocalEmulator } from '../run/local.js';
@@ -36,10 +36,10 @@ export interface RunMatrixOptions extends RunProfileOptions {
 }
 
 /** A configuration's result as saved: the run, plus what the matrix adds. */
-export type ConfigurationResult = Result & {
+export type ConfigurationResult = RunResult & {
   matrix: { name: string; configuration: string; round: number; settings: SettingsChange & { function: string } };
   /** The forced cold starts, measured apart from the load (null when none were asked for). */
-  forcedColdStarts: (Result & { reports: ProbeReport[] }) | null;
+  forcedColdStarts: (RunResult & { reports: ProbeReport[] }) | null;
 };
 
 export interface ConfigurationRun {

@@ -3,6 +3,8 @@
  * per second. The YAML shape users write is described in README.md and docs/profile.schema.json.
  */
 
+import type { Shard } from '../schedule/shard.js';
+
 export type Phase =
   | { kind: 'constant'; ratePerSec: number; durationMs: number }
   /** Linear from `fromPerSec` to `toPerSec` over the duration. */
@@ -18,9 +20,14 @@ export type Phase =
   /** Nothing is sent for the duration. */
   | { kind: 'idle'; durationMs: number };
 
+/**
+ * `shard` is never written in a profile: `--shard K/N` and `--workers N` set it, with the shard's
+ * part of maxInFlight, concurrency and iterations (src/schedule/shard.ts). The open model then
+ * sends only the shard's arrivals of `phases`.
+ */
 export type LoadModel =
-  | { model: 'open'; maxInFlight: number; phases: Phase[] }
-  | { model: 'closed'; concurrency: number; durationMs?: number; iterations?: number };
+  | { model: 'open'; maxInFlight: number; phases: Phase[]; shard?: Shard }
+  | { model: 'closed'; concurrency: number; durationMs?: number; iterations?: number; shard?: Shard };
 
 /**
  * Where to read a function's platform lines (START / REPORT) in CloudWatch Logs, and how to join

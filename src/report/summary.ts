@@ -29,6 +29,8 @@ function latencyRow(label: string, s: Summary): string[] {
 export function renderSummary(r: Result, caps: TerminalCaps = PLAIN_TEXT): string {
   const out: string[] = [];
   out.push(`${r.name}: ${r.status} in ${fmtMs(r.durationMs)} (${r.target.kind} ${r.target.function ?? r.target.url ?? ''})`);
+  const shards = shardLine(r);
+  if (shards !== undefined) out.push(shards);
   out.push(requestsTable(r, caps));
   out.push(latencyTable(r, caps));
   for (const chart of [overTime(r, caps), latencyHistogram(r, caps)]) if (chart !== undefined) out.push(chart);
@@ -99,4 +101,13 @@ function lambdaTable(r: Result, caps: TerminalCaps): string | undefined {
     r.cost ? `$${r.cost.per1M.toFixed(4)}` : '-',
   ]);
   return t.toString();
+}
+
+/** Which shard a result is, or which shards a merged result holds. */
+function shardLine(r: Result): string | undefined {
+  if (r.shard !== undefined) return `shard ${r.shard.index}/${r.shard.count} on ${r.shard.host}, started ${r.shard.startAt ?? 'at once'}`;
+  if (r.shards === undefined) return undefined;
+  const count = r.shards[0]?.count ?? r.shards.length;
+  const missing = r.missingShards?.length ? `; missing: ${r.missingShards.map((i) => `${i}/${count}`).join(', ')}` : '';
+  return `merged from ${r.shards.length} of ${count} shards${missing}`;
 }

@@ -48,7 +48,7 @@ function columns(entries: readonly TimelineEntry[], width: number): { cols: Colu
   const cols: Column[] = [];
   for (let i = 0; i < entries.length; i += per) {
     const group = entries.slice(i, i + per);
-    const p99s = group.map((e) => e.p99).filter((p) => p > 0);
+    const p99s = group.map((e) => e.p99).filter((p): p is number => p !== null && p > 0);
     cols.push({
       t: group[0]!.t,
       sent: group.reduce((s, e) => s + e.sent, 0),

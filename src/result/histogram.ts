@@ -2,8 +2,8 @@
  * HDR histograms of times. Values are recorded in microseconds (3 significant digits, up to one
  * hour) and reported in milliseconds. Counts only, never samples: memory stays flat.
  */
-import { Int32Histogram, decodeFromCompressedBase64, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
-import type { Histogram } from 'hdr-histogram-js';
+import { Int32Histogram, build, decodeFromCompressedBase64, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
+import type { Histogram, JsHistogram } from 'hdr-histogram-js';
 
 export type { Histogram };
 
@@ -71,17 +71,22 @@ export interface Summary {
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 const ms = (us: number): number => round3(us / 1000);
 
-export function summarize(h: Histogram): Summary {
+/**
+ * The summary of a histogram. `exact` gives the smallest and largest values recorded, in us,
+ * where the histogram cannot: one decoded from its encoding, which keeps bucket counts only, has
+ * its min and max rounded to their buckets' ends (1,234,567 us comes back as 1,234,943).
+ */
+export function summarize(h: Histogram, exact?: { minUs: number; maxUs: number }): Summary {
   if (h.totalCount === 0) {
     return { count: 0, min: 0, mean: 0, stdev: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
   }
   // A quantile is reported as the highest value of its bucket, which can exceed the largest
   // value recorded: clamp, so that p99 <= max always reads true.
-  const max = h.maxValue;
+  const max = exact?.maxUs ?? h.maxValue;
   const q = (p: number): number => ms(Math.min(h.getValueAtPercentile(p), max));
   return {
     count: h.totalCount,
-    min: ms(h.minNonZeroValue),
+    min: ms(exact?.minUs ?? h.minNonZeroValue),
     mean: ms(h.mean),
     stdev: ms(h.stdDeviation),
     p50: q(50),
@@ -99,4 +104,31 @@ export function encodeHistogram(h: Histogram): string {
 
 export function decodeHistogram(base64: string): Histogram {
   return decodeFromCompressedBase64(base64, 32);
+}
+
+/** The settings two histograms must share to be added exactly. */
+export interface HistogramParameters {
+  lowestDiscernibleValue: number;
+  highestTrackableValue: number;
+  numberOfSignificantValueDigits: number;
+}
+
+export function parametersOf(h: Histogram): HistogramParameters {
+  // Every histogram here is a JsHistogram (this package never builds the WebAssembly kind).
+  const js = h as JsHistogram;
+  return {
+    lowestDiscernibleValue: js.lowestDiscernibleValue,
+    highestTrackableValue: h.highestTrackableValue,
+    numberOfSignificantValueDigits: h.numberOfSignificantValueDigits,
+  };
+}
+
+/** An empty histogram to add others into: 64-bit counts, so a sum of many never overflows. */
+export function newSumHistogram(p: HistogramParameters): Histogram {
+  return build({
+    bitBucketSize: 64,
+    lowestDiscernibleValue: p.lowestDiscernibleValue,
+    highestTrackableValue: p.highestTrackableValue,
+    numberOfSignificantValueDigits: p.numberOfSignificantValueDigits as 1 | 2 | 3 | 4 | 5,
+  });
 }

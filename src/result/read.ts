@@ -20,7 +20,7 @@ const summary = z.object({
 /** The fields report and diff read; the rest of the file is passed through as it is. */
 const resultShape = z.object({
   name: z.string(),
-  status: z.enum(['completed', 'interrupted', 'aborted']),
+  status: z.enum(['completed', 'interrupted', 'aborted', 'partial']),
   target: z.object({ kind: z.enum(['http', 'lambda']) }).loose(),
   counts: z.object({
     planned: count, sent: count, ok: count, errors: count, throttles: count, dropped: count,

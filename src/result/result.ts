@@ -5,10 +5,14 @@
 import type { Summary } from './histogram.js';
 import type { CostSummary } from '../lambda/cost.js';
 import type { StartKind } from '../targets/target.js';
+import type { MergedShard, ShardIdentity } from './shard.js';
 
 export const SCHEMA_VERSION = 1;
 
 export type RunStatus = 'completed' | 'interrupted' | 'aborted';
+
+/** A result file's status: a run's, or 'partial' (a merge that lacks shards, or holds a checkpoint). */
+export type ResultStatus = RunStatus | 'partial';
 
 export interface Counts {
   planned: number;
@@ -46,10 +50,15 @@ export interface TimelineEntry {
   throttles: number;
   dropped: number;
   cold: number;
-  p50: number;
+  /**
+   * Latency quantiles of the requests that completed in the bucket. Null in a merged result
+   * where more than one shard completed requests in it: per-bucket quantiles are not stored as
+   * histograms, so they cannot be merged exactly.
+   */
+  p50: number | null;
   /** Absent from result files written before buckets could be finer than a second. */
-  p90?: number;
-  p99: number;
+  p90?: number | null;
+  p99: number | null;
 }
 
 export interface ThresholdVerdict {
@@ -62,7 +71,7 @@ export interface Result {
   schemaVersion: number;
   tool: { name: 'coldbench'; version: string; node: string };
   name: string;
-  status: RunStatus;
+  status: ResultStatus;
   startedAt: string;
   endedAt: string;
   durationMs: number;
@@ -74,8 +83,8 @@ export interface Result {
   latency: { all: Summary; ok: Summary; warm: Summary; cold: Summary };
   serviceTime: Summary;
   scheduleLag: Summary;
-  /** Event-loop delay of the load generator itself. */
-  eventLoopDelay: Summary;
+  /** Event-loop delay of the load generator itself; null in a merged result (each shard's is in `shards`). */
+  eventLoopDelay: Summary | null;
   init: Summary | null;
   billed: Summary | null;
   memoryUsedMB: Summary | null;
@@ -99,6 +108,17 @@ export interface Result {
   logs?: LogsSection;
   /** Present for async (Event) invokes read from the logs. */
   async?: AsyncSection;
+  /** A shard's result (--shard, --workers): which part of which run it holds. */
+  shard?: ShardIdentity;
+  /** A merged result: the shards it holds. */
+  shards?: MergedShard[];
+  /** A merged result made with --allow-partial: the shard indexes it lacks. */
+  missingShards?: number[];
+}
+
+/** The result of one run, before any merge: its status is the runner's. */
+export interface RunResult extends Result {
+  status: RunStatus;
 }
 
 /** How completely the requests were joined with the function's platform lines (docs/logs.md). */

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { RunError } from '../errors.js';
+import { dirname, join, basename } from 'node:path';
+import { RunError, UsageError } from '../errors.js';
 import type { Result } from './result.js';
 
 /** `20261128T023000Z`: sortable, no characters that need quoting. */
@@ -14,8 +14,10 @@ export function utcStamp(date: Date): string {
   return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
 }
 
+/** `<name>-<UTC start>.json`; a shard's `<name>-<UTC start>-shard2of4.json`, since shards share a start. */
 export async function writeResult(result: Result, outDir: string): Promise<string> {
-  return writeJsonFile(result, outDir, `${result.name}-${utcStamp(new Date(result.startedAt))}`, 'the result');
+  const shard = result.shard === undefined ? '' : `-shard${result.shard.index}of${result.shard.count}`;
+  return writeJsonFile(result, outDir, `${result.name}-${utcStamp(new Date(result.startedAt))}${shard}`, 'the result');
 }
 
 /**
@@ -40,6 +42,28 @@ export async function writeJsonFile(data: unknown, outDir: string, base: string,
   } catch (err) {
     if (err instanceof RunError) throw err;
     throw new RunError(`could not save ${what} in ${outDir}: ${(err as Error).message}`, 'check that the folder is writable, or pass --out DIR', { cause: err });
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
+}
+
+/**
+ * Writes `data` as exactly `file`, atomically, and never over an existing file: an existing one
+ * is a UsageError (exit 2) and is left as it was.
+ */
+export async function writeJsonFileAt(data: unknown, file: string, flag: string): Promise<string> {
+  const dir = dirname(file);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, JSON.stringify(data, null, 2) + '\n', { flag: 'wx' });
+    await link(tmp, file);
+    return file;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new UsageError(`${flag} ${file} already exists; nothing was written over it`, 'choose another file name, or remove the old file first');
+    }
+    throw new RunError(`could not save ${file}: ${(err as Error).message}`, 'check that the folder is writable', { cause: err });
   } finally {
     await unlink(tmp).catch(() => undefined);
   }

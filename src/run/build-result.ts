@@ -6,8 +6,9 @@ import type { LoadedProfile } from '../profile/types.js';
 import { encodeHistogram, summarize } from '../result/histogram.js';
 import type { Summary } from '../result/histogram.js';
 import type { RunRecord } from './runner.js';
-import { scheduleDurationMs, targetRate } from '../schedule/index.js';
-import type { Result } from '../result/result.js';
+import { plannedCount, scheduleDurationMs, targetRate } from '../schedule/index.js';
+import { shardPlannedCount } from '../schedule/shard.js';
+import type { Result, RunResult } from '../result/result.js';
 import type { CostSummary } from '../lambda/cost.js';
 import { MAX_COLD_START_EVENTS, SCHEMA_VERSION } from '../result/result.js';
 import { TOOL_VERSION } from '../version.js';
@@ -28,7 +29,7 @@ export interface BuildInput {
 /** Schedule lag past this at p99 means the generator could not keep up: the result says so. */
 export const LAG_WARNING_P99_MS = 10;
 
-export function buildResult(input: BuildInput): Result {
+export function buildResult(input: BuildInput): RunResult {
   const { run, loaded } = input;
   const { recorder } = run;
   const h = recorder.histograms;
@@ -38,7 +39,7 @@ export function buildResult(input: BuildInput): Result {
   const classified = c.warm + c.cold + c.proactive;
   const isLambda = profile.target.kind === 'lambda';
   const reported = h.billed.totalCount > 0 || h.init.totalCount > 0;
-  const result: Result = {
+  const result: RunResult = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'coldbench', version: TOOL_VERSION, node: process.version },
     name: profile.name,
@@ -75,6 +76,8 @@ export function buildResult(input: BuildInput): Result {
       init: encodeHistogram(h.init),
       billed: encodeHistogram(h.billed),
       memoryUsed: encodeHistogram(h.memoryUsed),
+      overheadWarm: encodeHistogram(h.overheadWarm),
+      overheadCold: encodeHistogram(h.overheadCold),
     },
     thresholds: [],
     warnings: [],
@@ -121,7 +124,9 @@ function rates(run: RunRecord, loaded: LoadedProfile): Result['rate'] {
     const seconds = (run.endedAt - run.startedAt) / 1000;
     return { target: null, achieved: seconds > 0 ? round3(recorder.counts.sent / seconds) : 0 };
   }
-  const target = targetRate(load.phases);
+  // A shard's target is its share of the arrivals over the same time.
+  const planned = plannedCount(load.phases);
+  const target = planned === 0 ? 0 : (targetRate(load.phases) * shardPlannedCount(load.phases, load.shard)) / planned;
   const activeMs = activeDurationMs(load.phases);
   if (activeMs === 0) {
     // Bursts only: there is no planned rate to compare with, only what the run achieved.

@@ -42,7 +42,9 @@ export function warmUpLoad(load: LoadModel, connections: number): LoadModel {
   if (load.model === 'closed') {
     return { model: 'closed', concurrency: Math.min(load.concurrency, connections, MAX_WARM_UP_CONCURRENCY), durationMs: WARM_UP_MS };
   }
-  const ratePerSec = Math.min(Math.max(peakRate(load.phases), MIN_WARM_UP_RATE), MAX_WARM_UP_RATE);
+  // A shard of N runs a 1/N share of the rate.
+  const peakPerSec = peakRate(load.phases) / (load.shard?.count ?? 1);
+  const ratePerSec = Math.min(Math.max(peakPerSec, MIN_WARM_UP_RATE), MAX_WARM_UP_RATE);
   const durationMs = ratePerSec >= HIGH_RATE ? HIGH_RATE_WARM_UP_MS : WARM_UP_MS;
   return {
     model: 'open',

@@ -20,17 +20,20 @@ export interface LocalEmulator {
 const START_TIMEOUT_MS = 15_000;
 const CLOSE_TIMEOUT_MS = 10_000;
 
-/** The compiled host script; under the test runner this module is loaded from src/, so use dist/. */
-function hostScript(): string {
-  const here = fileURLToPath(new URL('./emulator-host.js', import.meta.url));
+/**
+ * A compiled script of this folder run as a child process (`emulator-host.js`); under the test
+ * runner this module is loaded from src/, so use dist/.
+ */
+export function builtScript(name: string): string {
+  const here = fileURLToPath(new URL(`./${name}`, import.meta.url));
   if (existsSync(here)) return here;
-  const dist = fileURLToPath(new URL('../../dist/run/emulator-host.js', import.meta.url));
+  const dist = fileURLToPath(new URL(`../../dist/run/${name}`, import.meta.url));
   if (existsSync(dist)) return dist;
-  throw new RunError('the emulator host script is missing', 'run `npm run build` first');
+  throw new RunError(`the script ${name} is missing`, 'run `npm run build` first');
 }
 
 export async function startLocalEmulator(config: LocalEmulatorConfig, opts: { logDir?: string } = {}): Promise<LocalEmulator> {
-  const child = fork(hostScript(), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  const child = fork(builtScript('emulator-host.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
   const endpoint = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => fail(new RunError('the local emulator did not start in time')), START_TIMEOUT_MS);
     const fail = (err: Error): void => {

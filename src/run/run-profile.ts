@@ -3,10 +3,12 @@
  * and check the target, drive the load, and build the result. Nothing here prints or exits; the
  * caller (the CLI, or a library user) decides what to do with the result.
  */
+import { hostname } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import type { LoadedProfile } from '../profile/types.js';
+import { UsageError } from '../errors.js';
+import type { LoadedProfile, Profile } from '../profile/types.js';
 import { buildResult } from './build-result.js';
-import type { Result } from '../result/result.js';
+import type { RunResult } from '../result/result.js';
 import { CostAccumulator, resolvePrices } from '../lambda/cost.js';
 import { Runner } from './runner.js';
 import type { Recorder } from './recorder.js';
@@ -16,6 +18,10 @@ import type { ThresholdVerdict } from '../result/result.js';
 import type { RunState, RunStatus } from './runner.js';
 import { openTarget } from './open-target.js';
 import { logsResultParts } from '../logs/section.js';
+import { shardProfile } from '../schedule/shard.js';
+import type { Shard } from '../schedule/shard.js';
+import { profileHash } from '../result/shard.js';
+import { DEFAULT_START_TOLERANCE_MS, approachStart } from './start-at.js';
 
 export interface RunProfileOptions {
   /** Aborting it stops sending and saves what was measured. */
@@ -27,22 +33,43 @@ export interface RunProfileOptions {
   onStart?: (state: RunState) => void;
   /** Called with a short note of what is being prepared (emulator start, preflight). */
   onStep?: (message: string) => void;
+  /**
+   * Run shard K of N of the profile (src/schedule/shard.ts). Its thresholds are not judged:
+   * they apply to the merged result only.
+   */
+  shard?: Shard;
+  /**
+   * The wall-clock instant (epoch ms) at which the load starts, asked once the target is ready
+   * (warmed up, connected, checked). Absent: the load starts at once.
+   */
+  startAt?: () => Promise<number>;
+  /** How late past startAt the load may still start (default 100 ms); later is a StartMissedError (exit 4). */
+  startToleranceMs?: number;
 }
 
-export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions = {}): Promise<Result> {
-  const rules = parseThresholds(loaded.profile.thresholds).rules;
+export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions = {}): Promise<RunResult> {
+  const profile = opts.shard === undefined ? loaded.profile : splitProfile(loaded.profile, opts.shard);
+  // A shard's thresholds are judged on the merged result only, not on its own part.
+  const rules = opts.shard === undefined ? parseThresholds(profile.thresholds).rules : [];
   const gate = new AbortGate(rules, opts);
-  const open = await openTarget(loaded.profile, opts);
+  const open = await openTarget(profile, opts);
   try {
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-    const startedAt = new Date();
+    const startEpochMs = opts.startAt === undefined ? undefined : await opts.startAt();
+    let startAt: number | undefined;
+    if (startEpochMs !== undefined) {
+      opts.onStep?.(`starting at ${new Date(startEpochMs).toISOString()}`);
+      startAt = await approachStart(startEpochMs, opts.startToleranceMs ?? DEFAULT_START_TOLERANCE_MS, { stop: gate.stop });
+    }
+    const startedAt = startEpochMs === undefined ? new Date() : new Date(startEpochMs);
     // Lambda runs are billed; an HTTP run is too when its REPORT lines are read from the logs.
-    const cost = loaded.profile.target.kind === 'lambda' || open.logs !== undefined
+    const cost = profile.target.kind === 'lambda' || open.logs !== undefined
       ? new CostAccumulator(open.info.architecture ?? 'x86_64', resolvePrices(loaded.profile.prices))
       : undefined;
     const onCompleted = gate.onCompleted;
     const runner = new Runner({
-      load: loaded.profile.load,
+      load: profile.load,
+      ...(startAt !== undefined && { startAt }),
       target: open.target,
       ...(cost && { cost }),
       ...(open.info.memorySizeMB !== undefined && { memoryMB: open.info.memorySizeMB }),
@@ -66,7 +93,7 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
     });
     const result = buildResult({
       run,
-      loaded,
+      loaded: { ...loaded, profile },
       startedAt,
       eventLoopDelay: loopDelay,
       cost: cost?.summary() ?? null,
@@ -77,6 +104,16 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
     const retried = open.target.retriedSends ?? 0;
     if (retried > 0) result.warnings.push(`${retried} requests were retried inside the client: a retry can hide a throttle and run the function twice`);
     if (gate.failed !== undefined) result.warnings.push(`stopped early: threshold "${gate.failed.rule}" failed during the run (abortOnFail)`);
+    if (opts.shard !== undefined) {
+      result.shard = {
+        index: opts.shard.index,
+        count: opts.shard.count,
+        profileHash: profileHash(loaded.redacted),
+        startAt: startEpochMs === undefined ? null : startedAt.toISOString(),
+        host: hostname(),
+        firstSendLateMs: run.firstSendLateMs === null ? null : Math.round(run.firstSendLateMs * 1000) / 1000,
+      };
+    }
     return result;
   } finally {
     await open.close();
@@ -138,4 +175,21 @@ class AbortGate {
       if (this.failed !== undefined) this.controller.abort();
     };
   }
+}
+
+/** The shard's part of the profile; a profile that cannot be split this way is a UsageError. */
+export function splitProfile(profile: Profile, shard: Shard): Profile {
+  if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 1 || shard.index > shard.count) {
+    throw new UsageError(`shard ${shard.index}/${shard.count}: the index must be a whole number from 1 to ${shard.count}`);
+  }
+  const split = shardProfile(profile, shard);
+  if (split.problems.length > 0) {
+    throw new UsageError(
+      `cannot run shard ${shard.index}/${shard.count}: ${split.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+      split.problems.some((p) => p.field === 'target.local')
+        ? 'run it on one machine with --workers N (the workers share one emulator), or serve the functions with `coldbench emulator <profile>` and point target.endpoint at it'
+        : 'raise the field to at least the number of shards, or run fewer shards',
+    );
+  }
+  return split.profile;
 }

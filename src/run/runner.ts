@@ -5,7 +5,8 @@
  * of silently slowing the load.
  */
 import type { LoadModel, Phase } from '../profile/types.js';
-import { plannedOffsets } from '../schedule/index.js';
+import { shardOffsets, shardSeq } from '../schedule/shard.js';
+import type { Shard } from '../schedule/shard.js';
 import type { Outcome, SendContext, Target } from '../targets/target.js';
 import { realClock, waitUntil } from './clock.js';
 import type { Clock } from './clock.js';
@@ -33,6 +34,11 @@ export interface RunnerOptions {
   memoryMB?: number;
   /** Called after each completed request (thresholds with abortOnFail, progress). */
   onCompleted?: (recorder: Recorder) => void;
+  /**
+   * Clock time at which the load starts (--start-at, --workers); default now. The runner waits
+   * for it, and the schedule's offsets count from it.
+   */
+  startAt?: number;
 }
 
 export interface RunRecord {
@@ -43,6 +49,11 @@ export interface RunRecord {
   endedAt: number;
   /** Requests still unanswered when the run ended (only after a stop). */
   abandoned: number;
+  /**
+   * How late the first request left (ms): against its planned instant in the open model, against
+   * the start in the closed model. Null when nothing was sent.
+   */
+  firstSendLateMs: number | null;
 }
 
 /** Live state for progress displays. */
@@ -69,6 +80,9 @@ export class Runner implements RunState {
   /** Closed model: iterations left, and the clock time at which no new request starts. */
   private remaining = Infinity;
   private closedUntil = Infinity;
+  private readonly shard: Shard | undefined;
+  /** The first request's planned and actual send instants (clock ms). */
+  private firstSend: { plannedAt: number; sentAt: number } | undefined;
 
   constructor(private readonly opts: RunnerOptions) {
     this.clock = opts.clock ?? realClock;
@@ -78,7 +92,8 @@ export class Runner implements RunState {
     this.target = opts.target;
     this.stopSignal = opts.stop;
     this.onCompleted = opts.onCompleted;
-    this.startedAt = this.clock.now();
+    this.shard = opts.load.shard;
+    this.startedAt = opts.startAt ?? this.clock.now();
     this.recorder = new Recorder(this.startedAt, opts.cost, opts.memoryMB);
     opts.hardStop?.addEventListener('abort', () => this.cancel.abort(), { once: true });
   }
@@ -89,11 +104,19 @@ export class Runner implements RunState {
 
   async run(): Promise<RunRecord> {
     const { load } = this.opts;
+    await this.waitFor(this.startedAt);
     if (load.model === 'open') await this.runOpen(load.phases, load.maxInFlight);
     else await this.runClosed(load.concurrency, load.durationMs, load.iterations);
     const abandoned = await this.drain();
     const status: RunStatus = this.stopped() ? (this.opts.stopStatus?.() ?? 'interrupted') : 'completed';
-    return { status, recorder: this.recorder, startedAt: this.startedAt, endedAt: this.clock.now(), abandoned };
+    return { status, recorder: this.recorder, startedAt: this.startedAt, endedAt: this.clock.now(), abandoned, firstSendLateMs: this.firstSendLateMs() };
+  }
+
+  private firstSendLateMs(): number | null {
+    const first = this.firstSend;
+    if (first === undefined) return null;
+    const dueAt = this.opts.load.model === 'open' ? first.plannedAt : this.startedAt;
+    return Math.max(0, first.sentAt - dueAt);
   }
 
   private stopped(): boolean {
@@ -103,7 +126,7 @@ export class Runner implements RunState {
   /** Open model: every planned instant either sends a request or, at maxInFlight, is dropped. */
   private async runOpen(phases: Phase[], maxInFlight: number): Promise<void> {
     const { clock, recorder, startedAt } = this;
-    for (const offsetMs of plannedOffsets(phases)) {
+    for (const offsetMs of shardOffsets(phases, this.shard)) {
       const plannedAt = startedAt + offsetMs;
       if (plannedAt > clock.now()) await this.waitFor(plannedAt);
       if (this.stopped()) return;
@@ -197,10 +220,11 @@ export class Runner implements RunState {
   }
 
   private context(): SendContext {
-    return { seq: this.seq++, signal: this.cancel.signal };
+    return { seq: shardSeq(this.seq++, this.shard), signal: this.cancel.signal };
   }
 
   private began(plannedAt: number, sentAt: number): void {
+    if (this.firstSend === undefined) this.firstSend = { plannedAt, sentAt };
     this.inFlightCount++;
     this.recorder.sent(plannedAt, sentAt);
   }

@@ -289,8 +289,10 @@ export function preconnectCount(load: LoadModel, connections: number): number {
   let wanted: number;
   if (load.model === 'closed') wanted = load.concurrency;
   else {
-    wanted = Math.ceil((peakRate(load.phases) * PRECONNECT_SPAN_MS) / 1000);
-    for (const phase of load.phases) if (phase.kind === 'burst') wanted = Math.max(wanted, phase.count);
+    // A shard of N sends every N-th arrival: a 1/N share of each rate and of each burst.
+    const shards = load.shard?.count ?? 1;
+    wanted = Math.ceil((peakRate(load.phases) * PRECONNECT_SPAN_MS) / 1000 / shards);
+    for (const phase of load.phases) if (phase.kind === 'burst') wanted = Math.max(wanted, Math.ceil(phase.count / shards));
   }
   return Math.min(wanted, Math.max(1, Math.floor(connections)));
 }

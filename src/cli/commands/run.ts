@@ -2,6 +2,8 @@
  * `coldbench run <profile>`: load the profile, run it with progress and Ctrl-C handling, save
  * the result, print the summary, and pick the exit code.
  */
+import { availableParallelism } from 'node:os';
+import { UsageError } from '../../errors.js';
 import { loadProfile } from '../../profile/index.js';
 import type { LoadedProfile } from '../../profile/types.js';
 import { render } from '../../report/render.js';
@@ -9,7 +11,10 @@ import { resultMarkdown } from '../../report/markdown.js';
 import { appendStepSummary, emit, parseFormat } from './report.js';
 import type { Result } from '../../result/result.js';
 import { writeResult } from '../../result/write.js';
-import { runProfile } from '../../run/run-profile.js';
+import { runProfile, splitProfile } from '../../run/run-profile.js';
+import { checkStartNotMissed } from '../../run/start-at.js';
+import { runModeOf } from '../distribution.js';
+import type { RunMode } from '../distribution.js';
 import type { RunStatus } from '../../run/runner.js';
 import { scheduleDurationMs } from '../../schedule/index.js';
 import type { RunFlags } from '../main.js';
@@ -23,10 +28,17 @@ export async function runCommand(file: string, flags: RunFlags, out: Output): Pr
   parseFormat(flags.format);
   const loaded = await loadProfile(file, { env: process.env, sets: flags.set });
   out.addSecrets(loaded.secrets);
+  const mode = runModeOf(flags, process.env, availableParallelism(), loaded.profile);
+  // Checked before anything is prepared: a late shard stops at once, a bad split before a warm-up.
+  if (mode.startAtMs !== undefined) checkStartNotMissed(mode.startAtMs, Date.now(), mode.toleranceMs);
+  if (mode.kind === 'shard') splitProfile(loaded.profile, mode.shard);
+  if (mode.startAtMs !== undefined && loaded.profile.matrix !== undefined) throw new UsageError('--start-at cannot be used with a matrix profile');
   const signals = handleSignals(out);
   let stopProgress = (): void => undefined;
   try {
     if (loaded.profile.matrix !== undefined) return await runMatrixCommand(loaded, flags, out, signals);
+    if (mode.kind === 'workers') return await runWorkersCommand(loaded, mode, flags, out, signals);
+    const startAtMs = mode.startAtMs;
     const result = await runProfile(loaded, {
       stop: signals.stop.signal,
       hardStop: signals.hardStop.signal,
@@ -35,21 +47,71 @@ export async function runCommand(file: string, flags: RunFlags, out: Output): Pr
       onStart: (state) => {
         stopProgress = startProgress(state, { out, totalMs: plannedMs(loaded), enabled: flags.progress && !flags.quiet });
       },
+      ...(mode.kind === 'shard' && { shard: mode.shard }),
+      ...(startAtMs !== undefined && { startAt: () => Promise.resolve(startAtMs), startToleranceMs: mode.toleranceMs }),
     });
     stopProgress();
     const saved = flags.save ? await writeResult(result, flags.out) : undefined;
     await report(result, saved, flags, out);
-    const unreachable = unreachableBecause(result);
-    if (unreachable !== undefined) {
-      out.error(`error: the target was unreachable: every request failed with ${unreachable}`);
-      return 1;
-    }
-    const failed = result.thresholds.filter((t) => !t.pass).map((t) => t.rule);
-    if (failed.length > 0) out.error(`thresholds failed: ${failed.join('; ')}`);
-    return exitCodeOf(result);
+    if (result.shard !== undefined) out.error(`this is shard ${result.shard.index}/${result.shard.count}: merge the shards' files with \`coldbench merge <files> --out merged.json\`; thresholds are judged on the merged result`);
+    return finish(result, out);
   } finally {
     stopProgress();
     signals.dispose();
+  }
+}
+
+/** The exit code of a run's result, saying why when it is not 0. */
+function finish(result: Result, out: Output): number {
+  const unreachable = unreachableBecause(result);
+  if (unreachable !== undefined) {
+    out.error(`error: the target was unreachable: every request failed with ${unreachable}`);
+    return 1;
+  }
+  const failed = result.thresholds.filter((t) => !t.pass).map((t) => t.rule);
+  if (failed.length > 0) out.error(`thresholds failed: ${failed.join('; ')}`);
+  return exitCodeOf(result);
+}
+
+/**
+ * `--workers N`: N shards in N processes, one progress line, one merged result (the shards'
+ * files beside it with --keep-shards). A worker that failed before the load started fails the
+ * run; one that failed during it leaves the others' merged result, saved as partial.
+ */
+async function runWorkersCommand(loaded: LoadedProfile, mode: Extract<RunMode, { kind: 'workers' }>, flags: RunFlags, out: Output, signals: ReturnType<typeof handleSignals>): Promise<number> {
+  const { runWorkers } = await import('../../run/workers.js');
+  const { mergeShards } = await import('../../result/merge/index.js');
+  let stopProgress = (): void => undefined;
+  try {
+    const run = await runWorkers(loaded, {
+      count: mode.count,
+      toleranceMs: mode.toleranceMs,
+      ...(mode.startAtMs !== undefined && { startAtMs: mode.startAtMs }),
+      stop: signals.stop.signal,
+      hardStop: signals.hardStop.signal,
+      onStep: (message) => out.error(`${message}...`),
+      onStart: (state) => {
+        stopProgress = startProgress(state, { out, totalMs: plannedMs(loaded), enabled: flags.progress && !flags.quiet });
+      },
+    });
+    stopProgress();
+    if (run.failure !== undefined && (!run.started || run.results.length === 0)) throw run.failure;
+    const keep = mode.keepShards && flags.save;
+    const inputs = [];
+    for (const result of run.results) {
+      const file = keep ? await writeResult(result, flags.out) : undefined;
+      inputs.push({ source: file ?? `worker ${result.shard?.index}/${mode.count}`, result });
+    }
+    const merged = mergeShards(inputs, { allowPartial: run.failure !== undefined, recordFiles: keep });
+    const saved = flags.save ? await writeResult(merged, flags.out) : undefined;
+    await report(merged, saved, flags, out);
+    if (run.failure !== undefined) {
+      out.error(`error: ${run.failure.message}`);
+      return run.failure.exitCode;
+    }
+    return finish(merged, out);
+  } finally {
+    stopProgress();
   }
 }
 
@@ -108,6 +170,7 @@ async function report(result: Result, saved: string | undefined, flags: RunFlags
 export function exitCodeOf(result: Result): number {
   switch (result.status) {
     case 'completed':
+    case 'partial':
       return result.thresholds.some((t) => !t.pass) ? 3 : 0;
     case 'aborted':
       return 3;

@@ -16,7 +16,7 @@ export const MAX_TIMELINE_POINTS = 3600;
 /** At most this many cold-start events go into the page (evenly spread over the list). */
 export const MAX_COLD_START_POINTS = 1000;
 
-const nullIfZero = (x: number | undefined): number | null => (x === undefined || x === 0 ? null : x);
+const nullIfZero = (x: number | null | undefined): number | null => (x === undefined || x === null || x === 0 ? null : x);
 
 export interface TimelineView {
   entries: TimelineEntry[];
@@ -38,7 +38,7 @@ export function timelineView(r: Result): TimelineView {
   for (let i = 0; i < r.timeline.length; i += k) {
     const group = r.timeline.slice(i, i + k);
     const sum = (f: (e: TimelineEntry) => number): number => group.reduce((s, e) => s + f(e), 0);
-    const max = (f: (e: TimelineEntry) => number | undefined): number => Math.max(0, ...group.map((e) => f(e) ?? 0));
+    const max = (f: (e: TimelineEntry) => number | null | undefined): number => Math.max(0, ...group.map((e) => f(e) ?? 0));
     entries.push({
       t: group[0]!.t, sent: sum((e) => e.sent), ok: sum((e) => e.ok), errors: sum((e) => e.errors),
       throttles: sum((e) => e.throttles), dropped: sum((e) => e.dropped), cold: sum((e) => e.cold),
@@ -105,7 +105,7 @@ export function latencyOverTimeFigure(view: TimelineView): FigureInput {
     ...(hasP90 ? [entries.map((e) => nullIfZero(e.p90))] : []),
     entries.map((e) => nullIfZero(e.p99)),
   ];
-  const drawn = entries.some((e) => e.p50 > 0);
+  const drawn = entries.some((e) => (e.p50 ?? 0) > 0);
   const merged = view.merged > 1 ? ` Each point merges ${view.merged} buckets and shows the highest of their percentiles.` : '';
   return {
     id: 'chart-latency-time',

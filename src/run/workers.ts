@@ -1,0 +1,203 @@
+/**
+ * `coldbench run --workers N`: one run as N shards in N processes of this machine (one core
+ * each), merged into one result. The workers prepare in parallel (warm-up, connections,
+ * preflight); once every one is ready, they are given one start instant a moment ahead, so they
+ * start together as shards on separate machines do with --start-at. A profile with a local:
+ * emulator gets one emulator, started here and shared by every worker as one Lambda service is
+ * shared by every client: its environments, cold starts and concurrency limits are the same as
+ * for one process.
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { ColdbenchError, RunError } from '../errors.js';
+import type { LoadedProfile } from '../profile/types.js';
+import type { Counts, RunResult } from '../result/result.js';
+import { builtScript, startLocalEmulator } from './local.js';
+import type { LocalEmulator } from './local.js';
+import type { WorkerReply, WorkerRequest } from './shard-host.js';
+
+export interface WorkersOptions {
+  count: number;
+  /** A start instant given by the user (epoch ms); otherwise one is chosen once all are ready. */
+  startAtMs?: number;
+  toleranceMs: number;
+  stop?: AbortSignal;
+  hardStop?: AbortSignal;
+  onStep?: (message: string) => void;
+  /** Called at the start with the workers' summed live state, for one progress line. */
+  onStart?: (state: WorkersState) => void;
+}
+
+export interface WorkersState {
+  readonly recorder: { readonly counts: Counts };
+  inFlight(): number;
+}
+
+export interface WorkersRun {
+  /** The shards' results, by index; a worker that failed has none. */
+  results: RunResult[];
+  /** Whether the load was started (false: a worker failed, or the run was stopped, before it). */
+  started: boolean;
+  /** The first failure of a worker, if one failed: the run's error. */
+  failure?: ColdbenchError;
+  /** The process ids of the workers (for tests that check none is left behind). */
+  pids: number[];
+}
+
+/**
+ * The workers start this long after the last one is ready: time for the message to reach each
+ * worker, with room to spare on a busy machine (with 250 ms, runs of 4 workers on this loaded
+ * 2-core machine left their first requests up to 50 ms late).
+ */
+export const START_MARGIN_MS = 1000;
+const READY_TIMEOUT_MS = 120_000;
+const EXIT_GRACE_MS = 5000;
+
+export async function runWorkers(loaded: LoadedProfile, opts: WorkersOptions): Promise<WorkersRun> {
+  let emulator: LocalEmulator | undefined;
+  const workers: Worker[] = [];
+  try {
+    const shared = await shareEmulator(loaded, opts, (e) => (emulator = e));
+    opts.onStep?.(`starting ${opts.count} worker${opts.count === 1 ? '' : 's'}`);
+    for (let index = 1; index <= opts.count; index++) workers.push(new Worker(index, opts.count));
+    for (const w of workers) w.send({ type: 'run', loaded: shared, shard: { index: w.index, count: opts.count }, toleranceMs: opts.toleranceMs });
+    // Every worker gets the same start instant, also when the run is stopped before it starts
+    // (then at once, with nothing to send): their results are the shards of one run.
+    let startedAtMs: number | undefined;
+    const startAll = (startAtMs: number): void => {
+      if (startedAtMs !== undefined) return;
+      startedAtMs = startAtMs;
+      workers.forEach((w) => w.send({ type: 'start', startAtMs }));
+    };
+    const forward = (request: WorkerRequest) => () => {
+      startAll(Date.now());
+      workers.forEach((w) => w.send(request));
+    };
+    if (opts.stop?.aborted === true) forward({ type: 'stop' })();
+    opts.stop?.addEventListener('abort', forward({ type: 'stop' }), { once: true });
+    opts.hardStop?.addEventListener('abort', forward({ type: 'hardStop' }), { once: true });
+    const ready = await Promise.race([Promise.all(workers.map((w) => w.ready)), failureOf(workers)]);
+    const started = ready !== 'failed' && startedAtMs === undefined;
+    if (started) {
+      const startAtMs = opts.startAtMs ?? Date.now() + START_MARGIN_MS;
+      opts.onStep?.(`${opts.count === 1 ? 'the worker is' : `all ${opts.count} workers are`} ready; starting the load at ${new Date(startAtMs).toISOString()}`);
+      startAll(startAtMs);
+      opts.onStart?.(summedState(workers));
+    } else {
+      forward({ type: 'stop' })();
+    }
+    await Promise.all(workers.map((w) => w.finished));
+    const failure = workers.find((w) => w.failure !== undefined)?.failure;
+    return {
+      results: workers.flatMap((w) => (w.result === undefined ? [] : [w.result])),
+      started,
+      ...(failure !== undefined && { failure }),
+      pids: workers.map((w) => w.pid),
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.kill()));
+    await emulator?.close();
+  }
+}
+
+/** A profile with a local: emulator: start it here, and point every worker at its endpoint. */
+async function shareEmulator(loaded: LoadedProfile, opts: WorkersOptions, keep: (e: LocalEmulator) => void): Promise<LoadedProfile> {
+  const target = loaded.profile.target;
+  if (target.kind !== 'lambda' || target.local === undefined) return loaded;
+  opts.onStep?.('starting the local Lambda emulator (shared by the workers)');
+  const emulator = await startLocalEmulator(target.local);
+  keep(emulator);
+  const { local: _local, ...rest } = target;
+  return { ...loaded, profile: { ...loaded.profile, target: { ...rest, endpoint: emulator.endpoint } } };
+}
+
+/** Resolves 'failed' as soon as a worker fails before being ready. */
+function failureOf(workers: readonly Worker[]): Promise<'failed'> {
+  return new Promise((resolve) => workers.forEach((w) => void w.finished.then(() => w.result === undefined && resolve('failed'))));
+}
+
+function summedState(workers: readonly Worker[]): WorkersState {
+  const counts = (): Counts => {
+    const sum: Counts = { planned: 0, sent: 0, ok: 0, errors: 0, throttles: 0, dropped: 0, warm: 0, cold: 0, proactive: 0, unknown: 0 };
+    for (const w of workers) for (const key of Object.keys(sum) as (keyof Counts)[]) sum[key] += w.counts[key] ?? 0;
+    return sum;
+  };
+  return {
+    get recorder() {
+      return { counts: counts() };
+    },
+    inFlight: () => workers.reduce((a, w) => a + w.inFlight, 0),
+  };
+}
+
+/** One worker process and what it has said. */
+class Worker {
+  readonly pid: number;
+  readonly ready: Promise<void>;
+  readonly finished: Promise<void>;
+  result: RunResult | undefined;
+  failure: ColdbenchError | undefined;
+  counts: Partial<Counts> = {};
+  inFlight = 0;
+  private readonly child: ChildProcess;
+  private stderr = '';
+
+  constructor(readonly index: number, readonly count: number) {
+    this.child = fork(builtScript('shard-host.js'), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    this.pid = this.child.pid ?? -1;
+    this.child.stderr?.setEncoding('utf8').on('data', (d: string) => (this.stderr = (this.stderr + d).slice(-4000)));
+    let markReady: () => void = () => undefined;
+    this.ready = new Promise((resolve, reject) => {
+      markReady = resolve;
+      setTimeout(() => reject(new RunError(`worker ${this.label} was not ready after ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS).unref();
+    });
+    this.ready.catch(() => undefined);
+    this.child.on('message', (msg: WorkerReply) => this.onMessage(msg, markReady));
+    this.finished = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        if (this.result === undefined && this.failure === undefined) {
+          const why = signal !== null ? `was killed (${signal})` : `exited (code ${code})`;
+          this.failure = new RunError(`worker ${this.label} ${why} without a result${this.stderr.trim() === '' ? '' : `: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}`}`);
+        }
+        resolve();
+      });
+    });
+  }
+
+  get label(): string {
+    return `${this.index}/${this.count}`;
+  }
+
+  send(request: WorkerRequest): void {
+    if (this.child.connected) this.child.send(request);
+  }
+
+  private onMessage(msg: WorkerReply, markReady: () => void): void {
+    switch (msg.type) {
+      case 'ready':
+        markReady();
+        return;
+      case 'progress':
+        this.counts = msg.counts;
+        this.inFlight = msg.inFlight;
+        return;
+      case 'result':
+        this.result = msg.result;
+        this.counts = msg.result.counts;
+        this.inFlight = 0;
+        return;
+      case 'error':
+        this.failure = new ColdbenchError(`worker ${this.label}: ${msg.message}`, msg.exitCode, msg.hint);
+        return;
+    }
+  }
+
+  /** Waits for the process to end, killing it if it outstays the grace time. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), EXIT_GRACE_MS);
+    this.child.disconnect?.();
+    await this.finished;
+    clearTimeout(timer);
+  }
+}
