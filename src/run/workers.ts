@@ -13,6 +13,7 @@ import { ColdbenchError, RunError } from '../errors.js';
 import type { LoadedProfile } from '../profile/types.js';
 import type { Counts, RunResult } from '../result/result.js';
 import { builtScript, startLocalEmulator } from './local.js';
+import { frontUrl, withLogsDefaults } from './open-target.js';
 import type { LocalEmulator } from './local.js';
 import type { WorkerReply, WorkerRequest } from './shard-host.js';
 
@@ -100,15 +101,25 @@ export async function runWorkers(loaded: LoadedProfile, opts: WorkersOptions): P
   }
 }
 
-/** A profile with a local: emulator: start it here, and point every worker at its endpoint. */
+/**
+ * A profile with a local: emulator: start it here, and point every worker at it (a Lambda
+ * target's endpoint, or an HTTP target's URL on the front), with the logs read from it too.
+ */
 async function shareEmulator(loaded: LoadedProfile, opts: WorkersOptions, keep: (e: LocalEmulator) => void): Promise<LoadedProfile> {
   const target = loaded.profile.target;
-  if (target.kind !== 'lambda' || target.local === undefined) return loaded;
+  const local = target.kind === 'lambda' ? target.local : target.local?.emulator;
+  if (local === undefined) return loaded;
   opts.onStep?.('starting the local Lambda emulator (shared by the workers)');
-  const emulator = await startLocalEmulator(target.local);
+  const emulator = await startLocalEmulator(local);
   keep(emulator);
-  const { local: _local, ...rest } = target;
-  return { ...loaded, profile: { ...loaded.profile, target: { ...rest, endpoint: emulator.endpoint } } };
+  const withLogs = withLogsDefaults(target, emulator);
+  if (withLogs.kind === 'lambda') {
+    const { local: _local, ...rest } = withLogs;
+    return { ...loaded, profile: { ...loaded.profile, target: { ...rest, endpoint: emulator.endpoint } } };
+  }
+  const { local: front, ...rest } = withLogs;
+  const url = frontUrl(emulator.endpoint, front!.front, front!.function, withLogs.url);
+  return { ...loaded, profile: { ...loaded.profile, target: { ...rest, url } } };
 }
 
 /** Resolves 'failed' as soon as a worker fails before being ready. */

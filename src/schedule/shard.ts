@@ -86,7 +86,7 @@ export function shardProfile(profile: Profile, shard: Shard): { profile: Profile
     need('load.iterations', load.iterations, 'iterations');
   }
   if (profile.target.kind === 'http') need('target.connections', profile.target.connections, 'connections');
-  if (profile.target.kind === 'lambda' && profile.target.local !== undefined) {
+  if (profile.target.local !== undefined) {
     problems.push({
       field: 'target.local',
       message: 'a local: emulator cannot be split across machines: each shard would start an emulator of its own, with its own environments, cold starts and concurrency limits',

@@ -105,7 +105,7 @@ describe('fields merged by the generic rules', () => {
       extra.startReasons = { 'REPORT Init Duration': 3 + i, 'header x-cold-start': 1 };
       extra.requests = { browse: { counts: { sent: 10 + i, ok: 10 + i }, latency: summarize(browse), errors: { timeout: i } } };
       extra.async = { queueDelay: summarize(lag), retries: 2, neverRan: i };
-      r.histograms['logs.lagMs'] = encodeHistogram(lag);
+      r.histograms.logLag = encodeHistogram(lag); // the name the logs section stores it under (HISTOGRAM_OF)
       r.histograms['requests.browse.latency'] = encodeHistogram(browse);
     }));
     const merged = mergeShards(inputs) as unknown as Record<string, any>;
