@@ -118,7 +118,7 @@ describe('fields merged by the generic rules', () => {
     // async.queueDelay has no histogram of its own: never averaged, left out and said.
     expect(merged.async.queueDelay).toBeNull();
     expect(merged.async).toMatchObject({ retries: 4, neverRan: 1 });
-    expect(merged.warnings.join('\n')).toMatch(/async\.queueDelay: no "async\.queueDelay" histogram in every shard/);
+    expect(merged.warnings.join("\n")).toMatch(/async\.queueDelay: no "queueDelay" histogram in every shard/);
   });
 
   it('accepts a checkpoint shard (status partial) and says so', () => {
