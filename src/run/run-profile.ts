@@ -75,7 +75,7 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
       ...(open.info.memorySizeMB !== undefined && { memoryMB: open.info.memorySizeMB }),
       stop: gate.stop,
       stopStatus: gate.status,
-      ...(onCompleted && { onCompleted }),
+      ...(onCompleted && { onCompleted, onDropped: onCompleted }),
       ...(opts.hardStop && { hardStop: opts.hardStop }),
       ...(opts.drainMs !== undefined && { drainMs: opts.drainMs }),
     });
@@ -165,7 +165,10 @@ class AbortGate {
 
   readonly status = (): RunStatus => (this.failed !== undefined ? 'aborted' : (this.opts.stopStatus?.() ?? 'interrupted'));
 
-  /** For the runner's onCompleted; undefined when no rule can abort, so the hot path pays nothing. */
+  /**
+   * For the runner's onCompleted and onDropped (a drop can fail `dropped.count` while nothing
+   * completes); undefined when no rule can abort, so the hot path pays nothing.
+   */
   get onCompleted(): ((recorder: Recorder) => void) | undefined {
     const check = this.check;
     if (check === undefined) return undefined;

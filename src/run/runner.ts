@@ -34,6 +34,8 @@ export interface RunnerOptions {
   memoryMB?: number;
   /** Called after each completed request (thresholds with abortOnFail, progress). */
   onCompleted?: (recorder: Recorder) => void;
+  /** Called after each arrival dropped at maxInFlight (count thresholds with abortOnFail). */
+  onDropped?: (recorder: Recorder) => void;
   /**
    * Clock time at which the load starts (--start-at, --workers); default now. The runner waits
    * for it, and the schedule's offsets count from it.
@@ -77,6 +79,7 @@ export class Runner implements RunState {
   private readonly target: Target;
   private readonly stopSignal: AbortSignal | undefined;
   private readonly onCompleted: ((recorder: Recorder) => void) | undefined;
+  private readonly onDropped: ((recorder: Recorder) => void) | undefined;
   /** Closed model: iterations left, and the clock time at which no new request starts. */
   private remaining = Infinity;
   private closedUntil = Infinity;
@@ -92,6 +95,7 @@ export class Runner implements RunState {
     this.target = opts.target;
     this.stopSignal = opts.stop;
     this.onCompleted = opts.onCompleted;
+    this.onDropped = opts.onDropped;
     this.shard = opts.load.shard;
     this.startedAt = opts.startAt ?? this.clock.now();
     this.recorder = new Recorder(this.startedAt, opts.cost, opts.memoryMB);
@@ -131,8 +135,14 @@ export class Runner implements RunState {
       if (plannedAt > clock.now()) await this.waitFor(plannedAt);
       if (this.stopped()) return;
       recorder.planned();
-      if (this.inFlightCount >= maxInFlight) recorder.dropped(plannedAt);
-      else void this.fire(plannedAt);
+      if (this.inFlightCount >= maxInFlight) {
+        // Drops happen while the target holds every slot, when nothing completes: a gate on
+        // dropped.count must see them as they happen, not at the next completion.
+        recorder.dropped(plannedAt);
+        this.onDropped?.(recorder);
+      } else {
+        void this.fire(plannedAt);
+      }
     }
   }
 
