@@ -54,9 +54,10 @@ export function evaluateLive(rules: readonly ThresholdRule[], recorder: Recorder
 }
 
 /**
- * A checker the runner calls after every completed request and every dropped arrival. Count rules are checked every
- * time (a counter read), so `errors.count < 10` stops the run at the 10th error; the others at
- * most once per `intervalMs` (a percentile walks the whole histogram). Returns the first failure.
+ * A checker the runner calls after every completed request and every dropped arrival. Count
+ * rules are checked every time (a counter read), so `errors.count < 10` stops the run at the
+ * 10th error; the others at most once per `intervalMs` (a percentile walks the whole
+ * histogram). Returns the first failure.
  */
 export function liveGate(
   rules: readonly ThresholdRule[],
