@@ -4,18 +4,21 @@
  */
 import type { LambdaReport } from '../lambda/records.js';
 
+/**
+ * The stable error classes with a fixed name (README's list is this one; a test compares them).
+ * `aborted`: the client cancelled the request or destroyed its connection before an answer;
+ * `client`: the request failed inside coldbench's client with an error no other class names.
+ */
+export const FIXED_ERROR_CLASSES = [
+  'timeout', 'connect-refused', 'reset', 'dns', 'tls', 'http-4xx', 'http-5xx', 'protocol', 'aborted', 'client',
+] as const;
+
+/** The error classes named after what the service or the function said, as the docs write them. */
+export const ERROR_CLASS_FAMILIES = ['function-error:<type>', 'lambda-<Exception>'] as const;
+
 /** Stable error classes. Lambda function errors are `function-error:<errorType>`. */
 export type ErrorClass =
-  | 'timeout'
-  | 'connect-refused'
-  | 'reset'
-  | 'dns'
-  | 'tls'
-  | 'http-4xx'
-  | 'http-5xx'
-  | 'protocol'
-  | 'aborted'
-  | 'client'
+  | (typeof FIXED_ERROR_CLASSES)[number]
   | `lambda-${string}`
   | `function-error:${string}`;
 
