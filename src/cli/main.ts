@@ -67,7 +67,8 @@ function buildProgram(setExit: (code: number) => void, outFor: (flags: Partial<G
     .option('--keep-shards', 'with --workers: save each shard\'s result beside the merged one', false)
     .action(async (file: string, flags: RunFlags) => {
       const { runCommand } = await import('./commands/run.js');
-      setExit(await runCommand(file, flags, outFor(flags)));
+      // md, json and junit are machine output on stdout: human text then goes to stderr.
+      setExit(await runCommand(file, flags, outFor({ ...flags, json: flags.json || flags.format !== 'table' })));
     });
 
   program

@@ -54,6 +54,8 @@ export interface ComparisonRow {
   throttles: number;
   forcedColdStarts: number;
   cells: Record<ComparedMetric, Cell>;
+  /** The profile's thresholds on this configuration's load: a rule passes only if it passed in every round. */
+  thresholds: { rule: string; pass: boolean }[];
   marks: Mark[];
 }
 
@@ -75,7 +77,10 @@ export interface CompareOptions {
   confidence?: number;
 }
 
-/** Configurations with a higher error rate are never marked fastest, cheapest or balanced. */
+/**
+ * Configurations with a higher error rate, or that failed one of the profile's thresholds, are
+ * never marked fastest, cheapest or balanced: a choice must meet what the profile asks for.
+ */
 export const MAX_ERROR_RATE_FOR_MARKS = 0.01;
 
 export function compareConfigurations(runs: readonly ConfigurationRuns[], opts: CompareOptions = {}): Comparison {
@@ -114,6 +119,7 @@ export function compareConfigurations(runs: readonly ConfigurationRuns[], opts: 
   if (rows.some((r) => r.cells['errors.rate'].value !== null && r.cells['errors.rate'].value > MAX_ERROR_RATE_FOR_MARKS)) {
     notes.push(`configurations with more than ${MAX_ERROR_RATE_FOR_MARKS * 100}% errors are not marked`);
   }
+  if (rows.some(failedThreshold)) notes.push('configurations that failed a threshold are not marked');
   return { metrics: COMPARED_METRICS, rows, ...marks, confidence, tested, notes };
 }
 
@@ -141,6 +147,7 @@ function rowOf(r: ConfigurationRuns): ComparisonRow {
     throttles: sum((res) => res.counts.throttles),
     forcedColdStarts: r.cold.reduce((a, res) => a + res.counts.cold, 0),
     cells,
+    thresholds: thresholdsOf(r.load),
     marks: [],
   };
   if (r.config.memoryMB !== undefined) row.memoryMB = r.config.memoryMB;
@@ -159,8 +166,19 @@ function bestIndex(values: readonly (number | null)[]): number | undefined {
   return best;
 }
 
+/** Each rule once, in the profile's order; it fails the row if it failed in any round. */
+function thresholdsOf(load: readonly Result[]): ComparisonRow['thresholds'] {
+  const byRule = new Map<string, boolean>();
+  for (const verdict of load.flatMap((res) => res.thresholds)) byRule.set(verdict.rule, (byRule.get(verdict.rule) ?? true) && verdict.pass);
+  return [...byRule].map(([rule, pass]) => ({ rule, pass }));
+}
+
+function failedThreshold(row: ComparisonRow): boolean {
+  return row.thresholds.some((t) => !t.pass);
+}
+
 function markChoices(rows: ComparisonRow[]): Pick<Comparison, 'fastest' | 'cheapest' | 'balanced'> {
-  const eligible = rows.filter((r) => (r.cells['errors.rate'].value ?? 0) <= MAX_ERROR_RATE_FOR_MARKS);
+  const eligible = rows.filter((r) => (r.cells['errors.rate'].value ?? 0) <= MAX_ERROR_RATE_FOR_MARKS && !failedThreshold(r));
   const pick = (score: (r: ComparisonRow) => number | null, mark: Mark): string | null => {
     const i = bestIndex(eligible.map(score));
     if (i === undefined) return null;

@@ -11,5 +11,5 @@ export { manualRestoreCommand, shellQuote } from './restore.js';
 export type { RestoreOutcome } from './restore.js';
 export { buildMatrixResult, writeMatrixResult } from './matrix-result.js';
 export type { MatrixResult } from './matrix-result.js';
-export { comparisonJson, comparisonMarkdown, renderComparisonTable, renderMatrixSummary, restoreLines } from './render.js';
+export { comparisonJson, comparisonJunit, comparisonMarkdown, renderComparisonTable, renderMatrixSummary, restoreLines } from './render.js';
 export { COLD_START_VARIABLE } from './cold-probe.js';

@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { LoadedProfile } from '../profile/types.js';
 import { utcStamp, writeJsonFile } from '../result/write.js';
+import type { ThresholdVerdict } from '../result/result.js';
 import type { RunStatus } from '../run/runner.js';
 import { TOOL_VERSION } from '../version.js';
 import type { Comparison } from './compare.js';
@@ -22,8 +23,11 @@ export interface MatrixConfigurationEntry {
   memoryMB?: number;
   architecture?: string;
   environment?: string;
-  /** One per round that ran: the result file (a name in the same folder) and its status. */
-  runs: { round: number; file: string | null; status: RunStatus; forcedColdStarts: number }[];
+  /**
+   * One per round that ran: the result file (a name in the same folder), its status and the
+   * verdicts of the profile's thresholds on its load.
+   */
+  runs: { round: number; file: string | null; status: RunStatus; forcedColdStarts: number; thresholds: ThresholdVerdict[] }[];
 }
 
 export interface MatrixResult {
@@ -66,6 +70,7 @@ export function buildMatrixResult(input: MatrixResultInput): MatrixResult {
       file: run.file === undefined ? null : basename(run.file),
       status: run.result.status,
       forcedColdStarts: run.result.forcedColdStarts?.counts.sent ?? 0,
+      thresholds: run.result.thresholds,
     });
     entries.set(c.id, entry);
   }

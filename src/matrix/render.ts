@@ -5,6 +5,9 @@
  */
 import Table from 'cli-table3';
 import { formatValue } from '../gate/metrics.js';
+import { formatActual } from '../report/format.js';
+import { junit } from '../report/junit.js';
+import type { JunitCase } from '../report/junit.js';
 import type { MetricKind } from '../gate/metrics.js';
 import type { Cell, Comparison, ComparedMetric, ComparisonRow } from './compare.js';
 import type { MatrixResult } from './matrix-result.js';
@@ -37,9 +40,21 @@ function legend(c: Comparison): string {
   return `* significantly worse than the best, ~ not significant (${c.tested} differences tested, ${(c.confidence * 100).toFixed(0)}% family-wise confidence). ${c.notes.join('. ')}.`;
 }
 
+/** `pass`, or the rules the configuration failed; undefined when the profile has no thresholds. */
+function thresholdCell(row: ComparisonRow): string | undefined {
+  if (row.thresholds.length === 0) return undefined;
+  const failed = row.thresholds.filter((t) => !t.pass).map((t) => t.rule);
+  return failed.length === 0 ? 'pass' : `failed: ${failed.join('; ')}`;
+}
+
+const hasThresholds = (c: Comparison): boolean => c.rows.some((r) => r.thresholds.length > 0);
+
 export function renderComparisonTable(c: Comparison): string {
-  const table = new Table({ head: ['configuration', ...c.metrics.map((m) => HEADERS[m])], style: { head: [], border: [] } });
-  for (const row of c.rows) table.push([label(row), ...c.metrics.map((m) => formatCell(m, row.cells[m]))]);
+  const gates = hasThresholds(c);
+  const table = new Table({ head: ['configuration', ...c.metrics.map((m) => HEADERS[m]), ...(gates ? ['thresholds'] : [])], style: { head: [], border: [] } });
+  for (const row of c.rows) {
+    table.push([label(row), ...c.metrics.map((m) => formatCell(m, row.cells[m])), ...(gates ? [thresholdCell(row) ?? '-'] : [])]);
+  }
   return `${table.toString()}\n${legend(c)}`;
 }
 
@@ -72,11 +87,14 @@ export function comparisonMarkdown(m: MatrixResult): string {
   const c = m.comparison;
   const line = (cells: string[]): string => `| ${cells.map((x) => x.replace(/\|/g, '\\|')).join(' | ')} |`;
   const out = [`### coldbench matrix: ${m.name} (${m.status})`, ''];
-  out.push(line(['configuration', ...c.metrics.map((x) => HEADERS[x])]));
-  out.push(`|:---|${c.metrics.map(() => '---:').join('|')}|`);
+  const gates = hasThresholds(c);
+  out.push(line(['configuration', ...c.metrics.map((x) => HEADERS[x]), ...(gates ? ['thresholds'] : [])]));
+  out.push(`|:---|${c.metrics.map(() => '---:').join('|')}${gates ? '|:---' : ''}|`);
   for (const row of c.rows) {
     const name = row.marks.length === 0 ? row.id : `**${row.id}** (${row.marks.join(', ')})`;
-    out.push(line([name, ...c.metrics.map((x) => (row.cells[x].best ? `**${formatValue(kindOf(x), row.cells[x].value!)}**` : formatCell(x, row.cells[x])))]));
+    const cells = c.metrics.map((x) => (row.cells[x].best ? `**${formatValue(kindOf(x), row.cells[x].value!)}**` : formatCell(x, row.cells[x])));
+    const gate = thresholdCell(row);
+    out.push(line([name, ...cells, ...(gates ? [gate === undefined ? '-' : gate === 'pass' ? '✅ pass' : `❌ ${gate}`] : [])]));
   }
   out.push('', legend(c), '');
   for (const choice of choices(c)) out.push(`- ${choice}`);
@@ -86,4 +104,20 @@ export function comparisonMarkdown(m: MatrixResult): string {
 
 export function comparisonJson(m: MatrixResult): string {
   return JSON.stringify(m, null, 2);
+}
+
+/** JUnit XML: one test case per threshold of every configuration (and round), named after it. */
+export function comparisonJunit(m: MatrixResult): string {
+  const rounds = Math.max(1, ...m.configurations.map((c) => c.runs.length));
+  const cases: JunitCase[] = m.configurations.flatMap((c) =>
+    c.runs.flatMap((r) =>
+      r.thresholds.map((t) => ({
+        name: `${rounds > 1 ? `round ${r.round}: ` : ''}${t.rule}`,
+        classname: `coldbench.${m.name}.${c.id}`,
+        output: `actual: ${formatActual(t)}`,
+        ...(!t.pass && { failure: `${c.id}${rounds > 1 ? ` round ${r.round}` : ''}: ${t.rule} failed: actual ${formatActual(t)}` }),
+      })),
+    ),
+  );
+  return junit(`coldbench matrix thresholds: ${m.name}`, `coldbench.${m.name}`, cases);
 }

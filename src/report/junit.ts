@@ -8,6 +8,8 @@ import { formatActual, formatFailOnChange } from './format.js';
 
 export interface JunitCase {
   name: string;
+  /** The case's classname when it differs from the suite's (e.g. one per matrix configuration). */
+  classname?: string;
   /** Undefined when the case passed. */
   failure?: string;
   output?: string;
@@ -40,7 +42,7 @@ export function junit(suite: string, classname: string, cases: readonly JunitCas
     `  <testsuite name="${esc(suite)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0">`,
   ];
   for (const c of cases) {
-    lines.push(`    <testcase classname="${esc(classname)}" name="${esc(c.name)}">`);
+    lines.push(`    <testcase classname="${esc(c.classname ?? classname)}" name="${esc(c.name)}">`);
     if (c.failure !== undefined) lines.push(`      <failure message="${esc(c.failure)}" type="threshold">${esc(c.failure)}</failure>`);
     if (c.output !== undefined) lines.push(`      <system-out>${esc(c.output)}</system-out>`);
     lines.push('    </testcase>');

@@ -25,7 +25,11 @@ import { startProgress } from '../progress.js';
 const HARD_EXIT_MS = 3000;
 
 export async function runCommand(file: string, flags: RunFlags, out: Output): Promise<number> {
-  parseFormat(flags.format);
+  const format = parseFormat(flags.format);
+  if (flags.json && format !== 'table' && format !== 'json') {
+    // Two documents on one stdout would parse as neither.
+    throw new UsageError(`--json prints the result as JSON on stdout, so it cannot be combined with --format ${format}`, `use --format ${format} without --json, or --json alone for the result as JSON`);
+  }
   const loaded = await loadProfile(file, { env: process.env, sets: flags.set });
   out.addSecrets(loaded.secrets);
   const mode = runModeOf(flags, process.env, availableParallelism(), loaded.profile);
@@ -117,7 +121,7 @@ async function runWorkersCommand(loaded: LoadedProfile, mode: Extract<RunMode, {
 
 /** A profile with `matrix:` runs once per configuration (docs/matrix.md). */
 async function runMatrixCommand(loaded: LoadedProfile, flags: RunFlags, out: Output, signals: ReturnType<typeof handleSignals>): Promise<number> {
-  const { comparisonJson, comparisonMarkdown, runMatrix, renderMatrixSummary, restoreLines } = await import('../../matrix/index.js');
+  const { comparisonJson, comparisonJunit, comparisonMarkdown, runMatrix, renderMatrixSummary, restoreLines } = await import('../../matrix/index.js');
   let stopProgress = (): void => undefined;
   try {
     const run = await runMatrix(loaded, {
@@ -133,10 +137,16 @@ async function runMatrixCommand(loaded: LoadedProfile, flags: RunFlags, out: Out
       },
     });
     stopProgress();
-    if (flags.json || flags.format === 'json') out.machine(comparisonJson(run.matrix));
-    if (flags.format === 'md') out.machine(comparisonMarkdown(run.matrix));
-    else out.human(renderMatrixSummary(run.matrix));
-    if (run.file !== undefined) out.human(`matrix result saved: ${run.file} (with ${run.runs.length} configuration results beside it)`);
+    const format = parseFormat(flags.format);
+    if (flags.json || format === 'json') out.machine(comparisonJson(run.matrix));
+    if (format === 'md') out.machine(comparisonMarkdown(run.matrix));
+    if (format === 'junit') out.machine(comparisonJunit(run.matrix));
+    if (format === 'table') out.human(renderMatrixSummary(run.matrix));
+    if (format === 'html') {
+      const { renderMatrixHtml } = await import('../../report/html/matrix-page.js');
+      out.machine(renderMatrixHtml(run.matrix));
+    }
+    if (run.file !== undefined) out.error(`matrix result saved: ${run.file} (with ${run.runs.length} configuration results beside it)`);
     if (flags.html !== undefined) {
       const { renderMatrixHtml } = await import('../../report/html/matrix-page.js');
       await emit(renderMatrixHtml(run.matrix), 'html', flags.html, out);
@@ -147,8 +157,10 @@ async function runMatrixCommand(loaded: LoadedProfile, flags: RunFlags, out: Out
       return 1;
     }
     if (run.matrix.status === 'interrupted') return 130;
-    const thresholdsFailed = run.runs.some((r) => r.result.thresholds.some((t) => !t.pass));
-    return run.matrix.status === 'aborted' || thresholdsFailed ? 3 : 0;
+    // Thresholds are judged per configuration: one that failed anywhere fails the run.
+    const failed = run.matrix.comparison.rows.flatMap((r) => r.thresholds.filter((t) => !t.pass).map((t) => `${r.id}: ${t.rule}`));
+    if (failed.length > 0) out.error(`thresholds failed: ${failed.join('; ')}`);
+    return run.matrix.status === 'aborted' || failed.length > 0 ? 3 : 0;
   } finally {
     stopProgress();
   }
@@ -156,9 +168,9 @@ async function runMatrixCommand(loaded: LoadedProfile, flags: RunFlags, out: Out
 
 async function report(result: Result, saved: string | undefined, flags: RunFlags, out: Output): Promise<void> {
   const format = parseFormat(flags.format);
-  if (flags.json) out.machine(JSON.stringify(result, null, 2));
+  if (flags.json || format === 'json') out.machine(render(result, 'json'));
   if (format === 'table') out.human(render(result, 'table', out.terminal));
-  else out.machine(render(result, format));
+  else if (format !== 'json') out.machine(render(result, format));
   if (saved !== undefined) out.error(`result saved: ${saved}`);
   if (flags.html !== undefined) {
     await emit(render(result, 'html'), 'html', flags.html, out);
