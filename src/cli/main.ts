@@ -5,7 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ColdbenchError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
-import { Output } from './output.js';
+import { Output, Secrets } from './output.js';
 import type { DiffFlags } from './commands/diff.js';
 import type { MergeFlags } from './commands/merge.js';
 import type { DistributionFlags } from './distribution.js';
@@ -21,10 +21,13 @@ export async function main(argv: string[]): Promise<number> {
   // The AWS SDK warns on Node 20 about its 2027 releases: noise for our users, not theirs to act on.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let exitCode = 0;
-  let debug = argv.includes('--debug');
+  const debug = argv.includes('--debug');
+  // One list of secrets for the whole process: a command adds its profile's, and the error
+  // report below redacts with them too (an endpoint from ${VAR} in "cannot connect to ...").
+  const secrets = new Secrets();
   const outFor = (flags: Partial<GlobalFlags>): Output =>
-    new Output({ json: flags.json === true, quiet: flags.quiet === true });
-  const program = buildProgram((code) => (exitCode = code), outFor);
+    new Output({ json: flags.json === true, quiet: flags.quiet === true }, secrets);
+  const program = buildProgram((code) => (exitCode = code), outFor, secrets);
   try {
     await program.parseAsync(argv);
     return exitCode;
@@ -33,17 +36,17 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version are not errors; every other parse problem is bad usage.
       return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
     }
-    return reportError(err, debug);
+    return reportError(err, debug, secrets);
   }
 }
 
-function buildProgram(setExit: (code: number) => void, outFor: (flags: Partial<GlobalFlags>) => Output): Command {
+function buildProgram(setExit: (code: number) => void, outFor: (flags: Partial<GlobalFlags>) => Output, secrets: Secrets): Command {
   const program = new Command('coldbench')
     .description('Load-test serverless functions and benchmark their cold starts.')
     .version(TOOL_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(secrets.text(s)) });
 
   program
     .command('run')
@@ -179,15 +182,16 @@ function parsePort(value: string): number {
   return n;
 }
 
-function reportError(err: unknown, debug: boolean): number {
+function reportError(err: unknown, debug: boolean, secrets: Secrets): number {
+  const write = (text: string): void => void process.stderr.write(`${secrets.text(text)}\n`);
   if (err instanceof ColdbenchError) {
-    process.stderr.write(`error: ${err.message}\n`);
-    if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
-    if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+    write(`error: ${err.message}`);
+    if (err.hint) write(`hint: ${err.hint}`);
+    if (debug && err.stack) write(err.stack);
     return err.exitCode;
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  process.stderr.write(`internal error: ${e.message}\n`);
-  process.stderr.write(debug && e.stack ? `${e.stack}\n` : 'hint: run again with --debug for details\n');
+  write(`internal error: ${e.message}`);
+  write(debug && e.stack ? e.stack : 'hint: run again with --debug for details');
   return 1;
 }

@@ -1,3 +1,4 @@
+import { redact, redactRecord } from '../profile/redact.js';
 import type { TerminalCaps } from '../report/terminal.js';
 
 /**
@@ -13,16 +14,38 @@ export function terminalCaps(env: NodeJS.ProcessEnv, isTTY: boolean): TerminalCa
   return { unicode: utf8 && !noColor && !dumb, color: isTTY && !noColor && !dumb };
 }
 
+/** The values that must never be printed (from the environment, secret headers). */
+export class Secrets {
+  private readonly values: string[] = [];
+
+  add(secrets: readonly string[]): void {
+    this.values.push(...secrets.filter((s) => s.length > 0));
+  }
+
+  text(text: string): string {
+    return redact(text, this.values);
+  }
+
+  data<T>(data: T): T {
+    return redactRecord(data, this.values);
+  }
+}
+
 /**
- * Where the CLI writes. Human text goes to stdout unless --json asked for machine output there,
- * in which case human text moves to stderr. Secrets are redacted from everything written.
+ * Where the CLI writes. Human text goes to stdout unless stdout carries machine output (--json,
+ * or a --format other than table), in which case human text moves to stderr. Secrets are
+ * redacted from everything written: text by replacing every occurrence, JSON data field by
+ * field (so the JSON stays valid), with one list of secrets per process, shared by every Output
+ * and by the error report of the top-level catch.
  */
 export class Output {
-  private secrets: string[] = [];
   private statusShown = false;
   readonly stderrIsTTY = process.stderr.isTTY === true;
 
-  constructor(private readonly opts: { json: boolean; quiet: boolean }) {}
+  constructor(
+    private readonly opts: { json: boolean; quiet: boolean },
+    private readonly secrets: Secrets = new Secrets(),
+  ) {}
 
   /** What the stream that human text goes to can show. */
   get terminal(): TerminalCaps {
@@ -30,42 +53,46 @@ export class Output {
   }
 
   /** Values that must never be printed (from the environment, secret headers). */
-  addSecrets(secrets: string[]): void {
-    this.secrets.push(...secrets.filter((s) => s.length > 0));
+  addSecrets(secrets: readonly string[]): void {
+    this.secrets.add(secrets);
+  }
+
+  /** `text` with every secret replaced by ***: for what is written elsewhere (a step summary). */
+  redact(text: string): string {
+    return this.secrets.text(text);
   }
 
   /** Human-readable text (summary, notes). */
   human(text: string): void {
     if (this.opts.quiet) return;
     this.clearStatus();
-    (this.opts.json ? process.stderr : process.stdout).write(this.redact(text) + '\n');
+    (this.opts.json ? process.stderr : process.stdout).write(this.secrets.text(text) + '\n');
   }
 
-  /** Machine-readable output on stdout. */
+  /** Machine-readable text on stdout (md, junit, NDJSON). */
   machine(text: string): void {
-    process.stdout.write(this.redact(text) + '\n');
+    process.stdout.write(this.secrets.text(text) + '\n');
+  }
+
+  /** A JSON document on stdout, redacted field by field (histograms kept as they are). */
+  json(data: unknown): void {
+    process.stdout.write(JSON.stringify(this.secrets.data(data), null, 2) + '\n');
   }
 
   /** Warnings, errors and progress lines: always stderr. */
   error(text: string): void {
     this.clearStatus();
-    process.stderr.write(this.redact(text) + '\n');
+    process.stderr.write(this.secrets.text(text) + '\n');
   }
 
   /** Rewrites the current stderr line (progress on a TTY). */
   status(text: string): void {
-    process.stderr.write('\r\x1b[2K' + this.redact(text));
+    process.stderr.write('\r\x1b[2K' + this.secrets.text(text));
     this.statusShown = true;
   }
 
   clearStatus(): void {
     if (this.statusShown) process.stderr.write('\r\x1b[2K');
     this.statusShown = false;
-  }
-
-  private redact(text: string): string {
-    let t = text;
-    for (const s of this.secrets) t = t.split(s).join('***');
-    return t;
   }
 }

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { UsageError } from '../errors.js';
+import { redactRecord } from '../profile/redact.js';
 import type { LoadedProfile } from '../profile/types.js';
 import { utcStamp, writeJsonFile } from '../result/write.js';
 import type { ThresholdVerdict } from '../result/result.js';
@@ -74,7 +75,7 @@ export function buildMatrixResult(input: MatrixResultInput): MatrixResult {
     });
     entries.set(c.id, entry);
   }
-  return {
+  return redactRecord<MatrixResult>({
     schemaVersion: MATRIX_SCHEMA_VERSION,
     kind: 'matrix',
     tool: { name: 'coldbench', version: TOOL_VERSION, node: process.version },
@@ -86,7 +87,7 @@ export function buildMatrixResult(input: MatrixResultInput): MatrixResult {
     configurations: [...entries.values()],
     comparison: input.comparison,
     restore: input.restore,
-  };
+  }, input.loaded.secrets);
 }
 
 export function writeMatrixResult(matrix: MatrixResult, outDir: string): Promise<string> {

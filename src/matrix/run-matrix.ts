@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { RunError } from '../errors.js';
 import type { LambdaTargetConfig, LoadedProfile } from '../profile/types.js';
+import { redactRecord } from '../profile/redact.js';
 import type { Result, RunResult } from '../result/result.js';
 import { writeResult } from '../result/write.js';
 import { startLocalEmulator } from '../run/local.js';
@@ -140,11 +141,11 @@ async function runSlot(ctx: Context, slot: Slot): Promise<ConfigurationRun> {
     cold = { ...probe.result, reports: probe.reports };
   }
   const run = await runProfile(loaded, ctx.opts);
-  const result: ConfigurationResult = {
+  const result: ConfigurationResult = redactRecord({
     ...run,
     matrix: { name: ctx.loaded.profile.name, configuration: config.id, round: slot.round + 1, settings: { function: config.function, ...change } },
     forcedColdStarts: cold,
-  };
+  }, ctx.loaded.secrets);
   if (cold !== null && cold.status !== 'completed' && result.status === 'completed') result.status = cold.status;
   const file = ctx.opts.outDir === undefined ? undefined : await writeResult(result, ctx.opts.outDir);
   return { slot, result, ...(file !== undefined && { file }) };

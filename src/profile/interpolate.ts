@@ -1,7 +1,7 @@
 /**
  * `${VAR}` interpolation in the string values of the parsed document (never in keys, never on
  * the raw text, so YAML quoting cannot be broken by a value). `${VAR:-default}` uses the
- * default when VAR is unset or empty; `$${` is a literal `${`. Every value taken from the
+ * default when VAR is unset or empty; `$${` is a literal `${`. Every text value taken from the
  * environment is a secret.
  */
 import { isMap, isScalar, isSeq, parse } from 'yaml';
@@ -26,10 +26,15 @@ export function interpolateDocument(doc: Document, env: Env): Interpolation {
   const result: Interpolation = { problems: [], secrets: [] };
   walk(doc.contents, [], (scalar, path) => {
     const text = scalar.value as string;
-    const substituted = interpolateString(text, env, path, result);
+    const found: Interpolation = { problems: result.problems, secrets: [] };
+    const substituted = interpolateString(text, env, path, found);
     if (substituted === text) return;
     // `rate: ${RATE}` written plainly reads like a number: type the value as YAML would have.
-    scalar.value = scalar.type === 'PLAIN' && WHOLE_REFERENCE.test(text) ? asYamlScalar(substituted) : substituted;
+    const value = scalar.type === 'PLAIN' && WHOLE_REFERENCE.test(text) ? asYamlScalar(substituted) : substituted;
+    // A number or a boolean is a setting, not a credential, and a number cannot be masked
+    // inside JSON: only values that stay text are secrets.
+    if (typeof value === 'string') result.secrets.push(...found.secrets);
+    scalar.value = value;
   });
   return result;
 }

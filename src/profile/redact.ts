@@ -15,18 +15,29 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** A deep copy of JSON-like data with every secret occurrence in its strings redacted. */
-export function redactData(data: unknown, secrets: readonly string[]): unknown {
+/**
+ * A deep copy of JSON-like data with every secret occurrence in its strings, keys included,
+ * redacted. The values under a key in `keep` are copied as they are (a result's `histograms`
+ * are base64 encodings, not text: a secret found in one by chance is not a leak, and replacing
+ * it would corrupt the histogram).
+ */
+export function redactData<T>(data: T, secrets: readonly string[], keep: readonly string[] = []): T {
   const ordered = orderSecrets(secrets);
+  if (ordered.length === 0) return data;
   const visit = (value: unknown): unknown => {
-    if (typeof value === 'string') return ordered.length === 0 ? value : redact(value, ordered);
+    if (typeof value === 'string') return redact(value, ordered);
     if (Array.isArray(value)) return value.map(visit);
     if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, visit(inner)]));
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [redact(key, ordered), keep.includes(key) ? inner : visit(inner)]));
     }
     return value;
   };
-  return visit(data);
+  return visit(data) as T;
+}
+
+/** A result-like record (a result, a matrix result) with every secret redacted, histograms kept. */
+export function redactRecord<T>(record: T, secrets: readonly string[]): T {
+  return redactData(record, secrets, ['histograms']);
 }
 
 /** The values of secret headers in the profile data (`target.headers`), as strings. */

@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { UsageError } from '../errors.js';
+import { redactRecord } from '../profile/redact.js';
 import type { LoadedProfile, Profile } from '../profile/types.js';
 import { buildResult } from './build-result.js';
 import type { RunResult } from '../result/result.js';
@@ -114,7 +115,8 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
         firstSendLateMs: run.firstSendLateMs === null ? null : Math.round(run.firstSendLateMs * 1000) / 1000,
       };
     }
-    return result;
+    // Every string of the result (the function's name, rules, warnings) as it may be printed or saved.
+    return redactRecord(result, loaded.secrets);
   } finally {
     await open.close();
   }

@@ -88,6 +88,19 @@ describe('secrets', () => {
     expect(redact(text, secrets)).toBe(expected);
   });
 
+  it('keeps a ${VAR} that stands for a number as a setting, not a secret (a number cannot be masked in JSON)', () => {
+    const loaded = parse(profile('{ x-a: "${TOKEN}" }'), { env: { RATE: '20', TOKEN: 'tok-20' } });
+    expect(loaded.secrets).toEqual(['tok-20']);
+    expect(loaded.redacted).toMatchObject({ load: { phases: [{ constant: { rate: 20 } }] } });
+  });
+
+  it('redacts keys too, and leaves the values under kept keys as they are', () => {
+    expect(redactData({ tok: { histograms: { all: 'xtokx' } }, histograms: { all: 'xtokx' } }, ['tok'], ['histograms'])).toEqual({
+      '***': { histograms: { all: 'xtokx' } },
+      histograms: { all: 'xtokx' },
+    });
+  });
+
   it('redacts nested data without changing its shape', () => {
     expect(redactData({ a: ['x tok', 3, null, { b: 'tok' }], c: true }, ['tok'])).toEqual({ a: ['x ***', 3, null, { b: '***' }], c: true });
   });

@@ -121,7 +121,7 @@ async function runWorkersCommand(loaded: LoadedProfile, mode: Extract<RunMode, {
 
 /** A profile with `matrix:` runs once per configuration (docs/matrix.md). */
 async function runMatrixCommand(loaded: LoadedProfile, flags: RunFlags, out: Output, signals: ReturnType<typeof handleSignals>): Promise<number> {
-  const { comparisonJson, comparisonJunit, comparisonMarkdown, runMatrix, renderMatrixSummary, restoreLines } = await import('../../matrix/index.js');
+  const { comparisonJunit, comparisonMarkdown, runMatrix, renderMatrixSummary, restoreLines } = await import('../../matrix/index.js');
   let stopProgress = (): void => undefined;
   try {
     const run = await runMatrix(loaded, {
@@ -138,7 +138,7 @@ async function runMatrixCommand(loaded: LoadedProfile, flags: RunFlags, out: Out
     });
     stopProgress();
     const format = parseFormat(flags.format);
-    if (flags.json || format === 'json') out.machine(comparisonJson(run.matrix));
+    if (flags.json || format === 'json') out.json(run.matrix);
     if (format === 'md') out.machine(comparisonMarkdown(run.matrix));
     if (format === 'junit') out.machine(comparisonJunit(run.matrix));
     if (format === 'table') out.human(renderMatrixSummary(run.matrix));
@@ -168,7 +168,7 @@ async function runMatrixCommand(loaded: LoadedProfile, flags: RunFlags, out: Out
 
 async function report(result: Result, saved: string | undefined, flags: RunFlags, out: Output): Promise<void> {
   const format = parseFormat(flags.format);
-  if (flags.json || format === 'json') out.machine(render(result, 'json'));
+  if (flags.json || format === 'json') out.json(result);
   if (format === 'table') out.human(render(result, 'table', out.terminal));
   else if (format !== 'json') out.machine(render(result, format));
   if (saved !== undefined) out.error(`result saved: ${saved}`);
@@ -176,7 +176,7 @@ async function report(result: Result, saved: string | undefined, flags: RunFlags
     await emit(render(result, 'html'), 'html', flags.html, out);
     out.error(`HTML report: ${flags.html}`);
   }
-  await appendStepSummary(resultMarkdown(result));
+  await appendStepSummary(out.redact(resultMarkdown(result)));
 }
 
 export function exitCodeOf(result: Result): number {

@@ -8,7 +8,7 @@ export async function validateCommand(file: string, flags: { set: string[]; json
   const loaded = await loadProfile(file, { env: process.env, sets: flags.set });
   out.addSecrets(loaded.secrets);
   if (flags.json) {
-    out.machine(JSON.stringify(loaded.redacted, null, 2));
+    out.json(loaded.redacted);
     return 0;
   }
   const { profile } = loaded;

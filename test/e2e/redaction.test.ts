@@ -1,0 +1,319 @@
+/**
+ * Redaction through the real binary: a value that came from `${VAR}` in a string field never
+ * appears in anything coldbench prints (stdout, stderr, error messages and hints, warnings) or
+ * saves (result files and their names, the matrix result, the GitHub step summary).
+ *
+ * The fields are enumerated from the profile schema: every field that accepts a string is listed
+ * below with the profile that puts a secret in it, and a test fails when the schema has a string
+ * field that no profile covers (a field added later must be added here).
+ */
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { profileJsonSchema } from '../../src/profile/index.js';
+import { coldbench } from '../helpers/bin.js';
+import type { Ran } from '../helpers/bin.js';
+
+/** Every leaf path of a JSON Schema that accepts a string: `.target.headers.*`, `.thresholds[].rule`. */
+function stringFields(schema: Record<string, unknown>): Set<string> {
+  const found = new Set<string>();
+  const walk = (node: unknown, path: string): void => {
+    if (node === null || typeof node !== 'object') return;
+    const n = node as Record<string, unknown>;
+    for (const key of ['oneOf', 'anyOf', 'allOf']) (n[key] as unknown[] | undefined)?.forEach((x) => walk(x, path));
+    for (const [key, inner] of Object.entries((n.properties as Record<string, unknown> | undefined) ?? {})) walk(inner, `${path}.${key}`);
+    if (typeof n.additionalProperties === 'object') walk(n.additionalProperties, `${path}.*`);
+    if (n.items !== undefined) walk(n.items, `${path}[]`);
+    if ([n.type].flat().includes('string')) found.add(path);
+  };
+  walk(schema, '');
+  return found;
+}
+
+interface Group {
+  /** Profile text; `${NAME}` references are filled from `env`. */
+  profile: (ctx: Context) => string;
+  /** Schema path -> the variable that fills it and its (secret) value. */
+  fields: Record<string, [variable: string, value: string]>;
+  /** Fields whose values are words of a fixed list (enums): checked where they are stored. */
+  enums?: Record<string, (savedProfile: Record<string, any>) => unknown>;
+  /** coldbench arguments after the profile path. */
+  args: (ctx: Context) => string[];
+  /** Extra environment (credentials for the SDK, ...). */
+  env?: (ctx: Context) => Record<string, string>;
+  expectCode: number;
+}
+
+interface Context {
+  dir: string;
+  url: string;
+  closedPort: number;
+  out: string;
+}
+
+const GROUPS: Record<string, Group> = {
+  http: {
+    profile: () => `name: "\${NAME}"
+target:
+  kind: http
+  url: "\${URL}"
+  method: "\${METHOD}"
+  headers:
+    x-custom: "\${HEADER}"
+  body: "\${BODY}"
+  timeout: "\${TIMEOUT}"
+  coldStart:
+    header: "\${COLD_HEADER}"
+load:
+  maxInFlight: 50
+  phases:
+    - constant: { rate: 20, duration: "\${D_CONSTANT}" }
+    - ramp: { from: 10, to: 20, duration: "\${D_RAMP}" }
+    - steps: { from: 10, to: 20, count: 2, stepDuration: "\${D_STEP}" }
+    - sine: { mean: 20, amplitude: 5, period: "\${D_PERIOD}", duration: "\${D_SINE}" }
+    - poisson: { rate: 20, duration: "\${D_POISSON}", seed: 1 }
+    - idle: "\${D_IDLE}"
+thresholds:
+  - "\${RULE_TEXT}"
+  - { rule: "\${RULE_FIELD}" }
+`,
+    fields: {
+      '.name': ['NAME', 'nm-Hid-den1'],
+      '.target.url': ['URL', 'placeholder'],
+      '.target.method': ['METHOD', 'PATCH'],
+      '.target.headers.*': ['HEADER', 'hdr-Hid-den2'],
+      '.target.body': ['BODY', 'body-Hid-den3'],
+      '.target.timeout': ['TIMEOUT', '7919ms'],
+      '.target.coldStart.header': ['COLD_HEADER', 'x-cold-Hid-den4'],
+      '.load.phases[].constant.duration': ['D_CONSTANT', '313ms'],
+      '.load.phases[].ramp.duration': ['D_RAMP', '211ms'],
+      '.load.phases[].steps.stepDuration': ['D_STEP', '107ms'],
+      '.load.phases[].sine.period': ['D_PERIOD', '709ms'],
+      '.load.phases[].sine.duration': ['D_SINE', '401ms'],
+      '.load.phases[].poisson.duration': ['D_POISSON', '307ms'],
+      '.load.phases[].idle': ['D_IDLE', '103ms'],
+      '.thresholds[]': ['RULE_TEXT', 'errors.count < 7573'],
+      '.thresholds[].rule': ['RULE_FIELD', 'all.max < 9431s'],
+    },
+    args: (ctx) => ['--out', ctx.out, '--no-progress'],
+    expectCode: 0,
+  },
+  closed: {
+    profile: () => `name: closed
+target: { kind: "\${KIND}", url: "\${URL2}" }
+load: { model: "\${MODEL}", concurrency: 2, duration: "\${C_DURATION}" }
+`,
+    fields: {
+      '.target.kind': ['KIND', 'http'],
+      '.load.model': ['MODEL', 'closed'],
+      '.load.duration': ['C_DURATION', '1207ms'],
+      '.target.url': ['URL2', 'placeholder'],
+    },
+    enums: { '.target.kind': (p) => p.target.kind, '.load.model': (p) => p.load.model },
+    args: (ctx) => ['--out', ctx.out, '--no-progress', '--format', 'md'],
+    expectCode: 0,
+  },
+  lambdaLocal: {
+    profile: () => `name: local
+target:
+  kind: lambda
+  function: "\${FUNCTION}"
+  payload: "\${PAYLOAD}"
+  local:
+    functions:
+      fn-Hid-den5:
+        handler: "\${HANDLER}"
+        timeout: "\${F_TIMEOUT}"
+        idleTimeout: "\${F_IDLE}"
+        maxLifetime: "\${F_LIFETIME}"
+        architecture: "\${F_ARCH}"
+        logFormat: "\${F_LOG}"
+        environment: { GREETING: "\${F_ENV}" }
+      other:
+        bootstrap: "\${BOOTSTRAP}"
+load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
+`,
+    fields: {
+      '.target.function': ['FUNCTION', 'fn-Hid-den5'],
+      '.target.payload': ['PAYLOAD', 'payload-Hid-den6'],
+      '.target.local.functions.*.handler': ['HANDLER', 'hid-den7/hello.handler'],
+      '.target.local.functions.*.timeout': ['F_TIMEOUT', '2917ms'],
+      '.target.local.functions.*.idleTimeout': ['F_IDLE', '3011ms'],
+      '.target.local.functions.*.maxLifetime': ['F_LIFETIME', '7207s'],
+      '.target.local.functions.*.architecture': ['F_ARCH', 'arm64'],
+      '.target.local.functions.*.logFormat': ['F_LOG', 'JSON'],
+      '.target.local.functions.*.environment.*': ['F_ENV', 'env-Hid-den8'],
+      '.target.local.functions.*.bootstrap': ['BOOTSTRAP', 'boot-Hid-den9/bootstrap'],
+    },
+    enums: {
+      '.target.local.functions.*.architecture': (p) => Object.values(p.target.local.functions as Record<string, any>)[0].architecture,
+      '.target.local.functions.*.logFormat': (p) => Object.values(p.target.local.functions as Record<string, any>)[0].logFormat,
+    },
+    args: (ctx) => ['--out', ctx.out, '--no-progress', '--json'],
+    expectCode: 0,
+  },
+  lambdaUnreachable: {
+    // The endpoint is a closed port: the run stops at its preflight with an error and a hint.
+    profile: () => `name: unreachable
+target:
+  kind: lambda
+  function: "\${FUNCTION2}"
+  qualifier: "\${QUALIFIER}"
+  region: "\${REGION}"
+  endpoint: "\${ENDPOINT}"
+  payloadFile: "\${PAYLOAD_FILE}"
+load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
+`,
+    fields: {
+      '.target.function': ['FUNCTION2', 'fn2-Hid-den10'],
+      '.target.qualifier': ['QUALIFIER', 'alias-Hid-den11'],
+      '.target.region': ['REGION', 'region-Hid-den12'],
+      '.target.endpoint': ['ENDPOINT', 'placeholder'],
+      '.target.payloadFile': ['PAYLOAD_FILE', 'pf-Hid-den13.json'],
+    },
+    args: (ctx) => ['--out', ctx.out, '--no-progress'],
+    env: () => ({ AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' }),
+    expectCode: 1,
+  },
+  awsProfile: {
+    // A named AWS profile that does not exist: the credentials error names it.
+    profile: () => `name: noprofile
+target:
+  kind: lambda
+  function: fn3
+  region: us-east-1
+  awsProfile: "\${AWS_PROFILE_NAME}"
+  endpoint: "http://127.0.0.1:1/"
+load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
+`,
+    fields: { '.target.awsProfile': ['AWS_PROFILE_NAME', 'awsp-Hid-den14'] },
+    args: (ctx) => ['--out', ctx.out, '--no-progress'],
+    env: (ctx) => ({ AWS_CONFIG_FILE: join(ctx.dir, 'no-config'), AWS_SHARED_CREDENTIALS_FILE: join(ctx.dir, 'no-credentials'), AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' }),
+    expectCode: 1,
+  },
+  matrix: {
+    profile: () => `name: mx
+target:
+  kind: lambda
+  function: mfn-Hid-den15
+  local: { functions: { mfn-Hid-den15: { handler: functions/hello.handler } } }
+load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
+matrix:
+  functions: [ "\${M_FUNCTION}" ]
+  architecture: [ "\${M_ARCH}" ]
+  environment: { tuned: { TUNE: "\${M_ENV}" } }
+`,
+    fields: {
+      '.matrix.functions[]': ['M_FUNCTION', 'mfn-Hid-den15'],
+      '.matrix.architecture[]': ['M_ARCH', 'arm64'],
+      '.matrix.environment.*.*': ['M_ENV', 'menv-Hid-den16'],
+    },
+    enums: { '.matrix.architecture[]': (p) => p.matrix.architecture[0] },
+    args: (ctx) => ['--out', ctx.out, '--no-progress'],
+    expectCode: 0,
+  },
+};
+
+let server: Server;
+let base: Omit<Context, 'out'>;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume();
+    res.end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+  const closedPort = (closed.address() as AddressInfo).port;
+  await new Promise((r) => closed.close(r));
+  const dir = await mkdtemp(join(tmpdir(), 'coldbench-redact-'));
+  base = { dir, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, closedPort };
+  const hello = resolve(import.meta.dirname, '../../profiles/functions/hello.mjs');
+  for (const folder of ['functions', 'hid-den7']) {
+    await mkdir(join(dir, folder), { recursive: true });
+    await copyFile(hello, join(dir, folder, 'hello.mjs'));
+  }
+  await writeFile(join(dir, 'pf-Hid-den13.json'), '{"from":"a file"}');
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  await rm(base.dir, { recursive: true, force: true });
+});
+
+function valuesOf(group: Group, ctx: Context): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [variable, value] of Object.values(group.fields)) env[variable] = value;
+  // Values that must point somewhere real carry the secret in a part that does not matter.
+  if (env.URL !== undefined) env.URL = `${ctx.url}/url-Hid-den17`;
+  if (env.URL2 !== undefined) env.URL2 = `${ctx.url}/url-Hid-den18`;
+  if (env.ENDPOINT !== undefined) env.ENDPOINT = `http://127.0.0.1:${ctx.closedPort}/ep-Hid-den19`;
+  return env;
+}
+
+/** Every file under `dir` (names and contents), with the base64 histograms left out. */
+async function savedText(dir: string): Promise<string> {
+  const info = await stat(dir).catch(() => undefined);
+  if (info === undefined) return '';
+  let text = '';
+  for (const name of await readdir(dir, { recursive: true })) {
+    const file = join(dir, name);
+    if (!(await stat(file)).isFile()) continue;
+    text += `\n${name}\n${withoutHistograms(await readFile(file, 'utf8'))}`;
+  }
+  return text;
+}
+
+function withoutHistograms(text: string): string {
+  return text.replace(/"histograms": \{[^}]*\}/g, '"histograms": {}');
+}
+
+function savedProfiles(dir: string): Promise<Record<string, any>[]> {
+  return readdir(dir).then((names) =>
+    Promise.all(names.filter((n) => n.endsWith('.json')).map(async (n) => (JSON.parse(await readFile(join(dir, n), 'utf8')) as { profile: Record<string, any> }).profile)),
+  );
+}
+
+describe('secrets from ${VAR} never leave coldbench in clear', () => {
+  it('every string field of the profile schema is covered below', () => {
+    const covered = new Set(Object.values(GROUPS).flatMap((g) => Object.keys(g.fields)));
+    expect([...stringFields(profileJsonSchema())].sort()).toEqual([...covered].sort());
+  });
+
+  it.each(Object.keys(GROUPS))('%s: run, validate and validate --json', async (name) => {
+    const group = GROUPS[name]!;
+    const ctx: Context = { ...base, out: join(base.dir, `out-${name}`) };
+    const env = valuesOf(group, ctx);
+    const file = join(base.dir, `${name}.yaml`);
+    await writeFile(file, group.profile(ctx));
+    const summary = join(base.dir, `summary-${name}.md`);
+    const runEnv = { ...env, ...group.env?.(ctx), GITHUB_STEP_SUMMARY: summary };
+    const ran: Ran[] = [await coldbench(['run', file, ...group.args(ctx)], { cwd: base.dir, env: runEnv })];
+    expect(ran[0]!.code, ran[0]!.stderr).toBe(group.expectCode);
+    ran.push(await coldbench(['validate', file], { cwd: base.dir, env: runEnv }));
+    ran.push(await coldbench(['validate', file, '--json'], { cwd: base.dir, env: runEnv }));
+    const printed = ran.map((r) => `${withoutHistograms(r.stdout)}\n${r.stderr}`).join('\n');
+    const saved = `${await savedText(ctx.out)}\n${await readFile(summary, 'utf8').catch(() => '')}`;
+    const enums = new Set(Object.keys(group.enums ?? {}));
+    for (const [path, [variable]] of Object.entries(group.fields)) {
+      if (enums.has(path)) continue;
+      const secret = env[variable]!;
+      expect(printed, `${path}: printed`).not.toContain(secret);
+      expect(saved, `${path}: saved`).not.toContain(secret);
+    }
+    // A word of a fixed list (http, arm64) also appears where no secret is involved: the check is
+    // that where the value is stored, it reads ***.
+    if (group.enums !== undefined) {
+      const profiles = [...(group.expectCode === 0 ? await savedProfiles(ctx.out) : []), JSON.parse(ran[2]!.stdout) as Record<string, any>];
+      for (const [path, read] of Object.entries(group.enums)) {
+        for (const p of profiles) expect(read(p), path).toBe('***');
+      }
+    }
+  }, 60_000);
+});
