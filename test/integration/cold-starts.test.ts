@@ -1,7 +1,9 @@
 /**
  * The product's central claim: through the real AWS SDK, the cold starts coldbench reports are
  * exactly the emulator's ground truth, over a run with a burst wider than the warm pool, a
- * configuration update, an idle gap longer than the idle timeout, and throttling.
+ * configuration update, an idle gap longer than the idle timeout, and throttling. The emulator
+ * never initializes an environment ahead of a request, so every cold start is `cold`, none
+ * `proactive`; the update's and the idle gap's cold starts are checked one by one.
  */
 import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +15,9 @@ import type { Result } from '../../src/result/result.js';
 import { client, fn, groundTruth, profilesDir } from '../emulator/helpers.js';
 
 let emulator: Emulator;
+/** Epoch ms: the update was sent, and answered (every environment older than it is retired). */
+let updateSentAt = 0;
+let updatedAt = 0;
 
 beforeAll(async () => {
   emulator = await startEmulator({
@@ -54,25 +59,63 @@ load:
     // Mid-run, a configuration update retires every environment: the next invocations are cold.
     const update = new Promise<void>((resolve, reject) => {
       setTimeout(() => {
+        updateSentAt = Date.now();
         client(emulator.endpoint)
           .send(new UpdateFunctionConfigurationCommand({ FunctionName: 'hello', Environment: { Variables: { INIT_MS: '80', REV: '2' } } }))
-          .then(() => resolve(), reject);
+          .then(() => {
+            updatedAt = Date.now();
+            resolve();
+          }, reject);
       }, 2000);
     });
     result = await runProfile(loaded);
     await update;
   }, 60_000);
 
-  it('reports exactly the cold starts of the ground truth, no more, no fewer', async () => {
+  it('reports exactly the cold starts of the ground truth, no more, no fewer, all of them cold', async () => {
     const truth = (await groundTruth(emulator.endpoint)).filter((i) => i.function === 'hello');
     const truthCold = truth.filter((i) => i.firstInEnvironment).map((i) => i.requestId).sort();
-    const reported = result.coldStarts.filter((c) => c.class === 'cold' || c.class === 'proactive').map((c) => c.requestId).sort();
     expect(truthCold.length).toBeGreaterThanOrEqual(4);
-    expect(reported).toEqual(truthCold);
-    expect(result.counts.cold + result.counts.proactive).toBe(truthCold.length);
+    // The emulator initializes only for a request that waits: nothing may be called proactive.
+    expect(result.counts.proactive).toBe(0);
+    expect(result.coldStarts.filter((c) => c.class !== 'cold')).toEqual([]);
+    expect(result.coldStarts.map((c) => c.requestId).sort()).toEqual(truthCold);
+    expect(result.counts.cold).toBe(truthCold.length);
     expect(result.counts.unknown).toBe(0);
     const ran = truth.filter((i) => i.status !== 'throttled').length;
-    expect(result.counts.warm + result.counts.cold + result.counts.proactive).toBe(ran);
+    expect(result.counts.warm + result.counts.cold).toBe(ran);
+  });
+
+  it('reports the cold start after the configuration update, which retired the warm environments', async () => {
+    expect(updatedAt).toBeGreaterThan(0);
+    const environments = emulator.environments().filter((e) => e.function === 'hello');
+    expect(environments.filter((e) => e.reason === 'update').length).toBeGreaterThan(0);
+    const truth = (await groundTruth(emulator.endpoint)).filter((i) => i.function === 'hello' && i.status !== 'throttled');
+    const after = truth.filter((i) => i.startedAt > updatedAt).sort((a, b) => a.startedAt - b.startedAt);
+    expect(after.length).toBeGreaterThan(0);
+    // The first invocation after the update ran in a new environment, and coldbench says cold.
+    expect(after[0]!.firstInEnvironment).toBe(true);
+    expect(result.coldStarts.find((c) => c.requestId === after[0]!.requestId)?.class).toBe('cold');
+    // No invocation after the update ran in an environment from before it.
+    const createdAt = new Map(environments.map((e) => [e.id, e.createdAt]));
+    for (const i of after) expect(createdAt.get(i.environmentId!)).toBeGreaterThanOrEqual(updateSentAt);
+  });
+
+  it('reports the cold start after the idle gap, which outlived every warm environment', async () => {
+    const truth = (await groundTruth(emulator.endpoint)).filter((i) => i.function === 'hello' && i.status !== 'throttled').sort((a, b) => a.startedAt - b.startedAt);
+    // The idle phase is the longest pause between invocations (1.6 s, over the 1 s idle timeout).
+    const gapAt = truth.reduce((best, i, k) => (k > 0 && i.startedAt - truth[k - 1]!.startedAt > truth[best]!.startedAt - truth[best - 1]!.startedAt ? k : best), 1);
+    const first = truth[gapAt]!;
+    expect(first.startedAt - truth[gapAt - 1]!.startedAt).toBeGreaterThan(1200);
+    expect(first.firstInEnvironment).toBe(true);
+    expect(result.coldStarts.find((c) => c.requestId === first.requestId)?.class).toBe('cold');
+    // Every environment that served before the gap was evicted as idle, not reused.
+    const before = new Set(truth.slice(0, gapAt).map((i) => i.environmentId));
+    const environments = emulator.environments().filter((e) => before.has(e.id));
+    const evicted = environments.filter((e) => e.reason === 'idle' && e.retiredAt! <= first.startedAt);
+    expect(evicted.map((e) => e.id).sort()).toEqual(environments.filter((e) => e.reason !== 'update').map((e) => e.id).sort());
+    expect(evicted.length).toBeGreaterThan(0);
+    for (const i of truth.slice(gapAt)) expect(before.has(i.environmentId)).toBe(false);
   });
 
   it('counts throttles apart from errors, by reason, and never retries', async () => {
@@ -87,7 +130,7 @@ load:
   });
 
   it('records init durations, billed durations and cost from the REPORT lines', () => {
-    expect(result.init?.count).toBe(result.counts.cold + result.counts.proactive);
+    expect(result.init?.count).toBe(result.counts.cold);
     expect(result.init?.min).toBeGreaterThanOrEqual(80);
     expect(result.billed?.count).toBe(result.counts.sent - result.counts.throttles);
     expect(result.cost?.invocations).toBe(result.counts.sent - result.counts.throttles);
