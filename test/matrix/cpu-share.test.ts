@@ -22,31 +22,54 @@ describe('cpuShareOf', () => {
 const linux = process.platform === 'linux';
 
 describe.runIf(linux)('limitCpuShare on a real process', () => {
-  it('holds a spinning process near its share (885 MB: half a CPU)', async () => {
+  const cpuMs = (pid: number): number => Number(readFileSync(`/proc/${pid}/schedstat`, 'latin1').split(' ', 1)[0]) / 1e6;
+  const stateOf = (pid: number): string => readFileSync(`/proc/${pid}/stat`, 'latin1').replace(/^.*\) /s, '')[0]!;
+
+  /** Runs a spinning child under the limit for `ms`: its CPU share and whether it was ever seen stopped. */
+  async function spin(memoryMB: number, ms: number): Promise<{ share: number; stopped: boolean }> {
     const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+    const pid = child.pid!;
     try {
-      const cpuMs = (): number => Number(readFileSync(`/proc/${child.pid}/schedstat`, 'latin1').split(' ', 1)[0]) / 1e6;
-      const lift = limitCpuShare(child, 885);
+      const lift = limitCpuShare(child, memoryMB);
       await new Promise((r) => setTimeout(r, 200)); // past the process start
-      const cpu0 = cpuMs();
+      const cpu0 = cpuMs(pid);
       const t0 = performance.now();
-      await new Promise((r) => setTimeout(r, 1500));
-      const share = (cpuMs() - cpu0) / (performance.now() - t0);
+      let stopped = false;
+      while (performance.now() - t0 < ms) {
+        stopped ||= stateOf(pid) === 'T';
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      const share = (cpuMs(pid) - cpu0) / (performance.now() - t0);
       lift();
-      // Unlimited it would use a whole CPU (less on a busy machine); limited, about half of one.
-      expect(share).toBeLessThan(0.7);
-      expect(share).toBeGreaterThan(0.1);
+      return { share, stopped };
     } finally {
       child.kill('SIGKILL');
     }
+  }
+
+  it('holds a spinning process to its share (128 MB: 7.2% of a CPU), stopping it when it is used up', async () => {
+    const { share, stopped } = await spin(128, 1500);
+    // Seen stopped: the limit acted (a busy machine may give the child less than a CPU, but more
+    // than 7.2% of one).
+    expect(stopped).toBe(true);
+    // Its 3.6 ms per 50 ms window plus at most one 5 ms tick before the limiter sees it (0.17),
+    // and a little for a late timer; unlimited, a spinning process uses a whole CPU.
+    expect(share).toBeLessThan(0.25);
   }, 10_000);
 
-  it('does not limit at one vCPU or more', () => {
-    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-    const lift = limitCpuShare(child, 1769);
-    lift();
-    child.kill('SIGKILL');
-    expect(typeof lift).toBe('function');
+  it('attaches no limiter at one vCPU or more (a single thread never uses more than one)', () => {
+    for (const [memoryMB, limited] of [[885, true], [1769, false], [3538, false]] as const) {
+      const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 5000)'], { stdio: 'ignore' });
+      try {
+        const before = child.listenerCount('exit');
+        const lift = limitCpuShare(child, memoryMB);
+        // A limiter follows its child's exit to stop its timer; no limiter, no listener.
+        expect(child.listenerCount('exit') - before, `${memoryMB} MB`).toBe(limited ? 1 : 0);
+        lift();
+      } finally {
+        child.kill('SIGKILL');
+      }
+    }
   });
 });
 
