@@ -1,7 +1,11 @@
 /**
  * The control plane against the real emulator through the SDK: an update is applied, waited
- * for, and checked; a second update while one is in progress is retried, not failed.
+ * for, and checked; a second update while one is in progress is retried, not failed. A proxy
+ * on loopback between the SDK and the emulator records every answer, so the conflict is seen.
  */
+import { createServer, request } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { Emulator } from '../../src/emulator/index.js';
@@ -11,6 +15,47 @@ import { fn, profilesDir } from '../emulator/helpers.js';
 
 let emulator: Emulator;
 let control: FunctionControl;
+let proxy: Server;
+/** Every control-plane answer that went through the proxy: method, path and status. */
+const answers: { method: string; path: string; status: number }[] = [];
+
+/** When set, the next update is preceded by this one, sent straight to the emulator: a deploy racing ours. */
+let racingUpdate: string | undefined;
+
+/** Forwards each request to the emulator and notes the status of its answer. */
+function startProxy(target: string): Promise<string> {
+  const { port } = new URL(target);
+  const send = (method: string, path: string, headers: Record<string, string | string[] | undefined>, body: Buffer): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> =>
+    new Promise((resolve, reject) => {
+      const upstream = request({ host: '127.0.0.1', port, method, path, headers: { ...headers, 'content-length': String(body.length) } }, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () => resolve({ status: answer.statusCode ?? 0, headers: answer.headers, body: Buffer.concat(chunks) }));
+      });
+      upstream.on('error', reject);
+      upstream.end(body);
+    });
+  proxy = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        const path = req.url ?? '';
+        const method = req.method ?? 'GET';
+        if (racingUpdate !== undefined && method === 'PUT' && path.endsWith('/configuration')) {
+          const body = Buffer.from(racingUpdate);
+          racingUpdate = undefined;
+          await send('PUT', path, { 'content-type': 'application/json' }, body);
+        }
+        const answer = await send(method, path, req.headers, Buffer.concat(chunks));
+        answers.push({ method, path, status: answer.status });
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body);
+      })();
+    });
+  });
+  return new Promise((resolve) => proxy.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`)));
+}
 
 beforeAll(async () => {
   emulator = await startEmulator({
@@ -18,11 +63,14 @@ beforeAll(async () => {
     accountConcurrency: 10,
     functions: { cpu: fn('functions/cpu.handler', { environment: { WORK_MS: '5' } }) },
   });
-  control = await createFunctionControl({ kind: 'lambda', function: 'cpu', timeoutMs: 5000, endpoint: emulator.endpoint }, { pollMs: 20, timeoutMs: 10_000 });
+  const endpoint = await startProxy(emulator.endpoint);
+  control = await createFunctionControl({ kind: 'lambda', function: 'cpu', timeoutMs: 5000, endpoint }, { pollMs: 20, timeoutMs: 10_000 });
 });
 
 afterAll(async () => {
   control?.close();
+  proxy?.closeAllConnections();
+  await new Promise((r) => proxy?.close(r));
   await emulator?.close();
 });
 
@@ -39,8 +87,15 @@ describe('function control', () => {
   });
 
   it('retries an update that conflicts with one in progress', async () => {
-    await Promise.all([control.apply('cpu', { memoryMB: 1024 }), control.apply('cpu', { memoryMB: 1024, architecture: 'x86_64' })]);
-    expect(await control.read('cpu')).toMatchObject({ memoryMB: 1024, architecture: 'x86_64' });
+    answers.length = 0;
+    // Another update starts right after ours checked that none was running.
+    racingUpdate = JSON.stringify({ MemorySize: 512 });
+    await control.apply('cpu', { memoryMB: 1024 });
+    const updates = answers.filter((a) => a.method === 'PUT' && a.path.endsWith('/configuration')).map((a) => a.status);
+    // Ours met the other one (409 ResourceConflictException), was retried, and went through.
+    expect(updates[0]).toBe(409);
+    expect(updates.at(-1)).toBe(200);
+    expect(await control.read('cpu')).toMatchObject({ memoryMB: 1024 });
   });
 
   it('fails with the function named when the function does not exist', async () => {
