@@ -120,19 +120,44 @@ describe('a 3 x 2 matrix against the emulator', () => {
     expect(saved.comparison.rows).toHaveLength(6);
   });
 
-  it('compares the configurations: one best per column, the others with a verdict, choices marked', () => {
+  it('compares the configurations: one best per column, every other cell its difference from it, never better', () => {
     const { comparison } = run.matrix;
     for (const metric of ['warm.p50', 'cold.p50', 'init.p50', 'cost.per1M'] as const) {
       const cells = comparison.rows.map((r) => r.cells[metric]);
-      expect(cells.filter((c) => c.best)).toHaveLength(1);
-      for (const c of cells.filter((c) => !c.best)) expect(['worse', '~', 'better', 'n/a']).toContain(c.verdict);
+      const best = cells.filter((c) => c.best);
+      expect(best).toHaveLength(1);
+      const bestValue = best[0]!.value!;
+      expect(Math.min(...cells.map((c) => c.value!))).toBe(bestValue);
+      expect(best[0]!.verdict).toBeUndefined();
+      for (const c of cells.filter((x) => !x.best)) {
+        expect(c.delta).toBeCloseTo(c.value! - bestValue, 9);
+        expect(c.deltaPct).toBeCloseTo((100 * (c.value! - bestValue)) / bestValue, 9);
+        // Against the lowest value a cell is worse, not significantly different, or untested.
+        expect(['worse', '~', 'n/a']).toContain(c.verdict);
+      }
     }
-    expect(comparison.fastest).not.toBeNull();
-    expect(comparison.cheapest).not.toBeNull();
-    expect(comparison.balanced).not.toBeNull();
     // The table's cost is the load's cost per million invocations.
     const byId = new Map(run.runs.map((r) => [r.slot.config.id, r.result]));
     for (const row of comparison.rows) expect(row.cells['cost.per1M'].value).toBeCloseTo(byId.get(row.id)!.cost!.per1M, 9);
+  });
+
+  it('marks the fastest, the cheapest and the balanced configuration by their definitions', () => {
+    const { comparison } = run.matrix;
+    const rows = comparison.rows.filter((r) => r.cells['errors.rate'].value! <= 0.01);
+    expect(rows).toHaveLength(6);
+    const p50 = (id: string) => rows.find((r) => r.id === id)!.cells['warm.p50'].value!;
+    const cost = (id: string) => rows.find((r) => r.id === id)!.cells['cost.per1M'].value!;
+    const ids = rows.map((r) => r.id);
+    const lowest = (f: (id: string) => number) => ids.reduce((a, b) => (f(b) < f(a) ? b : a));
+    const maxP50 = Math.max(...ids.map(p50));
+    const maxCost = Math.max(...ids.map(cost));
+    expect(comparison.fastest).toBe(lowest(p50));
+    expect(comparison.cheapest).toBe(lowest(cost));
+    expect(comparison.balanced).toBe(lowest((id) => 0.5 * (p50(id) / maxP50) + 0.5 * (cost(id) / maxCost)));
+    for (const row of comparison.rows) {
+      const marks = (['fastest', 'cheapest', 'balanced'] as const).filter((m) => comparison[m] === row.id);
+      expect(row.marks.sort()).toEqual([...marks].sort());
+    }
   });
 });
 
