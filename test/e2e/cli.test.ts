@@ -2,31 +2,19 @@
  * End to end: the real binary (bin/coldbench.js over dist/) against a node:http server on
  * loopback. `npm test` builds dist/ first.
  */
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coldbench } from '../helpers/bin.js';
 
-const BIN = resolve(import.meta.dirname, '../../bin/coldbench.js');
-
-interface Ran { code: number | null; stdout: string; stderr: string }
-
-function coldbench(args: string[], opts: { cwd: string; env?: Record<string, string>; input?: string; onSpawn?: (kill: (sig: NodeJS.Signals) => void) => void }): Promise<Ran> {
-  return new Promise((resolveRan, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolveRan({ code, stdout, stderr }));
-    opts.onSpawn?.((sig) => child.kill(sig));
-  });
+async function until(check: () => boolean, withinMs: number): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return check();
 }
 
 let server: Server;
@@ -58,7 +46,37 @@ async function profile(name: string, body: string): Promise<string> {
 }
 
 describe('coldbench binary', () => {
-  it('runs a profile, prints a summary, saves a result file, and hides secrets', async () => {
+  it('runs a profile, prints a summary of what it measured, and saves the result file', async () => {
+    const file = await profile('summary', `name: summary
+target: { kind: http, url: "${url}" }
+load:
+  phases:
+    - constant: { rate: 100, duration: 2s }
+`);
+    const out = join(dir, 'out-summary');
+    // Unicode table borders (a UTF-8 locale, NO_COLOR unset): the rows are read by their │.
+    const ran = await coldbench(['run', file, '--out', out, '--no-progress'], { cwd: dir, env: { NO_COLOR: '', LC_ALL: 'C.UTF-8' } });
+    expect(ran.code, ran.stderr).toBe(0);
+    const files = (await readdir(out)).filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^summary-\d{8}T\d{6}Z\.json$/);
+    expect(ran.stderr).toContain(`result saved: ${join(out, files[0]!)}`);
+    const result = JSON.parse(await readFile(join(out, files[0]!), 'utf8'));
+    expect(result).toMatchObject({ status: 'completed', counts: { planned: 200, sent: 200, ok: 200, errors: 0 } });
+    // The summary on stdout says the same as the file: status, counts, rates and latencies.
+    const lines = ran.stdout.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^summary: completed in [\\d.]+ s \\(http ${url.replace(/[./]/g, '\\$&')}\\)$`));
+    const row = (label: string) => lines.find((l) => l.includes(`│ ${label} `))?.split('│').map((c) => c.trim()).filter((c) => c !== '');
+    expect(lines.find((l) => /│ 200 +│ 200 +│ 200 +│ 0 \(0\.00%\)/.test(l))).toBeDefined();
+    expect(ran.stdout).toContain('100.0/s');
+    const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 2 : 1)} ms`);
+    const all = result.latency.all;
+    expect(row('all')).toEqual(['all', '200', ms(all.p50), ms(all.p90), ms(all.p99), ms(all.p999), ms(all.max)]);
+    expect(row('service time')?.[2]).toBe(ms(result.serviceTime.p50));
+    expect(row('schedule lag')?.[2]).toBe(ms(result.scheduleLag.p50));
+  });
+
+  it('runs with --json: the result on stdout, human text on stderr, secrets hidden', async () => {
     const file = await profile('e2e', `name: e2e
 target:
   kind: http
@@ -78,13 +96,11 @@ load:
     expect(result.latency.all.p50).toBeGreaterThan(1);
     expect(ran.stdout).not.toContain('sekret-value-123');
     expect(seenAuth.filter((a) => a === 'Bearer sekret-value-123')).toHaveLength(200);
+    expect(ran.stderr).toMatch(/^e2e: completed in/m);
     const files = (await readdir(out)).filter((f) => f.endsWith('.json'));
-    expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(/^e2e-\d{8}T\d{6}Z\.json$/);
     const saved = await readFile(join(out, files[0]!), 'utf8');
     expect(saved).not.toContain('sekret-value-123');
     expect(JSON.parse(saved).counts.sent).toBe(200);
-    expect(ran.stderr).toContain('result saved');
   });
 
   it('writes an HTML report with --html, with NO_COLOR an ASCII summary, and --json output unchanged', async () => {
@@ -104,32 +120,36 @@ load: { phases: [ { constant: { rate: 50, duration: 1s } } ] }
     expect(html).toContain('<title>coldbench: e2e-html</title>');
   });
 
-  it('saves an interrupted result and exits 130 on SIGINT', async () => {
-    const file = await profile('long', `name: long
+  it.each(['SIGINT', 'SIGTERM'] as const)('saves an interrupted result and exits 130 on %s', async (signal) => {
+    const file = await profile(`long-${signal}`, `name: long
 target: { kind: http, url: "${url}" }
 load:
   phases:
     - constant: { rate: 50, duration: 60s }
 `);
-    const out = join(dir, 'out-int');
+    const out = join(dir, `out-${signal}`);
     const started = Date.now();
+    const before = seenAuth.length;
     const ran = await coldbench(['run', file, '--out', out], {
       cwd: dir,
-      onSpawn: (kill) => setTimeout(() => kill('SIGINT'), 2500),
+      // Once the load is under way (the server has seen 20 of its requests).
+      onSpawn: (child) => void until(() => seenAuth.length - before >= 20, 30_000).then(() => child.kill(signal)),
     });
     expect(ran.code).toBe(130);
-    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(ran.stderr).toContain(`${signal}: stopping`);
+    expect(Date.now() - started).toBeLessThan(40_000);
     const files = (await readdir(out)).filter((f) => f.endsWith('.json'));
     expect(files).toHaveLength(1);
     const result = JSON.parse(await readFile(join(out, files[0]!), 'utf8'));
     expect(result.status).toBe('interrupted');
-    expect(result.counts.sent).toBeGreaterThan(10);
+    expect(result.counts.sent).toBeGreaterThanOrEqual(20);
     expect(result.counts.sent).toBeLessThan(3000);
     expect(result.counts.sent).toBe(result.counts.ok);
-  });
+  }, 60_000);
 
   it('cancels requests in flight on a second SIGINT and still saves a valid result', async () => {
-    const hang = createServer(() => undefined);
+    let arrived = 0;
+    const hang = createServer(() => void arrived++);
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
     const port = (hang.address() as AddressInfo).port;
     const file = await profile('hang', `name: hang
@@ -140,14 +160,20 @@ load: { phases: [ { constant: { rate: 20, duration: 60s } } ] }
     let signalledAt = 0;
     const ran = await coldbench(['run', file, '--out', out], {
       cwd: dir,
-      onSpawn: (kill) => {
-        setTimeout(() => kill('SIGINT'), 2000);
-        setTimeout(() => { signalledAt = Date.now(); kill('SIGINT'); }, 2500);
-      },
+      // Once requests are in flight: a first SIGINT, then a second one half a second later.
+      onSpawn: (child) =>
+        void until(() => arrived >= 5, 30_000).then(() => {
+          child.kill('SIGINT');
+          setTimeout(() => {
+            signalledAt = Date.now();
+            child.kill('SIGINT');
+          }, 500);
+        }),
     });
     hang.closeAllConnections();
     await new Promise((r) => hang.close(r));
     expect(ran.code).toBe(130);
+    expect(signalledAt).toBeGreaterThan(0);
     expect(Date.now() - signalledAt).toBeLessThan(4000);
     const files = (await readdir(out)).filter((f) => f.endsWith('.json'));
     expect(files).toHaveLength(1);
