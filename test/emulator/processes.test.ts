@@ -6,37 +6,14 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { fn, profilesDir } from './helpers.js';
+import { gone, procStat, until } from '../helpers/procs.js';
 
 const linux = process.platform === 'linux';
-
-/** The process group and state of a pid from /proc (undefined once it is gone). */
-function procStat(pid: number): { pgrp: number; state: string } | undefined {
-  try {
-    // pid (comm) state ppid pgrp ...: comm may hold spaces, so split after its closing parenthesis.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').replace(/^.*\) /s, '').split(' ');
-    return { state: fields[0]!, pgrp: Number(fields[2]) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Gone: no such process, or a zombie waiting for its new parent to reap it. */
-function gone(pid: number): boolean {
-  const stat = procStat(pid);
-  return stat === undefined || stat.state === 'Z' || stat.state === 'X';
-}
-
-async function until(check: () => boolean, withinMs: number): Promise<boolean> {
-  const deadline = Date.now() + withinMs;
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  return check();
-}
 
 describe('maxLifetime', () => {
   let emulator: Emulator;
@@ -53,7 +30,7 @@ describe('maxLifetime', () => {
       baseDir: profilesDir,
       accountConcurrency: 10,
       functions: {
-        short: fn('functions/hello.handler', { maxLifetimeMs: 600 }),
+        short: fn('functions/hello.handler', { maxLifetimeMs: 2000 }),
         busy: fn('functions/slow.handler', { maxLifetimeMs: 2000, environment: { SLEEP_MS: '0' } }),
       },
     });
@@ -63,7 +40,7 @@ describe('maxLifetime', () => {
     expect(first).toHaveLength(1);
     expect(first[0]!.invocations).toBe(2);
     // Idle past its lifetime: retired without waiting for an invocation (idleTimeout is 60 s).
-    expect(await until(() => emulator.environments().find((e) => e.id === first[0]!.id)?.reason === 'lifetime', 5000)).toBe(true);
+    expect(await until(() => emulator.environments().find((e) => e.id === first[0]!.id)?.reason === 'lifetime', 8000)).toBe(true);
     await invoke('short');
     expect(emulator.environments().filter((e) => e.function === 'short')).toHaveLength(2);
 

@@ -22,8 +22,9 @@ export interface RunOptions {
   input?: string;
   /** Called once the child is spawned (to signal it, read its pid). */
   onSpawn?: (child: ChildProcess) => void;
-  /** Called with each chunk of stdout as it arrives. */
+  /** Called with each chunk of stdout / stderr as it arrives. */
   onStdout?: (chunk: string, child: ChildProcess) => void;
+  onStderr?: (chunk: string, child: ChildProcess) => void;
 }
 
 export function coldbench(args: string[], opts: RunOptions): Promise<Ran> {
@@ -40,7 +41,10 @@ export function coldbench(args: string[], opts: RunOptions): Promise<Ran> {
       stdout += d;
       opts.onStdout?.(d.toString(), child);
     });
-    child.stderr!.on('data', (d: Buffer) => (stderr += d));
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d;
+      opts.onStderr?.(d.toString(), child);
+    });
     child.on('error', reject);
     child.on('close', (code, signal) => resolveRan({ code, signal, stdout, stderr }));
     opts.onSpawn?.(child);
