@@ -102,9 +102,7 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
       ...(logs !== undefined && { logs: logsResultParts(logs) }),
     });
     result.thresholds = evaluateThresholds(rules, result);
-    const retried = open.target.retriedSends ?? 0;
-    if (retried > 0) result.warnings.push(`${retried} requests were retried inside the client: a retry can hide a throttle and run the function twice`);
-    if (gate.failed !== undefined) result.warnings.push(`stopped early: threshold "${gate.failed.rule}" failed during the run (abortOnFail)`);
+    result.warnings.push(...runWarnings(open.target.retriedSends ?? 0, gate.failed));
     if (opts.shard !== undefined) {
       result.shard = {
         index: opts.shard.index,
@@ -143,6 +141,14 @@ const LOG_WINDOW_MARGIN_MS = 5_000;
 function clockToEpoch(): (clockMs: number) => number {
   const origin = performance.timeOrigin;
   return (clockMs) => origin + clockMs;
+}
+
+/** What the result alone cannot tell: retries inside the client, and an early stop by a threshold. */
+export function runWarnings(retriedSends: number, stoppedBy: ThresholdVerdict | undefined): string[] {
+  const warnings: string[] = [];
+  if (retriedSends > 0) warnings.push(`${retriedSends} requests were retried inside the client: a retry can hide a throttle and run the function twice`);
+  if (stoppedBy !== undefined) warnings.push(`stopped early: threshold "${stoppedBy.rule}" failed during the run (abortOnFail)`);
+  return warnings;
 }
 
 /**

@@ -1,0 +1,76 @@
+/**
+ * A result warns about problems with the measurement itself, so a reader does not take a
+ * generator's lag, dropped arrivals, requests left unanswered, truncated cold-start events, client
+ * retries or an early stop for the target's behaviour; and says nothing when there were none.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseProfileText } from '../../src/profile/index.js';
+import { buildResult, LAG_WARNING_P99_MS } from '../../src/result/build.js';
+import { MAX_COLD_START_EVENTS, Recorder } from '../../src/run/recorder.js';
+import type { RunRecord } from '../../src/run/runner.js';
+import { runWarnings } from '../../src/run/run-profile.js';
+
+const loaded = parseProfileText('name: w\ntarget: { kind: http, url: "http://127.0.0.1:1/" }\nload: { phases: [ { constant: { rate: 100, duration: 1s } } ] }\n', {
+  file: 'w.yaml',
+  baseDir: '.',
+  env: {},
+});
+
+/** A run of `sent` requests of 5 ms each, sent `lagMs` after their planned instants. */
+function run(opts: { sent?: number; lagMs?: number; dropped?: number; abandoned?: number; cold?: number } = {}): RunRecord {
+  const recorder = new Recorder(0);
+  const sent = opts.sent ?? 100;
+  for (let i = 0; i < sent; i++) {
+    const plannedAt = i * 10;
+    const sentAt = plannedAt + (opts.lagMs ?? 0);
+    recorder.planned();
+    recorder.sent(plannedAt, sentAt);
+    const start = i < (opts.cold ?? 0) ? 'cold' : 'warm';
+    recorder.completed({ plannedAt, sentAt, endedAt: sentAt + 5, outcome: { kind: 'ok', start, requestId: `r${i}` } });
+  }
+  for (let i = 0; i < (opts.dropped ?? 0); i++) {
+    recorder.planned();
+    recorder.dropped(i * 10);
+  }
+  return { status: 'completed', recorder, startedAt: 0, endedAt: sent * 10, abandoned: opts.abandoned ?? 0 };
+}
+
+const warningsOf = (r: RunRecord): string[] => buildResult({ run: r, loaded, startedAt: new Date(0) }).warnings;
+
+describe('result warnings', () => {
+  it('none for a clean run', () => {
+    expect(warningsOf(run())).toEqual([]);
+  });
+
+  it('the generator lagged: schedule lag p99 over the limit', () => {
+    expect(warningsOf(run({ lagMs: LAG_WARNING_P99_MS - 1 }))).toEqual([]);
+    const [warning] = warningsOf(run({ lagMs: LAG_WARNING_P99_MS + 5 }));
+    expect(warning).toMatch(/^the load generator lagged: schedule lag p99 15(\.\d+)? ms/);
+  });
+
+  it('arrivals dropped at maxInFlight', () => {
+    expect(warningsOf(run({ dropped: 7 }))).toEqual([
+      '7 arrivals were dropped at maxInFlight; raise load.maxInFlight if the target should have been offered them',
+    ]);
+  });
+
+  it('requests still in flight when the run stopped', () => {
+    expect(warningsOf(run({ abandoned: 3 }))).toEqual(['3 requests were still in flight when the run stopped and are not counted']);
+  });
+
+  it('cold-start events past the cap', () => {
+    const r = run({ sent: MAX_COLD_START_EVENTS + 5, cold: MAX_COLD_START_EVENTS + 5 });
+    const result = buildResult({ run: r, loaded, startedAt: new Date(0) });
+    expect(result.coldStarts).toHaveLength(MAX_COLD_START_EVENTS);
+    expect(result.counts.cold).toBe(MAX_COLD_START_EVENTS + 5);
+    expect(result.warnings).toEqual([`only the first ${MAX_COLD_START_EVENTS} cold-start events are listed; the counts are exact`]);
+  });
+
+  it('requests retried inside the client, and a run stopped by an abortOnFail threshold', () => {
+    expect(runWarnings(0, undefined)).toEqual([]);
+    expect(runWarnings(2, { rule: 'errors.count < 10', actual: 10, pass: false })).toEqual([
+      '2 requests were retried inside the client: a retry can hide a throttle and run the function twice',
+      'stopped early: threshold "errors.count < 10" failed during the run (abortOnFail)',
+    ]);
+  });
+});
