@@ -5,6 +5,8 @@ export default defineConfig({
   logLevel: 'error',
   test: {
     include: ['test/**/*.test.ts'],
+    // Rebuilds dist/ when a source is newer: the binary and the emulator's runtime run from it.
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Integration tests start real servers and child processes; two cores are shared.
