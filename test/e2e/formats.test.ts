@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,9 +101,12 @@ describe('coldbench run', () => {
 
 describe('coldbench run with a matrix', () => {
   it.each(['md', 'json', 'junit'] as const)('--format %s prints only that format on stdout', async (format) => {
-    const ran = await coldbench(['run', matrixProfile, '--format', format, '--out', join(dir, `mx-${format}`), '--no-progress'], { cwd: dir });
+    const summary = join(dir, `mx-summary-${format}.md`);
+    const ran = await coldbench(['run', matrixProfile, '--format', format, '--out', join(dir, `mx-${format}`), '--no-progress'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
     expect(ran.code, ran.stderr).toBe(0);
     expectParses(ran, format);
+    // In GitHub Actions the comparison also lands on the run's summary page, whatever the format.
+    expect(markdownProblems(await readFile(summary, 'utf8'))).toEqual([]);
     expect(ran.stderr).toMatch(/matrix result saved/);
     // Each configuration's threshold is a test case of its own.
     if (format === 'junit') expect(ran.stdout.match(/<testcase classname="coldbench\.fmx\.m(128|256)" name="errors\.count == 0">/g)).toHaveLength(2);

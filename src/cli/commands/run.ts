@@ -146,6 +146,7 @@ async function runMatrixCommand(loaded: LoadedProfile, flags: RunFlags, out: Out
       const { renderMatrixHtml } = await import('../../report/html/matrix-page.js');
       out.machine(renderMatrixHtml(run.matrix));
     }
+    await appendStepSummary(out.redact(comparisonMarkdown(run.matrix)));
     if (run.file !== undefined) out.error(`matrix result saved: ${run.file} (with ${run.runs.length} configuration results beside it)`);
     if (flags.html !== undefined) {
       const { renderMatrixHtml } = await import('../../report/html/matrix-page.js');
