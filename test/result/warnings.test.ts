@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseProfileText } from '../../src/profile/index.js';
-import { buildResult, LAG_WARNING_P99_MS } from '../../src/result/build.js';
-import { MAX_COLD_START_EVENTS, Recorder } from '../../src/run/recorder.js';
+import { buildResult, LAG_WARNING_P99_MS } from '../../src/run/build-result.js';
+import { MAX_COLD_START_EVENTS } from '../../src/result/result.js';
+import { Recorder } from '../../src/run/recorder.js';
 import type { RunRecord } from '../../src/run/runner.js';
 import { runWarnings } from '../../src/run/run-profile.js';
 
