@@ -133,6 +133,12 @@ target:
         architecture: "\${F_ARCH}"
         logFormat: "\${F_LOG}"
         environment: { GREETING: "\${F_ENV}" }
+        logDelay: "\${F_LOG_DELAY}"
+        logGroup: "\${F_LOG_GROUP}"
+        systemLogLevel: "\${F_SYSTEM_LEVEL}"
+        applicationLogLevel: "\${F_APP_LEVEL}"
+        asyncRetryDelay: "\${F_ASYNC_DELAY}"
+        asyncMaxEventAge: "\${F_ASYNC_AGE}"
       other:
         bootstrap: "\${BOOTSTRAP}"
 load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
@@ -148,10 +154,20 @@ load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
       '.target.local.functions.*.logFormat': ['F_LOG', 'JSON'],
       '.target.local.functions.*.environment.*': ['F_ENV', 'env-Hid-den8'],
       '.target.local.functions.*.bootstrap': ['BOOTSTRAP', 'boot-Hid-den9/bootstrap'],
+      '.target.local.functions.*.logDelay': ['F_LOG_DELAY', '13ms'],
+      '.target.local.functions.*.logGroup': ['F_LOG_GROUP', '/custom/lg-Hid-den20'],
+      '.target.local.functions.*.systemLogLevel': ['F_SYSTEM_LEVEL', 'INFO'],
+      '.target.local.functions.*.applicationLogLevel': ['F_APP_LEVEL', 'DEBUG'],
+      '.target.local.functions.*.asyncRetryDelay': ['F_ASYNC_DELAY', '4111ms'],
+      '.target.local.functions.*.asyncMaxEventAge': ['F_ASYNC_AGE', '5h'],
     },
     enums: {
       '.target.local.functions.*.architecture': (p) => Object.values(p.target.local.functions as Record<string, any>)[0].architecture,
       '.target.local.functions.*.logFormat': (p) => Object.values(p.target.local.functions as Record<string, any>)[0].logFormat,
+      '.target.local.functions.*.systemLogLevel': (p) => Object.values(p.target.local.functions as Record<string, any>)[0].systemLogLevel,
+      '.target.local.functions.*.applicationLogLevel': (p) => Object.values(p.target.local.functions as Record<string, any>)[0].applicationLogLevel,
+      // "5h" is also a substring of base64 and of hashes: checked where it is stored.
+      '.target.local.functions.*.asyncMaxEventAge': (p) => Object.values(p.target.local.functions as Record<string, any>)[0].asyncMaxEventAge,
     },
     args: (ctx) => ['--out', ctx.out, '--no-progress', '--json'],
     expectCode: 0,
