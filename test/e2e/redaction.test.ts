@@ -45,7 +45,8 @@ interface Group {
   args: (ctx: Context) => string[];
   /** Extra environment (credentials for the SDK, ...). */
   env?: (ctx: Context) => Record<string, string>;
-  expectCode: number;
+  /** The exit code (or codes, where the outcome of a failed read may be either). */
+  expectCode: number | number[];
 }
 
 interface Context {
@@ -123,6 +124,7 @@ target:
   kind: lambda
   function: "\${FUNCTION}"
   payload: "\${PAYLOAD}"
+  invocationType: "\${INVOCATION_TYPE}"
   local:
     functions:
       fn-Hid-den5:
@@ -146,6 +148,7 @@ load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
     fields: {
       '.target.function': ['FUNCTION', 'fn-Hid-den5'],
       '.target.payload': ['PAYLOAD', 'payload-Hid-den6'],
+      '.target.invocationType': ['INVOCATION_TYPE', 'RequestResponse'],
       '.target.local.functions.*.handler': ['HANDLER', 'hid-den7/hello.handler'],
       '.target.local.functions.*.timeout': ['F_TIMEOUT', '2917ms'],
       '.target.local.functions.*.idleTimeout': ['F_IDLE', '3011ms'],
@@ -162,6 +165,7 @@ load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
       '.target.local.functions.*.asyncMaxEventAge': ['F_ASYNC_AGE', '5h'],
     },
     enums: {
+      '.target.invocationType': (p) => p.target.invocationType,
       '.target.local.functions.*.architecture': (p) => Object.values(p.target.local.functions as Record<string, any>)[0].architecture,
       '.target.local.functions.*.logFormat': (p) => Object.values(p.target.local.functions as Record<string, any>)[0].logFormat,
       '.target.local.functions.*.systemLogLevel': (p) => Object.values(p.target.local.functions as Record<string, any>)[0].systemLogLevel,
@@ -210,6 +214,72 @@ load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
     args: (ctx) => ['--out', ctx.out, '--no-progress'],
     env: (ctx) => ({ AWS_CONFIG_FILE: join(ctx.dir, 'no-config'), AWS_SHARED_CREDENTIALS_FILE: join(ctx.dir, 'no-credentials'), AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' }),
     expectCode: 1,
+  },
+  httpFront: {
+    // An HTTP target in front of the built-in emulator's function URL.
+    profile: () => `name: front
+target:
+  kind: http
+  url: "\${FRONT_PATH}"
+  local:
+    front: "\${FRONT}"
+    function: "\${FRONT_FUNCTION}"
+    functions: { hf-Hid-den23: { handler: functions/hello.handler } }
+load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
+`,
+    fields: {
+      '.target.local.front': ['FRONT', 'function-url'],
+      '.target.local.function': ['FRONT_FUNCTION', 'hf-Hid-den23'],
+      '.target.url': ['FRONT_PATH', '/path-Hid-den22'],
+    },
+    enums: { '.target.local.front': (p) => p.target.local.front },
+    args: (ctx) => ['--out', ctx.out, '--no-progress'],
+    expectCode: 0,
+  },
+  httpLogs: {
+    // Cold starts from CloudWatch Logs at an endpoint that is not there (a closed port) under a
+    // named AWS profile that does not exist: the reading fails, and says so.
+    profile: () => `name: logs
+target:
+  kind: http
+  url: "\${LOGS_URL}"
+  coldStart:
+    logs:
+      function: "\${L_FUNCTION}"
+      logGroup: "\${L_GROUP}"
+      region: "\${L_REGION}"
+      awsProfile: "\${L_PROFILE}"
+      endpoint: "\${L_ENDPOINT}"
+      requestIdHeader: "\${L_HEADER}"
+      wait: "\${L_WAIT}"
+      poll: "\${L_POLL}"
+      accessLog:
+        logGroup: "\${A_GROUP}"
+        requestIdHeader: "\${A_HEADER}"
+        requestIdField: "\${A_FIELD}"
+        lambdaRequestIdField: "\${A_LAMBDA_FIELD}"
+        integrationStatusField: "\${A_STATUS_FIELD}"
+load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
+`,
+    fields: {
+      '.target.coldStart.logs.function': ['L_FUNCTION', 'lfn-Hid-den24'],
+      '.target.coldStart.logs.logGroup': ['L_GROUP', '/custom/lg-Hid-den25'],
+      '.target.coldStart.logs.region': ['L_REGION', 'region-Hid-den26'],
+      '.target.coldStart.logs.awsProfile': ['L_PROFILE', 'awsp-Hid-den27'],
+      '.target.coldStart.logs.endpoint': ['L_ENDPOINT', 'placeholder'],
+      '.target.coldStart.logs.requestIdHeader': ['L_HEADER', 'x-rid-Hid-den28'],
+      '.target.coldStart.logs.wait': ['L_WAIT', '1013ms'],
+      '.target.coldStart.logs.poll': ['L_POLL', '503ms'],
+      '.target.coldStart.logs.accessLog.logGroup': ['A_GROUP', '/custom/ag-Hid-den29'],
+      '.target.coldStart.logs.accessLog.requestIdHeader': ['A_HEADER', 'x-apigw-Hid-den30'],
+      '.target.coldStart.logs.accessLog.requestIdField': ['A_FIELD', 'rid-Hid-den31'],
+      '.target.coldStart.logs.accessLog.lambdaRequestIdField': ['A_LAMBDA_FIELD', 'lrid-Hid-den32'],
+      '.target.coldStart.logs.accessLog.integrationStatusField': ['A_STATUS_FIELD', 'st-Hid-den33'],
+      '.target.url': ['LOGS_URL', 'placeholder'],
+    },
+    args: (ctx) => ['--out', ctx.out, '--no-progress'],
+    env: (ctx) => ({ AWS_CONFIG_FILE: join(ctx.dir, 'no-config'), AWS_SHARED_CREDENTIALS_FILE: join(ctx.dir, 'no-credentials') }),
+    expectCode: [0, 1],
   },
   matrix: {
     profile: () => `name: mx
@@ -270,6 +340,8 @@ function valuesOf(group: Group, ctx: Context): Record<string, string> {
   if (env.URL !== undefined) env.URL = `${ctx.url}/url-Hid-den17`;
   if (env.URL2 !== undefined) env.URL2 = `${ctx.url}/url-Hid-den18`;
   if (env.ENDPOINT !== undefined) env.ENDPOINT = `http://127.0.0.1:${ctx.closedPort}/ep-Hid-den19`;
+  if (env.LOGS_URL !== undefined) env.LOGS_URL = `${ctx.url}/url-Hid-den34`;
+  if (env.L_ENDPOINT !== undefined) env.L_ENDPOINT = `http://127.0.0.1:${ctx.closedPort}/logs-Hid-den35`;
   return env;
 }
 
@@ -311,7 +383,7 @@ describe('secrets from ${VAR} never leave coldbench in clear', () => {
     const summary = join(base.dir, `summary-${name}.md`);
     const runEnv = { ...env, ...group.env?.(ctx), GITHUB_STEP_SUMMARY: summary };
     const ran: Ran[] = [await coldbench(['run', file, ...group.args(ctx)], { cwd: base.dir, env: runEnv })];
-    expect(ran[0]!.code, ran[0]!.stderr).toBe(group.expectCode);
+    expect([group.expectCode].flat(), ran[0]!.stderr).toContain(ran[0]!.code);
     ran.push(await coldbench(['validate', file], { cwd: base.dir, env: runEnv }));
     ran.push(await coldbench(['validate', file, '--json'], { cwd: base.dir, env: runEnv }));
     const printed = ran.map((r) => `${withoutHistograms(r.stdout)}\n${r.stderr}`).join('\n');
@@ -326,7 +398,7 @@ describe('secrets from ${VAR} never leave coldbench in clear', () => {
     // A word of a fixed list (http, arm64) also appears where no secret is involved: the check is
     // that where the value is stored, it reads ***.
     if (group.enums !== undefined) {
-      const profiles = [...(group.expectCode === 0 ? await savedProfiles(ctx.out) : []), JSON.parse(ran[2]!.stdout) as Record<string, any>];
+      const profiles = [...(ran[0]!.code === 0 ? await savedProfiles(ctx.out) : []), JSON.parse(ran[2]!.stdout) as Record<string, any>];
       for (const [path, read] of Object.entries(group.enums)) {
         for (const p of profiles) expect(read(p), path).toBe('***');
       }

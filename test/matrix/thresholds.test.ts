@@ -30,14 +30,15 @@ describe('a matrix with thresholds, against the emulator', () => {
       functions: { hello: fn('functions/hello.handler', { environment: { WORK_MS: '2' } }) },
     });
     outDir = await mkdtemp(join(tmpdir(), 'coldbench-matrix-gates-'));
-    // "stuck" answers in 2 s: at 20/s, 15 in flight fill up in 0.75 s and it drops from then on.
-    // "quick" answers in 2 ms from the environment its forced cold start left warm.
+    // "stuck" answers in 2 s: at 10/s, 15 in flight fill up in 1.5 s and it drops from then on.
+    // "quick" answers in 2 ms from the environment its forced cold start left warm: at 10/s it
+    // would need requests of 1.5 s to fill 15 slots, even on a busy machine.
     const loaded = parseProfileText(
       `name: gates
 target: { kind: lambda, function: hello, endpoint: ${emulator.endpoint} }
 load:
   maxInFlight: 15
-  phases: [ { constant: { rate: 20, duration: 1500ms } } ]
+  phases: [ { constant: { rate: 10, duration: 2s } } ]
 matrix:
   environment: { stuck: { WORK_MS: "2000" }, quick: { WORK_MS: "2" } }
   coldStarts: 1
