@@ -6,7 +6,7 @@
  * a few times and then give up on the window; the reader backs off and keeps the window.
  */
 import type { CloudWatchLogsClient, CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
-import { isLoopbackEndpoint } from '../targets/lambda-client.js';
+import { regionFor, usesDummyCredentials } from '../targets/lambda-client.js';
 import { networkErrorClass } from '../targets/net-errors.js';
 
 /** One event as FilterLogEvents returns it (times in epoch ms). */
@@ -109,14 +109,12 @@ export async function createSdkLogsApi(opts: LogsClientOptions, env: NodeJS.Proc
     maxAttempts: 1,
     requestHandler: new NodeHttpHandler({ connectionTimeout: opts.timeoutMs, requestTimeout: opts.timeoutMs, throwOnRequestTimeout: true }),
   };
-  const region = opts.region ?? (opts.endpoint !== undefined ? env.AWS_REGION || 'us-east-1' : undefined);
+  // Region, named profile and endpoint resolve as for the Lambda target (lambda-client.ts).
+  const region = regionFor(opts, env);
   if (region !== undefined) config.region = region;
   if (opts.endpoint !== undefined) config.endpoint = opts.endpoint;
   if (opts.awsProfile !== undefined) config.profile = opts.awsProfile;
-  const hasCredentials = Boolean(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE);
-  if (isLoopbackEndpoint(opts.endpoint) && opts.awsProfile === undefined && !hasCredentials) {
-    config.credentials = { accessKeyId: 'coldbench-local', secretAccessKey: 'coldbench-local' };
-  }
+  if (usesDummyCredentials(opts, env)) config.credentials = { accessKeyId: 'coldbench-local', secretAccessKey: 'coldbench-local' };
   const client: CloudWatchLogsClient = new sdk.CloudWatchLogsClient(config);
   return {
     async filter(params, signal) {

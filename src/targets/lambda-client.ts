@@ -45,11 +45,19 @@ function environmentHasCredentials(env: NodeJS.ProcessEnv): boolean {
 }
 
 /**
+ * A loopback endpoint (the emulator, a local stand-in) with no credentials configured gets dummy
+ * ones: it does not check them, and a fresh machine has none for the SDK's chain to find.
+ */
+export function usesDummyCredentials(config: Pick<LambdaTargetConfig, 'endpoint' | 'awsProfile'>, env: NodeJS.ProcessEnv): boolean {
+  return isLoopbackEndpoint(config.endpoint) && config.awsProfile === undefined && !environmentHasCredentials(env);
+}
+
+/**
  * The region: the profile's; else, with a custom endpoint, AWS_REGION or us-east-1 (a local
  * emulator does not care, and a fresh machine has no region configured); else undefined, which
  * lets the SDK resolve it (AWS_REGION, then the config file).
  */
-export function regionFor(config: LambdaTargetConfig, env: NodeJS.ProcessEnv): string | undefined {
+export function regionFor(config: Pick<LambdaTargetConfig, 'region' | 'endpoint'>, env: NodeJS.ProcessEnv): string | undefined {
   if (config.region !== undefined) return config.region;
   if (config.endpoint !== undefined) return env.AWS_REGION || 'us-east-1';
   return undefined;
@@ -70,8 +78,7 @@ export async function createLambdaClient(
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
   const region = regionFor(config, env);
-  const dummyCredentials =
-    isLoopbackEndpoint(config.endpoint) && config.awsProfile === undefined && !environmentHasCredentials(env);
+  const dummyCredentials = usesDummyCredentials(config, env);
 
   const clientConfig: LambdaClientConfig = {
     maxAttempts: 1,
