@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { visit } from 'yaml';
 import type { z } from 'zod';
 import { ProfileError, UsageError } from '../errors.js';
 import type { Env } from './interpolate.js';
@@ -39,7 +40,7 @@ export function parseProfileText(text: string, options: ParseProfileOptions): Lo
 
   const setProblems = applySets(source.doc, options.sets ?? []);
   const interpolation = interpolateDocument(source.doc, options.env ?? {});
-  const data: unknown = source.doc.toJS();
+  const data = documentData(source, options.file);
   const secrets = [...new Set([...interpolation.secrets, ...secretHeaderValues(data)])];
 
   const problems: Problem[] = [...interpolation.problems];
@@ -59,6 +60,40 @@ export function parseProfileText(text: string, options: ParseProfileOptions): Lo
   }
   const formatted = [...setProblems, ...inSourceOrder(source, problems)];
   throw new ProfileError(options.file, formatted.map((problem) => redact(problem, secrets)));
+}
+
+/**
+ * The document as plain data. The yaml library refuses a document whose aliases would expand
+ * it past a limit (an "alias bomb", a few lines that stand for billions of nodes) with an
+ * exception: that is a problem of the profile, reported at the line of its first alias.
+ */
+function documentData(source: Source, file: string): unknown {
+  try {
+    return source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const line = firstAliasLine(source);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ProfileError(file, [`yaml: aliases expand too far (${lowerFirst(reason)})${line === undefined ? '' : ` (line ${line})`}`]);
+  }
+}
+
+/** The yaml library's own default: more alias expansions than this is taken as an attack. */
+const MAX_ALIAS_COUNT = 100;
+
+function firstAliasLine(source: Source): number | undefined {
+  let line: number | undefined;
+  visit(source.doc, {
+    Alias(_key, node) {
+      const offset = node.range?.[0];
+      if (offset !== undefined) line = source.lineCounter.linePos(offset).line;
+      return visit.BREAK;
+    },
+  });
+  return line;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 /** Reads, parses and validates a profile file. `env` defaults to the process environment. */
