@@ -60,6 +60,7 @@ function buildProgram(setExit: (code: number) => void, outFor: (flags: Partial<G
     .option('--quiet', 'print no summary', false)
     .option('--no-progress', 'no live progress line')
     .option('--no-save', 'do not write a result file')
+    .option('--checkpoint <duration>', 'write <name>-<time>.partial.json this often while running (0: never)', '10s')
     .option('--debug', 'show stack traces of errors', false)
     .option('--shard <K/N>', 'run shard K of N (from 1) of the load, or "env" for a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, COLDBENCH_SHARD_COUNT)')
     .option('--shard-index <K>', 'shard index, from 1 (with --shard-count)')
@@ -159,6 +160,8 @@ export interface RunFlags extends DistributionFlags {
   quiet: boolean;
   progress: boolean;
   save: boolean;
+  /** How often a checkpoint of the result is written while running; "0" for never. */
+  checkpoint: string;
   debug: boolean;
   /** Write an HTML report of the run (or matrix) to this file. */
   html?: string;

@@ -178,7 +178,11 @@ function warningsFor(base: readonly Result[], candidate: readonly Result[]): str
   const w: string[] = [];
   for (const [label, side] of [['base', base], ['candidate', candidate]] as const) {
     side.forEach((r, i) => {
-      if (r.status !== 'completed') w.push(`${label} run ${i + 1} (${r.name}) was ${r.status}: it covers only part of its profile`);
+      if (r.status === 'partial') {
+        w.push(`${label} run ${i + 1} (${r.name}) is a checkpoint of a run that never ended (status partial, saved ${r.endedAt}): it covers only part of its profile`);
+      } else if (r.status !== 'completed') {
+        w.push(`${label} run ${i + 1} (${r.name}) was ${r.status}: it covers only part of its profile`);
+      }
     });
   }
   const target = (r: Result): string => r.target.function ?? r.target.url ?? '';

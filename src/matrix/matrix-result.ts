@@ -9,8 +9,7 @@ import { UsageError } from '../errors.js';
 import { redactRecord } from '../profile/redact.js';
 import type { LoadedProfile } from '../profile/types.js';
 import { utcStamp, writeJsonFile } from '../result/write.js';
-import type { ThresholdVerdict } from '../result/result.js';
-import type { RunStatus } from '../run/runner.js';
+import type { ResultStatus, ThresholdVerdict } from '../result/result.js';
 import { TOOL_VERSION } from '../version.js';
 import type { Comparison } from './compare.js';
 import type { RestoreOutcome } from './restore.js';
@@ -28,7 +27,7 @@ export interface MatrixConfigurationEntry {
    * One per round that ran: the result file (a name in the same folder), its status and the
    * verdicts of the profile's thresholds on its load.
    */
-  runs: { round: number; file: string | null; status: RunStatus; forcedColdStarts: number; thresholds: ThresholdVerdict[] }[];
+  runs: { round: number; file: string | null; status: ResultStatus; forcedColdStarts: number; thresholds: ThresholdVerdict[] }[];
 }
 
 export interface MatrixResult {
@@ -36,7 +35,7 @@ export interface MatrixResult {
   kind: 'matrix';
   tool: { name: 'coldbench'; version: string; node: string };
   name: string;
-  status: RunStatus;
+  status: ResultStatus;
   startedAt: string;
   endedAt: string;
   profile: unknown;
@@ -47,7 +46,7 @@ export interface MatrixResult {
 
 export interface MatrixResultInput {
   loaded: LoadedProfile;
-  status: RunStatus;
+  status: ResultStatus;
   startedAt: Date;
   runs: readonly ConfigurationRun[];
   comparison: Comparison;

@@ -14,7 +14,7 @@ import { startLocalEmulator } from '../run/local.js';
 import type { LocalEmulator } from '../run/local.js';
 import { runProfile } from '../run/run-profile.js';
 import type { RunProfileOptions } from '../run/run-profile.js';
-import type { RunStatus } from '../run/runner.js';
+import type { ResultStatus } from '../result/result.js';
 import { forceColdStarts } from './cold-probe.js';
 import type { ProbeReport } from './cold-probe.js';
 import { compareConfigurations } from './compare.js';
@@ -93,7 +93,7 @@ export async function runMatrix(loaded: LoadedProfile, opts: RunMatrixOptions = 
 async function runSlots(ctx: Context, slots: Slot[]): Promise<MatrixRun> {
   const startedAt = new Date();
   const runs: ConfigurationRun[] = [];
-  let status: RunStatus = 'completed';
+  let status: ResultStatus = 'completed';
   let failure: unknown;
   try {
     for (const [index, slot] of slots.entries()) {
@@ -148,6 +148,7 @@ async function runSlot(ctx: Context, slot: Slot): Promise<ConfigurationRun> {
   }, ctx.loaded.secrets);
   if (cold !== null && cold.status !== 'completed' && result.status === 'completed') result.status = cold.status;
   const file = ctx.opts.outDir === undefined ? undefined : await writeResult(result, ctx.opts.outDir);
+  if (file !== undefined) await ctx.opts.checkpoint?.sink.discard?.();
   return { slot, result, ...(file !== undefined && { file }) };
 }
 

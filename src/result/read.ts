@@ -20,6 +20,7 @@ const summary = z.object({
 /** The fields report and diff read; the rest of the file is passed through as it is. */
 const resultShape = z.object({
   name: z.string(),
+  // `partial`: a checkpoint left by a run that never ended (result/checkpoint.ts); readers say so.
   status: z.enum(['completed', 'interrupted', 'aborted', 'partial']),
   target: z.object({ kind: z.enum(['http', 'lambda']) }).loose(),
   counts: z.object({

@@ -61,6 +61,12 @@ export interface TimelineEntry {
   p99: number | null;
 }
 
+/**
+ * How the run ended. `partial` marks a checkpoint: a result written while the run was still
+ * going, left behind when the run never ended (killed, out of memory, the machine stopped).
+ */
+export type ResultStatus = RunStatus | 'partial';
+
 export interface ThresholdVerdict {
   rule: string;
   actual: number | null;

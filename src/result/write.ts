@@ -25,9 +25,9 @@ export async function writeResult(result: Result, outDir: string): Promise<strin
  * atomically, and never over an existing file. `what` names the record in error messages.
  */
 export async function writeJsonFile(data: unknown, outDir: string, base: string, what: string): Promise<string> {
-  await mkdir(outDir, { recursive: true });
   const tmp = join(outDir, `.${base}.${randomBytes(4).toString('hex')}.tmp`);
   try {
+    await mkdir(outDir, { recursive: true });
     await writeFile(tmp, JSON.stringify(data, null, 2) + '\n', { flag: 'wx' });
     for (let n = 0; n < 1000; n++) {
       const file = join(outDir, n === 0 ? `${base}.json` : `${base}-${n}.json`);

@@ -24,7 +24,15 @@ export interface BuildInput {
   targetInfo?: { architecture?: string; memorySizeMB?: number };
   /** What the reading of the function's logs found, when starts came from them (logs/section.ts). */
   logs?: { logs: LogsSection; async?: AsyncSection; histograms: Record<string, string> };
+  /**
+   * A checkpoint of a run still going: status `partial`, the timeline as it stands (the
+   * recorder is read, never changed, so the run goes on undisturbed).
+   */
+  partial?: boolean;
 }
+
+export const PARTIAL_WARNING =
+  'a checkpoint of a run that had not ended: it holds what was measured up to endedAt; requests in flight then are counted as abandoned';
 
 /** Schedule lag past this at p99 means the generator could not keep up: the result says so. */
 export const LAG_WARNING_P99_MS = 10;
@@ -43,14 +51,14 @@ export function buildResult(input: BuildInput): RunResult {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'coldbench', version: TOOL_VERSION, node: process.version },
     name: profile.name,
-    status: run.status,
+    status: input.partial === true ? 'partial' : run.status,
     startedAt: input.startedAt.toISOString(),
     endedAt: new Date(input.startedAt.getTime() + durationMs).toISOString(),
     durationMs: round3(durationMs),
     profile: loaded.redacted,
     target: targetSummary(loaded, input.targetInfo),
     counts: { ...c, abandoned: run.abandoned },
-    rate: rates(run, loaded),
+    rate: rates(run, loaded, input.partial === true),
     latency: { all: summarize(h.all), ok: summarize(h.ok), warm: summarize(h.warm), cold: summarize(h.cold) },
     serviceTime: summarize(h.serviceTime),
     scheduleLag: summarize(h.scheduleLag),
@@ -63,8 +71,8 @@ export function buildResult(input: BuildInput): RunResult {
     errors: Object.fromEntries(recorder.errors),
     throttles: Object.fromEntries(recorder.throttles),
     cost: input.cost ?? null,
-    coldStarts: recorder.coldStarts,
-    timeline: recorder.timeline.finish(),
+    coldStarts: input.partial === true ? recorder.coldStarts.slice() : recorder.coldStarts,
+    timeline: input.partial === true ? recorder.timeline.snapshot() : recorder.timeline.finish(),
     timelineBucketMs: recorder.timeline.bucketMs,
     histograms: {
       all: encodeHistogram(h.all),
@@ -93,7 +101,7 @@ export function buildResult(input: BuildInput): RunResult {
     if (input.logs.async !== undefined) result.async = input.logs.async;
     Object.assign(result.histograms, input.logs.histograms);
   }
-  result.warnings = [...warningsFor(result), ...(result.logs?.problems ?? [])];
+  result.warnings = [...(input.partial === true ? [PARTIAL_WARNING] : []), ...warningsFor(result), ...(result.logs?.problems ?? [])];
   return result;
 }
 
@@ -117,7 +125,7 @@ function redactUrl(url: string, secrets: string[]): string {
  * The achieved rate is what was sent over the same span, stretched by how late the last request
  * left: a generator that falls behind shows a lower achieved rate.
  */
-function rates(run: RunRecord, loaded: LoadedProfile): Result['rate'] {
+function rates(run: RunRecord, loaded: LoadedProfile, partial: boolean): Result['rate'] {
   const load = loaded.profile.load;
   const { recorder } = run;
   if (load.model === 'closed') {
@@ -134,7 +142,7 @@ function rates(run: RunRecord, loaded: LoadedProfile): Result['rate'] {
     return { target: null, achieved: seconds > 0 ? round3(recorder.counts.sent / seconds) : 0 };
   }
   const lastLagMs = Math.max(0, recorder.lastSentAt - (run.startedAt + scheduleDurationMs(load.phases)));
-  const spanMs = run.status === 'completed' ? activeMs + lastLagMs : Math.min(activeMs, run.endedAt - run.startedAt);
+  const spanMs = run.status === 'completed' && !partial ? activeMs + lastLagMs : Math.min(activeMs, run.endedAt - run.startedAt);
   return { target: round3(target), achieved: spanMs > 0 ? round3((recorder.counts.sent / spanMs) * 1000) : 0 };
 }
 

@@ -8,11 +8,19 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { UsageError } from '../errors.js';
 import { redactRecord } from '../profile/redact.js';
 import type { LoadedProfile, Profile } from '../profile/types.js';
-import { buildResult } from './build-result.js';
+import { buildCheckpoint, buildResult } from './build-result.js';
 import type { RunResult } from '../result/result.js';
 import { CostAccumulator, resolvePrices } from '../lambda/cost.js';
 import { Runner } from './runner.js';
-import type { Recorder } from './recorder.js';
+import type { RunRecord } from './runner.js';
+import { Recorder } from './recorder.js';
+import { realClock } from './clock.js';
+import { startCheckpoints } from './checkpoints.js';
+import type { CheckpointOptions, CheckpointStats } from './checkpoints.js';
+import { RunError } from '../errors.js';
+import type { Result } from '../result/result.js';
+import type { TargetInfo } from '../targets/target.js';
+import type { OpenTarget } from './open-target.js';
 import { evaluateThresholds, liveGate, parseThresholds } from '../gate/index.js';
 import type { ThresholdRule } from '../gate/index.js';
 import type { ThresholdVerdict } from '../result/result.js';
@@ -46,6 +54,23 @@ export interface RunProfileOptions {
   startAt?: () => Promise<number>;
   /** How late past startAt the load may still start (default 100 ms); later is a StartMissedError (exit 4). */
   startToleranceMs?: number;
+  /** Called before the load with what the run will say about its own measurement (also kept in the result's warnings). */
+  onWarning?: (message: string) => void;
+  /** Writes a checkpoint of the result while the load runs (see run/checkpoints.ts). */
+  checkpoint?: CheckpointOptions;
+}
+
+/** The note that the run waits for its last answers comes after this long. */
+const DRAIN_NOTE_AFTER_MS = 1000;
+
+/**
+ * The run failed after its load had started (an exception in the load loop, not a failed
+ * request): `result` holds what was measured until then, with status `partial`.
+ */
+export class RunFailure extends RunError {
+  constructor(readonly result: Result, cause: unknown) {
+    super(`the run failed: ${cause instanceof Error ? cause.message : String(cause)}`, undefined, { cause });
+  }
 }
 
 export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions = {}): Promise<RunResult> {
@@ -54,70 +79,157 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
   const rules = opts.shard === undefined ? parseThresholds(profile.thresholds).rules : [];
   const gate = new AbortGate(rules, opts);
   const open = await openTarget(profile, opts);
+  // A target that fails to close must not lose the result: the result says so instead.
+  const close = (): Promise<string | undefined> =>
+    open.close().then(() => undefined, (err: unknown) => `closing the target failed: ${err instanceof Error ? err.message : String(err)}`);
+  let result: RunResult;
   try {
-    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-    const startEpochMs = opts.startAt === undefined ? undefined : await opts.startAt();
-    let startAt: number | undefined;
-    if (startEpochMs !== undefined) {
-      opts.onStep?.(`starting at ${new Date(startEpochMs).toISOString()}`);
-      startAt = await approachStart(startEpochMs, opts.startToleranceMs ?? DEFAULT_START_TOLERANCE_MS, { stop: gate.stop });
-    }
-    const startedAt = startEpochMs === undefined ? new Date() : new Date(startEpochMs);
-    // Lambda runs are billed; an HTTP run is too when its REPORT lines are read from the logs.
-    const cost = profile.target.kind === 'lambda' || open.logs !== undefined
-      ? new CostAccumulator(open.info.architecture ?? 'x86_64', resolvePrices(loaded.profile.prices))
-      : undefined;
-    const onCompleted = gate.onCompleted;
-    const runner = new Runner({
-      load: profile.load,
-      ...(startAt !== undefined && { startAt }),
-      target: open.target,
-      ...(cost && { cost }),
-      ...(open.info.memorySizeMB !== undefined && { memoryMB: open.info.memorySizeMB }),
-      stop: gate.stop,
-      stopStatus: gate.status,
-      ...(onCompleted && { onCompleted, onDropped: onCompleted }),
-      ...(opts.hardStop && { hardStop: opts.hardStop }),
-      ...(opts.drainMs !== undefined && { drainMs: opts.drainMs }),
+    result = await runOpened({ ...loaded, profile }, opts, rules, gate, open);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const closeWarning = await close();
+  if (closeWarning !== undefined) result.warnings.push(closeWarning);
+  return result;
+}
+
+async function runOpened(loaded: LoadedProfile, opts: RunProfileOptions, rules: ThresholdRule[], gate: AbortGate, open: OpenTarget): Promise<RunResult> {
+  const profile = loaded.profile;
+  for (const warning of open.info.warnings ?? []) opts.onWarning?.(warning);
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  // Lambda runs are billed; an HTTP run is too when its REPORT lines are read from the logs.
+  const cost = profile.target.kind === 'lambda' || open.logs !== undefined
+    ? new CostAccumulator(open.info.architecture ?? 'x86_64', resolvePrices(profile.prices))
+    : undefined;
+  let startedAt = new Date();
+  const build = (run: RunRecord, logs?: Parameters<typeof buildResult>[0]['logs']): RunResult => {
+    const result = buildResult({
+      run, loaded, startedAt, eventLoopDelay: loopDelay, cost: costOf(cost, open.info), targetInfo: open.info,
+      ...(logs !== undefined && { logs }),
     });
-    const epochOf = clockToEpoch();
-    open.logs?.attach(runner.recorder, epochOf, epochOf(runner.recorder.startedAt) - LOG_WINDOW_MARGIN_MS);
-    const logsReading = open.logs;
-    opts.onStart?.(logsReading === undefined ? runner : { recorder: runner.recorder, inFlight: () => runner.inFlight(), pendingStarts: () => logsReading.pending });
-    loopDelay.enable();
-    const run = await runner.run().finally(() => loopDelay.disable());
-    const logs = await open.logs?.finish({
+    result.warnings.push(...(open.info.warnings ?? []));
+    return result;
+  };
+  const checkpointOf = (run: RunRecord): Result => {
+    const result = buildCheckpoint({ run, loaded, startedAt, eventLoopDelay: loopDelay, cost: costOf(cost, open.info), targetInfo: open.info });
+    result.warnings.push(...(open.info.warnings ?? []));
+    // Saved like a result: with the profile's secrets redacted.
+    return redactRecord(result, loaded.secrets);
+  };
+  if (opts.checkpoint !== undefined) await firstCheckpoint(opts.checkpoint, (recorder) => checkpointOf(
+    { status: 'interrupted', recorder, startedAt: recorder.startedAt, endedAt: recorder.startedAt, abandoned: 0, firstSendLateMs: null },
+  ));
+  const startEpochMs = opts.startAt === undefined ? undefined : await opts.startAt();
+  let startAt: number | undefined;
+  if (startEpochMs !== undefined) {
+    opts.onStep?.(`starting at ${new Date(startEpochMs).toISOString()}`);
+    startAt = await approachStart(startEpochMs, opts.startToleranceMs ?? DEFAULT_START_TOLERANCE_MS, { stop: gate.stop });
+  }
+  startedAt = startEpochMs === undefined ? new Date() : new Date(startEpochMs);
+  const onCompleted = gate.onCompleted;
+  let drainNote: NodeJS.Timeout | undefined;
+  const runner = new Runner({
+    load: profile.load,
+    ...(startAt !== undefined && { startAt }),
+    target: open.target,
+    ...(cost && { cost }),
+    ...(open.info.memorySizeMB !== undefined && { memoryMB: open.info.memorySizeMB }),
+    stop: gate.stop,
+    stopStatus: gate.status,
+    ...(onCompleted && { onCompleted, onDropped: onCompleted }),
+    ...(opts.hardStop && { hardStop: opts.hardStop }),
+    ...(opts.drainMs !== undefined && { drainMs: opts.drainMs }),
+    onDrain: (n) => {
+      // Said only when the wait lasts: most runs' last answers come within a second.
+      drainNote = setTimeout(() => opts.onStep?.(`waiting for ${n} request${n === 1 ? '' : 's'} still in flight (Ctrl-C stops waiting)`), DRAIN_NOTE_AFTER_MS);
+      drainNote.unref();
+    },
+  });
+  const epochOf = clockToEpoch();
+  open.logs?.attach(runner.recorder, epochOf, epochOf(runner.recorder.startedAt) - LOG_WINDOW_MARGIN_MS);
+  /** The run so far, read from the live recorder without changing it. */
+  const snapshot = (): Result => checkpointOf(
+    { status: 'interrupted', recorder: runner.recorder, startedAt: runner.recorder.startedAt, endedAt: realClock.now(), abandoned: runner.inFlight(), firstSendLateMs: null },
+  );
+  const logsReading = open.logs;
+  opts.onStart?.(logsReading === undefined ? runner : { recorder: runner.recorder, inFlight: () => runner.inFlight(), pendingStarts: () => logsReading.pending });
+  loopDelay.enable();
+  const checkpoints = opts.checkpoint === undefined ? undefined : startCheckpoints(snapshot, opts.checkpoint);
+  let run: RunRecord;
+  try {
+    run = await runner.run();
+  } catch (err) {
+    throw new RunFailure(snapshot(), err);
+  } finally {
+    clearTimeout(drainNote);
+    loopDelay.disable();
+  }
+  let logs;
+  try {
+    // Reading the logs after the load ends its wait on the run's stop signal (Ctrl-C), keeping
+    // what it has read; checkpoints go on meanwhile.
+    logs = await open.logs?.finish({
       runEndEpoch: epochOf(run.endedAt),
       ...(opts.stop !== undefined && { stop: opts.stop }),
       ...(opts.hardStop !== undefined && { hardStop: opts.hardStop }),
       onWaiting: everyFewSeconds((pending: number) => opts.onStep?.(`reading the function's logs: ${pending} request${pending === 1 ? '' : 's'} not matched yet`)),
     });
-    const result = buildResult({
-      run,
-      loaded: { ...loaded, profile },
-      startedAt,
-      eventLoopDelay: loopDelay,
-      cost: cost?.summary() ?? null,
-      targetInfo: open.info,
-      ...(logs !== undefined && { logs: logsResultParts(logs) }),
-    });
-    result.thresholds = evaluateThresholds(rules, result);
-    result.warnings.push(...runWarnings(open.target.retriedSends ?? 0, gate.failed));
-    if (opts.shard !== undefined) {
-      result.shard = {
-        index: opts.shard.index,
-        count: opts.shard.count,
-        profileHash: profileHash(loaded.redacted),
-        startAt: startEpochMs === undefined ? null : startedAt.toISOString(),
-        host: hostname(),
-        firstSendLateMs: run.firstSendLateMs === null ? null : Math.round(run.firstSendLateMs * 1000) / 1000,
-      };
-    }
-    // Every string of the result (the function's name, rules, warnings) as it may be printed or saved.
-    return redactRecord(result, loaded.secrets);
   } finally {
-    await open.close();
+    await checkpoints?.stop();
   }
+  // A stop that came after the load, while its logs were read: the result is short of what the
+  // reading would have found, and the run says it was interrupted (exit 130), as at any stage.
+  if (run.status === 'completed' && gate.stop.aborted) run = { ...run, status: gate.status() };
+  const result = build(run, logs !== undefined ? logsResultParts(logs) : undefined);
+  if (checkpoints !== undefined) result.checkpoints = { everyMs: opts.checkpoint!.everyMs, ...roundStats(checkpoints.stats) };
+  result.thresholds = evaluateThresholds(rules, result);
+  result.warnings.push(...runWarnings(open.target.retriedSends ?? 0, gate.failed));
+  if (opts.shard !== undefined) {
+    result.shard = {
+      index: opts.shard.index,
+      count: opts.shard.count,
+      profileHash: profileHash(loaded.redacted),
+      startAt: startEpochMs === undefined ? null : startedAt.toISOString(),
+      host: hostname(),
+      firstSendLateMs: run.firstSendLateMs === null ? null : Math.round(run.firstSendLateMs * 1000) / 1000,
+    };
+  }
+  // Every string of the result (the function's name, rules, warnings) as it may be printed or saved.
+  return redactRecord(result, loaded.secrets);
+}
+
+/**
+ * The first checkpoint, written before the load: an empty run of the same shape. It claims the
+ * file (a run killed in its first seconds leaves one too) and pays, before any request, for
+ * compiling the code that builds and writes checkpoints, which would otherwise hold up the
+ * load the first time (tens of milliseconds).
+ */
+async function firstCheckpoint(checkpoint: CheckpointOptions, empty: (recorder: Recorder) => Result): Promise<void> {
+  try {
+    await checkpoint.sink.save(empty(new Recorder(realClock.now())));
+  } catch (err) {
+    checkpoint.onError?.(err);
+  }
+}
+
+function roundStats(stats: CheckpointStats): CheckpointStats {
+  const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+  return { ...stats, buildMsTotal: round3(stats.buildMsTotal), buildMsMax: round3(stats.buildMsMax) };
+}
+
+/**
+ * The run's cost. Without the function's own configuration (no control plane, or not allowed to
+ * read it) the memory and architecture come from the profile, so the cost is marked estimated;
+ * when neither the profile nor any REPORT line told the memory, there is no cost at all rather
+ * than a request-price-only figure that would read like a real one.
+ */
+function costOf(cost: CostAccumulator | undefined, info: TargetInfo): Result['cost'] {
+  if (cost === undefined) return null;
+  const summary = cost.summary();
+  if (info.configurationSource !== 'profile') return summary;
+  if (info.memorySizeMB === undefined && summary.unreported === summary.invocations) return null;
+  return { ...summary, estimated: true };
 }
 
 /** Calls `f` the first time, then at most once every 10 s: a step line, not a flood. */
@@ -173,10 +285,7 @@ class AbortGate {
 
   readonly status = (): RunStatus => (this.failed !== undefined ? 'aborted' : (this.opts.stopStatus?.() ?? 'interrupted'));
 
-  /**
-   * For the runner's onCompleted and onDropped (a drop can fail `dropped.count` while nothing
-   * completes); undefined when no rule can abort, so the hot path pays nothing.
-   */
+  /** For the runner's onCompleted; undefined when no rule can abort, so the hot path pays nothing. */
   get onCompleted(): ((recorder: Recorder) => void) | undefined {
     const check = this.check;
     if (check === undefined) return undefined;

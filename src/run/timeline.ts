@@ -61,29 +61,45 @@ class Series {
 
   /** Writes the percentiles of the histogram in `slot` into its entry, and empties it. */
   private close(slot: 0 | 1): void {
-    const i = this.holds[slot]!;
-    const h = this.histograms[slot];
-    const entry = this.entries[i];
-    if (entry !== undefined && h.totalCount > 0) {
-      const q = (p: number): number => Math.round(h.getValueAtPercentile(p)) / 1000;
-      entry.p50 = q(50);
-      entry.p90 = q(90);
-      entry.p99 = q(99);
-    }
-    h.reset();
+    const entry = this.entries[this.holds[slot]!];
+    if (entry !== undefined) writePercentiles(entry, this.histograms[slot]);
+    this.histograms[slot].reset();
     this.holds[slot] = -1;
   }
 
   finish(): TimelineEntry[] {
     this.close(0);
     this.close(1);
-    // A last bucket with nothing in it (the run ended just past a boundary) is left out.
-    const last = this.entries.at(-1);
-    if (last !== undefined && last.sent + last.ok + last.errors + last.throttles + last.dropped + last.cold === 0) {
-      this.entries.pop();
-    }
+    if (isEmpty(this.entries.at(-1))) this.entries.pop();
     return this.entries;
   }
+
+  /**
+   * The series as finish() would give it now, leaving it as it is: copies of the entries, with
+   * the percentiles of the buckets still open read from their histograms (not reset).
+   */
+  snapshot(): TimelineEntry[] {
+    const copies = this.entries.map((entry) => ({ ...entry }));
+    for (const slot of [0, 1] as const) {
+      const entry = copies[this.holds[slot]!];
+      if (entry !== undefined) writePercentiles(entry, this.histograms[slot]);
+    }
+    if (isEmpty(copies.at(-1))) copies.pop();
+    return copies;
+  }
+}
+
+function writePercentiles(entry: TimelineEntry, h: Histogram): void {
+  if (h.totalCount === 0) return;
+  const q = (p: number): number => Math.round(h.getValueAtPercentile(p)) / 1000;
+  entry.p50 = q(50);
+  entry.p90 = q(90);
+  entry.p99 = q(99);
+}
+
+/** A last bucket with nothing in it (the run ended just past a boundary) is left out. */
+function isEmpty(last: TimelineEntry | undefined): boolean {
+  return last !== undefined && last.sent + last.ok + last.errors + last.throttles + last.dropped + last.cold === 0;
 }
 
 /** Writes to the fine entry (while there is one) and the coarse entry of one instant. */
@@ -163,5 +179,10 @@ export class Timeline {
     const fine = this.series.fine.finish();
     const coarse = this.series.coarse.finish();
     return this.bucketMs === FINE_BUCKET_MS ? fine : coarse;
+  }
+
+  /** The timeline so far at `bucketMs`, as finish() would give it, changing nothing (for checkpoints). */
+  snapshot(): TimelineEntry[] {
+    return this.bucketMs === FINE_BUCKET_MS ? this.series.fine.snapshot() : this.series.coarse.snapshot();
   }
 }

@@ -11,6 +11,7 @@ import { UsageError } from '../../errors.js';
 import { diffMarkdown } from '../../report/markdown.js';
 import { renderDiff } from '../../report/render.js';
 import { readResult } from '../../result/read.js';
+import { CHECKPOINT_SUFFIX } from '../../result/checkpoint.js';
 import type { Output } from '../output.js';
 import { appendStepSummary, emit, parseFormat } from './report.js';
 
@@ -36,7 +37,8 @@ export async function diffCommand(base: string[], candidate: string[], flags: Di
   if (flags.confidence !== undefined && !(flags.confidence > 0 && flags.confidence < 1)) {
     throw new UsageError(`--confidence must be between 0 and 1 (e.g. 0.95), got ${flags.confidence}`);
   }
-  const files = { base: await expandSide(base, 'base'), candidate: await expandSide(candidate, 'candidate') };
+  const skipped = (list: string[]): void => out.error(`note: skipped ${list.length} checkpoint${list.length === 1 ? '' : 's'} of runs that never ended (${list.join(', ')}); name a file to include it`);
+  const files = { base: await expandSide(base, 'base', skipped), candidate: await expandSide(candidate, 'candidate', skipped) };
   const sides = {
     base: await Promise.all(files.base.map(readResult)),
     candidate: await Promise.all(files.candidate.map(readResult)),
@@ -60,14 +62,22 @@ export async function diffCommand(base: string[], candidate: string[], flags: Di
   return 0;
 }
 
-/** Files, comma-separated lists of files, and folders (their *.json files, sorted). */
-export async function expandSide(args: readonly string[], label: string): Promise<string[]> {
+/**
+ * Files, comma-separated lists of files, and folders (their *.json files, sorted). In a folder,
+ * checkpoints (`*.partial.json`, left by runs that never ended) are skipped, and `onSkipped`
+ * is told: pooled silently, a fraction of a run would weigh like a whole one. Named one by one,
+ * they are read, and the diff says what they are.
+ */
+export async function expandSide(args: readonly string[], label: string, onSkipped?: (files: string[]) => void): Promise<string[]> {
   const files: string[] = [];
   for (const path of args.flatMap((a) => a.split(',')).map((a) => a.trim()).filter((a) => a !== '')) {
     const info = await stat(path).catch(() => undefined);
     if (info?.isDirectory()) {
-      const inFolder = (await readdir(path)).filter((f) => f.endsWith('.json') && !f.startsWith('.')).sort();
-      if (inFolder.length === 0) throw new UsageError(`the ${label} folder ${path} holds no .json result files`);
+      const json = (await readdir(path)).filter((f) => f.endsWith('.json') && !f.startsWith('.')).sort();
+      const inFolder = json.filter((f) => !f.endsWith(CHECKPOINT_SUFFIX));
+      const skipped = json.filter((f) => f.endsWith(CHECKPOINT_SUFFIX));
+      if (skipped.length > 0) onSkipped?.(skipped.map((f) => join(path, f)));
+      if (inFolder.length === 0) throw new UsageError(`the ${label} folder ${path} holds no .json result files${skipped.length > 0 ? ` (only checkpoints of runs that never ended: ${skipped.join(', ')})` : ''}`);
       files.push(...inFolder.map((f) => join(path, f)));
     } else {
       files.push(path);

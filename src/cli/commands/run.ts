@@ -11,7 +11,13 @@ import { resultMarkdown } from '../../report/markdown.js';
 import { appendStepSummary, emit, parseFormat } from './report.js';
 import type { Result } from '../../result/result.js';
 import { writeResult } from '../../result/write.js';
-import { runProfile, splitProfile } from '../../run/run-profile.js';
+import { saveResult } from '../../result/save.js';
+import type { SavedResult } from '../../result/save.js';
+import { CheckpointFile } from '../../result/checkpoint.js';
+import { checkBeforeLoad } from '../../run/before-load.js';
+import type { CheckpointOptions } from '../../run/checkpoints.js';
+import { RunFailure, runProfile, splitProfile } from '../../run/run-profile.js';
+import { parseDuration } from '../../util/duration.js';
 import { checkStartNotMissed } from '../../run/start-at.js';
 import { runModeOf } from '../distribution.js';
 import type { RunMode } from '../distribution.js';
@@ -30,6 +36,7 @@ export async function runCommand(file: string, flags: RunFlags, out: Output): Pr
     // Two documents on one stdout would parse as neither.
     throw new UsageError(`--json prints the result as JSON on stdout, so it cannot be combined with --format ${format}`, `use --format ${format} without --json, or --json alone for the result as JSON`);
   }
+  const checkpointMs = parseCheckpoint(flags.checkpoint);
   const loaded = await loadProfile(file, { env: process.env, sets: flags.set });
   out.addSecrets(loaded.secrets);
   const mode = runModeOf(flags, process.env, availableParallelism(), loaded.profile);
@@ -39,24 +46,38 @@ export async function runCommand(file: string, flags: RunFlags, out: Output): Pr
   if (mode.startAtMs !== undefined && loaded.profile.matrix !== undefined) throw new UsageError('--start-at cannot be used with a matrix profile');
   const signals = handleSignals(out);
   let stopProgress = (): void => undefined;
+  const checkpoint = flags.save && checkpointMs > 0 ? checkpointOptions(flags.out, checkpointMs, out) : undefined;
   try {
-    if (loaded.profile.matrix !== undefined) return await runMatrixCommand(loaded, flags, out, signals);
+    // Everything that can fail before the load fails here: exit 2, nothing sent.
+    await checkBeforeLoad(loaded, flags.save ? { outDir: flags.out } : {});
+    if (loaded.profile.matrix !== undefined) return await runMatrixCommand(loaded, flags, out, signals, checkpoint);
     if (mode.kind === 'workers') return await runWorkersCommand(loaded, mode, flags, out, signals);
     const startAtMs = mode.startAtMs;
-    const result = await runProfile(loaded, {
-      stop: signals.stop.signal,
-      hardStop: signals.hardStop.signal,
-      stopStatus: () => signals.status,
-      onStep: (message) => out.error(`${message}...`),
-      onStart: (state) => {
-        stopProgress = startProgress(state, { out, totalMs: plannedMs(loaded), enabled: flags.progress && !flags.quiet });
-      },
-      ...(mode.kind === 'shard' && { shard: mode.shard }),
-      ...(startAtMs !== undefined && { startAt: () => Promise.resolve(startAtMs), startToleranceMs: mode.toleranceMs }),
-    });
+    let result: Result;
+    try {
+      result = await runProfile(loaded, {
+        stop: signals.stop.signal,
+        hardStop: signals.hardStop.signal,
+        stopStatus: () => signals.status,
+        onStep: (message) => out.error(`${message}...`),
+        onWarning: (message) => out.error(`warning: ${message}`),
+        onStart: (state) => {
+          stopProgress = startProgress(state, { out, totalMs: plannedMs(loaded), enabled: flags.progress && !flags.quiet });
+        },
+        ...(mode.kind === 'shard' && { shard: mode.shard }),
+        ...(startAtMs !== undefined && { startAt: () => Promise.resolve(startAtMs), startToleranceMs: mode.toleranceMs }),
+        ...(checkpoint && { checkpoint }),
+      });
+    } catch (err) {
+      if (!(err instanceof RunFailure)) throw err;
+      // The load started and then failed: what it measured is still printed and saved.
+      stopProgress();
+      out.error(`error: ${err.message}`);
+      await saveAndReport(err.result, flags, out, checkpoint?.sink);
+      return 1;
+    }
     stopProgress();
-    const saved = flags.save ? await writeResult(result, flags.out) : undefined;
-    await report(result, saved, flags, out);
+    if (!(await saveAndReport(result, flags, out, checkpoint?.sink))) return 1;
     if (result.shard !== undefined) out.error(`this is shard ${result.shard.index}/${result.shard.count}: merge the shards' files with \`coldbench merge <files> --out merged.json\`; thresholds are judged on the merged result`);
     return finish(result, out);
   } finally {
@@ -75,6 +96,55 @@ function finish(result: Result, out: Output): number {
   const failed = result.thresholds.filter((t) => !t.pass).map((t) => t.rule);
   if (failed.length > 0) out.error(`thresholds failed: ${failed.join('; ')}`);
   return exitCodeOf(result);
+}
+
+/**
+ * After the load: save the result (in the folder asked for, else a temporary folder it names),
+ * remove the checkpoint once the result is safe, then print. A failure in any step is reported
+ * and the others still happen. False when something failed (the run then exits 1).
+ */
+async function saveAndReport(result: Result, flags: RunFlags, out: Output, checkpoint: CheckpointFile | undefined): Promise<boolean> {
+  let ok = true;
+  let saved: SavedResult | undefined;
+  if (flags.save) {
+    try {
+      saved = await saveResult(result, flags.out);
+      await checkpoint?.discard();
+    } catch (err) {
+      ok = false;
+      out.error(`error: ${(err as Error).message}${checkpoint?.file === undefined ? '' : `; the last checkpoint is ${checkpoint.file}`}`);
+    }
+  }
+  try {
+    await report(result, saved?.file, flags, out);
+  } catch (err) {
+    ok = false;
+    out.error(`error: ${(err as Error).message}`);
+  }
+  if (saved?.fallback !== undefined) {
+    ok = false;
+    out.error(`error: could not save the result in ${saved.fallback.folder} (${saved.fallback.error}); it was saved in ${saved.file} instead`);
+  }
+  return ok;
+}
+
+function checkpointOptions(dir: string, everyMs: number, out: Output): CheckpointOptions & { sink: CheckpointFile } {
+  let warned = false;
+  return {
+    everyMs,
+    sink: new CheckpointFile(dir),
+    onError: (err) => {
+      if (!warned) out.error(`warning: a checkpoint could not be written (${(err as Error).message}); the run goes on and tries again`);
+      warned = true;
+    },
+  };
+}
+
+/** `--checkpoint 10s`; `0` turns checkpoints off. */
+export function parseCheckpoint(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UsageError(`--checkpoint: expected a duration like 10s, or 0 for none, got "${text}"`);
+  return ms;
 }
 
 /**
@@ -120,7 +190,9 @@ async function runWorkersCommand(loaded: LoadedProfile, mode: Extract<RunMode, {
 }
 
 /** A profile with `matrix:` runs once per configuration (docs/matrix.md). */
-async function runMatrixCommand(loaded: LoadedProfile, flags: RunFlags, out: Output, signals: ReturnType<typeof handleSignals>): Promise<number> {
+async function runMatrixCommand(
+  loaded: LoadedProfile, flags: RunFlags, out: Output, signals: ReturnType<typeof handleSignals>, checkpoint: CheckpointOptions | undefined,
+): Promise<number> {
   const { comparisonJunit, comparisonMarkdown, runMatrix, renderMatrixSummary, restoreLines } = await import('../../matrix/index.js');
   let stopProgress = (): void => undefined;
   try {
@@ -129,7 +201,9 @@ async function runMatrixCommand(loaded: LoadedProfile, flags: RunFlags, out: Out
       hardStop: signals.hardStop.signal,
       stopStatus: () => signals.status,
       ...(flags.save && { outDir: flags.out }),
+      ...(checkpoint && { checkpoint }),
       onStep: (message) => out.error(`${message}...`),
+      onWarning: (message) => out.error(`warning: ${message}`),
       onConfiguration: (slot, index, total) => out.error(`[${index + 1}/${total}] ${slot.config.id}${slot.round > 0 ? ` (round ${slot.round + 1})` : ''}`),
       onStart: (state) => {
         stopProgress();
