@@ -62,6 +62,11 @@ export interface CostSummary {
   computeCost: number;
   architecture: Architecture;
   prices: PriceConfig;
+  /**
+   * True when the memory or architecture priced were not read from the function itself (an
+   * endpoint without a control plane): they are the profile's target.memory / target.architecture.
+   */
+  estimated?: boolean;
 }
 
 /**

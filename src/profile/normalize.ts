@@ -88,6 +88,8 @@ function lambdaTarget(input: LambdaInput, context: NormalizeContext, problems: P
   if (input.region !== undefined) target.region = input.region;
   if (input.awsProfile !== undefined) target.awsProfile = input.awsProfile;
   if (input.endpoint !== undefined) target.endpoint = input.endpoint;
+  if (input.memory !== undefined) target.memoryMB = input.memory;
+  if (input.architecture !== undefined) target.architecture = input.architecture;
   if (input.payload !== undefined) target.payload = input.payload.text;
   if (input.payloadFile !== undefined) {
     const file = resolve(context.baseDir, input.payloadFile);

@@ -253,6 +253,10 @@ const lambdaTarget = strictObject({
   timeout: duration({ positive: true }).prefault('30s'),
   invocationType: z.enum(['RequestResponse', 'Event'], say('expected "RequestResponse" or "Event"')).default('RequestResponse'),
   coldStart: strictObject({ logs: coldStartLogs }).optional(),
+  memory: z.int(say('expected an integer number of MB from 128 to 10240')).min(128).max(10_240).optional()
+    .meta({ description: "The function's memory in MB, for cost when the endpoint cannot tell it (no GetFunctionConfiguration)." }),
+  architecture: z.enum(['x86_64', 'arm64'], say('expected "x86_64" or "arm64"')).optional()
+    .meta({ description: "The function's architecture, for cost when the endpoint cannot tell it." }),
   local: local.optional(),
 }).superRefine((value, ctx) => {
   if (value.payload !== undefined && value.payloadFile !== undefined) {

@@ -149,6 +149,12 @@ export interface LambdaTargetConfig {
   invocationType: 'RequestResponse' | 'Event';
   /** Starts read from the function's logs (async invokes; endpoints without a log tail). */
   coldStartLogs?: LogsConfig;
+  /**
+   * The function's memory and architecture as the profile states them: used for cost when the
+   * endpoint cannot tell (no control plane, or not allowed to read the configuration).
+   */
+  memoryMB?: number;
+  architecture?: 'x86_64' | 'arm64';
   local?: LocalEmulatorConfig;
 }
 

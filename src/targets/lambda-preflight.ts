@@ -1,10 +1,12 @@
 /**
  * Turns a failed GetFunctionConfiguration into one clear RunError that says what to set, or
- * into undefined when the run can go on (the caller may invoke but not read the configuration).
+ * into undefined when the run can go on (the caller may invoke but not read the configuration,
+ * or the endpoint has no control plane at all: see noControlPlane).
  */
 import { RunError } from '../errors.js';
 import type { LambdaTargetConfig } from '../profile/types.js';
 import { networkErrorClass } from './net-errors.js';
+import type { TargetInfo } from './target.js';
 
 const CREDENTIALS_HINT =
   'set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or target.awsProfile in the profile';
@@ -31,10 +33,33 @@ function functionLabel(config: LambdaTargetConfig): string {
   return config.qualifier === undefined ? config.function : `${config.function}:${config.qualifier}`;
 }
 
+/**
+ * True when the endpoint does not serve GetFunctionConfiguration at all, as Lambda-compatible
+ * servers that speak only the Invoke API do (serverless-offline's --lambdaPort answers a plain
+ * 404 `{"statusCode":404,"error":"Not Found"}`; others a 501, or an UnknownOperationException):
+ *
+ * - the error names the operation unknown (`UnknownOperationException`, "unknown operation");
+ * - or the status is 404 or 501 and the response named no AWS error type: the SDK then calls
+ *   the error `Unknown` (no x-amzn-ErrorType header, no `__type`/`code` in the body) or fails
+ *   to parse a body that is not JSON.
+ *
+ * AWS itself always names the type of its errors: a missing function is a 404 with
+ * `ResourceNotFoundException` (Lambda API reference, GetFunctionConfiguration "Errors"), which
+ * stays a stop.
+ */
+export function noControlPlane(err: unknown): boolean {
+  const { name, message } = describe(err);
+  if (name === 'UnknownOperationException' || /unknown operation/i.test(message)) return true;
+  const status = (err as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
+  if (status !== 404 && status !== 501) return false;
+  return name === 'Unknown' || name === 'UnknownError' || name === 'SyntaxError' || !/Exception$|Error$/.test(name);
+}
+
 export function preflightError(err: unknown, config: LambdaTargetConfig, where: string): RunError | undefined {
   const { name, message } = describe(err);
   const cause = { cause: err };
   if (name === 'AccessDeniedException' || name === 'AccessDenied') return undefined;
+  if (noControlPlane(err)) return undefined;
   if (name === 'ResourceNotFoundException') {
     return new RunError(
       `Lambda function "${functionLabel(config)}" not found at ${where}`,
@@ -66,4 +91,26 @@ export function preflightError(err: unknown, config: LambdaTargetConfig, where: 
     return new RunError(`cannot reach ${where} (${network}): ${message}`, 'check target.endpoint / target.region and the network', cause);
   }
   return new RunError(`GetFunctionConfiguration for "${functionLabel(config)}" failed: ${name}: ${message}`, undefined, cause);
+}
+
+/**
+ * What is known of a function whose configuration could not be read: the memory and architecture
+ * the profile states (target.memory, target.architecture), and a warning that says so. `where`
+ * is set when the endpoint has no control plane at all.
+ */
+export function profileInfo(config: LambdaTargetConfig, noControlPlaneAt: string | undefined): TargetInfo {
+  const info: TargetInfo = { configurationSource: 'profile', warnings: [] };
+  if (config.memoryMB !== undefined) info.memorySizeMB = config.memoryMB;
+  if (config.architecture !== undefined) info.architecture = config.architecture;
+  const stated = [
+    config.memoryMB === undefined ? undefined : `memory ${config.memoryMB} MB`,
+    config.architecture === undefined ? undefined : `architecture ${config.architecture}`,
+  ].filter((s) => s !== undefined);
+  const from = stated.length > 0 ? `${stated.join(' and ')} from the profile` : 'no memory or architecture (set target.memory and target.architecture for cost)';
+  info.warnings!.push(
+    noControlPlaneAt !== undefined
+      ? `${noControlPlaneAt} has no Lambda control plane (GetFunctionConfiguration is not served): going on with the Invoke API alone, ${from}`
+      : `not allowed to read the configuration of "${functionLabel(config)}": going on with ${from}`,
+  );
+  return info;
 }

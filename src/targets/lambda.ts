@@ -12,7 +12,7 @@ import type { LambdaTargetConfig } from '../profile/types.js';
 import { InflightSet } from './inflight.js';
 import { createLambdaClient } from './lambda-client.js';
 import type { LambdaClientParts, LambdaSdk } from './lambda-client.js';
-import { preflightError } from './lambda-preflight.js';
+import { noControlPlane, preflightError, profileInfo } from './lambda-preflight.js';
 import { errorMessage, networkErrorClass } from './net-errors.js';
 import { compilePayload } from './payload.js';
 import type { PayloadFn } from './payload.js';
@@ -83,14 +83,17 @@ class LambdaInvokeTarget implements LambdaTarget {
       const out = await this.client.send(
         new this.sdk.GetFunctionConfigurationCommand({ FunctionName: this.config.function, Qualifier: this.config.qualifier }),
       );
-      const info: TargetInfo = { architecture: out.Architectures?.[0] === 'arm64' ? 'arm64' : 'x86_64' };
+      const info: TargetInfo = { architecture: out.Architectures?.[0] === 'arm64' ? 'arm64' : 'x86_64', configurationSource: 'function' };
       if (out.MemorySize !== undefined) info.memorySizeMB = out.MemorySize;
       this.functionInfo = info;
       return info;
     } catch (err) {
       const stop = preflightError(err, this.config, this.parts.where);
       if (stop !== undefined) throw stop;
-      return {}; // not allowed to read the configuration: go on without it
+      // Not allowed to read the configuration, or no control plane: go on with what the profile says.
+      const info = profileInfo(this.config, noControlPlane(err) ? this.parts.where : undefined);
+      this.functionInfo = info;
+      return info;
     }
   }
 

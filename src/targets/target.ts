@@ -55,6 +55,12 @@ export interface OutcomeDetails {
 export interface TargetInfo {
   architecture?: 'x86_64' | 'arm64';
   memorySizeMB?: number;
+  /** Where memory and architecture came from: the function's configuration, or the profile. */
+  configurationSource?: 'function' | 'profile';
+  /** False when the endpoint serves no control plane (only the Invoke API). */
+  controlPlane?: boolean;
+  /** What the run should say about how it measures (printed before the load, kept in the result). */
+  warnings?: string[];
 }
 
 export interface SendContext {

@@ -225,16 +225,18 @@ describe('Lambda target: preflight', () => {
   it("returns the function's architecture and memory", async () => {
     const api = await fakeLambda();
     const t = await target(api.url, 'cold', { qualifier: 'live' });
-    expect(await t.preflight()).toEqual({ architecture: 'arm64', memorySizeMB: 512 });
-    expect(t.functionInfo).toEqual({ architecture: 'arm64', memorySizeMB: 512 });
+    expect(await t.preflight()).toEqual({ architecture: 'arm64', memorySizeMB: 512, configurationSource: 'function' });
+    expect(t.functionInfo).toEqual({ architecture: 'arm64', memorySizeMB: 512, configurationSource: 'function' });
     expect(api.seen[0]).toMatchObject({ method: 'GET', path: '/2015-03-31/functions/cold/configuration', qualifier: 'live' });
   });
 
-  it('goes on without the configuration when access is denied', async () => {
+  it('goes on without the configuration when access is denied, with what the profile states and a warning', async () => {
     const api = await fakeLambda();
-    const t = await target(api.url, 'denied');
-    expect(await t.preflight()).toEqual({});
-    expect(t.functionInfo).toBeUndefined();
+    const t = await target(api.url, 'denied', { memoryMB: 1024 });
+    const info = await t.preflight();
+    expect(info).toMatchObject({ memorySizeMB: 1024, configurationSource: 'profile' });
+    expect(info.architecture).toBeUndefined();
+    expect(info.warnings?.[0]).toMatch(/not allowed to read the configuration of "denied": going on with memory 1024 MB from the profile/);
   });
 
   it('a missing function: RunError naming the function and the endpoint', async () => {
