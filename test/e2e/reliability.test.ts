@@ -1,0 +1,174 @@
+/**
+ * What a run promises about its result, through the real binary: it fails before sending when it
+ * could not save (exit 2, nothing sent); a result that cannot go where it was asked goes to a
+ * temporary folder (exit 1, named); a run killed with SIGKILL leaves a checkpoint that report and
+ * diff read and call partial; a run that ends removes its checkpoint.
+ */
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coldbench } from '../helpers/binary.js';
+
+let server: Server;
+let url: string;
+let dir: string;
+let requests = 0;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    requests++;
+    req.resume();
+    res.end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  dir = await mkdtemp(join(tmpdir(), 'coldbench-reliability-'));
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function profile(name: string, seconds: number, rate = 50): Promise<string> {
+  const file = join(dir, `${name}.yaml`);
+  await writeFile(file, `name: ${name}\ntarget: { kind: http, url: "${url}" }\nload: { phases: [ { constant: { rate: ${rate}, duration: ${seconds}s } } ] }\n`);
+  return file;
+}
+
+describe('before the load', () => {
+  it('an --out folder that cannot be created: exit 2, nothing sent, the reason and a hint', async () => {
+    const file = await profile('unwritable', 2);
+    const blocker = join(dir, 'a-file');
+    await writeFile(blocker, 'not a folder');
+    requests = 0;
+    const ran = await coldbench(['run', file, '--out', join(blocker, 'results')], { cwd: dir });
+    expect(ran.code).toBe(2);
+    expect(requests).toBe(0);
+    expect(ran.stderr).toMatch(/cannot write result files to .*a part of the path is a file/);
+    expect(ran.stderr).toMatch(/hint: nothing was sent; pass a writable folder with --out DIR/);
+    expect(ran.stderr).not.toContain('internal error');
+  });
+
+  it('a local function whose handler file is missing: exit 2 before the emulator starts', async () => {
+    const file = join(dir, 'nohandler.yaml');
+    await writeFile(file, `name: nohandler
+target:
+  kind: lambda
+  function: f
+  local: { functions: { f: { handler: missing/app.handler } } }
+load: { model: closed, concurrency: 1, iterations: 1 }
+`);
+    const ran = await coldbench(['run', file, '--out', join(dir, 'out-nohandler')], { cwd: dir });
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toMatch(/target\.local\.functions\.f\.handler: no readable file .*missing\/app\.js/);
+    expect(ran.stderr).not.toContain('starting the local Lambda emulator');
+  });
+});
+
+describe('after the load', () => {
+  it('the folder asked for is gone when the run ends: the result is saved in a temporary folder, named, exit 1', async () => {
+    const file = await profile('moved', 3);
+    const out = join(dir, 'out-moved');
+    const ran = await coldbench(['run', file, '--out', out, '--no-progress'], {
+      cwd: dir,
+      onStderr: (all) => {
+        // Once the load runs, the folder is replaced by a file: the final save must fail there.
+        if (all.includes('opening') && existsSync(out) && !moved) {
+          moved = true;
+          void rm(out, { recursive: true, force: true }).then(() => writeFile(out, 'in the way'));
+        }
+      },
+    });
+    expect(moved).toBe(true);
+    expect(ran.code).toBe(1);
+    const match = /it was saved in (\S+\.json) instead/.exec(ran.stderr);
+    expect(match, ran.stderr).not.toBeNull();
+    const saved = JSON.parse(await readFile(match![1]!, 'utf8'));
+    expect(saved).toMatchObject({ name: 'moved', status: 'completed', counts: { sent: 150 } });
+    expect(ran.stderr).toMatch(/could not save the result in .*out-moved/);
+    expect(ran.stdout).toMatch(/moved: completed/); // the summary is still printed
+    await rm(join(match![1]!, '..'), { recursive: true, force: true });
+  });
+  let moved = false;
+});
+
+describe('checkpoints', () => {
+  it('a run killed with SIGKILL leaves a partial result that report and diff read and name', async () => {
+    const file = await profile('killed', 60);
+    const out = join(dir, 'out-killed');
+    const started = Date.now();
+    const ran = await coldbench(['run', file, '--out', out, '--checkpoint', '500ms', '--no-progress'], {
+      cwd: dir,
+      onSpawn: (child) => {
+        const poll = setInterval(async () => {
+          const files = await readdir(out).catch(() => [] as string[]);
+          const partial = files.find((f) => f.endsWith('.partial.json'));
+          if (partial === undefined) return;
+          const r = JSON.parse(await readFile(join(out, partial), 'utf8').catch(() => '{}')) as { counts?: { sent: number } };
+          if ((r.counts?.sent ?? 0) >= 100) {
+            clearInterval(poll);
+            child.kill('SIGKILL');
+          }
+        }, 100);
+        child.on('close', () => clearInterval(poll));
+      },
+    });
+    expect(ran.signal).toBe('SIGKILL');
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const files = await readdir(out);
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const partial = files.filter((f) => f.endsWith('.partial.json'));
+    expect(partial).toHaveLength(1);
+    expect(partial[0]).toMatch(/^killed-\d{8}T\d{6}Z\.partial\.json$/);
+    const result = JSON.parse(await readFile(join(out, partial[0]!), 'utf8'));
+    expect(result.status).toBe('partial');
+    expect(result.counts.sent).toBeGreaterThanOrEqual(100);
+    expect(result.counts.planned).toBeLessThan(3000);
+    expect(Date.parse(result.endedAt)).toBeGreaterThan(Date.parse(result.startedAt));
+    expect(result.warnings[0]).toMatch(/checkpoint of a run that had not ended/);
+
+    const report = await coldbench(['report', join(out, partial[0]!)], { cwd: dir });
+    expect(report.code).toBe(0);
+    expect(report.stdout).toMatch(/killed: partial in/);
+    expect(report.stdout).toMatch(/checkpoint of a run that had not ended/);
+
+    const diff = await coldbench(['diff', join(out, partial[0]!), join(out, partial[0]!)], { cwd: dir });
+    expect(diff.code).toBe(0);
+    expect(diff.stdout + diff.stderr).toMatch(/is a checkpoint of a run that never ended \(status partial/);
+
+    // In a folder, checkpoints are not pooled with whole runs without a word.
+    const folder = await coldbench(['diff', out, out], { cwd: dir });
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/only checkpoints of runs that never ended/);
+  });
+
+  it('a run that ends removes its checkpoint; --checkpoint 0 writes none', async () => {
+    for (const every of ['200ms', '0']) {
+      const file = await profile(`ends-${every === '0' ? 'off' : 'on'}`, 1);
+      const out = join(dir, `out-ends-${every}`);
+      await mkdir(out, { recursive: true });
+      const seen = new Set<string>();
+      const poll = setInterval(() => void readdir(out).then((fs) => fs.forEach((f) => seen.add(f))), 50);
+      const ran = await coldbench(['run', file, '--out', out, '--checkpoint', every, '--no-progress'], { cwd: dir });
+      clearInterval(poll);
+      expect(ran.code).toBe(0);
+      const files = await readdir(out);
+      expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(1);
+      expect(files.some((f) => f.endsWith('.partial.json'))).toBe(false);
+      expect([...seen].some((f) => f.endsWith('.partial.json'))).toBe(every !== '0');
+    }
+  });
+
+  it('a bad --checkpoint is bad usage', async () => {
+    const ran = await coldbench(['run', await profile('badcp', 1), '--checkpoint', 'often'], { cwd: dir });
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toMatch(/--checkpoint: expected a duration/);
+  });
+});
