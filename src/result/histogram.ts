@@ -83,19 +83,115 @@ export function summarize(h: Histogram, exact?: { minUs: number; maxUs: number }
   // A quantile is reported as the highest value of its bucket, which can exceed the largest
   // value recorded: clamp, so that p99 <= max always reads true.
   const max = exact?.maxUs ?? h.maxValue;
-  const q = (p: number): number => ms(Math.min(h.getValueAtPercentile(p), max));
+  const [p50, p90, p95, p99, p999] = valuesAtPercentiles(h, SUMMARY_PERCENTILES).map((v) => ms(Math.min(v, max)));
+  const moments = meanAndStdDeviation(h);
   return {
     count: h.totalCount,
     min: ms(exact?.minUs ?? h.minNonZeroValue),
-    mean: ms(h.mean),
-    stdev: ms(h.stdDeviation),
-    p50: q(50),
-    p90: q(90),
-    p95: q(95),
-    p99: q(99),
-    p999: q(99.9),
+    mean: ms(moments.mean),
+    stdev: ms(moments.stdDeviation),
+    p50: p50!,
+    p90: p90!,
+    p95: p95!,
+    p99: p99!,
+    p999: p999!,
     max: ms(max),
   };
+}
+
+const SUMMARY_PERCENTILES = [50, 90, 95, 99, 99.9];
+
+/** The counts array of one of our histograms, or undefined for any other kind. */
+function countsOf(h: Histogram): Uint32Array | Int32Array | undefined {
+  const counts = (h as unknown as { _counts?: unknown })._counts;
+  const typed = counts instanceof Uint32Array || counts instanceof Int32Array;
+  return h instanceof FastRecordHistogram && typed && h.unitMagnitude === 0 ? counts : undefined;
+}
+
+/**
+ * The library's getValueAtPercentile for several percentiles (ascending, above 0) in one pass
+ * over the counts, with its arithmetic: the count to reach is ceil(p/100 x total - 1 ulp), at
+ * least 1, and the value is the highest equivalent value of the bucket that reaches it. The
+ * library starts from the first bucket for each percentile. Equal results: tested.
+ */
+export function valuesAtPercentiles(h: Histogram, percentiles: readonly number[]): number[] {
+  const counts = countsOf(h);
+  if (counts === undefined) return percentiles.map((p) => h.getValueAtPercentile(p));
+  const total = h.totalCount;
+  const targets = percentiles.map((p) => {
+    const fp = (Math.min(p, 100) / 100) * total;
+    return Math.max(Math.ceil(fp - ulp(fp)), 1);
+  });
+  const values = percentiles.map(() => 0);
+  const half = h.subBucketHalfCount;
+  const length = Math.min(h.countsArrayLength, counts.length);
+  let next = 0;
+  let cumulative = 0;
+  for (let i = 0; i < length && next < targets.length; i++) {
+    cumulative += counts[i]!;
+    while (next < targets.length && cumulative >= targets[next]!) {
+      const { lowest, width } = bucketAtIndex(i, half);
+      values[next++] = lowest + width - 1;
+    }
+  }
+  return values;
+}
+
+/** hdr-histogram-js's ulp(): the gap to the next double above x. */
+function ulp(x: number): number {
+  return 2 ** (Math.floor(Math.log2(x)) - 52);
+}
+
+/**
+ * The library's `mean` and `stdDeviation`, computed the same way (each bucket's median
+ * equivalent value times its count, summed in index order, so the floating-point results are
+ * identical: a test compares them) in one plain loop over the counts. The library walks its
+ * iterator objects twice for the standard deviation (mean, then deviations): ~15 ms each for a
+ * histogram with a wide spread of latencies, which a checkpoint every 10 s would take from the
+ * load's thread eleven times over. Histograms of another class go to the library.
+ */
+export function meanAndStdDeviation(h: Histogram): { mean: number; stdDeviation: number } {
+  const counts = countsOf(h);
+  if (counts === undefined) return { mean: h.mean, stdDeviation: h.stdDeviation };
+  const total = h.totalCount;
+  if (total === 0) return { mean: 0, stdDeviation: 0 };
+  const half = h.subBucketHalfCount;
+  const length = Math.min(h.countsArrayLength, counts.length);
+  let sum = 0;
+  for (let i = 0; i < length; i++) {
+    const count = counts[i]!;
+    if (count !== 0) sum += medianEquivalentAtIndex(i, half) * count;
+  }
+  const mean = sum / total;
+  let deviations = 0;
+  for (let i = 0; i < length; i++) {
+    const count = counts[i]!;
+    if (count === 0) continue;
+    const deviation = medianEquivalentAtIndex(i, half) - mean;
+    deviations += deviation * deviation * count;
+  }
+  return { mean, stdDeviation: Math.sqrt(deviations / total) };
+}
+
+/** The library's medianEquivalentValue(valueFromIndex(i)): the bucket's lowest value plus half its width. */
+function medianEquivalentAtIndex(index: number, subBucketHalfCount: number): number {
+  const { lowest, width } = bucketAtIndex(index, subBucketHalfCount);
+  return lowest + Math.floor(width / 2);
+}
+
+/**
+ * The values counted at one index, for unit magnitude 0 (valueFromIndex, lowestEquivalentValue
+ * and sizeOfEquivalentValueRange of hdr-histogram-js's JsHistogram): from `lowest`, `width` wide.
+ */
+function bucketAtIndex(index: number, subBucketHalfCount: number): { lowest: number; width: number } {
+  let bucket = Math.floor(index / subBucketHalfCount) - 1;
+  let subBucket = (index % subBucketHalfCount) + subBucketHalfCount;
+  if (bucket < 0) {
+    subBucket -= subBucketHalfCount;
+    bucket = 0;
+  }
+  const width = 2 ** bucket;
+  return { lowest: subBucket * width, width };
 }
 
 export function encodeHistogram(h: Histogram): string {

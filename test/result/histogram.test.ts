@@ -1,6 +1,6 @@
 import { build } from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { FastRecordHistogram, decodeHistogram, encodeHistogram, newHistogram, recordMs } from '../../src/result/histogram.js';
+import { FastRecordHistogram, decodeHistogram, encodeHistogram, meanAndStdDeviation, newHistogram, recordMs, valuesAtPercentiles } from '../../src/result/histogram.js';
 
 const HIGHEST_US = 3_600_000_000;
 
@@ -61,5 +61,26 @@ describe('FastRecordHistogram', () => {
     expect(back.totalCount).toBe(5);
     expect(back.maxValue).toBe(libBack.maxValue);
     expect(back.getValueAtPercentile(50)).toBe(h.getValueAtPercentile(50));
+  });
+});
+
+describe('meanAndStdDeviation, valuesAtPercentiles', () => {
+  it("equal the library's mean, stdDeviation and getValueAtPercentile exactly, for narrow, wide and skewed spreads", () => {
+    const spreads: ((i: number) => number)[] = [
+      (i) => 1 + (i % 7),
+      (i) => (i * 7919) % 2_000_000,
+      (i) => Math.floor(1000 * Math.exp(((i * 104729) % 1000) / 80)),
+      (i) => (i % 1000 === 0 ? 3_000_000_000 : 250 + (i % 13)),
+    ];
+    for (const spread of spreads) {
+      const h = newHistogram();
+      for (let i = 0; i < 50_000; i++) h.recordValue(spread(i));
+      const fast = meanAndStdDeviation(h);
+      expect(fast.mean).toBe(h.mean);
+      expect(fast.stdDeviation).toBe(h.stdDeviation);
+      const percentiles = [0.001, 1, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 99.999, 100];
+      expect(valuesAtPercentiles(h, percentiles)).toEqual(percentiles.map((p) => h.getValueAtPercentile(p)));
+    }
+    expect(meanAndStdDeviation(newHistogram())).toEqual({ mean: 0, stdDeviation: 0 });
   });
 });
