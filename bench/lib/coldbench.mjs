@@ -27,13 +27,14 @@ export async function requireColdbench() {
 
 /**
  * Run one profile (a plain object, written as YAML). Options: core, timeoutMs,
- * sampleEveryMs (sample VmRSS/VmHWM of the process tree from /proc while it runs).
+ * sampleEveryMs (sample VmRSS/VmHWM of the process tree from /proc while it runs), args (more
+ * flags for `run`).
  */
-export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sampleEveryMs } = {}) {
+export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sampleEveryMs, args: extra = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'coldbench-bench-'));
   const file = join(dir, `${profile.name}.yaml`);
   writeFileSync(file, stringify(profile));
-  const args = [bin, 'run', file, '--json', '--no-progress', '--out', join(dir, 'results')];
+  const args = [bin, 'run', file, '--json', '--no-progress', '--out', join(dir, 'results'), ...extra];
   const samples = [];
   let timer;
   const t0 = Date.now();
@@ -52,7 +53,7 @@ export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sam
     });
     clearInterval(timer);
     const result = parseResult(r, dir);
-    return { ...normalize(result), command: `taskset -c ${core} node bin/coldbench.js run <profile> --json --no-progress`, profile, result, rss: samples, exitCode: r.code };
+    return { ...normalize(result), command: `taskset -c ${core} node bin/coldbench.js run <profile> --json --no-progress${extra.length > 0 ? ` ${extra.join(' ')}` : ''}`, profile, result, rss: samples, exitCode: r.code };
   } finally {
     clearInterval(timer);
     rmSync(dir, { recursive: true, force: true });

@@ -102,10 +102,11 @@ export function summarize(h: Histogram, exact?: { minUs: number; maxUs: number }
 const SUMMARY_PERCENTILES = [50, 90, 95, 99, 99.9];
 
 /** The counts array of one of our histograms, or undefined for any other kind. */
-function countsOf(h: Histogram): Uint32Array | Int32Array | undefined {
-  const counts = (h as unknown as { _counts?: unknown })._counts;
-  const typed = counts instanceof Uint32Array || counts instanceof Int32Array;
-  return h instanceof FastRecordHistogram && typed && h.unitMagnitude === 0 ? counts : undefined;
+function countsOf(h: Histogram): { counts: Uint32Array | Int32Array; length: number; half: number } | undefined {
+  if (!(h instanceof FastRecordHistogram) || h.unitMagnitude !== 0) return undefined;
+  const counts: unknown = h._counts;
+  if (!(counts instanceof Uint32Array || counts instanceof Int32Array)) return undefined;
+  return { counts, length: Math.min(h.countsArrayLength, counts.length), half: h.subBucketHalfCount };
 }
 
 /**
@@ -115,16 +116,15 @@ function countsOf(h: Histogram): Uint32Array | Int32Array | undefined {
  * library starts from the first bucket for each percentile. Equal results: tested.
  */
 export function valuesAtPercentiles(h: Histogram, percentiles: readonly number[]): number[] {
-  const counts = countsOf(h);
-  if (counts === undefined) return percentiles.map((p) => h.getValueAtPercentile(p));
+  const found = countsOf(h);
+  if (found === undefined) return percentiles.map((p) => h.getValueAtPercentile(p));
+  const { counts, length, half } = found;
   const total = h.totalCount;
   const targets = percentiles.map((p) => {
     const fp = (Math.min(p, 100) / 100) * total;
     return Math.max(Math.ceil(fp - ulp(fp)), 1);
   });
   const values = percentiles.map(() => 0);
-  const half = h.subBucketHalfCount;
-  const length = Math.min(h.countsArrayLength, counts.length);
   let next = 0;
   let cumulative = 0;
   for (let i = 0; i < length && next < targets.length; i++) {
@@ -151,32 +151,39 @@ function ulp(x: number): number {
  * load's thread eleven times over. Histograms of another class go to the library.
  */
 export function meanAndStdDeviation(h: Histogram): { mean: number; stdDeviation: number } {
-  const counts = countsOf(h);
-  if (counts === undefined) return { mean: h.mean, stdDeviation: h.stdDeviation };
+  const found = countsOf(h);
+  if (found === undefined) return { mean: h.mean, stdDeviation: h.stdDeviation };
+  const { counts, length, half } = found;
   const total = h.totalCount;
   if (total === 0) return { mean: 0, stdDeviation: 0 };
-  const half = h.subBucketHalfCount;
-  const length = Math.min(h.countsArrayLength, counts.length);
   let sum = 0;
-  for (let i = 0; i < length; i++) {
-    const count = counts[i]!;
-    if (count !== 0) sum += medianEquivalentAtIndex(i, half) * count;
-  }
+  forEachBucket(counts, length, half, (median, count) => (sum += median * count));
   const mean = sum / total;
   let deviations = 0;
-  for (let i = 0; i < length; i++) {
-    const count = counts[i]!;
-    if (count === 0) continue;
-    const deviation = medianEquivalentAtIndex(i, half) - mean;
+  forEachBucket(counts, length, half, (median, count) => {
+    const deviation = median - mean;
     deviations += deviation * deviation * count;
-  }
+  });
   return { mean, stdDeviation: Math.sqrt(deviations / total) };
 }
 
-/** The library's medianEquivalentValue(valueFromIndex(i)): the bucket's lowest value plus half its width. */
-function medianEquivalentAtIndex(index: number, subBucketHalfCount: number): number {
-  const { lowest, width } = bucketAtIndex(index, subBucketHalfCount);
-  return lowest + Math.floor(width / 2);
+/**
+ * Calls `visit` with the library's medianEquivalentValue(valueFromIndex(i)) (the bucket's lowest
+ * value plus half its width) and the count, for every index with a count, in index order. The
+ * counts are laid out in blocks of `half`: blocks 0 and 1 hold values 0 .. 2 half - 1 one apart;
+ * block k >= 2 holds sub-buckets half .. 2 half - 1, each 2^(k-1) wide (bucketAtIndex, unrolled).
+ */
+function forEachBucket(counts: Uint32Array | Int32Array, length: number, half: number, visit: (median: number, count: number) => void): void {
+  let i = 0;
+  for (let block = 0; i < length; block++) {
+    const width = block < 2 ? 1 : 2 ** (block - 1);
+    const halfWidth = Math.floor(width / 2);
+    const end = Math.min(length, (block + 1) * half);
+    for (let sub = block === 0 ? 0 : half; i < end; i++, sub++) {
+      const count = counts[i]!;
+      if (count !== 0) visit(sub * width + halfWidth, count);
+    }
+  }
 }
 
 /**

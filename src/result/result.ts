@@ -11,7 +11,11 @@ export const SCHEMA_VERSION = 1;
 
 export type RunStatus = 'completed' | 'interrupted' | 'aborted';
 
-/** A result file's status: a run's, or 'partial' (a merge that lacks shards, or holds a checkpoint). */
+/**
+ * A result file's status: a run's, or `partial`: a merge that lacks shards, or a checkpoint (a
+ * result written while the run was still going, left behind when it never ended: killed, out of
+ * memory, the machine stopped).
+ */
 export type ResultStatus = RunStatus | 'partial';
 
 export interface Counts {
@@ -61,11 +65,15 @@ export interface TimelineEntry {
   p99: number | null;
 }
 
-/**
- * How the run ended. `partial` marks a checkpoint: a result written while the run was still
- * going, left behind when the run never ended (killed, out of memory, the machine stopped).
- */
-export type ResultStatus = RunStatus | 'partial';
+/** Checkpoints written during a run, and what building them took from the load's thread (ms). */
+export interface CheckpointStats {
+  written: number;
+  skipped: number;
+  failed: number;
+  /** Time spent building checkpoints on the load's thread, in total and at most once. */
+  buildMsTotal: number;
+  buildMsMax: number;
+}
 
 export interface ThresholdVerdict {
   rule: string;
@@ -120,6 +128,11 @@ export interface Result {
   shards?: MergedShard[];
   /** A merged result made with --allow-partial: the shard indexes it lacks. */
   missingShards?: number[];
+  /**
+   * Checkpoints written during the run (absent when off): how many, and the time their building
+   * took from the load's thread (total and the longest one), in ms.
+   */
+  checkpoints?: { everyMs: number } & CheckpointStats;
 }
 
 /** The result of one run, before any merge: its status is the runner's. */

@@ -6,7 +6,9 @@
  * next one is due is not doubled: that checkpoint is skipped.
  */
 import { performance } from 'node:perf_hooks';
-import type { Result } from '../result/result.js';
+import type { CheckpointStats, Result } from '../result/result.js';
+
+export type { CheckpointStats };
 
 export interface CheckpointSink {
   save(result: Result): Promise<void>;
@@ -20,15 +22,6 @@ export interface CheckpointOptions {
   sink: CheckpointSink;
   /** A failed save (the run goes on; the next checkpoint tries again). */
   onError?: (err: unknown) => void;
-}
-
-export interface CheckpointStats {
-  written: number;
-  skipped: number;
-  failed: number;
-  /** Time spent building checkpoints on the load's thread, in total and at most once. */
-  buildMsTotal: number;
-  buildMsMax: number;
 }
 
 export interface Checkpoints {
