@@ -17,9 +17,14 @@ const summary = z.object({
   count: z.number(), min: z.number(), mean: z.number(), stdev: z.number(), p50: z.number(), p90: z.number(),
   p95: z.number(), p99: z.number(), p999: z.number(), max: z.number(),
 });
-/** The fields report and diff read; the rest of the file is passed through as it is. */
+/**
+ * The fields report, diff and every output format read (a file that passes cannot make them
+ * fail: a property test edits real results at random and renders what is read); the rest of
+ * the file is passed through as it is.
+ */
 const resultShape = z.object({
   name: z.string(),
+  durationMs: z.number(),
   // `partial`: a checkpoint left by a run that never ended (result/checkpoint.ts); readers say so.
   status: z.enum(['completed', 'interrupted', 'aborted', 'partial']),
   target: z.object({ kind: z.enum(['http', 'lambda']) }).loose(),
@@ -29,7 +34,12 @@ const resultShape = z.object({
   }).loose(),
   rate: z.object({ target: z.number().nullable(), achieved: z.number() }),
   latency: z.object({ all: summary, warm: summary, cold: summary }).loose(),
+  serviceTime: summary,
+  scheduleLag: summary,
   init: summary.nullable(),
+  billed: summary.nullable(),
+  memoryUsedMB: summary.nullable().optional(),
+  warnings: z.array(z.string()),
   coldStartRate: z.number().nullable().optional(),
   cost: z.object({ total: z.number(), per1M: z.number() }).loose().nullable(),
   errors: z.record(z.string(), z.number()),
