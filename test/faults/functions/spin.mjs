@@ -1,0 +1,4 @@
+// Spins the CPU past any timeout, never yielding.
+export const handler = async () => {
+  for (;;);
+};
