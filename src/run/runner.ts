@@ -41,6 +41,8 @@ export interface RunnerOptions {
    * for it, and the schedule's offsets count from it.
    */
   startAt?: number;
+  /** Called when the last request has been sent and `inFlight` answers are still awaited. */
+  onDrain?: (inFlight: number) => void;
 }
 
 export interface RunRecord {
@@ -254,13 +256,21 @@ export class Runner implements RunState {
     return endedAt;
   }
 
-  /** Waits for in-flight requests: all of them after a normal end, at most drainMs after a stop. */
+  /**
+   * Waits for in-flight requests: all of them after a normal end, at most drainMs after a stop,
+   * also a stop that comes while waiting for all of them (Ctrl-C on a run that waits for slow
+   * answers ends that wait like any other).
+   */
   private async drain(): Promise<number> {
     if (this.inFlightCount === 0) return this.cancelled;
     const allDone = new Promise<void>((resolve) => (this.drained = resolve));
     if (!this.stopped()) {
-      await allDone;
-      return 0;
+      this.opts.onDrain?.(this.inFlightCount);
+      const stop = this.stopSignal;
+      const stopped = new Promise<void>((resolve) => stop?.addEventListener('abort', () => resolve(), { once: true }));
+      await Promise.race([allDone, stopped]);
+      if (!this.stopped()) return 0;
+      if (this.inFlightCount === 0) return this.cancelled;
     }
     const drainMs = this.opts.drainMs ?? 5000;
     const hard = new Promise<void>((resolve) => {

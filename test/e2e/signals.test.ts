@@ -1,0 +1,129 @@
+/**
+ * Ctrl-C (SIGINT) and SIGTERM at every stage of a run, sent to the real binary when its stderr
+ * shows that the stage has begun: the HTTP warm-up, opening connections before the load, a
+ * matrix configuration change (the original configuration is restored), and the drain at the
+ * end of the load. Each ends with exit 130 and a saved result with status interrupted.
+ *
+ * A stage added later (reading the function's logs after the load, say) is tested the same
+ * way: `interruptAt` with the step line it prints (run-profile's onStep), and the stage must end
+ * its wait when the run's `stop` signal fires.
+ */
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
+import type { Server as TcpServer, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coldbench } from '../helpers/binary.js';
+import type { Ran } from '../helpers/binary.js';
+
+let dir: string;
+let slow: Server;
+let slowUrl: string;
+let silent: TcpServer;
+let silentPort: number;
+const held: Socket[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'coldbench-signals-'));
+  // Answers after 20 s: a run that ends its schedule then waits for the answers (its drain).
+  slow = createServer((req, res) => {
+    req.resume();
+    setTimeout(() => res.end('ok'), 20_000).unref();
+  });
+  await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+  slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`;
+  // Accepts connections and never speaks: a TLS handshake to it never ends.
+  silent = createTcpServer((socket) => void held.push(socket));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  silentPort = (silent.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  slow.closeAllConnections();
+  await new Promise((r) => slow.close(r));
+  for (const s of held) s.destroy();
+  await new Promise((r) => silent.close(r));
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs `coldbench run` and sends `signal` once stderr shows `line`; resolves with the run and how long it took after the signal. */
+async function interruptAt(profile: string, line: RegExp, signal: NodeJS.Signals, out: string, extra: string[] = []): Promise<Ran & { afterSignalMs: number }> {
+  const file = join(dir, `${out}.yaml`);
+  await writeFile(file, profile);
+  let signalledAt = 0;
+  const ran = await coldbench(['run', file, '--out', join(dir, out), '--no-progress', ...extra], {
+    cwd: dir,
+    timeoutMs: 60_000,
+    onStderr: (all, child) => {
+      if (signalledAt === 0 && line.test(all)) {
+        signalledAt = Date.now();
+        child.kill(signal);
+      }
+    },
+  });
+  expect(signalledAt, `never saw ${line} in:\n${ran.stderr}`).toBeGreaterThan(0);
+  return { ...ran, afterSignalMs: Date.now() - signalledAt };
+}
+
+async function savedResults(out: string): Promise<Record<string, unknown>[]> {
+  const files = (await readdir(join(dir, out))).filter((f) => f.endsWith('.json'));
+  return Promise.all(files.map(async (f) => JSON.parse(await readFile(join(dir, out, f), 'utf8')) as Record<string, unknown>));
+}
+
+const HTTP = (url: string, seconds = 30) => `name: sig\ntarget: { kind: http, url: "${url}" }\nload: { phases: [ { constant: { rate: 20, duration: ${seconds}s } } ] }\n`;
+
+describe('a signal during', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('the HTTP warm-up (%s): exit 130, an interrupted result, nothing sent', async (signal) => {
+    const ran = await interruptAt(HTTP(slowUrl), /warming up the HTTP client/, signal, `warm-up-${signal}`);
+    expect(ran.code).toBe(130);
+    expect(ran.afterSignalMs).toBeLessThan(10_000);
+    const [result] = await savedResults(`warm-up-${signal}`);
+    expect(result).toMatchObject({ status: 'interrupted', counts: { sent: 0 } });
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('opening connections before the load (%s): the wait ends at once, exit 130', async (signal) => {
+    // https to a server that never answers the handshake: the connections stay opening.
+    const ran = await interruptAt(HTTP(`https://127.0.0.1:${silentPort}/`), /opening \d+ connection/, signal, `preconnect-${signal}`);
+    expect(ran.code).toBe(130);
+    expect(ran.afterSignalMs).toBeLessThan(5_000);
+    const [result] = await savedResults(`preconnect-${signal}`);
+    expect(result).toMatchObject({ status: 'interrupted', counts: { sent: 0 } });
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('the wait for answers after the last request (%s): stops within the drain bound, exit 130, the unanswered counted abandoned', async (signal) => {
+    // 1 s of load against a server that answers after 20 s: the schedule ends, then the run waits.
+    const ran = await interruptAt(HTTP(slowUrl, 1), /waiting for \d+ requests? still in flight/, signal, `drain-${signal}`, ['--format', 'json']);
+    expect(ran.code).toBe(130);
+    // Stopped while waiting: the stop's own bound (a few seconds) applies, not the answers' 20 s.
+    expect(ran.afterSignalMs).toBeLessThan(12_000);
+    const [result] = await savedResults(`drain-${signal}`);
+    expect(result).toMatchObject({ status: 'interrupted', counts: { sent: 20, ok: 0, abandoned: 20 } });
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('a matrix configuration change (%s): the original configuration is restored, exit 130', async (signal) => {
+    const functions = resolve(import.meta.dirname, '../../profiles/functions');
+    const profile = `name: msig
+target:
+  kind: lambda
+  function: hello
+  local: { functions: { hello: { handler: ${functions}/hello.handler, memory: 128 } } }
+load: { phases: [ { constant: { rate: 5, duration: 5s } } ] }
+matrix: { memory: [256, 512] }
+`;
+    const ran = await interruptAt(profile, /applying m256/, signal, `matrix-${signal}`);
+    expect(ran.code, ran.stderr).toBe(130);
+    expect(ran.stderr).toMatch(/restoring the original configuration/);
+    const saved = await savedResults(`matrix-${signal}`);
+    const matrix = saved.find((r) => r.kind === 'matrix') as { status: string; restore: { ok: boolean; functions: { function: string; original: { memoryMB: number }; ok: boolean }[] } };
+    expect(matrix.status).toBe('interrupted');
+    expect(matrix.restore).toEqual({ ok: true, functions: [expect.objectContaining({ function: 'hello', ok: true, original: expect.objectContaining({ memoryMB: 128 }) })] });
+    // The configuration that was being applied ran nothing after the signal, and says so.
+    const runs = saved.filter((r) => r.kind !== 'matrix');
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: 'interrupted' });
+  });
+});
