@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coldbench } from '../helpers/binary.js';
 
@@ -69,6 +69,15 @@ load: { model: closed, concurrency: 1, iterations: 1 }
     expect(ran.code).toBe(2);
     expect(ran.stderr).toMatch(/target\.local\.functions\.f\.handler: no readable file .*missing\/app\.js/);
     expect(ran.stderr).not.toContain('starting the local Lambda emulator');
+  });
+});
+
+describe('ports', () => {
+  it('the emulator on a port already in use: exit 2 with a hint, not an internal error', async () => {
+    const ran = await coldbench(['emulator', resolve(import.meta.dirname, '../../profiles/quickstart.yaml'), '--port', String((server.address() as AddressInfo).port)], { cwd: dir, timeoutMs: 20_000 });
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toMatch(/port \d+ on 127\.0\.0\.1 is already in use/);
+    expect(ran.stderr).not.toContain('internal error');
   });
 });
 

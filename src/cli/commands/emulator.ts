@@ -18,6 +18,8 @@ export async function emulatorCommand(file: string, flags: { port: number; logDi
     port: flags.port,
     host: '127.0.0.1',
     ...(flags.logDir !== undefined && { logDir: flags.logDir }),
+  }).catch((err: unknown) => {
+    throw portError(err, flags.port) ?? err;
   });
   out.human(`coldbench emulator listening on ${emulator.endpoint} (Lambda and CloudWatch Logs APIs: --endpoint-url ${emulator.endpoint})`);
   for (const name of Object.keys(target.local.functions)) {
@@ -33,4 +35,12 @@ export async function emulatorCommand(file: string, flags: { port: number; logDi
   out.error('stopping the emulator...');
   await emulator.close();
   return 0;
+}
+
+/** A port that cannot be listened on is bad usage (exit 2) with a way out, not an internal error. */
+function portError(err: unknown, port: number): UsageError | undefined {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE') return new UsageError(`port ${port} on 127.0.0.1 is already in use`, 'pass another --port, or --port 0 for any free one');
+  if (code === 'EACCES') return new UsageError(`not allowed to listen on port ${port}`, 'pass a port above 1023, or --port 0 for any free one');
+  return undefined;
 }
