@@ -73,7 +73,7 @@ describe('profile loader on hostile input', () => {
         return; // not every JS value has a YAML form
       }
       if (typeof text === 'string') expectPlaced(load(text));
-    }), params(300));
+    }), params(200));
   }, TIMEOUT_MS);
 
   it('random text: a placed profile error', () => {
@@ -81,7 +81,7 @@ describe('profile loader on hostile input', () => {
   }, TIMEOUT_MS);
 
   it('mutations of the example profiles: a profile or a placed profile error', () => {
-    fc.assert(fc.property(mutated, (text) => expectPlaced(load(text))), params(400));
+    fc.assert(fc.property(mutated, (text) => expectPlaced(load(text))), params(300));
   }, TIMEOUT_MS);
 
   it('random --set overrides on a valid profile: a profile or a placed profile error', () => {

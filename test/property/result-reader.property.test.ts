@@ -73,12 +73,12 @@ describe('the result reader on damaged files', () => {
     fc.assert(fc.property(fc.array(fc.tuple(fc.nat({ max: TEXT.length - 1 }), fc.string({ unit: 'binary', maxLength: 4 })), { minLength: 1, maxLength: 4 }), (edits) => {
       const text = edits.reduce((t, [at, piece]) => t.slice(0, at) + piece + t.slice(at + 1), TEXT);
       read(text);
-    }), params(500));
+    }), params(300));
   }, TIMEOUT_MS);
 
   it('fields deleted or replaced by any JSON: read and rendered, or refused with a clear error', () => {
     fc.assert(fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), (edits) => {
       read(applyEdits(edits));
-    }), params(1000));
+    }), params(500));
   }, TIMEOUT_MS);
 });
