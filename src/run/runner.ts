@@ -228,7 +228,9 @@ export class Runner implements RunState {
   }
 
   private send(): Promise<Outcome> {
-    return this.target.send(this.context());
+    // A target never rejects (targets/target.ts); one that does anyway has failed that request,
+    // as a failure of the client, and the run goes on instead of losing what it measured.
+    return this.target.send(this.context()).catch((err: unknown) => ({ kind: 'error', errorClass: 'client', message: err instanceof Error ? err.message : String(err) }));
   }
 
   private context(): SendContext {

@@ -124,3 +124,45 @@ describe('startCheckpoints', () => {
     expect(errors.map((e) => (e as Error).message)).toContain('disk full');
   });
 });
+
+describe('a run whose load loop fails', () => {
+  it('throws a RunFailure holding what was measured until then, status partial', async () => {
+    const { createServer } = await import('node:http');
+    const { runProfile, RunFailure } = await import('../../src/run/run-profile.js');
+    const server = createServer((req, res) => void req.resume().on('end', () => res.end('ok')));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const profile = parseProfileText(`name: fails\ntarget: { kind: http, url: "http://127.0.0.1:${port}/" }\nload: { model: closed, concurrency: 1, iterations: 50 }\n`, { file: 'f.yaml', baseDir: '.' });
+    try {
+      const failure = await runProfile(profile, {
+        onStart: (state) => {
+          // A fault inside the engine (not a failed request): the 11th answer cannot be recorded.
+          const completed = state.recorder.completed.bind(state.recorder);
+          let n = 0;
+          state.recorder.completed = (c) => {
+            if (++n === 11) throw new Error('recorder broke');
+            completed(c);
+          };
+        },
+      }).then(() => undefined, (err: unknown) => err);
+      expect(failure).toBeInstanceOf(RunFailure);
+      const result = (failure as InstanceType<typeof RunFailure>).result;
+      expect((failure as Error).message).toBe('the run failed: recorder broke');
+      expect(result.status).toBe('partial');
+      expect(result.counts.ok).toBe(10);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('a target that rejects (it must not) fails that request as class client; the run completes', async () => {
+    const { Runner } = await import('../../src/run/runner.js');
+    let seq = 0;
+    const target = { send: () => (seq++ % 2 === 0 ? Promise.reject(new Error('bug')) : Promise.resolve({ kind: 'ok' as const })), close: async () => undefined };
+    const run = await new Runner({ load: { model: 'open', maxInFlight: 10, phases: [{ kind: 'burst', count: 6 }] }, target }).run();
+    expect(run.status).toBe('completed');
+    expect(run.recorder.counts).toMatchObject({ sent: 6, ok: 3, errors: 3 });
+    expect(Object.fromEntries(run.recorder.errors)).toEqual({ client: 3 });
+  });
+});
