@@ -45,6 +45,17 @@ const resultShape = z.object({
   errors: z.record(z.string(), z.number()),
   throttles: z.record(z.string(), z.number()),
   thresholds: z.array(z.object({ rule: z.string(), actual: z.number().nullable(), pass: z.boolean() })),
+  tool: z.object({ version: z.string(), node: z.string() }).loose(),
+  startedAt: z.string(),
+  timeline: z.array(z.object({
+    t: z.number(), sent: z.number(), ok: z.number(), errors: z.number(), throttles: z.number(), dropped: z.number(),
+    cold: z.number(), p50: z.number(), p99: z.number(),
+  }).loose()),
+  timelineBucketMs: z.number().positive().optional(),
+  coldStarts: z.array(z.object({ t: z.number(), latencyMs: z.number(), class: z.string(), initMs: z.number().optional() }).loose()),
+  startReasons: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+  // Missing ones are named by checkHistograms, with what to do.
+  histograms: z.record(z.string(), z.string()).optional(),
 }).loose();
 
 export async function readResult(file: string): Promise<Result> {
