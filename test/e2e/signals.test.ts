@@ -126,4 +126,25 @@ matrix: { memory: [256, 512] }
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ status: 'interrupted' });
   });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)("reading the function's logs after the load (%s): the reading stops, exit 130", async (signal) => {
+    const functions = resolve(import.meta.dirname, '../../profiles/functions');
+    // The emulator's log lines become readable 2 s after they are written: the reading waits.
+    const profile = `name: lsig
+target:
+  kind: http
+  url: /
+  coldStart: { logs: { wait: 30s, poll: 500ms } }
+  local:
+    front: function-url
+    function: hello
+    functions: { hello: { handler: ${functions}/hello.handler } }
+load: { phases: [ { constant: { rate: 10, duration: 1s } } ] }
+`;
+    const ran = await interruptAt(profile, /reading the function's logs: \d+ requests? not matched yet/, signal, `logs-${signal}`);
+    expect(ran.code, ran.stderr).toBe(130);
+    expect(ran.afterSignalMs).toBeLessThan(10_000);
+    const [result] = await savedResults(`logs-${signal}`);
+    expect(result).toMatchObject({ status: 'interrupted', counts: { sent: 10 }, logs: { stoppedEarly: true } });
+  });
 });
