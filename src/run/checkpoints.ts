@@ -17,7 +17,7 @@ export interface CheckpointSink {
 }
 
 export interface CheckpointOptions {
-  /** Between checkpoints; the first one is written when the load starts. */
+  /** Between checkpoints; the first one is due this long after the load starts. */
   everyMs: number;
   sink: CheckpointSink;
   /** A failed save (the run goes on; the next checkpoint tries again). */
@@ -60,7 +60,6 @@ export function startCheckpoints(snapshot: () => Result, opts: CheckpointOptions
       },
     ).finally(() => (saving = undefined));
   };
-  tick();
   const timer = setInterval(tick, opts.everyMs);
   timer.unref();
   return {

@@ -99,7 +99,7 @@ describe('the checkpoint file', () => {
 });
 
 describe('startCheckpoints', () => {
-  it('writes one at the start, counts failures instead of throwing, skips while a save is slow', async () => {
+  it('writes one every interval, counts failures instead of throwing, skips while a save is slow', async () => {
     const saved: Result[] = [];
     const snapshot = (): Result => build(new Recorder(0), 0, true);
     let release: () => void = () => undefined;
@@ -117,7 +117,7 @@ describe('startCheckpoints', () => {
     const errors: unknown[] = [];
     const failing = startCheckpoints(() => { throw new Error('snapshot broke'); }, { everyMs: 10, sink: { save: async () => undefined }, onError: (e) => errors.push(e) });
     const rejecting = startCheckpoints(snapshot, { everyMs: 10, sink: { save: () => Promise.reject(new Error('disk full')) }, onError: (e) => errors.push(e) });
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 120));
     await failing.stop();
     await rejecting.stop();
     expect(failing.stats.failed).toBeGreaterThan(1);
