@@ -30,7 +30,8 @@ export async function checkBeforeLoad(loaded: LoadedProfile, opts: BeforeLoadOpt
     });
   }
   const target = loaded.profile.target;
-  if (target.kind === 'lambda' && target.local !== undefined) problems.push(...(await localFileProblems(target.local)));
+  const local = target.kind === 'lambda' ? target.local : target.local?.emulator;
+  if (local !== undefined) problems.push(...(await localFileProblems(local)));
   if (problems.length === 0) return;
   throw new UsageError(
     problems.length === 1 ? problems[0]! : `the run cannot start:\n  ${problems.join('\n  ')}`,
