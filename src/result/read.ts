@@ -49,7 +49,8 @@ const resultShape = z.object({
   startedAt: z.string(),
   timeline: z.array(z.object({
     t: z.number(), sent: z.number(), ok: z.number(), errors: z.number(), throttles: z.number(), dropped: z.number(),
-    cold: z.number(), p50: z.number(), p99: z.number(),
+    // null in a merged result where several shards completed requests in the bucket.
+    cold: z.number(), p50: z.number().nullable(), p99: z.number().nullable(),
   }).loose()),
   timelineBucketMs: z.number().positive().optional(),
   coldStarts: z.array(z.object({ t: z.number(), latencyMs: z.number(), class: z.string(), initMs: z.number().optional() }).loose()),

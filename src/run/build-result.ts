@@ -25,7 +25,7 @@ export interface BuildInput {
   /** What the reading of the function's logs found, when starts came from them (logs/section.ts). */
   logs?: { logs: LogsSection; async?: AsyncSection; histograms: Record<string, string> };
   /**
-   * A checkpoint of a run still going: status `partial`, the timeline as it stands (the
+   * A checkpoint of a run still going (see buildCheckpoint): the timeline as it stands (the
    * recorder is read, never changed, so the run goes on undisturbed).
    */
   partial?: boolean;
@@ -36,6 +36,11 @@ export const PARTIAL_WARNING =
 
 /** Schedule lag past this at p99 means the generator could not keep up: the result says so. */
 export const LAG_WARNING_P99_MS = 10;
+
+/** A checkpoint of a run still going: the result so far, with status `partial`. */
+export function buildCheckpoint(input: Omit<BuildInput, 'partial'>): Result {
+  return { ...buildResult({ ...input, partial: true }), status: 'partial' };
+}
 
 export function buildResult(input: BuildInput): RunResult {
   const { run, loaded } = input;
@@ -51,7 +56,7 @@ export function buildResult(input: BuildInput): RunResult {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'coldbench', version: TOOL_VERSION, node: process.version },
     name: profile.name,
-    status: input.partial === true ? 'partial' : run.status,
+    status: run.status,
     startedAt: input.startedAt.toISOString(),
     endedAt: new Date(input.startedAt.getTime() + durationMs).toISOString(),
     durationMs: round3(durationMs),

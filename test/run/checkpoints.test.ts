@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProfileText } from '../../src/profile/index.js';
-import { buildResult } from '../../src/run/build-result.js';
+import { buildCheckpoint, buildResult } from '../../src/run/build-result.js';
 import { CheckpointFile } from '../../src/result/checkpoint.js';
 import { parseResult } from '../../src/result/read.js';
 import type { Result } from '../../src/result/result.js';
@@ -35,11 +35,12 @@ function feed(recorder: Recorder, from: number, to: number, between?: (i: number
 }
 
 function record(recorder: Recorder, endedAt: number): RunRecord {
-  return { status: 'completed', recorder, startedAt: 0, endedAt, abandoned: 0 };
+  return { status: 'completed', recorder, startedAt: 0, endedAt, abandoned: 0, firstSendLateMs: null };
 }
 
 function build(recorder: Recorder, endedAt: number, partial: boolean): Result {
-  return buildResult({ run: record(recorder, endedAt), loaded, startedAt, partial });
+  const input = { run: record(recorder, endedAt), loaded, startedAt };
+  return partial ? buildCheckpoint(input) : buildResult(input);
 }
 
 describe('a checkpoint snapshot', () => {
