@@ -4,9 +4,9 @@
  * exit 2 and nothing sent, instead of after minutes of load.
  *
  * - the result folder can be created and written (a probe file is written and removed);
- * - every file the profile names can be read: `payloadFile` is read while the profile loads;
- *   here the handler file of each local function (as the emulator's Node runtime finds it: the
- *   path with .js, .mjs or .cjs) and each `bootstrap`, which must also be executable.
+ * - every file the run needs can be read: `payloadFile` is read while the profile loads; here
+ *   the handler file of each local function the run invokes (as the emulator's Node runtime
+ *   finds it: the path with .js, .mjs or .cjs) or its `bootstrap`, which must be executable.
  */
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
@@ -29,9 +29,8 @@ export async function checkBeforeLoad(loaded: LoadedProfile, opts: BeforeLoadOpt
       hints.push('pass a writable folder with --out DIR, or --no-save to keep no result file');
     });
   }
-  const target = loaded.profile.target;
-  const local = target.kind === 'lambda' ? target.local : target.local?.emulator;
-  if (local !== undefined) problems.push(...(await localFileProblems(local)));
+  const local = localFunctionsRun(loaded);
+  if (local !== undefined) problems.push(...(await localFileProblems(local.config, local.names)));
   if (problems.length === 0) return;
   throw new UsageError(
     problems.length === 1 ? problems[0]! : `the run cannot start:\n  ${problems.join('\n  ')}`,
@@ -42,9 +41,20 @@ export async function checkBeforeLoad(loaded: LoadedProfile, opts: BeforeLoadOpt
 /** Node's handler extensions, in the order the emulator's runtime tries them. */
 const HANDLER_EXTENSIONS = ['.js', '.mjs', '.cjs', ''];
 
-async function localFileProblems(local: LocalEmulatorConfig): Promise<string[]> {
+/** The built-in emulator's configuration and the functions the run invokes in it. */
+function localFunctionsRun(loaded: LoadedProfile): { config: LocalEmulatorConfig; names: string[] } | undefined {
+  const { target, matrix } = loaded.profile;
+  if (target.kind === 'http') return target.local === undefined ? undefined : { config: target.local.emulator, names: [target.local.function] };
+  if (target.local === undefined) return undefined;
+  return { config: target.local, names: [...new Set([target.function, ...(matrix?.functions ?? [])])] };
+}
+
+/** Problems with the files of the functions the run invokes (a function it never calls may lack them, as on Lambda). */
+async function localFileProblems(local: LocalEmulatorConfig, names: string[]): Promise<string[]> {
   const problems: string[] = [];
-  for (const [name, fn] of Object.entries(local.functions)) {
+  for (const name of names) {
+    const fn = local.functions[name];
+    if (fn === undefined) continue;
     const where = `target.local.functions.${name}`;
     if (fn.bootstrap !== undefined) {
       const file = resolve(local.baseDir, fn.bootstrap);

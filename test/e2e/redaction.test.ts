@@ -186,6 +186,7 @@ target:
   region: "\${REGION}"
   endpoint: "\${ENDPOINT}"
   payloadFile: "\${PAYLOAD_FILE}"
+  architecture: "\${ARCH2}"
 load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
 `,
     fields: {
@@ -194,7 +195,9 @@ load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
       '.target.region': ['REGION', 'region-Hid-den12'],
       '.target.endpoint': ['ENDPOINT', 'placeholder'],
       '.target.payloadFile': ['PAYLOAD_FILE', 'pf-Hid-den13.json'],
+      '.target.architecture': ['ARCH2', 'arm64'],
     },
+    enums: { '.target.architecture': (p) => p.target.architecture },
     args: (ctx) => ['--out', ctx.out, '--no-progress'],
     env: () => ({ AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' }),
     expectCode: 1,
