@@ -7,7 +7,7 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -83,7 +83,7 @@ describe('ports', () => {
 
 describe('after the load', () => {
   it('the folder asked for is gone when the run ends: the result is saved in a temporary folder, named, exit 1', async () => {
-    const file = await profile('moved', 3);
+    const file = await profile('moved', 5);
     const out = join(dir, 'out-moved');
     const ran = await coldbench(['run', file, '--out', out, '--no-progress'], {
       cwd: dir,
@@ -91,7 +91,9 @@ describe('after the load', () => {
         // Once the load runs, the folder is replaced by a file: the final save must fail there.
         if (all.includes('opening') && existsSync(out) && !moved) {
           moved = true;
-          void rm(out, { recursive: true, force: true }).then(() => writeFile(out, 'in the way'));
+          // At once (synchronously): a busy machine must not let the run end before the swap.
+          rmSync(out, { recursive: true, force: true });
+          writeFileSync(out, 'in the way');
         }
       },
     });
@@ -100,7 +102,7 @@ describe('after the load', () => {
     const match = /it was saved in (\S+\.json) instead/.exec(ran.stderr);
     expect(match, ran.stderr).not.toBeNull();
     const saved = JSON.parse(await readFile(match![1]!, 'utf8'));
-    expect(saved).toMatchObject({ name: 'moved', status: 'completed', counts: { sent: 150 } });
+    expect(saved).toMatchObject({ name: 'moved', status: 'completed', counts: { sent: 250 } });
     expect(ran.stderr).toMatch(/could not save the result in .*out-moved/);
     expect(ran.stdout).toMatch(/moved: completed/); // the summary is still printed
     await rm(join(match![1]!, '..'), { recursive: true, force: true });
