@@ -40,9 +40,15 @@ export function redactRecord<T>(record: T, secrets: readonly string[]): T {
   return redactData(record, secrets, ['histograms']);
 }
 
-/** The values of secret headers in the profile data (`target.headers`), as strings. */
+/** The values of secret headers in the profile data (`target.headers`, `target.requests[].headers`), as strings. */
 export function secretHeaderValues(data: unknown): string[] {
-  const headers = property(property(data, 'target'), 'headers');
+  const target = property(data, 'target');
+  const requests = property(target, 'requests');
+  const lists = [property(target, 'headers'), ...(Array.isArray(requests) ? requests.map((request) => property(request, 'headers')) : [])];
+  return lists.flatMap(secretValues);
+}
+
+function secretValues(headers: unknown): string[] {
   if (headers === null || typeof headers !== 'object') return [];
   return Object.entries(headers)
     .filter(([name, value]) => SECRET_HEADERS.includes(name.toLowerCase()) && value !== null && value !== undefined)

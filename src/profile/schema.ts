@@ -17,6 +17,7 @@ import {
   stringish,
 } from './fields.js';
 import { say } from './messages.js';
+import { data, httpRequests, lambdaRequests, seed, sign } from './requests-schema.js';
 
 const notBothZero = (value: { from: number; to: number }, ctx: z.core.$RefinementCtx) => {
   if (value.from === 0 && value.to === 0) ctx.addIssue({ code: 'custom', message: 'from and to cannot both be 0 (use idle to pause)', path: ['to'] });
@@ -164,6 +165,10 @@ const httpTarget = strictObject({
   coldStart: coldStart.optional(),
   connections: integerAtLeast(1).optional(),
   local: z.lazy(() => httpLocal).optional(),
+  requests: httpRequests().optional(),
+  data: data().optional(),
+  sign: sign().optional(),
+  seed: seed(),
 }).superRefine((value, ctx) => {
   if (value.local === undefined) {
     if (!isHttpUrl(value.url)) ctx.addIssue({ code: 'custom', message: 'expected an http(s) URL like http://127.0.0.1:8080/path', path: ['url'] });
@@ -254,6 +259,9 @@ const lambdaTarget = strictObject({
   invocationType: z.enum(['RequestResponse', 'Event'], say('expected "RequestResponse" or "Event"')).default('RequestResponse'),
   coldStart: strictObject({ logs: coldStartLogs }).optional(),
   local: local.optional(),
+  requests: lambdaRequests().optional(),
+  data: data().optional(),
+  seed: seed(),
 }).superRefine((value, ctx) => {
   if (value.payload !== undefined && value.payloadFile !== undefined) {
     ctx.addIssue({ code: 'custom', message: 'give payload or payloadFile, not both', path: ['payloadFile'] });
@@ -263,6 +271,14 @@ const lambdaTarget = strictObject({
   if (typeof functions === 'object' && functions !== null && !Object.hasOwn(functions, value.function)) {
     const known = Object.keys(functions).join(', ');
     ctx.addIssue({ code: 'custom', message: `expected one of the functions in target.local.functions (${known})`, path: ['function'] });
+  }
+  if (typeof functions === 'object' && functions !== null) {
+    (value.requests ?? []).forEach((request, index) => {
+      if (request.function !== undefined && !Object.hasOwn(functions, request.function)) {
+        const known = Object.keys(functions).join(', ');
+        ctx.addIssue({ code: 'custom', message: `expected one of the functions in target.local.functions (${known})`, path: ['requests', index, 'function'] });
+      }
+    });
   }
 });
 

@@ -114,6 +114,40 @@ export interface Result {
   shards?: MergedShard[];
   /** A merged result made with --allow-partial: the shard indexes it lacks. */
   missingShards?: number[];
+  /**
+   * Present for a target with a mix of requests: the breakdown by request name. Their latency
+   * histograms are in `histograms` as `requests.<name>.all`, `.warm` and `.cold`.
+   */
+  requests?: Record<string, RequestSection>;
+  /** Present when the requests read a data file. */
+  data?: DataSection;
+}
+
+export interface RequestSection {
+  /** completed = ok + errors + throttles: the requests of this name that ended. */
+  counts: { completed: number; ok: number; errors: number; throttles: number; warm: number; cold: number; proactive: number; unknown: number };
+  /** From the planned instant, as the run's; proactive starts count as warm. */
+  latency: { all: Summary; warm: Summary; cold: Summary };
+  errors: Record<string, number>;
+  throttles: Record<string, number>;
+  /** cold / (warm + cold + proactive); null when none was classified. */
+  coldStartRate: number | null;
+}
+
+export interface DataSection {
+  /** As written in the profile (relative to its folder). */
+  file: string;
+  format: 'csv' | 'ndjson' | 'json';
+  order: 'sequential' | 'random' | 'once';
+  rows: number;
+  /** False when rows were read from disk by offset (a large file); true when held in memory. */
+  inMemory: boolean;
+  /** Memory held for the row offsets (0 in memory). */
+  indexBytes: number;
+  /** order once: every row was sent and the run ended there. */
+  exhausted: boolean;
+  /** When the rows ran out, in ms since the run's start. */
+  exhaustedAfterMs?: number;
 }
 
 /** The result of one run, before any merge: its status is the runner's. */

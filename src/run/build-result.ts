@@ -12,7 +12,10 @@ import type { Result, RunResult } from '../result/result.js';
 import type { CostSummary } from '../lambda/cost.js';
 import { MAX_COLD_START_EVENTS, SCHEMA_VERSION } from '../result/result.js';
 import { TOOL_VERSION } from '../version.js';
-import type { AsyncSection, LogsSection } from '../result/result.js';
+import type { AsyncSection, DataSection, LogsSection, RequestSection } from '../result/result.js';
+import type { RequestPlan } from '../requests/plan.js';
+import type { RequestStats } from './request-stats.js';
+import { dirname, relative } from 'node:path';
 
 export interface BuildInput {
   run: RunRecord;
@@ -24,6 +27,8 @@ export interface BuildInput {
   targetInfo?: { architecture?: string; memorySizeMB?: number };
   /** What the reading of the function's logs found, when starts came from them (logs/section.ts). */
   logs?: { logs: LogsSection; async?: AsyncSection; histograms: Record<string, string> };
+  /** The plan that chose the requests and their rows. */
+  plan?: RequestPlan;
 }
 
 /** Schedule lag past this at p99 means the generator could not keep up: the result says so. */
@@ -88,6 +93,8 @@ export function buildResult(input: BuildInput): RunResult {
       unknown: Object.fromEntries(recorder.startBases.unknown),
     },
   };
+  addRequests(result, recorder.requests);
+  if (input.plan?.data !== undefined) result.data = dataSection(input.plan, run, loaded);
   if (input.logs !== undefined) {
     result.logs = input.logs.logs;
     if (input.logs.async !== undefined) result.async = input.logs.async;
@@ -95,6 +102,39 @@ export function buildResult(input: BuildInput): RunResult {
   }
   result.warnings = [...warningsFor(result), ...(result.logs?.problems ?? [])];
   return result;
+}
+
+/** The breakdown by request name, and its histograms under `requests.<name>.*`. */
+function addRequests(result: Result, stats: readonly RequestStats[]): void {
+  if (stats.length === 0) return;
+  const sections: Record<string, RequestSection> = {};
+  for (const s of stats) {
+    const c = s.counts;
+    const classified = c.warm + c.cold + c.proactive;
+    sections[s.name] = {
+      counts: { ...c },
+      latency: { all: summarize(s.histograms.all), warm: summarize(s.histograms.warm), cold: summarize(s.histograms.cold) },
+      errors: Object.fromEntries(s.errors),
+      throttles: Object.fromEntries(s.throttles),
+      coldStartRate: classified > 0 ? round6(c.cold / classified) : null,
+    };
+    for (const group of ['all', 'warm', 'cold'] as const) result.histograms[`requests.${s.name}.${group}`] = encodeHistogram(s.histograms[group]);
+  }
+  result.requests = sections;
+}
+
+function dataSection(plan: RequestPlan, run: RunRecord, loaded: LoadedProfile): DataSection {
+  const data = plan.data!;
+  return {
+    file: relative(dirname(loaded.file), data.file) || data.file,
+    format: data.format,
+    order: plan.order ?? 'sequential',
+    rows: data.rows,
+    inMemory: data.inMemory,
+    indexBytes: data.indexBytes,
+    exhausted: run.ranOut !== undefined,
+    ...(run.ranOut !== undefined && { exhaustedAfterMs: round3(run.ranOut.afterMs) }),
+  };
 }
 
 function targetSummary(loaded: LoadedProfile, info: BuildInput['targetInfo']): Result['target'] {
@@ -174,6 +214,9 @@ function warningsFor(r: Result): string[] {
   if (logs?.stoppedEarly === true) w.push('the reading of the logs was stopped before its wait was over: the join may be incomplete');
   if (logs !== undefined && !logs.perRequest) {
     w.push(`no response carried a request id to join on: cold starts are known for the run as a whole only (logs.runLevel: ${logs.runLevel.coldStarts} of ${logs.runLevel.invocations} invocations in the run window), not per request`);
+  }
+  if (r.data?.exhausted === true) {
+    w.push(`the data file's ${r.data.rows} rows ran out after ${round3((r.data.exhaustedAfterMs ?? 0) / 1000)} s (order: once): every row was sent once and the run ended there, before the end of its load`);
   }
   if (r.counts.abandoned > 0) {
     w.push(`${r.counts.abandoned} requests were still in flight when the run stopped and are not counted`);

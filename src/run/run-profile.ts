@@ -23,6 +23,11 @@ import { shardProfile } from '../schedule/shard.js';
 import type { Shard } from '../schedule/shard.js';
 import { profileHash } from '../result/shard.js';
 import { DEFAULT_START_TOLERANCE_MS, approachStart } from './start-at.js';
+import { prepareRequests } from '../requests/prepare.js';
+import type { PreparedRequests } from '../requests/prepare.js';
+import { ProfileError } from '../errors.js';
+import { redact } from '../profile/redact.js';
+import { formatPath } from '../profile/source.js';
 
 export interface RunProfileOptions {
   /** Aborting it stops sending and saves what was measured. */
@@ -53,7 +58,12 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
   // A shard's thresholds are judged on the merged result only, not on its own part.
   const rules = opts.shard === undefined ? parseThresholds(profile.thresholds).rules : [];
   const gate = new AbortGate(rules, opts);
-  const open = await openTarget(profile, opts);
+  const requests = loaded.requests ?? (await prepareOrThrow(loaded));
+  const plan = requests.plan;
+  const open = await openTarget(profile, { ...opts, requests }).catch((err: unknown) => {
+    if (loaded.requests === undefined) plan.close();
+    throw err;
+  });
   try {
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     const startEpochMs = opts.startAt === undefined ? undefined : await opts.startAt();
@@ -79,6 +89,8 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
       ...(onCompleted && { onCompleted, onDropped: onCompleted }),
       ...(opts.hardStop && { hardStop: opts.hardStop }),
       ...(opts.drainMs !== undefined && { drainMs: opts.drainMs }),
+      ...(plan.limit !== undefined && { maxRequests: plan.limit }),
+      ...(plan.names.length > 0 && { requestNames: plan.names }),
     });
     const epochOf = clockToEpoch();
     open.logs?.attach(runner.recorder, epochOf, epochOf(runner.recorder.startedAt) - LOG_WINDOW_MARGIN_MS);
@@ -100,6 +112,7 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
       cost: cost?.summary() ?? null,
       targetInfo: open.info,
       ...(logs !== undefined && { logs: logsResultParts(logs) }),
+      plan,
     });
     result.thresholds = evaluateThresholds(rules, result);
     result.warnings.push(...runWarnings(open.target.retriedSends ?? 0, gate.failed));
@@ -117,7 +130,15 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
     return redactRecord(result, loaded.secrets);
   } finally {
     await open.close();
+    plan.close();
   }
+}
+
+/** The requests of a profile loaded without them (parseProfileText): their data file read now. */
+async function prepareOrThrow(loaded: LoadedProfile): Promise<PreparedRequests> {
+  const { prepared, problems } = await prepareRequests(loaded.profile.target, loaded.templateEnv ?? {});
+  if (prepared !== undefined) return prepared;
+  throw new ProfileError(loaded.file, problems.map((p) => redact(`${formatPath(p.path)}: ${p.message}`, loaded.secrets)));
 }
 
 /** Calls `f` the first time, then at most once every 10 s: a step line, not a flood. */
