@@ -35,32 +35,40 @@ export const CSV_OPTIONS = { bom: true, skip_empty_lines: true } as const;
 
 async function scanCsv(file: string, onRow: RowSink): Promise<{ header: string[] }> {
   let header: string[] | undefined;
-  const parser = parseCsv({
-    ...CSV_OPTIONS,
-    info: true,
-    raw: true,
-    columns: (names: string[]) => {
-      header = checkHeader(names);
-      return header;
-    },
-  });
+  // Records end where the next begins: a record's range runs from the previous one's end
+  // (csv-parse's info.bytes, in bytes) to its own, blank lines before it included.
+  let previousEnd = 0;
+  const parser = parseCsv({ ...CSV_OPTIONS, info: true });
   const source = createReadStream(file, { highWaterMark: CHUNK_BYTES });
   source.on('error', (err) => parser.destroy(err)).pipe(parser);
   try {
-    for await (const item of parser as AsyncIterable<{ record: Record<string, unknown>; raw: string; info: { bytes: number; lines: number } }>) {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { bytes: number; lines: number } }>) {
       const end = item.info.bytes;
-      onRow(end - Buffer.byteLength(item.raw), end, item.info.lines, item.record);
+      if (header === undefined) header = checkHeader(item.record);
+      else onRow(previousEnd, end, item.info.lines, csvRow(header, item.record));
+      previousEnd = end;
     }
   } catch (error) {
     if (error instanceof DataFileError) throw error;
     const csv = error as CsvError & { lines?: number };
-    if (typeof csv.code === 'string' && csv.code.startsWith('CSV_')) throw new DataFileError(csvMessage(csv), csv.lines);
+    if (typeof csv.code === 'string' && csv.code.startsWith('CSV_')) {
+      // An unclosed quote is found at the end of the file; the message names the line it opened on.
+      const opened = /at line (\d+)$/.exec(csv.message);
+      throw new DataFileError(csvMessage(csv, header), opened === null ? csv.lines : Number(opened[1]));
+    }
     throw error;
   } finally {
     source.destroy();
   }
   if (header === undefined) throw new DataFileError('empty: expected a header line naming the columns');
   return { header };
+}
+
+/** A CSV record as an object keyed by the header's names. */
+export function csvRow(header: readonly string[], record: readonly string[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < header.length; i++) row[header[i]!] = record[i];
+  return row;
 }
 
 function checkHeader(names: string[]): string[] {
@@ -72,11 +80,10 @@ function checkHeader(names: string[]): string[] {
   return trimmed;
 }
 
-function csvMessage(error: CsvError): string {
+function csvMessage(error: CsvError, header: readonly string[] | undefined): string {
   if (error.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' || error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
     const found = Array.isArray(error.record) ? error.record.length : '?';
-    const expected = Array.isArray(error.columns) ? error.columns.length : '?';
-    return `expected ${expected} fields like the header, found ${found}`;
+    return `expected ${header?.length ?? '?'} fields like the header, found ${found}`;
   }
   return error.message.replace(/ at line \d+$| on line \d+$/, '');
 }
