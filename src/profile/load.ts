@@ -94,7 +94,7 @@ export async function loadProfile(file: string, options: { env?: Env; sets?: rea
     env: options.env ?? process.env,
     sets: options.sets ?? [],
   });
-  const { prepared, problems } = await prepareRequests(loaded.profile.target, loaded.templateEnv ?? {});
+  const { prepared, problems } = await prepareRequests(loaded.profile.target, loaded.templateEnv ?? {}, { profileDir: dirname(resolve(file)) });
   if (prepared === undefined) throw new ProfileError(file, inSourceOrder(source, problems).map((problem) => redact(problem, loaded.secrets)));
   loaded.requests = prepared;
   return loaded;

@@ -72,7 +72,12 @@ export function checkTemplates(target: TargetConfig, env: Env): { problems: Prob
 }
 
 /** Reads the data file and compiles the requests; problems instead when anything is wrong. */
-export async function prepareRequests(target: TargetConfig, templateEnv: Env, options: { inMemoryMaxBytes?: number } = {}): Promise<{ prepared?: PreparedRequests; problems: Problem[] }> {
+export async function prepareRequests(
+  target: TargetConfig,
+  templateEnv: Env,
+  /** profileDir: data file names in problems are relative to it (the profile's folder). */
+  options: { inMemoryMaxBytes?: number; profileDir?: string } = {},
+): Promise<{ prepared?: PreparedRequests; problems: Problem[] }> {
   const reads: Reads = { env: new Map(), fields: new Set() };
   // A first pass names the fields the templates read, so that every row can be checked for them.
   const first = compile(target, context(target, templateEnv, reads, (name) => (target.data !== undefined ? readField(name) : NO_DATA)));
@@ -80,17 +85,24 @@ export async function prepareRequests(target: TargetConfig, templateEnv: Env, op
   let data: DataFile | undefined;
   if (target.data !== undefined) {
     try {
-      data = await openDataFile(target.data.file, target.data.format, { requiredFields: [...reads.fields], ...options });
+      data = await openDataFile(target.data.file, target.data.format, {
+        requiredFields: [...reads.fields],
+        ...(options.inMemoryMaxBytes !== undefined && { inMemoryMaxBytes: options.inMemoryMaxBytes }),
+      });
     } catch (error) {
       if (!(error instanceof DataFileError)) throw error;
-      const where = `${relative(process.cwd(), target.data.file) || target.data.file}${error.line === undefined ? '' : ` line ${error.line}`}`;
+      const name = relative(options.profileDir ?? process.cwd(), target.data.file) || target.data.file;
+      const where = `${name}${error.line === undefined ? '' : ` line ${error.line}`}`;
       return { problems: [{ path: ['target', 'data', 'file'], message: `${where}: ${error.message}` }] };
     }
   }
   const file = data;
   const compiled = compile(target, context(target, templateEnv, { env: new Map(), fields: new Set() }, (name) => {
     if (file === undefined) return NO_DATA;
-    if (!file.fields.includes(name)) return `{{row.${name}}}: no field "${name}" in ${file.file} (it has ${file.fields.join(', ')})`;
+    if (!file.fields.includes(name)) {
+      const shown = relative(options.profileDir ?? process.cwd(), file.file) || file.file;
+      return `{{row.${name}}}: no field "${name}" in ${shown} (it has ${file.fields.join(', ')})`;
+    }
     return readField(name);
   }));
   if (compiled.problems.length > 0) {

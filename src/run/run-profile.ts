@@ -28,6 +28,7 @@ import type { PreparedRequests } from '../requests/prepare.js';
 import { ProfileError } from '../errors.js';
 import { redact } from '../profile/redact.js';
 import { formatPath } from '../profile/source.js';
+import { dirname } from 'node:path';
 
 export interface RunProfileOptions {
   /** Aborting it stops sending and saves what was measured. */
@@ -136,7 +137,7 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
 
 /** The requests of a profile loaded without them (parseProfileText): their data file read now. */
 async function prepareOrThrow(loaded: LoadedProfile): Promise<PreparedRequests> {
-  const { prepared, problems } = await prepareRequests(loaded.profile.target, loaded.templateEnv ?? {});
+  const { prepared, problems } = await prepareRequests(loaded.profile.target, loaded.templateEnv ?? {}, { profileDir: dirname(loaded.file) });
   if (prepared !== undefined) return prepared;
   throw new ProfileError(loaded.file, problems.map((p) => redact(`${formatPath(p.path)}: ${p.message}`, loaded.secrets)));
 }
