@@ -171,6 +171,7 @@ function localEmulator(input: Pick<LocalInput, 'accountConcurrency' | 'functions
     if (fn.asyncRetries !== undefined) config.asyncRetries = fn.asyncRetries;
     if (fn.asyncRetryDelay !== undefined) config.asyncRetryDelayMs = fn.asyncRetryDelay;
     if (fn.asyncMaxEventAge !== undefined) config.asyncMaxEventAgeMs = fn.asyncMaxEventAge;
+    if (fn.authType !== undefined) config.authType = fn.authType;
     functions[name] = config;
   }
   return { baseDir, accountConcurrency: input.accountConcurrency, functions };

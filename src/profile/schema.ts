@@ -203,6 +203,10 @@ const localFunction = strictObject({
   architecture: z.enum(['x86_64', 'arm64'], say('expected "x86_64" or "arm64"')).default('x86_64'),
   logFormat: z.enum(['Text', 'JSON'], say('expected "Text" or "JSON"')).default('Text'),
   cpuShare: z.boolean(say('expected true or false')).default(false),
+  authType: z
+    .enum(['NONE', 'AWS_IAM'], say('expected "NONE" or "AWS_IAM"'))
+    .optional()
+    .meta({ description: 'The Function URL front: AWS_IAM answers 403 to a request without a SigV4 signature (default NONE).' }),
   environment: z.record(z.string(), stringish()).default({}),
   // CloudWatch Logs and async invocations (docs/emulator.md; defaults in src/emulator/defaults.ts).
   logDelay: duration().optional().meta({ description: 'How long after it is written a log event can be read from the Logs API (default 2s; 0 in tests).' }),

@@ -158,6 +158,8 @@ export interface LocalFunctionConfig {
    * Lambda does (one vCPU at 1,769 MB). Init runs unlimited, as Lambda boosts on-demand inits.
    */
   cpuShare?: boolean;
+  /** The Function URL front's AuthType: AWS_IAM refuses requests without a SigV4 signature (403). Absent = NONE. */
+  authType?: 'NONE' | 'AWS_IAM';
   /** CloudWatch Logs: events become readable this long after they are written; absent = 2 s. */
   logDelayMs?: number;
   /** CloudWatch log group; absent = /aws/lambda/<function>. */
