@@ -6,13 +6,16 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProfileError } from '../../src/errors.js';
 import { loadProfile } from '../../src/profile/index.js';
 import { runProfile } from '../../src/run/run-profile.js';
+import { renderSummary } from '../../src/report/summary.js';
 
 interface Arrival {
   method: string;
@@ -110,6 +113,15 @@ describe('a mixed, templated, data-driven HTTP run', () => {
     expect(result.requests?.checkout?.errors).toEqual({ 'http-5xx': failed });
     expect(result.requests?.browse?.latency.all.count).toBe(browse);
     expect(Object.keys(result.histograms)).toEqual(expect.arrayContaining(['requests.browse.all', 'requests.checkout.warm', 'requests.checkout.cold']));
+    const schema = JSON.parse(await readFile(resolve(import.meta.dirname, '../../docs/result.schema.json'), 'utf8')) as object;
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+    ajv.validate(schema, JSON.parse(JSON.stringify(result)));
+    expect(ajv.errors ?? []).toEqual([]);
+    const summary = renderSummary(result);
+    expect(summary).toMatch(/browse\s*│\s*\d+/);
+    expect(summary).toContain('checkout');
+    expect(summary).toContain('data: users.csv (csv, 40 rows, order once): every row sent, the run ended there');
     // The token came from the environment: it is a secret.
     expect(JSON.stringify(result)).not.toContain('s3cret');
   });
