@@ -139,7 +139,7 @@ function liveValue(id: MetricId, recorder: Recorder): LiveValue | null {
 /** The live histogram of a group; undefined for async times, known only once the logs are read. */
 function histogramOf(recorder: Recorder, key: HistogramKey): Histogram | undefined {
   const request = requestParts(key);
-  if (request !== undefined) return recorder.requests.find((s) => s.name === request[0])?.histograms[request[1] as RequestGroup];
+  if (request !== undefined) return recorder.requests.find((s) => s.name === request[0])?.histograms[request[1].slice('latency.'.length) as RequestGroup];
   const group = key as LatencyGroup;
   const h = recorder.histograms;
   switch (group) {

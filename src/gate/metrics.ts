@@ -15,7 +15,7 @@ export type CountMetric = 'cold.count' | 'errors.count' | 'throttles.count' | 'd
 /** Latency groups a request of a mix has (result.requests.<name>.latency). */
 export type RequestGroup = 'all' | 'warm' | 'cold';
 /** The histogram a latency metric reads: a run-level group, or `requests.<name>.<group>`. */
-export type HistogramKey = LatencyGroup | `requests.${string}.${RequestGroup}`;
+export type HistogramKey = LatencyGroup | `requests.${string}.latency.${RequestGroup}`;
 /** Per request name of a mix: `requests.checkout.warm.p99`, `requests.checkout.errors.rate`. */
 export type RequestMetric = `requests.${string}.${RequestGroup}.${Stat}` | `requests.${string}.${Exclude<RateMetric | CountMetric, 'dropped.count'>}`;
 export type MetricId = `${LatencyGroup}.${Stat}` | RateMetric | CountMetric | 'rate.achieved' | 'cost.per1M' | RequestMetric;
@@ -69,14 +69,15 @@ export function lookupMetric(name: string): MetricDef | undefined {
 }
 
 /**
- * `warm.p99` -> ['warm', 'p99'], `requests.checkout.warm.p99` -> ['requests.checkout.warm', 'p99']:
- * the histogram and the statistic; undefined for metrics that are not latency statistics.
+ * `warm.p99` -> ['warm', 'p99'], `requests.checkout.warm.p99` -> ['requests.checkout.latency.warm',
+ * 'p99']: the histogram (its name in result.histograms, which is also the path of its summary)
+ * and the statistic; undefined for metrics that are not latency statistics.
  */
 export function latencyParts(id: MetricId): [HistogramKey, Stat] | undefined {
   const request = requestParts(id);
   if (request !== undefined) {
     const inner = latencyParts(request[1] as MetricId);
-    return inner === undefined ? undefined : [`requests.${request[0]}.${inner[0] as RequestGroup}`, inner[1]];
+    return inner === undefined ? undefined : [`requests.${request[0]}.latency.${inner[0] as RequestGroup}`, inner[1]];
   }
   const [group, stat, more] = id.split('.') as [string, string, string | undefined];
   return more === undefined && (GROUPS as string[]).includes(group) && (STATS as string[]).includes(stat)
@@ -86,7 +87,7 @@ export function latencyParts(id: MetricId): [HistogramKey, Stat] | undefined {
 
 export function summaryOf(result: Result, key: HistogramKey): Summary | null {
   const request = requestParts(key);
-  if (request !== undefined) return result.requests?.[request[0]]?.latency[request[1] as RequestGroup] ?? null;
+  if (request !== undefined) return result.requests?.[request[0]]?.latency[request[1].slice('latency.'.length) as RequestGroup] ?? null;
   const group = key as LatencyGroup;
   switch (group) {
     case 'init': return result.init;
@@ -147,7 +148,7 @@ function requestValue(result: Result, name: string, metric: RateMetric | CountMe
   if (section === undefined) return null;
   const c = section.counts;
   switch (metric) {
-    case 'cold.rate': return section.coldStartRate;
+    case 'cold.rate':
     case 'errors.rate':
     case 'throttles.rate': {
       const r = rateCounts(`requests.${name}.${metric}`, result)!;

@@ -116,7 +116,8 @@ export interface Result {
   missingShards?: number[];
   /**
    * Present for a target with a mix of requests: the breakdown by request name. Their latency
-   * histograms are in `histograms` as `requests.<name>.all`, `.warm` and `.cold`.
+   * histograms are in `histograms` under their summaries' paths: `requests.<name>.latency.all`,
+   * `.warm` and `.cold` (so a merge adds them like the run's own).
    */
   requests?: Record<string, RequestSection>;
   /** Present when the requests read a data file. */
@@ -130,8 +131,6 @@ export interface RequestSection {
   latency: { all: Summary; warm: Summary; cold: Summary };
   errors: Record<string, number>;
   throttles: Record<string, number>;
-  /** cold / (warm + cold + proactive); null when none was classified. */
-  coldStartRate: number | null;
 }
 
 export interface DataSection {
@@ -146,8 +145,6 @@ export interface DataSection {
   indexBytes: number;
   /** order once: every row was sent and the run ended there. */
   exhausted: boolean;
-  /** When the rows ran out, in ms since the run's start. */
-  exhaustedAfterMs?: number;
 }
 
 /** The result of one run, before any merge: its status is the runner's. */

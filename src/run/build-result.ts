@@ -101,6 +101,10 @@ export function buildResult(input: BuildInput): RunResult {
     Object.assign(result.histograms, input.logs.histograms);
   }
   result.warnings = [...warningsFor(result), ...(result.logs?.problems ?? [])];
+  if (run.ranOut !== undefined && result.data !== undefined) {
+    const afterS = round3(run.ranOut.afterMs / 1000);
+    result.warnings.push(`the data file's ${result.data.rows} rows ran out after ${afterS} s (order: once): every row was sent once and the run ended there, before the end of its load`);
+  }
   return result;
 }
 
@@ -109,16 +113,13 @@ function addRequests(result: Result, stats: readonly RequestStats[]): void {
   if (stats.length === 0) return;
   const sections: Record<string, RequestSection> = {};
   for (const s of stats) {
-    const c = s.counts;
-    const classified = c.warm + c.cold + c.proactive;
     sections[s.name] = {
-      counts: { ...c },
+      counts: { ...s.counts },
       latency: { all: summarize(s.histograms.all), warm: summarize(s.histograms.warm), cold: summarize(s.histograms.cold) },
       errors: Object.fromEntries(s.errors),
       throttles: Object.fromEntries(s.throttles),
-      coldStartRate: classified > 0 ? round6(c.cold / classified) : null,
     };
-    for (const group of ['all', 'warm', 'cold'] as const) result.histograms[`requests.${s.name}.${group}`] = encodeHistogram(s.histograms[group]);
+    for (const group of ['all', 'warm', 'cold'] as const) result.histograms[`requests.${s.name}.latency.${group}`] = encodeHistogram(s.histograms[group]);
   }
   result.requests = sections;
 }
@@ -133,7 +134,6 @@ function dataSection(plan: RequestPlan, run: RunRecord, loaded: LoadedProfile): 
     inMemory: data.inMemory,
     indexBytes: data.indexBytes,
     exhausted: run.ranOut !== undefined,
-    ...(run.ranOut !== undefined && { exhaustedAfterMs: round3(run.ranOut.afterMs) }),
   };
 }
 
@@ -214,9 +214,6 @@ function warningsFor(r: Result): string[] {
   if (logs?.stoppedEarly === true) w.push('the reading of the logs was stopped before its wait was over: the join may be incomplete');
   if (logs !== undefined && !logs.perRequest) {
     w.push(`no response carried a request id to join on: cold starts are known for the run as a whole only (logs.runLevel: ${logs.runLevel.coldStarts} of ${logs.runLevel.invocations} invocations in the run window), not per request`);
-  }
-  if (r.data?.exhausted === true) {
-    w.push(`the data file's ${r.data.rows} rows ran out after ${round3((r.data.exhaustedAfterMs ?? 0) / 1000)} s (order: once): every row was sent once and the run ended there, before the end of its load`);
   }
   if (r.counts.abandoned > 0) {
     w.push(`${r.counts.abandoned} requests were still in flight when the run stopped and are not counted`);

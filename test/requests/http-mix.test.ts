@@ -112,7 +112,7 @@ describe('a mixed, templated, data-driven HTTP run', () => {
     expect(result.requests?.checkout?.counts).toMatchObject({ completed: checkouts, errors: failed, ok: checkouts - failed });
     expect(result.requests?.checkout?.errors).toEqual({ 'http-5xx': failed });
     expect(result.requests?.browse?.latency.all.count).toBe(browse);
-    expect(Object.keys(result.histograms)).toEqual(expect.arrayContaining(['requests.browse.all', 'requests.checkout.warm', 'requests.checkout.cold']));
+    expect(Object.keys(result.histograms)).toEqual(expect.arrayContaining(['requests.browse.latency.all', 'requests.checkout.latency.warm', 'requests.checkout.latency.cold']));
     const schema = JSON.parse(await readFile(resolve(import.meta.dirname, '../../docs/result.schema.json'), 'utf8')) as object;
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     (addFormats as unknown as (a: Ajv2020) => void)(ajv);

@@ -25,9 +25,8 @@ function mixResult(seed: number, parts: Record<string, Partial<FixtureSpec>>): R
       latency: { all: part.latency.all, warm: part.latency.warm, cold: part.latency.cold },
       errors: c.errors > 0 ? { 'http-5xx': c.errors } : {},
       throttles: {},
-      coldStartRate: part.coldStartRate,
     };
-    for (const group of ['all', 'warm', 'cold'] as const) whole.histograms[`requests.${name}.${group}`] = part.histograms[group]!;
+    for (const group of ['all', 'warm', 'cold'] as const) whole.histograms[`requests.${name}.latency.${group}`] = part.histograms[group]!;
   });
   return whole;
 }
