@@ -83,18 +83,24 @@ export function valueFns(template: Template, ctx: CompileContext): ValueFn[] | s
   return fns;
 }
 
-/** Joins literal texts and encoded values: texts[0] + enc(v0) + texts[1] + ... */
-export function joinFn(texts: readonly string[], fns: readonly ValueFn[], encode: (value: unknown) => string): TextFn {
+type Encode = (value: unknown) => string;
+
+/**
+ * Joins literal texts and encoded values: texts[0] + enc0(v0) + texts[1] + ...; `encode` is one
+ * encoder for every value, or one per value.
+ */
+export function joinFn(texts: readonly string[], fns: readonly ValueFn[], encode: Encode | readonly Encode[]): TextFn {
   const first = texts[0] ?? '';
+  const encoders = typeof encode === 'function' ? fns.map(() => encode) : encode;
   if (fns.length === 0) return () => first;
   if (fns.length === 1) {
-    const [fn, last] = [fns[0]!, texts[1] ?? ''];
-    return (s) => first + encode(fn(s)) + last;
+    const [fn, enc, last] = [fns[0]!, encoders[0]!, texts[1] ?? ''];
+    return (s) => first + enc(fn(s)) + last;
   }
   const n = fns.length;
   return (s) => {
     let out = first;
-    for (let i = 0; i < n; i++) out += encode(fns[i]!(s)) + texts[i + 1]!;
+    for (let i = 0; i < n; i++) out += encoders[i]!(fns[i]!(s)) + texts[i + 1]!;
     return out;
   };
 }

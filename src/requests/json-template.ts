@@ -11,7 +11,7 @@
  * sample values: one whose literal text cannot make JSON is a profile error before the run.
  */
 import { joinFn, textOf, valueFns } from './compile.js';
-import type { CompileContext, Scope, TextFn } from './compile.js';
+import type { CompileContext, TextFn } from './compile.js';
 import { parseTemplate } from './template.js';
 import type { Placeholder, Template } from './template.js';
 
@@ -78,11 +78,7 @@ export function compileJson(text: string, ctx: CompileContext): TextFn | string 
   const samples = template.placeholders.map((p, i) => () => encoders[i]!(sampleValue(p, ctx)));
   const problem = jsonProblem(joinFn(texts, samples, (v) => v as string)({ seq: 0, row: undefined }));
   if (problem !== undefined) return problem;
-  const encoded = fns.map((fn, i) => {
-    const encode = encoders[i]!;
-    return (s: Scope) => encode(fn(s));
-  });
-  return joinFn(texts, encoded, (v) => v as string);
+  return joinFn(texts, fns, encoders);
 
 }
 
