@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { diffResults } from '../../src/diff/diff.js';
 import { parseFailOn } from '../../src/diff/fail-on.js';
-import { evaluateThresholds } from '../../src/gate/evaluate.js';
+import { evaluateLive, evaluateThresholds } from '../../src/gate/evaluate.js';
+import { Recorder } from '../../src/run/recorder.js';
+import type { Outcome } from '../../src/targets/target.js';
 import { lookupMetric, metricValue } from '../../src/gate/metrics.js';
 import { parseThresholds } from '../../src/gate/parse.js';
 import type { Result } from '../../src/result/result.js';
@@ -85,5 +87,22 @@ describe('diff of a request of the mix', () => {
     const diff = diffResults([base], [slower]);
     const metrics = diff.rows.map((r) => r.metric);
     expect(metrics).toEqual(expect.arrayContaining(['requests.browse.all.p50', 'requests.checkout.all.p99', 'requests.checkout.errors.rate']));
+  });
+});
+
+describe('abortOnFail on a request of the mix', () => {
+  it('judges the live breakdown: the run stops when one request fails its rule', () => {
+    const recorder = new Recorder(0, undefined, undefined, ['browse', 'checkout']);
+    const { rules } = parseThresholds([{ rule: 'requests.checkout.errors.count < 3', abortOnFail: true }, { rule: 'requests.browse.warm.p99 < 50ms', abortOnFail: true }]);
+    const complete = (request: number, outcome: Partial<Outcome>, ms: number) =>
+      recorder.completed({ plannedAt: 0, sentAt: 0, endedAt: ms, outcome: { kind: 'ok', start: 'warm', request, ...outcome } as Outcome });
+    for (let i = 0; i < 200; i++) complete(0, {}, 10);
+    complete(1, { kind: 'error', errorClass: 'http-5xx' }, 5);
+    complete(1, { kind: 'error', errorClass: 'http-5xx' }, 5);
+    expect(evaluateLive(rules, recorder)).toEqual([]);
+    complete(1, { kind: 'error', errorClass: 'http-5xx' }, 5);
+    expect(evaluateLive(rules, recorder).map((v) => [v.rule, v.actual])).toEqual([['requests.checkout.errors.count < 3', 3]]);
+    for (let i = 0; i < 10; i++) complete(0, {}, 400);
+    expect(evaluateLive(rules, recorder).map((v) => v.rule)).toContain('requests.browse.warm.p99 < 50ms');
   });
 });
