@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse, problemsOf } from '../profile/helpers.js';
+import { redactRecord } from '../../src/profile/redact.js';
 
 const profile = (target: string) => `name: t
 target:
@@ -43,5 +44,15 @@ describe('request mix problems', () => {
     const loaded = parse(profile('  requests:\n    - { name: a, headers: { authorization: "Bearer abc123" } }'));
     expect(loaded.secrets).toContain('Bearer abc123');
     expect(JSON.stringify(loaded.redacted)).not.toContain('abc123');
+  });
+});
+
+describe('a request name from the environment', () => {
+  it('is redacted in the breakdown and in its histograms names, never in their encodings', () => {
+    const result = { requests: { 'rq-secret': { counts: { ok: 1 } } }, histograms: { 'requests.rq-secret.latency.all': 'HISTrq-secret', all: 'x' } };
+    expect(redactRecord(result, ['rq-secret'])).toEqual({
+      requests: { '***': { counts: { ok: 1 } } },
+      histograms: { 'requests.***.latency.all': 'HISTrq-secret', all: 'x' },
+    });
   });
 });
