@@ -16,6 +16,8 @@ import { ProfileError } from '../../src/errors.js';
 import { loadProfile } from '../../src/profile/index.js';
 import { runProfile } from '../../src/run/run-profile.js';
 import { renderSummary } from '../../src/report/summary.js';
+import type { Result } from '../../src/result/result.js';
+import { coldbench } from '../helpers/bin.js';
 
 interface Arrival {
   method: string;
@@ -138,6 +140,21 @@ describe('a mixed, templated, data-driven HTTP run', () => {
     expect(sequences[0]!.length).toBe(60);
     expect(sequences[1]).toEqual(sequences[0]);
   });
+});
+
+describe('a mix run by --workers', () => {
+  it('shards send each row once between them, and the merged result adds up the breakdown', async () => {
+    arrivals.length = 0;
+    const file = await profile('workers', MIX('once', '  phases:\n    - constant: { rate: 100, duration: 2s }').replace('URL', url));
+    const ran = await coldbench(['run', file, '--workers', '2', '--json', '--no-progress', '--out', join(dir, 'out-workers')], { cwd: dir, env: { MIX_TOKEN: 'workers-token' } });
+    expect(ran.code, ran.stderr).toBe(0);
+    const result = JSON.parse(ran.stdout) as Result;
+    const users = arrivals.map((a) => (a.method === 'GET' ? /sku%2F(\d+)/.exec(a.url)![1] : String(JSON.parse(a.body).user).slice(5)));
+    expect(users.map(Number).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(result.shards).toHaveLength(2);
+    expect(result.data).toMatchObject({ rows: 40, exhausted: true });
+    expect(result.requests!.browse!.counts.completed + result.requests!.checkout!.counts.completed).toBe(40);
+  }, 60_000);
 });
 
 describe('bad requests stop the profile before anything is sent', () => {
