@@ -15,6 +15,7 @@ const benches = [
   ['stall', './stall.mjs'],
   ['latency', './latency.mjs'],
   ['throughput', './throughput.mjs'],
+  ['variety', './variety.mjs'],
   ['cpu-per-request', './cpu-per-request.mjs'],
   ['head-to-head', './head-to-head.mjs'],
   ['engine-overhead', './engine-overhead.mjs'],

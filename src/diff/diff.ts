@@ -25,6 +25,14 @@ export const DEFAULT_DIFF_METRICS: readonly MetricId[] = [
   'init.p50', 'init.p99', 'cold.rate', 'errors.rate', 'throttles.rate', 'cost.per1M',
 ];
 
+/** Rows shown for each request name of a mix (in either side), after the run's own. */
+export const DEFAULT_REQUEST_METRICS = ['all.p50', 'all.p99', 'errors.rate'] as const;
+
+function requestMetrics(results: readonly Result[]): MetricId[] {
+  const names = unique(results.flatMap((r) => Object.keys(r.requests ?? {})));
+  return names.flatMap((name) => DEFAULT_REQUEST_METRICS.map((m) => `requests.${name}.${m}` as MetricId));
+}
+
 export interface DiffOptions {
   failOn?: readonly FailOnRule[];
   /** Fail-on rules fail on the change alone, significant or not. */
@@ -42,7 +50,7 @@ export function diffResults(base: readonly Result[], candidate: readonly Result[
   const maxSamplesPerRun = options.maxSamplesPerRun ?? DEFAULT_MAX_SAMPLES_PER_RUN;
   const sides = { base: new PooledSide('base', base, maxSamplesPerRun), candidate: new PooledSide('candidate', candidate, maxSamplesPerRun) };
   const failOn = options.failOn ?? [];
-  const metrics = unique([...(options.metrics ?? DEFAULT_DIFF_METRICS), ...failOn.map((r) => r.metric.id)]);
+  const metrics = unique([...(options.metrics ?? [...DEFAULT_DIFF_METRICS, ...requestMetrics([...base, ...candidate])]), ...failOn.map((r) => r.metric.id)]);
   const gated = new Set(failOn.map((r) => r.metric.id));
   const pending = metrics
     .map((id) => pointRow(lookupMetric(id)!, sides.base, sides.candidate))
@@ -118,7 +126,7 @@ function judge(row: DiffRow, base: PooledSide, candidate: PooledSide, alpha: num
 }
 
 function testRow(id: MetricId, base: PooledSide, candidate: PooledSide, alpha: number, seed: number): TestResult {
-  if (id === 'cold.rate' || id === 'errors.rate' || id === 'throttles.rate') {
+  if (lookupMetric(id)?.kind === 'rate') {
     const b = base.proportion(id);
     const c = candidate.proportion(id);
     return twoProportion(b.x, b.n, c.x, c.n, alpha);

@@ -5,15 +5,15 @@
  * with one candidate run.
  */
 import { UsageError } from '../errors.js';
-import { latencyParts, metricValue } from '../gate/metrics.js';
-import type { LatencyGroup, MetricId, RateMetric, Stat } from '../gate/metrics.js';
+import { latencyParts, lookupMetric, metricValue, rateCounts, requestParts } from '../gate/metrics.js';
+import type { HistogramKey, MetricId, Stat } from '../gate/metrics.js';
 import { decodeHistogram, newHistogram } from '../result/histogram.js';
 import type { Histogram } from '../result/histogram.js';
 import type { Result } from '../result/result.js';
 import { empiricalSide, pointMeanMs, pointQuantileMs } from './empirical.js';
 import type { EmpiricalSide } from './empirical.js';
 
-export type HistogramName = LatencyGroup | 'billed';
+export type HistogramName = HistogramKey | 'billed';
 
 export class PooledSide {
   private readonly decoded = new Map<HistogramName, Histogram[]>();
@@ -44,7 +44,7 @@ export class PooledSide {
       const stat = parts[1];
       return stat === 'mean' ? pointMeanMs(side) : pointQuantileMs(side, quantileOf(stat));
     }
-    if (id === 'cold.rate' || id === 'errors.rate' || id === 'throttles.rate') {
+    if (lookupMetric(id)?.kind === 'rate') {
       const { x, n } = this.proportion(id, Infinity);
       return n > 0 ? x / n : null;
     }
@@ -58,14 +58,13 @@ export class PooledSide {
    * Events x out of n trials, pooled over runs; each run's n capped at `cap` (its x scaled to
    * match) for the same reason latency samples are capped.
    */
-  proportion(id: RateMetric, cap = this.maxSamplesPerRun): { x: number; n: number } {
+  proportion(id: MetricId, cap = this.maxSamplesPerRun): { x: number; n: number } {
     let x = 0;
     let n = 0;
     for (const r of this.results) {
-      const c = r.counts;
-      const [events, trials] =
-        id === 'cold.rate' ? [c.cold, c.warm + c.cold + c.proactive] : id === 'errors.rate' ? [c.errors, c.sent] : [c.throttles, c.sent];
-      if (trials === 0) continue;
+      const counts = rateCounts(id, r);
+      if (counts === undefined || counts.trials === 0) continue;
+      const { events, trials } = counts;
       const kept = Math.min(trials, cap);
       x += (events * kept) / trials;
       n += kept;
@@ -113,6 +112,8 @@ export function checkComparable(base: readonly Result[], candidate: readonly Res
 
 /** Why a side has no value for a metric, for error messages. */
 export function noDataReason(id: MetricId): string {
+  const request = requestParts(id);
+  if (request !== undefined) return `no requests named ${request[0]}, or none with data for ${request[1]}`;
   const parts = latencyParts(id);
   const group = parts?.[0];
   if (group === 'all') return 'no completed requests';

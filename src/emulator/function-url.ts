@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorCore } from './core.js';
 import { answerFromResult, jsonAnswer, sendAnswer, splitFrontUrl, toHttpEvent } from './http-front.js';
 import { readBody } from './http-util.js';
+import { FORBIDDEN_BODY, iamAuthProblem } from './iam-auth.js';
 import { SYNC_PAYLOAD_LIMIT_BYTES } from './invoke-api.js';
 
 export const FUNCTION_URL_PREFIX = '/_url/';
@@ -19,6 +20,7 @@ export async function handleFunctionUrl(core: EmulatorCore, req: IncomingMessage
   const requestId = randomUUID();
   const ids = { 'x-amzn-requestid': requestId };
   if (pool === undefined) return sendAnswer(res, jsonAnswer(404, { Message: `no function named ${name}` }), ids);
+  if (pool.config.authType === 'AWS_IAM' && iamAuthProblem(req.headers) !== undefined) return sendAnswer(res, jsonAnswer(403, FORBIDDEN_BODY), ids);
   if (tooLarge) return sendAnswer(res, jsonAnswer(413, { Message: 'Request Entity Too Large' }), ids);
   const event = toHttpEvent(req, pathAndQuery, body, { requestId, accountId: 'anonymous', apiId: 'coldbench', received: new Date() });
   const outcome = await pool.invoke({

@@ -9,8 +9,8 @@
 import type { Result, ThresholdVerdict } from '../result/result.js';
 import type { Recorder } from '../run/recorder.js';
 import type { Histogram } from '../result/histogram.js';
-import { latencyParts, metricValue } from './metrics.js';
-import type { LatencyGroup, MetricId, Stat } from './metrics.js';
+import { latencyParts, metricValue, requestParts } from './metrics.js';
+import type { HistogramKey, LatencyGroup, MetricId, RequestGroup, Stat } from './metrics.js';
 import { compare } from './parse.js';
 import type { ThresholdRule } from './parse.js';
 
@@ -101,10 +101,24 @@ function liveValue(id: MetricId, recorder: Recorder): LiveValue | null {
     const h = histogramOf(recorder, parts[0]);
     return h === undefined ? null : liveStat(h, parts[1]);
   }
-  const c = recorder.counts;
-  const classified = c.warm + c.cold + c.proactive;
   const ratio = (part: number, whole: number): LiveValue | null => (whole > 0 ? { value: part / whole, samples: whole } : null);
   const count = (n: number): LiveValue => ({ value: n, samples: n });
+  const request = requestParts(id);
+  if (request !== undefined) {
+    const r = recorder.requests.find((s) => s.name === request[0])?.counts;
+    if (r === undefined) return null;
+    switch (request[1]) {
+      case 'cold.rate': return ratio(r.cold, r.warm + r.cold + r.proactive);
+      case 'errors.rate': return ratio(r.errors, r.completed);
+      case 'throttles.rate': return ratio(r.throttles, r.completed);
+      case 'cold.count': return count(r.cold);
+      case 'errors.count': return count(r.errors);
+      case 'throttles.count': return count(r.throttles);
+      default: return null;
+    }
+  }
+  const c = recorder.counts;
+  const classified = c.warm + c.cold + c.proactive;
   switch (id) {
     case 'cold.rate': return ratio(c.cold, classified);
     case 'errors.rate': return ratio(c.errors, c.sent);
@@ -123,7 +137,10 @@ function liveValue(id: MetricId, recorder: Recorder): LiveValue | null {
 }
 
 /** The live histogram of a group; undefined for async times, known only once the logs are read. */
-function histogramOf(recorder: Recorder, group: LatencyGroup): Histogram | undefined {
+function histogramOf(recorder: Recorder, key: HistogramKey): Histogram | undefined {
+  const request = requestParts(key);
+  if (request !== undefined) return recorder.requests.find((s) => s.name === request[0])?.histograms[request[1].slice('latency.'.length) as RequestGroup];
+  const group = key as LatencyGroup;
   const h = recorder.histograms;
   switch (group) {
     case 'queueDelay':

@@ -12,7 +12,13 @@ export type Stat = 'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'max' | 'mean';
 export type LatencyGroup = 'all' | 'warm' | 'cold' | 'init' | 'queueDelay' | 'endToEnd';
 export type RateMetric = 'cold.rate' | 'errors.rate' | 'throttles.rate';
 export type CountMetric = 'cold.count' | 'errors.count' | 'throttles.count' | 'dropped.count';
-export type MetricId = `${LatencyGroup}.${Stat}` | RateMetric | CountMetric | 'rate.achieved' | 'cost.per1M';
+/** Latency groups a request of a mix has (result.requests.<name>.latency). */
+export type RequestGroup = 'all' | 'warm' | 'cold';
+/** The histogram a latency metric reads: a run-level group, or `requests.<name>.<group>`. */
+export type HistogramKey = LatencyGroup | `requests.${string}.latency.${RequestGroup}`;
+/** Per request name of a mix: `requests.checkout.warm.p99`, `requests.checkout.errors.rate`. */
+export type RequestMetric = `requests.${string}.${RequestGroup}.${Stat}` | `requests.${string}.${Exclude<RateMetric | CountMetric, 'dropped.count'>}`;
+export type MetricId = `${LatencyGroup}.${Stat}` | RateMetric | CountMetric | 'rate.achieved' | 'cost.per1M' | RequestMetric;
 
 export const STATS: readonly Stat[] = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'];
 export const GROUPS: readonly LatencyGroup[] = ['all', 'warm', 'cold', 'init', 'queueDelay', 'endToEnd'];
@@ -28,10 +34,28 @@ export interface MetricDef {
 
 export const METRIC_NAMES_HELP =
   'all|warm|cold|init|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, ' +
-  'throttles.rate, throttles.count, dropped.count, rate.achieved, cost.per1M';
+  'throttles.rate, throttles.count, dropped.count, rate.achieved, cost.per1M, and per request of a mix ' +
+  'requests.<name>.{all,warm,cold}.<stat> or requests.<name>.{errors,throttles,cold}.{rate,count}';
+
+const REQUEST_GROUPS: readonly RequestGroup[] = ['all', 'warm', 'cold'];
+const REQUEST_METRIC = /^requests\.([A-Za-z0-9_-]+)\.(.+)$/;
+
+/** `requests.checkout.warm.p99` -> ['checkout', 'warm.p99']; undefined for a run-level metric. */
+export function requestParts(id: string): [string, string] | undefined {
+  const m = REQUEST_METRIC.exec(id);
+  return m === null ? undefined : [m[1]!, m[2]!];
+}
 
 /** The definition of a metric name, or undefined. `p99.9` is accepted for `p999`. */
 export function lookupMetric(name: string): MetricDef | undefined {
+  const request = requestParts(name);
+  if (request !== undefined) {
+    const inner = lookupMetric(request[1]);
+    if (inner === undefined || inner.id === 'dropped.count' || inner.kind === 'perSec' || inner.kind === 'usd') return undefined;
+    const group = latencyParts(inner.id)?.[0];
+    if (group !== undefined && !(REQUEST_GROUPS as string[]).includes(group)) return undefined;
+    return { ...inner, id: `requests.${request[0]}.${inner.id}` as MetricId };
+  }
   const id = name.replace(/\.p99\.9$/, '.p999');
   const [group, stat] = id.split('.') as [string, string | undefined];
   if (id.split('.').length === 2 && (GROUPS as string[]).includes(group) && (STATS as string[]).includes(stat ?? '')) {
@@ -44,15 +68,27 @@ export function lookupMetric(name: string): MetricDef | undefined {
   return undefined;
 }
 
-/** `warm.p99` -> ['warm', 'p99']; undefined for metrics that are not latency statistics. */
-export function latencyParts(id: MetricId): [LatencyGroup, Stat] | undefined {
-  const [group, stat] = id.split('.') as [string, string];
-  return (GROUPS as string[]).includes(group) && (STATS as string[]).includes(stat)
+/**
+ * `warm.p99` -> ['warm', 'p99'], `requests.checkout.warm.p99` -> ['requests.checkout.latency.warm',
+ * 'p99']: the histogram (its name in result.histograms, which is also the path of its summary)
+ * and the statistic; undefined for metrics that are not latency statistics.
+ */
+export function latencyParts(id: MetricId): [HistogramKey, Stat] | undefined {
+  const request = requestParts(id);
+  if (request !== undefined) {
+    const inner = latencyParts(request[1] as MetricId);
+    return inner === undefined ? undefined : [`requests.${request[0]}.latency.${inner[0] as RequestGroup}`, inner[1]];
+  }
+  const [group, stat, more] = id.split('.') as [string, string, string | undefined];
+  return more === undefined && (GROUPS as string[]).includes(group) && (STATS as string[]).includes(stat)
     ? [group as LatencyGroup, stat as Stat]
     : undefined;
 }
 
-export function summaryOf(result: Result, group: LatencyGroup): Summary | null {
+export function summaryOf(result: Result, key: HistogramKey): Summary | null {
+  const request = requestParts(key);
+  if (request !== undefined) return result.requests?.[request[0]]?.latency[request[1].slice('latency.'.length) as RequestGroup] ?? null;
+  const group = key as LatencyGroup;
   switch (group) {
     case 'init': return result.init;
     case 'queueDelay':
@@ -71,6 +107,8 @@ export function metricValue(id: MetricId, result: Result): number | null {
     const s = summaryOf(result, parts[0]);
     return s === null || s.count === 0 ? null : s[parts[1]];
   }
+  const request = requestParts(id);
+  if (request !== undefined) return requestValue(result, request[0], request[1] as RateMetric | CountMetric);
   const c = result.counts;
   const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
   switch (id as RateMetric | CountMetric | 'rate.achieved' | 'cost.per1M') {
@@ -83,6 +121,43 @@ export function metricValue(id: MetricId, result: Result): number | null {
     case 'dropped.count': return c.dropped;
     case 'rate.achieved': return result.rate.achieved;
     case 'cost.per1M': return result.cost?.per1M ?? null;
+  }
+}
+
+/**
+ * Events and trials of a rate metric: cold starts of the classified starts, errors and throttles
+ * of the requests sent (of the completed ones, per request name). Undefined when the result has no
+ * such counts (a request name it does not know).
+ */
+export function rateCounts(id: MetricId, result: Result): { events: number; trials: number } | undefined {
+  const request = requestParts(id);
+  const kind = (request?.[1] ?? id) as RateMetric;
+  if (request !== undefined) {
+    const c = result.requests?.[request[0]]?.counts;
+    if (c === undefined) return undefined;
+    if (kind === 'cold.rate') return { events: c.cold, trials: c.warm + c.cold + c.proactive };
+    return { events: kind === 'errors.rate' ? c.errors : c.throttles, trials: c.completed };
+  }
+  const c = result.counts;
+  if (kind === 'cold.rate') return { events: c.cold, trials: c.warm + c.cold + c.proactive };
+  return { events: kind === 'errors.rate' ? c.errors : c.throttles, trials: c.sent };
+}
+
+function requestValue(result: Result, name: string, metric: RateMetric | CountMetric): number | null {
+  const section = result.requests?.[name];
+  if (section === undefined) return null;
+  const c = section.counts;
+  switch (metric) {
+    case 'cold.rate':
+    case 'errors.rate':
+    case 'throttles.rate': {
+      const r = rateCounts(`requests.${name}.${metric}`, result)!;
+      return r.trials > 0 ? r.events / r.trials : null;
+    }
+    case 'cold.count': return c.cold;
+    case 'errors.count': return c.errors;
+    case 'throttles.count': return c.throttles;
+    case 'dropped.count': return null;
   }
 }
 

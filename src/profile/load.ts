@@ -19,6 +19,7 @@ import type { Problem, Source } from './source.js';
 import { formatPath, formatProblem, parseSource, placeOf } from './source.js';
 import type { LoadedProfile, Profile } from './types.js';
 import { parseThresholds } from '../gate/parse.js';
+import { checkTemplates, prepareRequests } from '../requests/prepare.js';
 
 export interface ParseProfileOptions {
   /** The profile's path, as shown in messages and stored in LoadedProfile.file. */
@@ -35,6 +36,10 @@ export interface ParseProfileOptions {
 
 /** Parses and validates profile text; throws ProfileError with every problem. */
 export function parseProfileText(text: string, options: ParseProfileOptions): LoadedProfile {
+  return parseLoaded(text, options).loaded;
+}
+
+function parseLoaded(text: string, options: ParseProfileOptions): { loaded: LoadedProfile; source: Source } {
   const source = parseSource(text);
   if (source.syntaxProblems.length > 0) throw new ProfileError(options.file, source.syntaxProblems);
 
@@ -49,9 +54,19 @@ export function parseProfileText(text: string, options: ParseProfileOptions): Lo
     const baseDir = resolve(options.baseDir);
     const readText = options.readFile ?? ((file: string) => readFileSync(file, 'utf8'));
     const normalized = normalizeProfile(parsed.data, { baseDir, readFile: readText });
-    problems.push(...normalized.problems, ...thresholdProblems(normalized.profile.thresholds));
+    const templates = checkTemplates(normalized.profile.target, options.env ?? {});
+    problems.push(...normalized.problems, ...thresholdProblems(normalized.profile.thresholds), ...templates.problems);
     if (problems.length === 0 && setProblems.length === 0) {
-      return { profile: normalized.profile, file: resolve(options.file), secrets, redacted: redactData(data, secrets) };
+      // {{env.NAME}} values are secrets, as ${VAR} values are.
+      const allSecrets = [...new Set([...secrets, ...Object.values(templates.templateEnv).filter((value) => value !== '')])];
+      const loaded: LoadedProfile = {
+        profile: normalized.profile,
+        file: resolve(options.file),
+        secrets: allSecrets,
+        redacted: redactData(data, allSecrets),
+        templateEnv: templates.templateEnv,
+      };
+      return { loaded, source };
     }
   } else {
     // A value with a missing variable would also fail its type: report only the variable.
@@ -108,12 +123,16 @@ export async function loadProfile(file: string, options: { env?: Env; sets?: rea
       cause: error,
     });
   }
-  return parseProfileText(text, {
+  const { loaded, source } = parseLoaded(text, {
     file,
     baseDir: dirname(resolve(file)),
     env: options.env ?? process.env,
     sets: options.sets ?? [],
   });
+  const { prepared, problems } = await prepareRequests(loaded.profile.target, loaded.templateEnv ?? {}, { profileDir: dirname(resolve(file)) });
+  if (prepared === undefined) throw new ProfileError(file, inSourceOrder(source, problems).map((problem) => redact(problem, loaded.secrets)));
+  loaded.requests = prepared;
+  return loaded;
 }
 
 /** Threshold rules are checked here, so a bad rule is a profile error with its line. */

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 
 /** `unknown key "rat" (did you mean "rate"?)`, suggesting a known key within edit distance 2. */
 export function unknownKeyMessage(key: string, knownKeys: readonly string[]): string {
-  const suggestion = closest(key, knownKeys);
+  const suggestion = closestWord(key, knownKeys);
   return `unknown key "${key}"` + (suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`);
 }
 
@@ -61,7 +61,8 @@ export function friendlyError(issue: z.core.$ZodRawIssue): string | undefined {
   }
 }
 
-function closest(word: string, candidates: readonly string[]): string | undefined {
+/** The candidate within edit distance 2 of `word` (case-insensitive), if any. */
+export function closestWord(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of candidates) {

@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import { phaseCount } from '../schedule/phases.js';
 import type { ProfileOutput } from './schema.js';
 import type { Problem } from './source.js';
-import type { HttpTargetConfig, LambdaTargetConfig, LocalEmulatorConfig, LocalFunctionConfig, LogsConfig, MatrixConfig, Profile } from './types.js';
+import { formatOf } from './requests-schema.js';
+import type { DataConfig, HttpRequestConfig, HttpTargetConfig, LambdaRequestConfig, LambdaTargetConfig, LocalEmulatorConfig, LocalFunctionConfig, LogsConfig, MatrixConfig, Profile } from './types.js';
 
 export interface NormalizeContext {
   /** Absolute folder of the profile: relative paths in it are resolved against this. */
@@ -22,6 +23,8 @@ type LocalInput = NonNullable<LambdaInput['local']>;
 export function normalizeProfile(input: ProfileOutput, context: NormalizeContext): { profile: Profile; problems: Problem[] } {
   const problems: Problem[] = [];
   const target = input.target.kind === 'http' ? httpTarget(input.target, context) : lambdaTarget(input.target, context, problems);
+  if (input.target.data !== undefined) target.data = dataConfig(input.target.data, context.baseDir);
+  if (input.target.seed !== undefined) target.seed = input.target.seed;
   const load: Profile['load'] =
     input.load.model === 'open'
       ? { model: 'open', maxInFlight: input.load.maxInFlight ?? 1000, phases: input.load.phases ?? [] }
@@ -57,6 +60,8 @@ function httpTarget(input: HttpInput, context: NormalizeContext): HttpTargetConf
   if (input.coldStart?.header !== undefined) target.coldStartHeader = input.coldStart.header;
   if (input.coldStart?.logs !== undefined) target.coldStartLogs = logsConfig(input.coldStart.logs);
   if (input.connections !== undefined) target.connections = input.connections;
+  if (input.requests !== undefined) target.requests = input.requests.map((request) => httpRequest(request, target));
+  if (input.sign !== undefined) target.sign = input.sign;
   if (input.local !== undefined) {
     const { front, function: fn, ...emulator } = input.local;
     target.local = { front, function: fn, emulator: localEmulator(emulator, context.baseDir) };
@@ -101,7 +106,46 @@ function lambdaTarget(input: LambdaInput, context: NormalizeContext, problems: P
     }
   }
   if (input.local !== undefined) target.local = localEmulator(input.local, context.baseDir);
+  if (input.requests !== undefined) {
+    target.requests = input.requests.map((request, index) => lambdaRequest(request, context, (message) => problems.push({ path: ['target', 'requests', index, 'payloadFile'], message })));
+  }
   return target;
+}
+
+/** A request of the mix with the target's method and headers where it sets none; a mapping body is JSON. */
+function httpRequest(input: NonNullable<HttpInput['requests']>[number], target: HttpTargetConfig): HttpRequestConfig {
+  const headers = { ...target.headers, ...input.headers };
+  const request: HttpRequestConfig = { name: input.name, weight: input.weight, method: (input.method ?? target.method).toUpperCase(), headers };
+  if (input.path !== undefined) request.path = input.path;
+  if (input.url !== undefined) request.url = input.url;
+  if (input.body !== undefined) {
+    request.body = input.body.text;
+    const hasContentType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
+    if (input.body.encoded && !hasContentType) request.headers = { ...headers, 'content-type': 'application/json' };
+  } else if (target.body !== undefined) {
+    request.body = target.body;
+  }
+  return request;
+}
+
+function lambdaRequest(input: NonNullable<LambdaInput['requests']>[number], context: NormalizeContext, problem: (message: string) => void): LambdaRequestConfig {
+  const request: LambdaRequestConfig = { name: input.name, weight: input.weight };
+  if (input.function !== undefined) request.function = input.function;
+  if (input.qualifier !== undefined) request.qualifier = input.qualifier;
+  if (input.payload !== undefined) request.payload = input.payload.text;
+  if (input.payloadFile !== undefined) {
+    const file = resolve(context.baseDir, input.payloadFile);
+    try {
+      request.payload = context.readFile(file);
+    } catch (error) {
+      problem(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  }
+  return request;
+}
+
+function dataConfig(input: NonNullable<HttpInput['data']>, baseDir: string): DataConfig {
+  return { file: resolve(baseDir, input.file), format: input.format ?? formatOf(input.file) ?? 'csv', order: input.order };
 }
 
 function localEmulator(input: Pick<LocalInput, 'accountConcurrency' | 'functions'>, baseDir: string): LocalEmulatorConfig {
@@ -129,6 +173,7 @@ function localEmulator(input: Pick<LocalInput, 'accountConcurrency' | 'functions
     if (fn.asyncRetries !== undefined) config.asyncRetries = fn.asyncRetries;
     if (fn.asyncRetryDelay !== undefined) config.asyncRetryDelayMs = fn.asyncRetryDelay;
     if (fn.asyncMaxEventAge !== undefined) config.asyncMaxEventAgeMs = fn.asyncMaxEventAge;
+    if (fn.authType !== undefined) config.authType = fn.authType;
     functions[name] = config;
   }
   return { baseDir, accountConcurrency: input.accountConcurrency, functions };

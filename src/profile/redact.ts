@@ -17,9 +17,9 @@ export function redact(text: string, secrets: readonly string[]): string {
 
 /**
  * A deep copy of JSON-like data with every secret occurrence in its strings, keys included,
- * redacted. The values under a key in `keep` are copied as they are (a result's `histograms`
- * are base64 encodings, not text: a secret found in one by chance is not a leak, and replacing
- * it would corrupt the histogram).
+ * redacted. The values under a key in `keep` are copied as they are, only their own keys redacted
+ * (a result's `histograms` are base64 encodings, not text: a secret found in one by chance is not
+ * a leak, and replacing it would corrupt the histogram).
  */
 export function redactData<T>(data: T, secrets: readonly string[], keep: readonly string[] = []): T {
   const ordered = orderSecrets(secrets);
@@ -28,10 +28,16 @@ export function redactData<T>(data: T, secrets: readonly string[], keep: readonl
     if (typeof value === 'string') return redact(value, ordered);
     if (Array.isArray(value)) return value.map(visit);
     if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [redact(key, ordered), keep.includes(key) ? inner : visit(inner)]));
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [redact(key, ordered), keep.includes(key) ? keysRedacted(inner) : visit(inner)]));
     }
     return value;
   };
+  // Kept values keep their contents; their names are redacted (a request name from ${VAR} names
+  // its histograms: `requests.<name>.latency.all`).
+  const keysRedacted = (value: unknown): unknown =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [redact(key, ordered), inner]))
+      : value;
   return visit(data) as T;
 }
 
@@ -40,9 +46,15 @@ export function redactRecord<T>(record: T, secrets: readonly string[]): T {
   return redactData(record, secrets, ['histograms']);
 }
 
-/** The values of secret headers in the profile data (`target.headers`), as strings. */
+/** The values of secret headers in the profile data (`target.headers`, `target.requests[].headers`), as strings. */
 export function secretHeaderValues(data: unknown): string[] {
-  const headers = property(property(data, 'target'), 'headers');
+  const target = property(data, 'target');
+  const requests = property(target, 'requests');
+  const lists = [property(target, 'headers'), ...(Array.isArray(requests) ? requests.map((request) => property(request, 'headers')) : [])];
+  return lists.flatMap(secretValues);
+}
+
+function secretValues(headers: unknown): string[] {
   if (headers === null || typeof headers !== 'object') return [];
   return Object.entries(headers)
     .filter(([name, value]) => SECRET_HEADERS.includes(name.toLowerCase()) && value !== null && value !== undefined)

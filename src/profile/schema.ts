@@ -17,6 +17,7 @@ import {
   stringish,
 } from './fields.js';
 import { say } from './messages.js';
+import { data, httpRequests, lambdaRequests, seed, sign } from './requests-schema.js';
 
 const notBothZero = (value: { from: number; to: number }, ctx: z.core.$RefinementCtx) => {
   if (value.from === 0 && value.to === 0) ctx.addIssue({ code: 'custom', message: 'from and to cannot both be 0 (use idle to pause)', path: ['to'] });
@@ -164,6 +165,10 @@ const httpTarget = strictObject({
   coldStart: coldStart.optional(),
   connections: integerAtLeast(1).optional(),
   local: z.lazy(() => httpLocal).optional(),
+  requests: httpRequests().optional(),
+  data: data().optional(),
+  sign: sign().optional(),
+  seed: seed(),
 }).superRefine((value, ctx) => {
   if (value.local === undefined) {
     if (!isHttpUrl(value.url)) ctx.addIssue({ code: 'custom', message: 'expected an http(s) URL like http://127.0.0.1:8080/path', path: ['url'] });
@@ -198,6 +203,10 @@ const localFunction = strictObject({
   architecture: z.enum(['x86_64', 'arm64'], say('expected "x86_64" or "arm64"')).default('x86_64'),
   logFormat: z.enum(['Text', 'JSON'], say('expected "Text" or "JSON"')).default('Text'),
   cpuShare: z.boolean(say('expected true or false')).default(false),
+  authType: z
+    .enum(['NONE', 'AWS_IAM'], say('expected "NONE" or "AWS_IAM"'))
+    .optional()
+    .meta({ description: 'The Function URL front: AWS_IAM answers 403 to a request without a SigV4 signature (default NONE).' }),
   environment: z.record(z.string(), stringish()).default({}),
   // CloudWatch Logs and async invocations (docs/emulator.md; defaults in src/emulator/defaults.ts).
   logDelay: duration().optional().meta({ description: 'How long after it is written a log event can be read from the Logs API (default 2s; 0 in tests).' }),
@@ -258,6 +267,9 @@ const lambdaTarget = strictObject({
   architecture: z.enum(['x86_64', 'arm64'], say('expected "x86_64" or "arm64"')).optional()
     .meta({ description: "The function's architecture, for cost when the endpoint cannot tell it." }),
   local: local.optional(),
+  requests: lambdaRequests().optional(),
+  data: data().optional(),
+  seed: seed(),
 }).superRefine((value, ctx) => {
   if (value.payload !== undefined && value.payloadFile !== undefined) {
     ctx.addIssue({ code: 'custom', message: 'give payload or payloadFile, not both', path: ['payloadFile'] });
@@ -267,6 +279,14 @@ const lambdaTarget = strictObject({
   if (typeof functions === 'object' && functions !== null && !Object.hasOwn(functions, value.function)) {
     const known = Object.keys(functions).join(', ');
     ctx.addIssue({ code: 'custom', message: `expected one of the functions in target.local.functions (${known})`, path: ['function'] });
+  }
+  if (typeof functions === 'object' && functions !== null) {
+    (value.requests ?? []).forEach((request, index) => {
+      if (request.function !== undefined && !Object.hasOwn(functions, request.function)) {
+        const known = Object.keys(functions).join(', ');
+        ctx.addIssue({ code: 'custom', message: `expected one of the functions in target.local.functions (${known})`, path: ['requests', index, 'function'] });
+      }
+    });
   }
 });
 

@@ -1,3 +1,5 @@
+import type { PreparedRequests } from '../requests/prepare.js';
+
 /**
  * A profile after parsing, interpolation and validation: durations are milliseconds, rates are
  * per second. The YAML shape users write is described in README.md and docs/profile.schema.json.
@@ -69,6 +71,45 @@ export interface LocalHttpFront {
   emulator: LocalEmulatorConfig;
 }
 
+/** A data file whose rows the requests' templates read as {{row.field}}. */
+export interface DataConfig {
+  /** Absolute path. */
+  file: string;
+  format: 'csv' | 'ndjson' | 'json';
+  /** sequential: row seq mod rows; random: a seeded draw per request; once: each row once, then the run ends. */
+  order: 'sequential' | 'random' | 'once';
+}
+
+/** One request of an HTTP target's mix; unset fields are the target's. */
+export interface HttpRequestConfig {
+  name: string;
+  weight: number;
+  method: string;
+  /** Appended to the path of target.url; may hold templates. */
+  path?: string;
+  /** A full URL on target.url's origin, in place of it; may hold templates after the host. */
+  url?: string;
+  /** Merged over the target's headers. */
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** One request of a Lambda target's mix; unset fields are the target's. */
+export interface LambdaRequestConfig {
+  name: string;
+  weight: number;
+  function?: string;
+  qualifier?: string;
+  /** JSON text, may hold templates. */
+  payload?: string;
+}
+
+/** Requests signed with SigV4 from the SDK's credential chain. */
+export interface SignConfig {
+  service: string;
+  region: string;
+}
+
 export interface HttpTargetConfig {
   kind: 'http';
   /** With `local`, the path (and query) on the emulator's front. */
@@ -88,6 +129,12 @@ export interface HttpTargetConfig {
    * beyond it wait for a free socket, and that wait counts in their latency.
    */
   connections?: number;
+  /** A mix of requests, each chosen per arrival with probability weight / total. */
+  requests?: HttpRequestConfig[];
+  data?: DataConfig;
+  sign?: SignConfig;
+  /** Seeds the choice of request, random rows and {{randomInt}}; absent = 1. */
+  seed?: number;
 }
 
 export interface LocalFunctionConfig {
@@ -111,6 +158,8 @@ export interface LocalFunctionConfig {
    * Lambda does (one vCPU at 1,769 MB). Init runs unlimited, as Lambda boosts on-demand inits.
    */
   cpuShare?: boolean;
+  /** The Function URL front's AuthType: AWS_IAM refuses requests without a SigV4 signature (403). Absent = NONE. */
+  authType?: 'NONE' | 'AWS_IAM';
   /** CloudWatch Logs: events become readable this long after they are written; absent = 2 s. */
   logDelayMs?: number;
   /** CloudWatch log group; absent = /aws/lambda/<function>. */
@@ -142,7 +191,7 @@ export interface LambdaTargetConfig {
   /** Named AWS profile (credentials file). */
   awsProfile?: string;
   endpoint?: string;
-  /** JSON text sent as the payload; may contain {{seq}}, {{uuid}}, {{now}} placeholders. */
+  /** JSON text sent as the payload; may hold templates ({{seq}}, {{row.field}}, ...: src/requests/template.ts). */
   payload?: string;
   timeoutMs: number;
   /** RequestResponse (default) waits for the function; Event queues it and returns 202. */
@@ -156,6 +205,10 @@ export interface LambdaTargetConfig {
   memoryMB?: number;
   architecture?: 'x86_64' | 'arm64';
   local?: LocalEmulatorConfig;
+  requests?: LambdaRequestConfig[];
+  data?: DataConfig;
+  /** Seeds the choice of request, random rows and {{randomInt}}; absent = 1. */
+  seed?: number;
 }
 
 export type TargetConfig = HttpTargetConfig | LambdaTargetConfig;
@@ -206,4 +259,8 @@ export interface LoadedProfile {
   secrets: string[];
   /** The profile as data with secrets redacted: what goes into the result file. */
   redacted: unknown;
+  /** Values of the {{env.NAME}} variables the templates read (also in `secrets`). */
+  templateEnv?: Record<string, string>;
+  /** The requests compiled with their data file, by loadProfile; built at the run's start when absent. */
+  requests?: PreparedRequests;
 }

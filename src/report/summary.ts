@@ -34,6 +34,10 @@ export function renderSummary(r: Result, caps: TerminalCaps = PLAIN_TEXT): strin
   out.push(requestsTable(r, caps));
   out.push(latencyTable(r, caps));
   for (const chart of [overTime(r, caps), latencyHistogram(r, caps)]) if (chart !== undefined) out.push(chart);
+  const perRequest = mixTable(r, caps);
+  if (perRequest !== undefined) out.push(perRequest);
+  const data = dataLine(r);
+  if (data !== undefined) out.push(data);
   const breakdown = breakdownTable(r, caps);
   if (breakdown !== undefined) out.push(breakdown);
   const lambda = lambdaTable(r, caps);
@@ -76,6 +80,31 @@ function latencyTable(r: Result, caps: TerminalCaps): string {
   t.push(latencyRow('service time', r.serviceTime));
   t.push(latencyRow('schedule lag', r.scheduleLag));
   return t.toString();
+}
+
+/** One row per request name of a mix: its share, outcomes, cold starts and latency. */
+function mixTable(r: Result, caps: TerminalCaps): string | undefined {
+  const entries = Object.entries(r.requests ?? {});
+  if (entries.length === 0) return undefined;
+  const total = entries.reduce((sum, [, s]) => sum + s.counts.completed, 0);
+  const t = table(['request', 'completed', 'share', 'ok', 'errors', 'throttled', 'cold', 'p50', 'p99', 'warm p99', 'cold p99'], caps);
+  for (const [name, s] of entries) {
+    const c = s.counts;
+    const ms = (x: Summary) => (x.count > 0 ? fmtMs(x.p50) : '-');
+    const p99 = (x: Summary) => (x.count > 0 ? fmtMs(x.p99) : '-');
+    t.push([
+      name, fmtInt(c.completed), pct(c.completed, total), fmtInt(c.ok), `${fmtInt(c.errors)} (${pct(c.errors, c.completed)})`,
+      fmtInt(c.throttles), fmtInt(c.cold), ms(s.latency.all), p99(s.latency.all), p99(s.latency.warm), p99(s.latency.cold),
+    ]);
+  }
+  return t.toString();
+}
+
+function dataLine(r: Result): string | undefined {
+  const d = r.data;
+  if (d === undefined) return undefined;
+  const disk = d.inMemory ? '' : `, read from disk, index ${fmtInt(d.indexBytes)} bytes`;
+  return `data: ${d.file} (${d.format}, ${fmtInt(d.rows)} rows, order ${d.order}${disk})${d.exhausted ? ': every row sent, the run ended there' : ''}`;
 }
 
 function breakdownTable(r: Result, caps: TerminalCaps): string | undefined {

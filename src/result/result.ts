@@ -133,6 +133,37 @@ export interface Result {
    * took from the load's thread (total and the longest one), in ms.
    */
   checkpoints?: { everyMs: number } & CheckpointStats;
+  /**
+   * Present for a target with a mix of requests: the breakdown by request name. Their latency
+   * histograms are in `histograms` under their summaries' paths: `requests.<name>.latency.all`,
+   * `.warm` and `.cold` (so a merge adds them like the run's own).
+   */
+  requests?: Record<string, RequestSection>;
+  /** Present when the requests read a data file. */
+  data?: DataSection;
+}
+
+export interface RequestSection {
+  /** completed = ok + errors + throttles: the requests of this name that ended. */
+  counts: { completed: number; ok: number; errors: number; throttles: number; warm: number; cold: number; proactive: number; unknown: number };
+  /** From the planned instant, as the run's; proactive starts count as warm. */
+  latency: { all: Summary; warm: Summary; cold: Summary };
+  errors: Record<string, number>;
+  throttles: Record<string, number>;
+}
+
+export interface DataSection {
+  /** As written in the profile (relative to its folder). */
+  file: string;
+  format: 'csv' | 'ndjson' | 'json';
+  order: 'sequential' | 'random' | 'once';
+  rows: number;
+  /** False when rows were read from disk by offset (a large file); true when held in memory. */
+  inMemory: boolean;
+  /** Memory held for the row offsets (0 in memory). */
+  indexBytes: number;
+  /** order once: every row was sent and the run ended there. */
+  exhausted: boolean;
 }
 
 /** The result of one run, before any merge: its status is the runner's. */

@@ -12,7 +12,10 @@ import type { Result, RunResult } from '../result/result.js';
 import type { CostSummary } from '../lambda/cost.js';
 import { MAX_COLD_START_EVENTS, SCHEMA_VERSION } from '../result/result.js';
 import { TOOL_VERSION } from '../version.js';
-import type { AsyncSection, LogsSection } from '../result/result.js';
+import type { AsyncSection, DataSection, LogsSection, RequestSection } from '../result/result.js';
+import type { RequestPlan } from '../requests/plan.js';
+import type { RequestStats } from './request-stats.js';
+import { dirname, relative } from 'node:path';
 
 export interface BuildInput {
   run: RunRecord;
@@ -29,6 +32,8 @@ export interface BuildInput {
    * recorder is read, never changed, so the run goes on undisturbed).
    */
   partial?: boolean;
+  /** The plan that chose the requests and their rows. */
+  plan?: RequestPlan;
 }
 
 export const PARTIAL_WARNING =
@@ -101,13 +106,48 @@ export function buildResult(input: BuildInput): RunResult {
       unknown: Object.fromEntries(recorder.startBases.unknown),
     },
   };
+  addRequests(result, recorder.requests);
+  if (input.plan?.data !== undefined) result.data = dataSection(input.plan, run, loaded);
   if (input.logs !== undefined) {
     result.logs = input.logs.logs;
     if (input.logs.async !== undefined) result.async = input.logs.async;
     Object.assign(result.histograms, input.logs.histograms);
   }
   result.warnings = [...(input.partial === true ? [PARTIAL_WARNING] : []), ...warningsFor(result), ...(result.logs?.problems ?? [])];
+  if (run.ranOut !== undefined && result.data !== undefined) {
+    const afterS = round3(run.ranOut.afterMs / 1000);
+    result.warnings.push(`the data file's ${result.data.rows} rows ran out after ${afterS} s (order: once): every row was sent once and the run ended there, before the end of its load`);
+  }
   return result;
+}
+
+/** The breakdown by request name, and its histograms under `requests.<name>.*`. */
+function addRequests(result: Result, stats: readonly RequestStats[]): void {
+  if (stats.length === 0) return;
+  const sections: Record<string, RequestSection> = {};
+  for (const s of stats) {
+    sections[s.name] = {
+      counts: { ...s.counts },
+      latency: { all: summarize(s.histograms.all), warm: summarize(s.histograms.warm), cold: summarize(s.histograms.cold) },
+      errors: Object.fromEntries(s.errors),
+      throttles: Object.fromEntries(s.throttles),
+    };
+    for (const group of ['all', 'warm', 'cold'] as const) result.histograms[`requests.${s.name}.latency.${group}`] = encodeHistogram(s.histograms[group]);
+  }
+  result.requests = sections;
+}
+
+function dataSection(plan: RequestPlan, run: RunRecord, loaded: LoadedProfile): DataSection {
+  const data = plan.data!;
+  return {
+    file: relative(dirname(loaded.file), data.file) || data.file,
+    format: data.format,
+    order: plan.order ?? 'sequential',
+    rows: data.rows,
+    inMemory: data.inMemory,
+    indexBytes: data.indexBytes,
+    exhausted: run.ranOut !== undefined,
+  };
 }
 
 function targetSummary(loaded: LoadedProfile, info: BuildInput['targetInfo']): Result['target'] {

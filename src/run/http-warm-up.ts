@@ -33,6 +33,7 @@ import { HttpTarget, preconnectCount } from '../targets/http.js';
 import type { HttpTargetConfig, LoadModel } from '../profile/types.js';
 import { peakRate } from '../schedule/index.js';
 import { Runner } from './runner.js';
+import type { HttpRequestSet } from '../requests/http-requests.js';
 
 /** Each round of the warm-up runs a fresh target for an equal share of the time. */
 export const WARM_UP_ROUNDS = 2;
@@ -79,7 +80,14 @@ export interface WarmUpReport {
 }
 
 /** `stop` (the run's Ctrl-C) ends the warm-up at once; the run then starts already stopped. */
-export async function warmUpHttpClient(config: HttpTargetConfig, load: LoadModel, connections: number, stop?: AbortSignal): Promise<WarmUpReport> {
+export async function warmUpHttpClient(
+  config: HttpTargetConfig,
+  load: LoadModel,
+  connections: number,
+  stop?: AbortSignal,
+  /** The run's compiled requests, sent to the warm-up's server: the same code gets compiled. */
+  requestsAt?: (origin: string) => HttpRequestSet,
+): Promise<WarmUpReport> {
   let answered = 0;
   if (stop?.aborted) return { answered };
   const body = Buffer.from('ok');
@@ -96,7 +104,8 @@ export async function warmUpHttpClient(config: HttpTargetConfig, load: LoadModel
     const url = `http://127.0.0.1:${port}/`;
     const round = roundLoad(warmUpLoad(load, connections));
     for (let i = 0; i < WARM_UP_ROUNDS && !stop?.aborted; i++) {
-      const target = new HttpTarget({ kind: 'http', url, method: config.method, headers: config.headers, body: config.body, timeoutMs: 5000 }, { connections });
+      const own: HttpTargetConfig = { kind: 'http', url, method: config.method, headers: config.headers, timeoutMs: 5000, ...(config.body !== undefined && { body: config.body }) };
+      const target = new HttpTarget(own, { connections, ...(requestsAt && { requests: requestsAt(`http://127.0.0.1:${port}`) }) });
       try {
         await target.preconnect(preconnectCount(round, connections), stop);
         const run = await new Runner({ load: round, target, ...(stop && { stop }), drainMs: 100 }).run();

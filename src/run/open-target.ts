@@ -5,6 +5,7 @@
 import type { HttpTargetConfig, LambdaTargetConfig, LogsConfig, Profile } from '../profile/types.js';
 import type { Target, TargetInfo } from '../targets/target.js';
 import type { LogReading } from '../logs/reading.js';
+import type { PreparedRequests } from '../requests/prepare.js';
 import { API_GATEWAY_PREFIX, accessLogGroup } from '../emulator/api-gateway.js';
 import { FUNCTION_URL_PREFIX } from '../emulator/function-url.js';
 import { startLocalEmulator } from './local.js';
@@ -21,6 +22,8 @@ export interface OpenTarget {
 export interface OpenTargetOptions {
   stop?: AbortSignal;
   onStep?: (message: string) => void;
+  /** The profile's requests compiled with their data file (src/requests/prepare.ts). */
+  requests?: PreparedRequests;
 }
 
 export async function openTarget(profile: Profile, opts: OpenTargetOptions): Promise<OpenTarget> {
@@ -58,11 +61,25 @@ async function openHttp(profile: Profile, config: HttpTargetConfig, emulator: Lo
   const connections = profile.load.model === 'open' ? profile.load.maxInFlight : profile.load.concurrency;
   const { createHttpTarget, preconnectCount } = await import('../targets/http.js');
   const { warmUpHttpClient } = await import('./http-warm-up.js');
-  const effective: HttpTargetConfig = emulator !== undefined && config.local !== undefined ? { ...config, url: frontUrl(emulator.endpoint, config.local.front, config.local.function, config.url) } : config;
+  const { HttpRequestSet, splitUrl } = await import('../requests/http-requests.js');
+  const front = emulator !== undefined && config.local !== undefined ? frontBase(emulator.endpoint, config.local.front, config.local.function) : undefined;
+  const effective: HttpTargetConfig = front !== undefined ? { ...config, url: `${front.origin}${front.prefix}${config.url}` } : config;
+  const prefix = front?.prefix ?? '';
+  const prepared = opts.requests;
+  // The same compiled requests, sent to an origin: the target's, or the warm-up's own server.
+  const requestsAt = prepared?.http === undefined ? undefined : (origin: string) => new HttpRequestSet(origin, prefix, prepared.http!, prepared.plan);
   const sockets = config.connections ?? connections;
   opts.onStep?.('warming up the HTTP client on loopback');
-  await warmUpHttpClient(effective, profile.load, sockets, opts.stop);
-  const target = createHttpTarget(effective, { connections: sockets });
+  await warmUpHttpClient(effective, profile.load, sockets, opts.stop, requestsAt);
+  const origin = front?.origin ?? new URL(splitUrl(config.url).origin).origin;
+  let signer;
+  if (config.sign !== undefined) {
+    const { createRequestSigner } = await import('../targets/http-sign.js');
+    signer = await createRequestSigner(config.sign, origin);
+    opts.onStep?.('resolving AWS credentials to sign requests');
+    await signer.check();
+  }
+  const target = createHttpTarget(effective, { connections: sockets, ...(requestsAt && { requests: requestsAt(origin) }), ...(signer && { signer }) });
   const spares = preconnectCount(profile.load, sockets);
   if (spares > 0 && !opts.stop?.aborted) {
     opts.onStep?.(`opening ${spares} connection${spares === 1 ? '' : 's'} to the target`);
@@ -75,8 +92,9 @@ async function openHttp(profile: Profile, config: HttpTargetConfig, emulator: Lo
 async function openLambda(profile: Profile, config: LambdaTargetConfig, emulator: LocalEmulator | undefined, opts: OpenTargetOptions) {
   const connections = profile.load.model === 'open' ? profile.load.maxInFlight : profile.load.concurrency;
   const { createLambdaTarget } = await import('../targets/lambda.js');
+  const { LambdaRequestSet } = await import('../requests/lambda-requests.js');
   const effective = emulator !== undefined ? { ...config, endpoint: emulator.endpoint } : config;
-  const target = await createLambdaTarget(effective, { connections });
+  const target = await createLambdaTarget(effective, { connections, ...(opts.requests?.lambda && { requests: new LambdaRequestSet(opts.requests.lambda, opts.requests.plan) }) });
   try {
     opts.onStep?.(`checking function ${config.function}`);
     const info = (await target.preflight?.()) ?? {};
@@ -133,6 +151,12 @@ async function openLogs(config: Profile['target'], opts: OpenTargetOptions) {
 
 /** The URL of a front of the local emulator: its Function URL, or its API Gateway-like stage. */
 export function frontUrl(endpoint: string, front: 'function-url' | 'api-gateway', fn: string, path: string): string {
+  const base = frontBase(endpoint, front, fn);
+  return `${base.origin}${base.prefix}${path}`;
+}
+
+/** The origin of the local emulator and the path before a front's own paths. */
+export function frontBase(endpoint: string, front: 'function-url' | 'api-gateway', fn: string): { origin: string; prefix: string } {
   const prefix = front === 'function-url' ? FUNCTION_URL_PREFIX : API_GATEWAY_PREFIX;
-  return `${endpoint}${prefix}${encodeURIComponent(fn)}${path}`;
+  return { origin: endpoint.replace(/\/+$/, ''), prefix: `${prefix}${encodeURIComponent(fn)}` };
 }

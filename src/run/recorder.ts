@@ -11,6 +11,7 @@ import type { ColdStartEvent, Counts } from '../result/result.js';
 import { Timeline } from './timeline.js';
 import type { CostAccumulator } from '../lambda/cost.js';
 import type { LambdaReport } from '../lambda/records.js';
+import { RequestStats } from './request-stats.js';
 
 /** A request the target answered (not throttled), with its timing. */
 export interface Answered {
@@ -104,10 +105,13 @@ export class Recorder {
   lastSentAt = -Infinity;
   /** Set by a run that reads starts from the function's logs; see StartJoin. */
   startJoin: StartJoin | undefined;
+  /** Per request name of a mix, by the index outcomes carry (Outcome.request); empty without a mix. */
+  readonly requests: RequestStats[];
 
   /** Lambda targets add up the cost of every billed invocation here. */
-  constructor(readonly startedAt: number, readonly cost?: CostAccumulator, private readonly defaultMemoryMB?: number) {
+  constructor(readonly startedAt: number, readonly cost?: CostAccumulator, private readonly defaultMemoryMB?: number, requestNames: readonly string[] = []) {
     this.timeline = new Timeline(startedAt);
+    this.requests = requestNames.map((name) => new RequestStats(name));
   }
 
   planned(): void {
@@ -137,22 +141,26 @@ export class Recorder {
     recordMs(h.all, latencyMs);
     recordMs(h.serviceTime, serviceMs);
     second.record(latencyMs);
+    const named = outcome.request === undefined ? undefined : this.requests[outcome.request];
     switch (outcome.kind) {
       case 'ok':
         this.counts.ok++;
         second.ok++;
         recordMs(h.ok, latencyMs);
+        named?.ok(latencyMs);
         break;
       case 'error':
         this.counts.errors++;
         second.errors++;
         bump(this.errors, outcome.errorClass);
+        named?.error(latencyMs, outcome.errorClass);
         break;
       case 'throttled':
         // Never reached the function: no start to classify, nothing billed.
         this.counts.throttles++;
         second.throttles++;
         bump(this.throttles, outcome.reason);
+        named?.throttled(latencyMs, outcome.reason);
         return;
       default:
         assertNever(outcome);
@@ -181,6 +189,7 @@ export class Recorder {
 
   private recordStart(a: Answered, d: StartDecision): void {
     this.counts[d.start]++;
+    if (a.outcome.request !== undefined) this.requests[a.outcome.request]?.start(d.start, a.latencyMs);
     bump(this.startBases[d.start], d.basis);
     const initMs = d.report?.initDurationMs ?? d.report?.restoreDurationMs;
     const durationMs = d.report?.durationMs;

@@ -31,6 +31,13 @@ import { shardProfile } from '../schedule/shard.js';
 import type { Shard } from '../schedule/shard.js';
 import { profileHash } from '../result/shard.js';
 import { DEFAULT_START_TOLERANCE_MS, approachStart } from './start-at.js';
+import { prepareRequests } from '../requests/prepare.js';
+import type { PreparedRequests } from '../requests/prepare.js';
+import type { RequestPlan } from '../requests/plan.js';
+import { ProfileError } from '../errors.js';
+import { redact } from '../profile/redact.js';
+import { formatPath } from '../profile/source.js';
+import { dirname } from 'node:path';
 
 export interface RunProfileOptions {
   /** Aborting it stops sending and saves what was measured. */
@@ -78,13 +85,21 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
   // A shard's thresholds are judged on the merged result only, not on its own part.
   const rules = opts.shard === undefined ? parseThresholds(profile.thresholds).rules : [];
   const gate = new AbortGate(rules, opts);
-  const open = await openTarget(profile, opts);
+  // The requests compiled with their data file; a profile loaded from text has them read now.
+  const requests = loaded.requests ?? (await prepareOrThrow(loaded));
+  const plan = requests.plan;
+  const open = await openTarget(profile, { ...opts, requests }).catch((err: unknown) => {
+    if (loaded.requests === undefined) plan.close();
+    throw err;
+  });
   // A target that fails to close must not lose the result: the result says so instead.
-  const close = (): Promise<string | undefined> =>
-    open.close().then(() => undefined, (err: unknown) => `closing the target failed: ${err instanceof Error ? err.message : String(err)}`);
+  const close = (): Promise<string | undefined> => {
+    plan.close();
+    return open.close().then(() => undefined, (err: unknown) => `closing the target failed: ${err instanceof Error ? err.message : String(err)}`);
+  };
   let result: RunResult;
   try {
-    result = await runOpened({ ...loaded, profile }, opts, rules, gate, open);
+    result = await runOpened({ ...loaded, profile }, opts, rules, gate, open, plan);
   } catch (err) {
     await close();
     throw err;
@@ -94,7 +109,14 @@ export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions 
   return result;
 }
 
-async function runOpened(loaded: LoadedProfile, opts: RunProfileOptions, rules: ThresholdRule[], gate: AbortGate, open: OpenTarget): Promise<RunResult> {
+async function runOpened(
+  loaded: LoadedProfile,
+  opts: RunProfileOptions,
+  rules: ThresholdRule[],
+  gate: AbortGate,
+  open: OpenTarget,
+  plan: RequestPlan,
+): Promise<RunResult> {
   const profile = loaded.profile;
   for (const warning of open.info.warnings ?? []) opts.onWarning?.(warning);
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -107,12 +129,13 @@ async function runOpened(loaded: LoadedProfile, opts: RunProfileOptions, rules: 
     const result = buildResult({
       run, loaded, startedAt, eventLoopDelay: loopDelay, cost: costOf(cost, open.info), targetInfo: open.info,
       ...(logs !== undefined && { logs }),
+      plan,
     });
     result.warnings.push(...(open.info.warnings ?? []));
     return result;
   };
   const checkpointOf = (run: RunRecord): Result => {
-    const result = buildCheckpoint({ run, loaded, startedAt, eventLoopDelay: loopDelay, cost: costOf(cost, open.info), targetInfo: open.info });
+    const result = buildCheckpoint({ run, loaded, startedAt, eventLoopDelay: loopDelay, cost: costOf(cost, open.info), targetInfo: open.info, plan });
     result.warnings.push(...(open.info.warnings ?? []));
     // Saved like a result: with the profile's secrets redacted.
     return redactRecord(result, loaded.secrets);
@@ -140,6 +163,8 @@ async function runOpened(loaded: LoadedProfile, opts: RunProfileOptions, rules: 
     ...(onCompleted && { onCompleted, onDropped: onCompleted }),
     ...(opts.hardStop && { hardStop: opts.hardStop }),
     ...(opts.drainMs !== undefined && { drainMs: opts.drainMs }),
+    ...(plan.limit !== undefined && { maxRequests: plan.limit }),
+    ...(plan.names.length > 0 && { requestNames: plan.names }),
     onDrain: (n) => {
       // Said only when the wait lasts: most runs' last answers come within a second.
       drainNote = setTimeout(() => opts.onStep?.(`waiting for ${n} request${n === 1 ? '' : 's'} still in flight (Ctrl-C stops waiting)`), DRAIN_NOTE_AFTER_MS);
@@ -230,6 +255,13 @@ function costOf(cost: CostAccumulator | undefined, info: TargetInfo): Result['co
   if (info.configurationSource !== 'profile') return summary;
   if (info.memorySizeMB === undefined && summary.unreported === summary.invocations) return null;
   return { ...summary, estimated: true };
+}
+
+/** The requests of a profile loaded without them (parseProfileText): their data file read now. */
+async function prepareOrThrow(loaded: LoadedProfile): Promise<PreparedRequests> {
+  const { prepared, problems } = await prepareRequests(loaded.profile.target, loaded.templateEnv ?? {}, { profileDir: dirname(loaded.file) });
+  if (prepared !== undefined) return prepared;
+  throw new ProfileError(loaded.file, problems.map((p) => redact(`${formatPath(p.path)}: ${p.message}`, loaded.secrets)));
 }
 
 /** Calls `f` the first time, then at most once every 10 s: a step line, not a flood. */

@@ -43,6 +43,13 @@ export interface RunnerOptions {
   startAt?: number;
   /** Called when the last request has been sent and `inFlight` answers are still awaited. */
   onDrain?: (inFlight: number) => void;
+  /**
+   * Most requests the target can send (a data file read once: one request per row). The run ends
+   * when they have all been sent, and its record says so.
+   */
+  maxRequests?: number;
+  /** Names of the target's requests (Outcome.request): the recorder breaks the results down by them. */
+  requestNames?: readonly string[];
 }
 
 export interface RunRecord {
@@ -58,6 +65,8 @@ export interface RunRecord {
    * the start in the closed model. Null when nothing was sent.
    */
   firstSendLateMs: number | null;
+  /** The run ended because the target had no more requests to send (RunnerOptions.maxRequests). */
+  ranOut?: { afterMs: number };
 }
 
 /** Live state for progress displays. */
@@ -88,6 +97,9 @@ export class Runner implements RunState {
   private readonly shard: Shard | undefined;
   /** The first request's planned and actual send instants (clock ms). */
   private firstSend: { plannedAt: number; sentAt: number } | undefined;
+  private readonly maxRequests: number;
+  /** Clock time at which the requests ran out. */
+  private ranOutAt: number | undefined;
 
   constructor(private readonly opts: RunnerOptions) {
     this.clock = opts.clock ?? realClock;
@@ -100,7 +112,8 @@ export class Runner implements RunState {
     this.onDropped = opts.onDropped;
     this.shard = opts.load.shard;
     this.startedAt = opts.startAt ?? this.clock.now();
-    this.recorder = new Recorder(this.startedAt, opts.cost, opts.memoryMB);
+    this.maxRequests = opts.maxRequests ?? Infinity;
+    this.recorder = new Recorder(this.startedAt, opts.cost, opts.memoryMB, opts.requestNames);
     opts.hardStop?.addEventListener('abort', () => this.cancel.abort(), { once: true });
   }
 
@@ -115,7 +128,9 @@ export class Runner implements RunState {
     else await this.runClosed(load.concurrency, load.durationMs, load.iterations);
     const abandoned = await this.drain();
     const status: RunStatus = this.stopped() ? (this.opts.stopStatus?.() ?? 'interrupted') : 'completed';
-    return { status, recorder: this.recorder, startedAt: this.startedAt, endedAt: this.clock.now(), abandoned, firstSendLateMs: this.firstSendLateMs() };
+    const record: RunRecord = { status, recorder: this.recorder, startedAt: this.startedAt, endedAt: this.clock.now(), abandoned, firstSendLateMs: this.firstSendLateMs() };
+    if (this.ranOutAt !== undefined) record.ranOut = { afterMs: this.ranOutAt - this.startedAt };
+    return record;
   }
 
   private firstSendLateMs(): number | null {
@@ -123,6 +138,16 @@ export class Runner implements RunState {
     if (first === undefined) return null;
     const dueAt = this.opts.load.model === 'open' ? first.plannedAt : this.startedAt;
     return Math.max(0, first.sentAt - dueAt);
+  }
+
+  /**
+   * True once every request the target can send has been sent: the next request's number in the
+   * whole run (a shard's numbers interleave with the other shards') is past the last.
+   */
+  private ranOut(now: number): boolean {
+    if (shardSeq(this.seq, this.shard) < this.maxRequests) return false;
+    this.ranOutAt ??= now;
+    return true;
   }
 
   private stopped(): boolean {
@@ -135,7 +160,7 @@ export class Runner implements RunState {
     for (const offsetMs of shardOffsets(phases, this.shard)) {
       const plannedAt = startedAt + offsetMs;
       if (plannedAt > clock.now()) await this.waitFor(plannedAt);
-      if (this.stopped()) return;
+      if (this.stopped() || this.ranOut(plannedAt)) return;
       recorder.planned();
       if (this.inFlightCount >= maxInFlight) {
         // Drops happen while the target holds every slot, when nothing completes: a gate on
@@ -171,7 +196,7 @@ export class Runner implements RunState {
    * new request's latency instead of being left out.
    */
   private nextIteration(now: number): boolean {
-    if (this.remaining <= 0 || this.stopped() || now >= this.closedUntil) return false;
+    if (this.remaining <= 0 || this.stopped() || now >= this.closedUntil || this.ranOut(now)) return false;
     this.remaining--;
     this.recorder.planned();
     this.began(now, now);

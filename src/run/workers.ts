@@ -61,7 +61,10 @@ export async function runWorkers(loaded: LoadedProfile, opts: WorkersOptions): P
     const shared = await shareEmulator(loaded, opts, (e) => (emulator = e));
     opts.onStep?.(`starting ${opts.count} worker${opts.count === 1 ? '' : 's'}`);
     for (let index = 1; index <= opts.count; index++) workers.push(new Worker(index, opts.count));
-    for (const w of workers) w.send({ type: 'run', loaded: shared, shard: { index: w.index, count: opts.count }, toleranceMs: opts.toleranceMs });
+    // The compiled requests (closures, an open data file) do not cross to a process: each worker
+    // prepares its own from the profile, reading the data file again.
+    const { requests: _compiled, ...sendable } = shared;
+    for (const w of workers) w.send({ type: 'run', loaded: sendable, shard: { index: w.index, count: opts.count }, toleranceMs: opts.toleranceMs });
     // Every worker gets the same start instant, also when the run is stopped before it starts
     // (then at once, with nothing to send): their results are the shards of one run.
     let startedAtMs: number | undefined;

@@ -19,10 +19,18 @@ import { isLoopbackHost } from './loopback.js';
 import type { Connection, PooledRequest } from './http-pool.js';
 import { errorMessage, networkErrorClass } from './net-errors.js';
 import type { ErrorClass, Outcome, OutcomeCallback, SendContext, StartKind, Target } from './target.js';
+import { compileHttpRequests, HttpRequestSet } from '../requests/http-requests.js';
+import { plainContext } from '../requests/compile.js';
+import { createPlan } from '../requests/plan.js';
+import type { RequestSigner } from './http-sign.js';
 
 export interface HttpTargetOptions {
   /** Most sockets to the origin: the open model's maxInFlight or the closed model's concurrency. */
   connections: number;
+  /** The requests, compiled with their plan (src/requests/); absent: compiled from the config, without a data file. */
+  requests?: HttpRequestSet;
+  /** Signs each request with SigV4 (target.sign). */
+  signer?: RequestSigner;
 }
 
 /**
@@ -81,14 +89,15 @@ class ResponseHandler implements PooledRequest, StopListener {
   private rawHeaders: Buffer[] = NO_HEADERS;
   private abortRequest: ((err?: Error) => void) | undefined;
 
-  readonly options: Dispatcher.DispatchOptions;
-
   constructor(
     private readonly target: HttpTarget,
     private readonly req: Inflight,
     private readonly done: OutcomeCallback,
+    /** Replaced by the signed options before dispatch, when requests are signed. */
+    public options: Dispatcher.DispatchOptions,
+    /** Index of the request in the mix; -1 for a target without one. */
+    private readonly request: number,
   ) {
-    this.options = target.options;
     req.listener = this;
   }
 
@@ -143,6 +152,7 @@ class ResponseHandler implements PooledRequest, StopListener {
     this.req.listener = undefined;
     this.connection?.release();
     if (this.waitedMs > 0) outcome.waitedMs = this.waitedMs;
+    if (this.request >= 0) outcome.request = this.request;
     this.target.ended(this.req);
     if (now) this.done(outcome);
     else queueMicrotask(() => this.done(outcome));
@@ -175,8 +185,12 @@ function parseUrl(raw: string): URL {
 
 export class HttpTarget implements Target {
   private readonly pool: HttpPool;
-  /** The same for every request; undici reads it and does not change it. */
-  readonly options: Dispatcher.DispatchOptions;
+  /** Builds each request's dispatch options; a fixed request is built once and shared. */
+  private readonly requests: HttpRequestSet;
+  /** True when the requests have names (a mix): outcomes then say which one they answer. */
+  private readonly named: boolean;
+  private readonly signer: RequestSigner | undefined;
+  readonly requestNames: readonly string[];
   private readonly coldStartHeader: string | undefined;
   private readonly startReason: string | undefined;
   /** The response header with the Lambda request id (the join with the function's logs reads it). */
@@ -187,14 +201,11 @@ export class HttpTarget implements Target {
   private closed = false;
 
   constructor(config: HttpTargetConfig, opts: HttpTargetOptions) {
-    const url = parseUrl(config.url);
-    this.options = Object.freeze({
-      origin: url.origin,
-      path: `${url.pathname}${url.search}`,
-      method: config.method.toUpperCase() as Dispatcher.HttpMethod,
-      headers: { ...config.headers },
-      body: config.body === undefined ? null : Buffer.from(config.body),
-    });
+    const url = parseUrl(config.url.replace(/\{\{[^}]*\}\}/g, 'x'));
+    this.requests = opts.requests ?? ownRequests(config, url.origin);
+    this.requestNames = this.requests.names;
+    this.named = this.requestNames.length > 0;
+    this.signer = opts.signer;
     this.inflight = new InflightSet(config.timeoutMs);
     this.coldStartHeader = config.coldStartHeader?.toLowerCase();
     this.startReason = config.coldStartHeader === undefined ? undefined : `header ${config.coldStartHeader}`;
@@ -227,12 +238,37 @@ export class HttpTarget implements Target {
   sendWith(ctx: SendContext, done: OutcomeCallback): void {
     if (ctx.signal.aborted) return done({ kind: 'error', errorClass: 'aborted' });
     if (this.closed) return done({ kind: 'error', errorClass: 'client', message: 'target closed' });
-    const handler = new ResponseHandler(this, this.inflight.begin(ctx.signal), done);
+    const index = this.requests.pick(ctx.seq);
+    let options: Dispatcher.DispatchOptions;
+    try {
+      options = this.requests.options(index, ctx.seq);
+    } catch (err) {
+      // A row that cannot be read from the data file (the file changed during the run).
+      return done({ kind: 'error', errorClass: 'client', message: errorMessage(err), ...(this.named && { request: index }) });
+    }
+    const handler = new ResponseHandler(this, this.inflight.begin(ctx.signal), done, options, this.named ? index : -1);
+    if (this.signer === undefined) this.dispatch(handler);
+    else this.signThenDispatch(this.signer, handler);
+  }
+
+  private dispatch(handler: ResponseHandler): void {
     try {
       this.pool.dispatch(handler);
     } catch (err) {
       handler.fail(err as Error);
     }
+  }
+
+  /** Signing reads the clock and the credentials, so each request is signed as it leaves. */
+  private signThenDispatch(signer: RequestSigner, handler: ResponseHandler): void {
+    signer.sign(handler.options).then(
+      (signed) => {
+        if (handler.settled) return; // timed out or stopped while signing
+        handler.options = signed;
+        this.dispatch(handler);
+      },
+      (err: unknown) => handler.fail(err instanceof Error ? err : new Error(String(err))),
+    );
   }
 
   async close(): Promise<void> {
@@ -273,6 +309,18 @@ export class HttpTarget implements Target {
     }
     return out;
   }
+}
+
+/** The target's own request set, when no prepared one is given: its templates without a data file. */
+function ownRequests(config: HttpTargetConfig, origin: string): HttpRequestSet {
+  const { requests, problems } = compileHttpRequests(config, plainContext(config.seed ?? 1));
+  if (problems.length > 0) {
+    const first = problems[0]!;
+    throw new UsageError(`${first.path.join('.')}: ${first.message}`, 'load the profile with loadProfile, which reads its data file');
+  }
+  const mix = config.requests ?? [];
+  const plan = createPlan({ names: mix.map((r) => r.name), weights: mix.map((r) => r.weight), seed: config.seed ?? 1 });
+  return new HttpRequestSet(origin, '', requests, plan);
 }
 
 export function createHttpTarget(config: HttpTargetConfig, opts: HttpTargetOptions): HttpTarget {

@@ -14,13 +14,17 @@ import { createLambdaClient } from './lambda-client.js';
 import type { LambdaClientParts, LambdaSdk } from './lambda-client.js';
 import { noControlPlane, preflightError, profileInfo } from './lambda-preflight.js';
 import { errorMessage, networkErrorClass } from './net-errors.js';
-import { compilePayload } from './payload.js';
-import type { PayloadFn } from './payload.js';
+import { compileLambdaRequests, LambdaRequestSet } from '../requests/lambda-requests.js';
+import { plainContext } from '../requests/compile.js';
+import { createPlan } from '../requests/plan.js';
+import { UsageError } from '../errors.js';
 import type { ErrorClass, Outcome, OutcomeDetails, SendContext, Target, TargetInfo } from './target.js';
 
 export interface LambdaTargetOptions {
   /** Concurrent invocations the run may have in flight; the socket pool is at least this. */
   connections: number;
+  /** The requests, compiled with their plan (src/requests/); absent: compiled from the config, without a data file. */
+  requests?: LambdaRequestSet;
 }
 
 export interface LambdaTarget extends Target {
@@ -60,7 +64,9 @@ class LambdaInvokeTarget implements LambdaTarget {
   private readonly client: LambdaClient;
   private readonly sdk: LambdaSdk;
   private readonly inflight: InflightSet;
-  private readonly payload: PayloadFn;
+  private readonly requests: LambdaRequestSet;
+  private readonly named: boolean;
+  readonly requestNames: readonly string[];
   private readonly startsFromLogs: boolean;
   /** A config built by hand (the library's callers) may leave it out: RequestResponse. */
   private readonly invocationType: 'RequestResponse' | 'Event';
@@ -69,30 +75,39 @@ class LambdaInvokeTarget implements LambdaTarget {
   constructor(
     private readonly config: LambdaTargetConfig,
     private readonly parts: LambdaClientParts,
+    requests?: LambdaRequestSet,
   ) {
     this.client = parts.client;
     this.sdk = parts.sdk;
     this.inflight = new InflightSet(config.timeoutMs);
-    this.payload = compilePayload(config.payload);
+    this.requests = requests ?? ownRequests(config);
+    this.requestNames = this.requests.names;
+    this.named = this.requestNames.length > 0;
     this.startsFromLogs = config.coldStartLogs !== undefined;
     this.invocationType = config.invocationType ?? 'RequestResponse';
   }
 
+  /** Checks every function the requests invoke; the target's own describes it for cost. */
   async preflight(): Promise<TargetInfo> {
+    const own = { functionName: this.config.function, qualifier: this.config.qualifier };
+    const others = this.requests.functions.filter((f) => f.functionName !== own.functionName || f.qualifier !== own.qualifier);
+    for (const f of others) await this.check(f.functionName, f.qualifier);
+    return this.check(own.functionName, own.qualifier, true);
+  }
+
+  private async check(functionName: string, qualifier: string | undefined, keep = false): Promise<TargetInfo> {
     try {
-      const out = await this.client.send(
-        new this.sdk.GetFunctionConfigurationCommand({ FunctionName: this.config.function, Qualifier: this.config.qualifier }),
-      );
+      const out = await this.client.send(new this.sdk.GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: qualifier }));
       const info: TargetInfo = { architecture: out.Architectures?.[0] === 'arm64' ? 'arm64' : 'x86_64', configurationSource: 'function' };
       if (out.MemorySize !== undefined) info.memorySizeMB = out.MemorySize;
-      this.functionInfo = info;
+      if (keep) this.functionInfo = info;
       return info;
     } catch (err) {
-      const stop = preflightError(err, this.config, this.parts.where);
+      const stop = preflightError(err, { ...this.config, function: functionName, ...(qualifier !== undefined ? { qualifier } : {}) }, this.parts.where);
       if (stop !== undefined) throw stop;
       // Not allowed to read the configuration, or no control plane: go on with what the profile says.
       const info = profileInfo(this.config, noControlPlane(err) ? this.parts.where : undefined);
-      this.functionInfo = info;
+      if (keep) this.functionInfo = info;
       return info;
     }
   }
@@ -100,13 +115,25 @@ class LambdaInvokeTarget implements LambdaTarget {
   async send(ctx: SendContext): Promise<Outcome> {
     if (ctx.signal.aborted) return { kind: 'error', errorClass: 'aborted' };
     if (this.closed) return { kind: 'error', errorClass: 'client', message: 'target closed' };
+    const index = this.requests.pick(ctx.seq);
+    const outcome = await this.invoke(index, ctx);
+    if (this.named) outcome.request = index;
+    return outcome;
+  }
+
+  private async invoke(index: number, ctx: SendContext): Promise<Outcome> {
+    let input;
+    try {
+      input = this.requests.input(index, ctx.seq);
+    } catch (err) {
+      // A row that cannot be read from the data file (the file changed during the run).
+      return { kind: 'error', errorClass: 'client', message: errorMessage(err) };
+    }
     const command = new this.sdk.InvokeCommand({
-      FunctionName: this.config.function,
+      ...input,
       InvocationType: this.invocationType,
       // The log tail "applies to synchronously invoked functions only" (API_Invoke).
       ...(this.invocationType === 'RequestResponse' && { LogType: 'Tail' }),
-      Qualifier: this.config.qualifier,
-      Payload: this.payload(ctx.seq),
     });
     const req = this.inflight.begin(ctx.signal);
     const startedMs = performance.now();
@@ -174,6 +201,18 @@ class LambdaInvokeTarget implements LambdaTarget {
 }
 
 export async function createLambdaTarget(config: LambdaTargetConfig, opts: LambdaTargetOptions): Promise<LambdaTarget> {
+  const requests = opts.requests ?? ownRequests(config);
   const parts = await createLambdaClient(config, opts.connections);
-  return new LambdaInvokeTarget(config, parts);
+  return new LambdaInvokeTarget(config, parts, requests);
+}
+
+/** The target's own request set, when no prepared one is given: its templates without a data file. */
+function ownRequests(config: LambdaTargetConfig): LambdaRequestSet {
+  const { requests, problems } = compileLambdaRequests(config, plainContext(config.seed ?? 1));
+  if (problems.length > 0) {
+    const first = problems[0]!;
+    throw new UsageError(`${first.path.join('.')}: ${first.message}`, 'load the profile with loadProfile, which reads its data file');
+  }
+  const mix = config.requests ?? [];
+  return new LambdaRequestSet(requests, createPlan({ names: mix.map((r) => r.name), weights: mix.map((r) => r.weight), seed: config.seed ?? 1 }));
 }

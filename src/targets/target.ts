@@ -49,6 +49,8 @@ export interface OutcomeDetails {
   executedVersion?: string;
   /** How long the request waited in the client for a free socket before it was written. */
   waitedMs?: number;
+  /** Index of the request in the target's mix (`requests:`); absent for a target without one. */
+  request?: number;
 }
 
 /** What a target knows about the function behind it. */
@@ -93,6 +95,8 @@ export interface Target {
    * 0; a target that can observe it says so, and the result warns when it is not.
    */
   readonly retriedSends?: number;
+  /** Names of the requests of the mix, by index (Outcome.request); empty without `requests:`. */
+  readonly requestNames?: readonly string[];
   /** Release sockets and clients. */
   close(): Promise<void>;
 }

@@ -284,6 +284,59 @@ load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
     env: (ctx) => ({ AWS_CONFIG_FILE: join(ctx.dir, 'no-config'), AWS_SHARED_CREDENTIALS_FILE: join(ctx.dir, 'no-credentials') }),
     expectCode: [0, 1],
   },
+  mix: {
+    // A mix of requests reading a data file, signed (the loopback server takes any signature).
+    profile: () => `name: mix
+target:
+  kind: http
+  url: "\${MIX_URL}"
+  data: { file: "\${DATA_FILE}", order: "\${DATA_ORDER}", format: "\${DATA_FORMAT}" }
+  sign: { service: "\${SIGN_SERVICE}", region: "\${SIGN_REGION}" }
+  requests:
+    - { name: "\${REQ_NAME}", method: "\${REQ_METHOD}", path: "\${REQ_PATH}", headers: { x-h: "\${REQ_HEADER}" }, body: "\${REQ_BODY}" }
+    - { name: other, url: "\${REQ_URL}" }
+load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
+`,
+    fields: {
+      '.target.url': ['MIX_URL', 'placeholder'],
+      '.target.data.file': ['DATA_FILE', 'data-Hid-den40.csv'],
+      '.target.data.order': ['DATA_ORDER', 'sequential'],
+      '.target.data.format': ['DATA_FORMAT', 'csv'],
+      '.target.sign.service': ['SIGN_SERVICE', 'svc-Hid-den41'],
+      '.target.sign.region': ['SIGN_REGION', 'region-Hid-den42'],
+      '.target.requests[].name': ['REQ_NAME', 'rq-Hid-den43'],
+      '.target.requests[].method': ['REQ_METHOD', 'PATCH'],
+      '.target.requests[].path': ['REQ_PATH', '/p-Hid-den44'],
+      '.target.requests[].headers.*': ['REQ_HEADER', 'rh-Hid-den45'],
+      '.target.requests[].body': ['REQ_BODY', 'rb-Hid-den46'],
+      '.target.requests[].url': ['REQ_URL', 'placeholder'],
+    },
+    enums: { '.target.data.order': (p) => p.target.data.order, '.target.data.format': (p) => p.target.data.format },
+    args: (ctx) => ['--out', ctx.out, '--no-progress'],
+    expectCode: 0,
+  },
+  lambdaMix: {
+    profile: () => `name: lmix
+target:
+  kind: lambda
+  function: lm-Hid-den50
+  requests:
+    - { name: a, function: "\${LR_FUNCTION}", qualifier: "\${LR_QUALIFIER}", payload: "\${LR_PAYLOAD}" }
+    - { name: b, payloadFile: "\${LR_PAYLOAD_FILE}" }
+  local: { functions: { lm-Hid-den50: { handler: functions/hello.handler, authType: "\${AUTH_TYPE}" } } }
+load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
+`,
+    fields: {
+      '.target.requests[].function': ['LR_FUNCTION', 'lm-Hid-den50'],
+      '.target.requests[].qualifier': ['LR_QUALIFIER', 'q-Hid-den51'],
+      '.target.requests[].payload': ['LR_PAYLOAD', '"lp-Hid-den52"'],
+      '.target.requests[].payloadFile': ['LR_PAYLOAD_FILE', 'lpf-Hid-den53.json'],
+      '.target.local.functions.*.authType': ['AUTH_TYPE', 'AWS_IAM'],
+    },
+    enums: { '.target.local.functions.*.authType': (p) => Object.values(p.target.local.functions as Record<string, any>)[0].authType },
+    args: (ctx) => ['--out', ctx.out, '--no-progress'],
+    expectCode: [0, 1],
+  },
   matrix: {
     profile: () => `name: mx
 target:
@@ -328,6 +381,8 @@ beforeAll(async () => {
     await copyFile(hello, join(dir, folder, 'hello.mjs'));
   }
   await writeFile(join(dir, 'pf-Hid-den13.json'), '{"from":"a file"}');
+  await writeFile(join(dir, 'data-Hid-den40.csv'), 'user\nada\n');
+  await writeFile(join(dir, 'lpf-Hid-den53.json'), '{"from":"a file"}');
 });
 
 afterAll(async () => {
@@ -344,6 +399,8 @@ function valuesOf(group: Group, ctx: Context): Record<string, string> {
   if (env.URL2 !== undefined) env.URL2 = `${ctx.url}/url-Hid-den18`;
   if (env.ENDPOINT !== undefined) env.ENDPOINT = `http://127.0.0.1:${ctx.closedPort}/ep-Hid-den19`;
   if (env.LOGS_URL !== undefined) env.LOGS_URL = `${ctx.url}/url-Hid-den34`;
+  if (env.MIX_URL !== undefined) env.MIX_URL = `${ctx.url}/url-Hid-den48`;
+  if (env.REQ_URL !== undefined) env.REQ_URL = `${ctx.url}/u-Hid-den47`;
   if (env.L_ENDPOINT !== undefined) env.L_ENDPOINT = `http://127.0.0.1:${ctx.closedPort}/logs-Hid-den35`;
   return env;
 }

@@ -27,7 +27,7 @@ describe('threshold grammar', () => {
 
   it.each([
     ['', 'empty rule: expected "<metric> <op> <value>", e.g. "warm.p99 < 250ms"'],
-    ['warm.p98 < 250ms', 'unknown metric "warm.p98": expected one of all|warm|cold|init|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, throttles.rate, throttles.count, dropped.count, rate.achieved, cost.per1M'],
+    ['warm.p98 < 250ms', 'unknown metric "warm.p98": expected one of all|warm|cold|init|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, throttles.rate, throttles.count, dropped.count, rate.achieved, cost.per1M, and per request of a mix requests.<name>.{all,warm,cold}.<stat> or requests.<name>.{errors,throttles,cold}.{rate,count}'],
     ['warm.p99 250ms', 'missing operator after "warm.p99": expected one of <= >= == != < >'],
     ['throttles.count = 0', 'missing operator after "throttles.count": expected one of <= >= == != < > (use == to compare for equality)'],
     ['warm.p99 <', 'missing value after "warm.p99 <": expected "<metric> <op> <value>", e.g. "warm.p99 < 250ms"'],

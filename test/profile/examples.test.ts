@@ -33,6 +33,21 @@ describe('example profiles', () => {
     expect(loaded.profile.target).toMatchObject({ method: 'POST', headers: { 'content-type': 'application/json' } });
   });
 
+  it('loads the request mix example with its data file', async () => {
+    const loaded = await loadProfile(join(EXAMPLES, 'mix-local.yaml'), { env: {} });
+    if (loaded.profile.target.kind !== 'http') throw new Error('expected http');
+    expect(loaded.profile.target.requests?.map((r) => [r.name, r.weight, r.method])).toEqual([
+      ['browse', 6, 'GET'],
+      ['search', 3, 'GET'],
+      ['checkout', 1, 'POST'],
+    ]);
+    expect(loaded.profile.target.sign).toEqual({ service: 'lambda', region: 'us-east-1' });
+    expect(loaded.profile.target.local?.emulator.functions.orders?.authType).toBe('AWS_IAM');
+    expect(loaded.requests?.plan.data?.rows).toBe(6);
+    expect(loaded.requests?.plan.names).toEqual(['browse', 'search', 'checkout']);
+    loaded.requests?.plan.close();
+  });
+
   it('fails on the HTTP example without its token, naming the variable', async () => {
     const error = await loadProfile(join(EXAMPLES, 'http.yaml'), { env: {} }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ProfileError);

@@ -198,7 +198,7 @@ describe('Lambda target: outcomes through the real SDK', () => {
 
   it('fills the payload template per request', async () => {
     const api = await fakeLambda();
-    const t = await target(api.url, 'echo', { payload: '{"n":{{seq}},"id":"{{uuid}}","t":{{now}},"x":"{{other}}"}' });
+    const t = await target(api.url, 'echo', { payload: '{"n":{{seq}},"id":"{{uuid}}","t":{{now}},"x":"n-{{seq}}"}' });
     const before = Date.now();
     await t.send({ seq: 41, signal: new AbortController().signal });
     await t.send({ seq: 42, signal: new AbortController().signal });
@@ -207,7 +207,13 @@ describe('Lambda target: outcomes through the real SDK', () => {
     expect(bodies[0]?.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(bodies[0]?.id).not.toBe(bodies[1]?.id);
     expect(bodies[0]?.t).toBeGreaterThanOrEqual(before);
-    expect(bodies[0]?.x).toBe('{{other}}');
+    expect(bodies.map((b) => b.x)).toEqual(['n-41', 'n-42']);
+  });
+
+  it('refuses a payload with an unknown template function before anything is sent', async () => {
+    const api = await fakeLambda();
+    await expect(target(api.url, 'echo', { payload: '{"x":"{{other}}"}' })).rejects.toThrow(/unknown template function "other"/);
+    expect(api.seen).toHaveLength(0);
   });
 
   it('N concurrent sends open N sockets, above the SDK default of 50', async () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isLoopbackEndpoint, regionFor } from '../../src/targets/lambda-client.js';
 import { errorMessage, networkErrorClass } from '../../src/targets/net-errors.js';
-import { compilePayload } from '../../src/targets/payload.js';
 import { isLoopbackHost } from '../../src/targets/loopback.js';
 import { MAX_CONNECTING, MAX_CONNECTING_LOOPBACK, maxConnecting, preconnectCount } from '../../src/targets/http.js';
 import type { LoadModel, Phase } from '../../src/profile/types.js';
@@ -53,41 +52,6 @@ describe('errorMessage', () => {
 
   it('is at most 200 characters', () => {
     expect(errorMessage(new Error('x'.repeat(500)))).toHaveLength(200);
-  });
-});
-
-describe('compilePayload', () => {
-  const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
-
-  it('no payload sends no body', () => {
-    expect(compilePayload(undefined)(0)).toBeUndefined();
-  });
-
-  it('a payload without placeholders is encoded once and reused', () => {
-    const fn = compilePayload('{"sku":42}');
-    expect(text(fn(0))).toBe('{"sku":42}');
-    expect(fn(1)).toBe(fn(2));
-  });
-
-  it.each([
-    ['{"n":{{seq}}}', 7, '{"n":7}'],
-    ['{{seq}}{{seq}}', 3, '33'],
-    ['{"a":"{{other}}","b":{{seq}}}', 1, '{"a":"{{other}}","b":1}'],
-    ['{"a":"{{ seq }}"}', 1, '{"a":"{{ seq }}"}'],
-    ['{{', 0, '{{'],
-  ])('%s with seq %i', (template, seq, expected) => {
-    expect(text(compilePayload(template)(seq))).toBe(expected);
-  });
-
-  it('{{uuid}} is a fresh UUID and {{now}} the current time', () => {
-    const fn = compilePayload('{{uuid}} {{now}}');
-    const before = Date.now();
-    const [id1, now] = text(fn(0))!.split(' ');
-    const [id2] = text(fn(1))!.split(' ');
-    expect(id1).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(id2).not.toBe(id1);
-    expect(Number(now)).toBeGreaterThanOrEqual(before);
-    expect(Number(now)).toBeLessThanOrEqual(Date.now());
   });
 });
 

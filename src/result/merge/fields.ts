@@ -48,7 +48,7 @@ export const SUMMED: readonly string[] = [
 ];
 
 /** Booleans that hold for the merge only when they hold for every shard. */
-export const ALL_TRUE: readonly string[] = ['logs.complete'];
+export const ALL_TRUE: readonly string[] = ['logs.complete', 'data.exhausted'];
 
 const SUMMARY_KEYS = ['count', 'min', 'mean', 'stdev', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
 
