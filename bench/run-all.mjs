@@ -22,7 +22,9 @@ const benches = [
   ['rate-cpu', './rate-cpu.mjs'],
   ['clock-wait', './clock-wait.mjs'],
   ['workers', './workers.mjs'],
+  ['checkpoint', './checkpoint.mjs'],
   ['memory', './memory.mjs'],
+  ['logs', './logs.mjs'],
   // The emulator and Lambda-target benchmarks (docs/benchmarks.md) need the built
   // emulator; they take their own options, so they get their defaults here.
   ['emulator', './emulator.mjs', () => existsSync(join(repoRoot, 'dist', 'emulator', 'index.js'))],
@@ -41,7 +43,8 @@ for (const [name, file, available] of benches) {
   if (!existsSync(new URL(file, import.meta.url))) continue;
   console.log(`\n== ${name}`);
   const mod = await import(file);
-  const extra = ownOptions.has(name) ? [] : name === 'memory' ? { durationSec: Number(values['memory-duration'] ?? 300) } : {};
+  const memorySec = Number(values['memory-duration'] ?? 300);
+  const extra = ownOptions.has(name) ? [] : name === 'memory' ? { durationSec: memorySec } : name === 'logs' ? { memorySec } : {};
   try {
     const { verdicts = [] } = await mod.main(extra);
     allVerdicts.push(...verdicts.map((v) => `[${name}] ${v}`));
