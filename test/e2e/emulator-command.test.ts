@@ -101,8 +101,8 @@ matrix: { memory: [256, 512] }
     const ran = await coldbench(['run', matrix, '--no-save', '--no-progress'], {
       cwd: dir,
       // The emulator dies as the second configuration starts: neither its load nor the restore can run.
-      onStderr: (chunk) => {
-        if (chunk.includes('[2/2]')) emu.child.kill('SIGKILL');
+      onStderr: (all) => {
+        if (all.includes('[2/2]') && emu.child.exitCode === null) emu.child.kill('SIGKILL');
       },
     });
     expect(ran.code).toBe(1);

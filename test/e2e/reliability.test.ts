@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coldbench } from '../helpers/binary.js';
+import { coldbench } from '../helpers/bin.js';
 
 let server: Server;
 let url: string;

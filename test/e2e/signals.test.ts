@@ -17,8 +17,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coldbench } from '../helpers/binary.js';
-import type { Ran } from '../helpers/binary.js';
+import { coldbench } from '../helpers/bin.js';
+import type { Ran } from '../helpers/bin.js';
 
 let dir: string;
 let slow: Server;

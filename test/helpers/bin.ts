@@ -1,5 +1,6 @@
 /**
- * Runs the real binary (bin/coldbench.js over dist/) as a child process and collects its output.
+ * Runs the real binary (bin/coldbench.js over dist/) as a child process, bounded in time, and
+ * collects its output.
  * `npm test` builds dist/ first; test/helpers/dist-check.ts stops a run on a stale build.
  */
 import { spawn } from 'node:child_process';
@@ -22,9 +23,12 @@ export interface RunOptions {
   input?: string;
   /** Called once the child is spawned (to signal it, read its pid). */
   onSpawn?: (child: ChildProcess) => void;
-  /** Called with each chunk of stdout / stderr as it arrives. */
+  /** Called with each chunk of stdout as it arrives. */
   onStdout?: (chunk: string, child: ChildProcess) => void;
-  onStderr?: (chunk: string, child: ChildProcess) => void;
+  /** Called as stderr arrives, with all of it so far. */
+  onStderr?: (all: string, child: ChildProcess) => void;
+  /** The child is killed (SIGKILL) past this; default 120 s. */
+  timeoutMs?: number;
 }
 
 export function coldbench(args: string[], opts: RunOptions): Promise<Ran> {
@@ -37,16 +41,30 @@ export function coldbench(args: string[], opts: RunOptions): Promise<Ran> {
     if (opts.input !== undefined) child.stdin?.end(opts.input);
     let stdout = '';
     let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
     child.stdout!.on('data', (d: Buffer) => {
       stdout += d;
       opts.onStdout?.(d.toString(), child);
     });
     child.stderr!.on('data', (d: Buffer) => {
       stderr += d;
-      opts.onStderr?.(d.toString(), child);
+      opts.onStderr?.(stderr, child);
     });
     child.on('error', reject);
-    child.on('close', (code, signal) => resolveRan({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolveRan({ code, signal, stdout, stderr });
+    });
     opts.onSpawn?.(child);
   });
+}
+
+/** Whether a process with this pid is alive. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { Emulator } from '../../src/emulator/index.js';
-import { alive } from '../helpers/binary.js';
+import { alive } from '../helpers/bin.js';
 import { client, fn, text } from '../emulator/helpers.js';
 import { params, TIMEOUT_MS } from './settings.js';
 

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProfileText } from '../../src/profile/index.js';
 import { runProfile } from '../../src/run/run-profile.js';
-import { alive } from '../helpers/binary.js';
+import { alive } from '../helpers/bin.js';
 
 const SERVERLESS = resolve(import.meta.dirname, '../../node_modules/serverless/bin/serverless.js');
 const START_TIMEOUT_MS = 60_000;
