@@ -22,6 +22,8 @@ import {
 } from './logs.js';
 import { EnvironmentLog, functionLogGroup, newLogStreamName } from './log-streams.js';
 import type { Recorder } from './recorder.js';
+import { mulberry32 } from '../schedule/prng.js';
+import { sampler } from '../util/quantiles.js';
 import { buildSpawnSpec, functionIdentity, type SpawnContext } from './spawn-spec.js';
 import type { FrontKind, GroundTruthInvocation, InvocationStatus, InvocationType, RetireReason } from './types.js';
 
@@ -85,6 +87,16 @@ function requestFields(req: InvokeRequest): Pick<GroundTruthInvocation, 'front' 
   };
 }
 
+/**
+ * The idle timeout of each new environment, in creation order: the fixed one, or draws from the
+ * function's distribution, seeded so that a run repeats.
+ */
+function idleTimeouts(config: LocalFunctionConfig): () => number {
+  const distribution = config.idleTimeoutDistribution;
+  if (distribution === undefined) return () => config.idleTimeoutMs;
+  return sampler(distribution.quantilesMs, mulberry32(distribution.seed));
+}
+
 /** Lambda's LastModified format: 2024-01-31T12:00:00.000+0000 */
 export function lambdaTimestamp(d: Date): string {
   return d.toISOString().replace('Z', '+0000');
@@ -100,6 +112,7 @@ export class FunctionPool {
   private readonly live = new Set<Environment>();
   private generation = 0;
   private scale: TokenBucket | undefined;
+  private nextIdleTimeoutMs: () => number;
   private closed = false;
   private readonly fileSink: LogSink;
 
@@ -110,6 +123,7 @@ export class FunctionPool {
   ) {
     this.reserved = config.concurrency;
     this.fileSink = new LogSink(ctx.logFile);
+    this.nextIdleTimeoutMs = idleTimeouts(config);
     if (config.scaleRatePerSec !== undefined) this.scale = new TokenBucket(config.scaleRatePerSec, performance.now());
   }
 
@@ -142,6 +156,9 @@ export class FunctionPool {
 
   /** Applies a configuration update: every environment is retired, so the next invocations are cold. */
   update(config: LocalFunctionConfig): void {
+    if (config.idleTimeoutDistribution !== this.config.idleTimeoutDistribution || config.idleTimeoutMs !== this.config.idleTimeoutMs) {
+      this.nextIdleTimeoutMs = idleTimeouts(config);
+    }
     this.config = config;
     this.generation += 1;
     this.scale = config.scaleRatePerSec !== undefined ? new TokenBucket(config.scaleRatePerSec, performance.now()) : undefined;
@@ -263,6 +280,7 @@ export class FunctionPool {
     const stream = streamName ?? newLogStreamName(this.name, group);
     const env = new Environment(buildSpawnSpec(id, this.name, this.config, this.ctx, { group, stream }));
     env.info.logStreamName = stream;
+    env.info.idleTimeoutMs = this.nextIdleTimeoutMs();
     const dropPlatformInfo = this.config.logFormat === 'JSON' && this.config.systemLogLevel === 'WARN';
     env.cloud = new EnvironmentLog({ store: this.ctx.logStore, group, delayMs: this.logDelayMs, dropPlatformInfo }, stream);
     env.generation = this.generation;
@@ -378,7 +396,7 @@ export class FunctionPool {
     if (env.idleTimer === undefined) {
       env.idleTimer = setTimeout(() => {
         if (env.state === 'idle') this.retire(env, 'idle');
-      }, Math.min(this.config.idleTimeoutMs, MAX_TIMER_MS));
+      }, Math.min(env.info.idleTimeoutMs ?? this.config.idleTimeoutMs, MAX_TIMER_MS));
     } else {
       env.idleTimer.refresh();
     }

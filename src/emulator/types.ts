@@ -67,6 +67,8 @@ export interface EnvironmentInfo {
   /** Spawn to first `next` poll, once the runtime has polled. */
   initDurationMs?: number;
   invocations: number;
+  /** How long it may stay idle before it is evicted (drawn per environment from a distribution, when the function has one). */
+  idleTimeoutMs?: number;
   /** Its CloudWatch Logs stream (in the function's log group). */
   logStreamName?: string;
   retiredAt?: number;

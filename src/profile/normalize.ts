@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { phaseCount } from '../schedule/phases.js';
+import { medianOf } from '../util/quantiles.js';
 import type { ProfileOutput } from './schema.js';
 import type { Problem } from './source.js';
 import { formatOf } from './requests-schema.js';
@@ -156,13 +157,14 @@ function localEmulator(input: Pick<LocalInput, 'accountConcurrency' | 'functions
       handler: fn.handler ?? 'index.handler',
       memoryMB: fn.memory,
       timeoutMs: fn.timeout,
-      idleTimeoutMs: fn.idleTimeout,
+      idleTimeoutMs: typeof fn.idleTimeout === 'number' ? fn.idleTimeout : medianOf(fn.idleTimeout.quantilesMs),
       maxLifetimeMs: fn.maxLifetime,
       environment: fn.environment,
       architecture: fn.architecture,
       logFormat: fn.logFormat,
       cpuShare: fn.cpuShare,
     };
+    if (typeof fn.idleTimeout !== 'number') config.idleTimeoutDistribution = fn.idleTimeout;
     if (fn.bootstrap !== undefined) config.bootstrap = fn.bootstrap;
     if (fn.concurrency !== undefined) config.concurrency = fn.concurrency;
     if (fn.scaleRate !== undefined) config.scaleRatePerSec = fn.scaleRate;

@@ -186,6 +186,56 @@ const httpTarget = strictObject({
 });
 
 const FUNCTION_NAME = /^[A-Za-z0-9_-]+$/;
+
+const IDLE_HINT = 'expected a duration like 10m, or a distribution: { min: 5m, max: 7m } or { quantiles: [5m, 6m, 7m] }';
+const seed = () => z.int(say('expected an integer')).default(1);
+
+/**
+ * When the value has the shape of one form (a mapping with its keys) but a bad value inside,
+ * say what is wrong inside it; otherwise list the forms.
+ */
+function idleTimeoutError(issue: z.core.$ZodRawIssue): string {
+  if (issue.input === undefined) return 'required';
+  const options = (issue as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
+  const wrongShape = (list: z.core.$ZodIssue[]): boolean =>
+    list.some((i) => i.code === 'unrecognized_keys' || (i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_union')));
+  const inside = options.filter((list) => !wrongShape(list));
+  if (inside.length !== 1) return IDLE_HINT;
+  return inside[0]!.map((i) => (i.path.length === 0 ? i.message : `${i.path.join('.')}: ${i.message}`)).join('; ');
+}
+
+/**
+ * How long an idle environment is kept: one duration, or a distribution each new environment
+ * draws its own timeout from (seeded, so runs repeat): uniform on [min, max], or evenly spaced
+ * quantiles with straight lines between them (src/util/quantiles.ts).
+ */
+const idleTimeout = z
+  .union(
+    [
+      duration({ positive: true }),
+      strictObject({ min: duration({ positive: true }), max: duration({ positive: true }), seed: seed() })
+        .superRefine((value, ctx) => {
+          if (value.max < value.min) ctx.addIssue({ code: 'custom', message: `expected at least min (${value.min} ms)`, path: ['max'] });
+        })
+        .transform((value) => ({ quantilesMs: [value.min, value.max], seed: value.seed })),
+      strictObject({
+        quantiles: z.array(duration({ positive: true })).min(2, 'expected at least 2 quantiles: the minimum and the maximum'),
+        seed: seed(),
+      })
+        .superRefine((value, ctx) => {
+          value.quantiles.forEach((q, i) => {
+            if (i > 0 && q < value.quantiles[i - 1]!) ctx.addIssue({ code: 'custom', message: 'expected quantiles in increasing order', path: ['quantiles', i] });
+          });
+        })
+        .transform((value) => ({ quantilesMs: value.quantiles, seed: value.seed })),
+    ],
+    { error: idleTimeoutError },
+  )
+  .meta({
+    description:
+      'How long an idle environment is kept: a duration, or a distribution each new environment draws from, ' +
+      '{ min, max } (uniform) or { quantiles: [...] } (evenly spaced quantiles from the minimum to the maximum), with an optional seed.',
+  });
 /** `file.export`: the part after the last dot is the export, the rest a path without its extension. */
 const HANDLER = /^[^\s]+\.[A-Za-z_$][\w$]*$/;
 /** CloudWatch Logs log group names. */
@@ -197,7 +247,7 @@ const localFunction = strictObject({
   memory: z.int(say('expected an integer number of MB from 128 to 10240')).min(128).max(10_240).default(128),
   timeout: duration({ positive: true, maxMs: 900_000, maxText: '15m (the Lambda limit)' }).prefault('3s'),
   concurrency: integerAtLeast(0).optional(),
-  idleTimeout: duration({ positive: true }).prefault('10m'),
+  idleTimeout: idleTimeout.prefault('10m'),
   maxLifetime: duration({ positive: true }).prefault('2h'),
   scaleRate: positiveNumber().optional(),
   architecture: z.enum(['x86_64', 'arm64'], say('expected "x86_64" or "arm64"')).default('x86_64'),

@@ -146,7 +146,10 @@ export interface LocalFunctionConfig {
   timeoutMs: number;
   /** Reserved concurrency; absent = only the account limit applies. */
   concurrency?: number;
+  /** The idle timeout; with a distribution, its median. */
   idleTimeoutMs: number;
+  /** Each new environment draws its idle timeout from this distribution instead. */
+  idleTimeoutDistribution?: IdleTimeoutDistribution;
   maxLifetimeMs: number;
   /** New environments per second; absent = unlimited. */
   scaleRatePerSec?: number;
@@ -174,6 +177,15 @@ export interface LocalFunctionConfig {
   asyncRetryDelayMs?: number;
   /** An async event older than this is discarded; absent = 6 h. */
   asyncMaxEventAgeMs?: number;
+}
+
+/**
+ * Evenly spaced quantiles of the idle timeout, minimum first and maximum last, joined by straight
+ * lines (two quantiles: uniform); environments draw from it in creation order from `seed`.
+ */
+export interface IdleTimeoutDistribution {
+  quantilesMs: number[];
+  seed: number;
 }
 
 export interface LocalEmulatorConfig {
