@@ -8,7 +8,8 @@ import { medianOf } from '../util/quantiles.js';
 import type { ProfileOutput } from './schema.js';
 import type { Problem } from './source.js';
 import { formatOf } from './requests-schema.js';
-import type { DataConfig, HttpRequestConfig, HttpTargetConfig, LambdaRequestConfig, LambdaTargetConfig, LocalEmulatorConfig, LocalFunctionConfig, LogsConfig, MatrixConfig, Profile } from './types.js';
+import { replayPhase } from '../trace/replay-phase.js';
+import type { DataConfig, HttpRequestConfig, HttpTargetConfig, LambdaRequestConfig, LambdaTargetConfig, LocalEmulatorConfig, LocalFunctionConfig, LogsConfig, MatrixConfig, Phase, Profile, ReplaySource } from './types.js';
 
 export interface NormalizeContext {
   /** Absolute folder of the profile: relative paths in it are resolved against this. */
@@ -28,20 +29,30 @@ export function normalizeProfile(input: ProfileOutput, context: NormalizeContext
   if (input.target.seed !== undefined) target.seed = input.target.seed;
   const load: Profile['load'] =
     input.load.model === 'open'
-      ? { model: 'open', maxInFlight: input.load.maxInFlight ?? 1000, phases: input.load.phases ?? [] }
+      ? { model: 'open', maxInFlight: input.load.maxInFlight ?? 1000, phases: (input.load.phases ?? []).map((phase, i) => resolvePhase(phase, i, context, problems)) }
       : {
           model: 'closed',
           concurrency: input.load.concurrency ?? 1,
           ...(input.load.duration !== undefined ? { durationMs: input.load.duration } : {}),
           ...(input.load.iterations !== undefined ? { iterations: input.load.iterations } : {}),
         };
-  if (load.model === 'open' && !load.phases.some((phase) => phaseCount(phase) > 0)) {
+  const unread = problems.some((problem) => problem.path[0] === 'load');
+  if (load.model === 'open' && !unread && !load.phases.some((phase) => phaseCount(phase) > 0)) {
     problems.push({ path: ['load', 'phases'], message: 'the phases plan no requests' });
   }
   const profile: Profile = { name: input.name, target, load, thresholds: input.thresholds };
   if (input.prices !== undefined) profile.prices = withoutUndefined(input.prices);
   if (input.matrix !== undefined) profile.matrix = matrixConfig(input.matrix);
   return { profile, problems };
+}
+
+/** A replay phase's trace is read here, so the schedule stays a pure function of the profile. */
+function resolvePhase(phase: Phase | ReplaySource, index: number, context: NormalizeContext, problems: Problem[]): Phase {
+  if (phase.kind !== 'replay-file') return phase;
+  const resolved = replayPhase(phase, context);
+  if ('kind' in resolved) return resolved;
+  problems.push({ path: ['load', 'phases', index, 'replay', resolved.field], message: resolved.message });
+  return { kind: 'idle', durationMs: 0 };
 }
 
 function httpTarget(input: HttpInput, context: NormalizeContext): HttpTargetConfig {

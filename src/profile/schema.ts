@@ -4,7 +4,7 @@
  * Cross-field rules live next to the object they concern.
  */
 import { z } from 'zod';
-import type { Phase } from './types.js';
+import type { Phase, ReplaySource } from './types.js';
 import {
   duration,
   httpUrl,
@@ -49,6 +49,25 @@ const phaseShapes = {
   }),
   burst: strictObject({ count: integerAtLeast(1) }),
   idle: duration({ positive: true }),
+  replay: strictObject({
+    file: z.string(say('expected the path of a trace file, relative to the profile')).min(1),
+    format: z.enum(['azure-functions-2019', 'timestamps', 'per-minute'], say('expected "azure-functions-2019", "timestamps" or "per-minute"')),
+    function: stringish().optional().meta({ description: 'azure-functions-2019: the HashFunction to replay (whole, or its first 6+ characters).' }),
+    from: duration({}).prefault('0m').meta({ description: "Where in the trace to start, from its first minute (whole minutes for counts per minute)." }),
+    duration: duration({ positive: true }).optional().meta({ description: 'How much of the trace to replay, in trace time (default: to its end).' }),
+    speedup: positiveNumber().default(1).meta({ description: 'Divides every instant: 60 replays an hour of trace in a minute.' }),
+    scale: positiveNumber().default(1).meta({ description: 'Multiplies the arrivals: 0.5 keeps half, 2 sends each twice.' }),
+    spread: z.enum(['poisson', 'even'], say('expected "poisson" or "even"')).default('poisson')
+      .meta({ description: 'Counts per minute: where in its minute each arrival goes (a seeded Poisson process, or evenly).' }),
+    seed: z.int(say('expected an integer')).default(1),
+  }).superRefine((value, ctx) => {
+    if (value.format === 'azure-functions-2019' && value.function === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'required: the HashFunction of the row to replay', path: ['function'] });
+    }
+    if (value.format !== 'azure-functions-2019' && value.function !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `not used by the ${value.format} format (a file holds one function)`, path: ['function'] });
+    }
+  }),
 };
 
 type PhaseName = keyof typeof phaseShapes;
@@ -72,6 +91,7 @@ const phase = z
       poisson: phaseShapes.poisson.optional(),
       burst: phaseShapes.burst.optional(),
       idle: phaseShapes.idle.optional(),
+      replay: phaseShapes.replay.optional(),
     }, ONE_PHASE)
       .superRefine((value, ctx) => {
         const present = PHASE_NAMES.filter((name) => value[name] !== undefined);
@@ -79,7 +99,7 @@ const phase = z
       })
       .meta({ description: 'One phase: exactly one of its keys.', minProperties: 1, maxProperties: 1 }),
   )
-  .transform((value): Phase => {
+  .transform((value): Phase | ReplaySource => {
     if (value.constant) return { kind: 'constant', ratePerSec: value.constant.rate, durationMs: value.constant.duration };
     if (value.ramp) return { kind: 'ramp', fromPerSec: value.ramp.from, toPerSec: value.ramp.to, durationMs: value.ramp.duration };
     if (value.steps) {
@@ -92,6 +112,10 @@ const phase = z
     }
     if (value.poisson) return { kind: 'poisson', ratePerSec: value.poisson.rate, durationMs: value.poisson.duration, seed: value.poisson.seed };
     if (value.burst) return { kind: 'burst', count: value.burst.count };
+    if (value.replay) {
+      const { file, format, function: fn, from, duration: durationMs, speedup, scale, spread, seed } = value.replay;
+      return { kind: 'replay-file', file, format, ...(fn !== undefined && { function: fn }), fromMs: from, ...(durationMs !== undefined && { durationMs }), speedup, scale, spread, seed };
+    }
     return { kind: 'idle', durationMs: value.idle ?? 0 };
   });
 

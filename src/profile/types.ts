@@ -4,6 +4,7 @@ import type { PreparedRequests } from '../requests/prepare.js';
  * A profile after parsing, interpolation and validation: durations are milliseconds, rates are
  * per second. The YAML shape users write is described in README.md and docs/profile.schema.json.
  */
+import type { TraceFormat, TraceWindow } from '../trace/index.js';
 
 import type { Shard } from '../schedule/shard.js';
 
@@ -20,7 +21,39 @@ export type Phase =
   /** `count` arrivals at one instant (the phase's start); takes no time. */
   | { kind: 'burst'; count: number }
   /** Nothing is sent for the duration. */
-  | { kind: 'idle'; durationMs: number };
+  | { kind: 'idle'; durationMs: number }
+  /** Arrivals from a trace file (already read and windowed), sent `speedup` times faster. */
+  | ReplayPhase;
+
+/**
+ * A trace's window replayed: per-minute counts are spread inside each minute (evenly, or as a
+ * Poisson process given the minute's count); `scale` thins or multiplies the arrivals; `speedup`
+ * divides every instant. src/schedule/replay.ts turns it into planned offsets.
+ */
+export interface ReplayPhase {
+  kind: 'replay';
+  trace: TraceWindow;
+  speedup: number;
+  scale: number;
+  spread: 'poisson' | 'even';
+  seed: number;
+  /** Where the arrivals come from, for people: file, function, minutes. */
+  label: string;
+}
+
+/** A replay phase as written, before its file is read (normalize.ts reads it). */
+export interface ReplaySource {
+  kind: 'replay-file';
+  file: string;
+  format: TraceFormat;
+  function?: string;
+  fromMs: number;
+  durationMs?: number;
+  speedup: number;
+  scale: number;
+  spread: 'poisson' | 'even';
+  seed: number;
+}
 
 /**
  * `shard` is never written in a profile: `--shard K/N` and `--workers N` set it, with the shard's

@@ -5,9 +5,11 @@
  */
 import type { Phase } from '../profile/types.js';
 import { phaseCount, phaseDurationMs, phaseOffsets } from './phases.js';
+import { replayPeakRate } from './replay.js';
 
 export { phaseCount, phaseDurationMs, phaseOffsets, stepRate } from './phases.js';
 export { mulberry32 } from './prng.js';
+export { replayCountsPerMinute } from './replay.js';
 
 /**
  * Every planned offset in ms, non-decreasing, generated lazily: a long phase at a high rate
@@ -74,6 +76,8 @@ function phasePeakRate(phase: Phase): number {
       return Math.max(phase.fromPerSec, phase.toPerSec);
     case 'sine':
       return phase.meanPerSec + phase.amplitudePerSec;
+    case 'replay':
+      return replayPeakRate(phase);
     case 'burst':
     case 'idle':
       return 0;

@@ -5,6 +5,7 @@
 import type { Phase } from '../profile/types.js';
 import { rampCount, rampInstantSec, sineCount, sineInstantSec, wholeArrivals } from './math.js';
 import { exponentialGap, mulberry32 } from './prng.js';
+import { replayCount, replayDurationMs, replayOffsets } from './replay.js';
 
 type PhaseOf<K extends Phase['kind']> = Extract<Phase, { kind: K }>;
 
@@ -14,6 +15,8 @@ export function phaseDurationMs(phase: Phase): number {
       return phase.count * phase.stepMs;
     case 'burst':
       return 0;
+    case 'replay':
+      return replayDurationMs(phase);
     case 'constant':
     case 'ramp':
     case 'sine':
@@ -45,6 +48,8 @@ export function phaseCount(phase: Phase): number {
     }
     case 'burst':
       return Math.max(0, Math.floor(phase.count));
+    case 'replay':
+      return replayCount(phase);
     case 'idle':
       return 0;
   }
@@ -72,6 +77,9 @@ export function* phaseOffsets(phase: Phase): Generator<number> {
       return;
     case 'burst':
       for (let i = 0; i < phaseCount(phase); i++) yield 0;
+      return;
+    case 'replay':
+      yield* replayOffsets(phase);
       return;
     case 'idle':
       return;

@@ -56,7 +56,7 @@ extra: 1
     ['steps count', '  phases:\n    - steps: { from: 1, to: 2, count: 0, stepDuration: 1s }\n', 'load.phases[0].steps.count: expected an integer >= 1 (line 7)'],
     ['sine amplitude <= mean', '  phases:\n    - sine: { mean: 10, amplitude: 20, period: 1s, duration: 2s }\n', 'load.phases[0].sine.amplitude: expected at most mean (10): the rate cannot go below 0 (line 7)'],
     ['burst count integer', '  phases:\n    - burst: { count: 1.5 }\n', 'load.phases[0].burst.count: expected an integer >= 1 (line 7)'],
-    ['a phase shape', '  phases:\n    - idle\n', 'load.phases[0]: expected one of constant, ramp, steps, sine, poisson, burst, idle, e.g. "constant: { rate: 50, duration: 30s }" (line 7)'],
+    ['a phase shape', '  phases:\n    - idle\n', 'load.phases[0]: expected one of constant, ramp, steps, sine, poisson, burst, idle, replay, e.g. "constant: { rate: 50, duration: 30s }" (line 7)'],
     ['one shape per item', '  phases:\n    - burst: { count: 1 }\n      idle: 1s\n', 'load.phases[0]: one phase per list item, found burst and idle (line 7)'],
     ['at least one phase', '  phases: []\n', 'load.phases: expected at least one phase (line 6)'],
     ['phases for the open model', '  model: open\n', 'load.phases: required: the open model needs a list of phases (line 5)'],
