@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Phase, ReplayPhase } from '../../src/profile/types.js';
 import { phaseDurationMs, plannedCount, plannedOffsets } from '../../src/schedule/index.js';
+import { shardOffsets, shardShareOf } from '../../src/schedule/shard.js';
 import { readTrace, traceWindow } from '../../src/trace/index.js';
 
 const SAMPLE = readFileSync(resolve(import.meta.dirname, '../../profiles/examples/traces/azure-functions-2019-sample/invocations.csv'), 'utf8');
@@ -94,5 +95,21 @@ describe('a replay among other phases', () => {
     const phases: Phase[] = [{ kind: 'burst', count: 1 }, { kind: 'idle', durationMs: 500 }, replay, { kind: 'constant', ratePerSec: 2, durationMs: 1000 }];
     expect([...plannedOffsets(phases)]).toEqual([0, 500, 1000, 1500, 2500, 3000]);
     expect(plannedCount(phases)).toBe(6);
+  });
+});
+
+describe('a replay split into shards', () => {
+  it('gives each of N shards every N-th planned arrival, and their union is the one-machine plan', () => {
+    const phases: Phase[] = [{ kind: 'burst', count: 2 }, sampleReplay('6ebf3ebd28', { speedup: 60 }, 0, 60 * 60_000)];
+    const full = [...plannedOffsets(phases)];
+    const count = 3;
+    const shards = [1, 2, 3].map((index) => [...shardOffsets(phases, { index, count })]);
+    shards.forEach((own, k) => expect(own).toEqual(full.filter((_, j) => j % count === k)));
+    expect(shards.map((own) => own.length)).toEqual([1, 2, 3].map((index) => shardShareOf(full.length, { index, count })));
+    const union = shards.flat().sort((a, b) => a - b);
+    expect(union).toEqual(full);
+    // Every minute of the trace is still sent exactly, now across three machines.
+    const replay = phases[1] as ReplayPhase;
+    expect(perMinute(replay, union.slice(2).map((t) => t))).toEqual(countsOf(replay));
   });
 });
