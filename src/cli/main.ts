@@ -7,6 +7,7 @@ import { ColdbenchError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { Output, Secrets } from './output.js';
 import type { DiffFlags } from './commands/diff.js';
+import type { SweepFlags } from './commands/sweep.js';
 import type { MergeFlags } from './commands/merge.js';
 import type { DistributionFlags } from './distribution.js';
 
@@ -137,6 +138,27 @@ function buildProgram(setExit: (code: number) => void, outFor: (flags: Partial<G
     .action(async (file: string, flags: { format: string; output?: string }) => {
       const { reportCommand } = await import('./commands/report.js');
       setExit(await reportCommand(file, flags, outFor({})));
+    });
+
+  const sweep = program.command('sweep').description('experiments over one setting of the platform');
+  sweep
+    .command('idle')
+    .description('measure P(cold | idle gap), the keep-alive curve: warm N environments, wait each gap, invoke N again')
+    .argument('<profile>', 'profile YAML file with a lambda target (local: runs on the built-in emulator)')
+    .requiredOption('--gaps <list>', 'idle gaps, increasing, e.g. 1m,5m,10m,15m,30m')
+    .addOption(new Option('--samples <n>', 'environments warmed and probed per gap').default(20).argParser(parseNumber))
+    .option('--functions <list>', 'deployed copies of the function (or name:alias) to run gaps side by side')
+    .addOption(new Option('--confidence <x>', 'confidence of the intervals').default(0.95).argParser(parseNumber))
+    .option('--yes', 'run a sweep expected to last more than 24 hours', false)
+    .option('--out <dir>', 'folder for the sweep result', 'results')
+    .option('--set <path=value>', 'override a profile field (repeatable)', collect, [])
+    .option('--json', 'print the sweep result as JSON on stdout (human text goes to stderr)', false)
+    .option('--html <file>', 'also write an HTML report with the keep-alive chart')
+    .option('--quiet', 'print no table', false)
+    .option('--no-save', 'do not write a sweep result file')
+    .action(async (file: string, flags: SweepFlags) => {
+      const { sweepIdleCommand } = await import('./commands/sweep.js');
+      setExit(await sweepIdleCommand(file, flags, outFor(flags)));
     });
 
   const logs = program.command('logs').description('work with Lambda platform logs');

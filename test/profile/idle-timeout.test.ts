@@ -61,3 +61,12 @@ describe('a distribution from its quantiles', () => {
     expect(medianOf([60, 90, 400])).toBe(90);
   });
 });
+
+describe('the sweep example profile', () => {
+  it('loads, with an idle timeout spread between 1 and 2 s', async () => {
+    const { loadProfile } = await import('../../src/profile/index.js');
+    const loaded = await loadProfile(new URL('../../profiles/examples/sweep-local.yaml', import.meta.url).pathname, { env: {} });
+    const f = (loaded.profile.target as LambdaTargetConfig).local!.functions['hello']!;
+    expect(f.idleTimeoutDistribution).toEqual({ quantilesMs: [1000, 2000], seed: 1 });
+  });
+});

@@ -17,6 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffResults } from '../../src/diff/diff.js';
 import { renderDiff, render } from '../../src/report/render.js';
 import { renderMatrixHtml } from '../../src/report/html/matrix-page.js';
+import { renderSweepHtml } from '../../src/report/html/sweep-page.js';
+import type { SweepResult } from '../../src/experiments/sweep/types.js';
 import type { MatrixResult } from '../../src/matrix/matrix-result.js';
 import type { PageData } from '../../src/report/html/chart-spec.js';
 import type { Result } from '../../src/result/result.js';
@@ -50,6 +52,7 @@ beforeAll(async () => {
     'http-completed': render(await fixture('http-completed.json'), 'html'),
     'http-aborted': render(await fixture('http-aborted.json'), 'html'),
     matrix: renderMatrixHtml(await fixture<MatrixResult>('matrix.json')),
+    sweep: renderSweepHtml(await fixture<SweepResult>('sweep.json')),
     diff: renderDiff(diff, 'html', { base: [base], candidate: [candidate] }),
     'no-requests': render(noRequestsResult(), 'html'),
     hostile: render(hostileResult(), 'html'),
@@ -123,7 +126,7 @@ async function axeSerious(page: Page): Promise<string[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes} nodes): ${v.help}`);
 }
 
-const KINDS = ['lambda-completed', 'lambda-interrupted', 'lambda-1s-buckets', 'http-completed', 'http-aborted', 'matrix', 'diff', 'no-requests', 'hostile'];
+const KINDS = ['lambda-completed', 'lambda-interrupted', 'lambda-1s-buckets', 'http-completed', 'http-aborted', 'matrix', 'sweep', 'diff', 'no-requests', 'hostile'];
 
 describe.skipIf(!available)('HTML report in Chromium', () => {
   for (const kind of KINDS) {

@@ -14,6 +14,9 @@ import { readMatrixResult } from '../../matrix/matrix-result.js';
 import type { MatrixResult } from '../../matrix/matrix-result.js';
 import { comparisonJson, comparisonMarkdown, renderMatrixSummary } from '../../matrix/render.js';
 import { renderMatrixHtml } from '../../report/html/matrix-page.js';
+import { readSweepResult } from '../../experiments/sweep/result-file.js';
+import { renderSweep, sweepMarkdown } from '../../experiments/sweep/render.js';
+import type { SweepResult } from '../../experiments/sweep/types.js';
 
 export interface ReportFlags {
   format: string;
@@ -23,6 +26,11 @@ export interface ReportFlags {
 
 export async function reportCommand(file: string, flags: ReportFlags, out: Output): Promise<number> {
   const format = parseFormat(flags.format);
+  const sweep = await readSweepResult(file);
+  if (sweep !== undefined) {
+    await emit(await renderSweepAs(sweep, format), format, flags.output, out);
+    return 0;
+  }
   const matrix = await readMatrixResult(file);
   if (matrix !== undefined) {
     await emit(renderMatrix(matrix, format), format, flags.output, out);
@@ -43,6 +51,17 @@ function renderMatrix(m: MatrixResult, format: Format): string {
     case 'json': return comparisonJson(m);
     case 'html': return renderMatrixHtml(m);
     case 'junit': throw new UsageError('a matrix result has no thresholds to write as JUnit', 'use --format table, md, json or html');
+  }
+}
+
+/** A sweep result in every format but junit (a sweep judges no thresholds). */
+async function renderSweepAs(r: SweepResult, format: Format): Promise<string> {
+  switch (format) {
+    case 'table': return renderSweep(r);
+    case 'md': return sweepMarkdown(r);
+    case 'json': return JSON.stringify(r, null, 2);
+    case 'html': return (await import('../../report/html/sweep-page.js')).renderSweepHtml(r);
+    case 'junit': throw new UsageError('a sweep result has no thresholds to write as JUnit', 'use --format table, md, json or html');
   }
 }
 

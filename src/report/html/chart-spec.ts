@@ -7,8 +7,8 @@
 export interface AxisSpec {
   label: string;
   log?: boolean;
-  /** ms: 12.3 ms / 1.2 s; s: seconds; pct: 1/(1-p) shown as a percentile; usd: $0.41. */
-  unit: 'ms' | 's' | 'count' | 'perSec' | 'pct' | 'usd' | 'mb';
+  /** ms: 12.3 ms / 1.2 s; s: seconds; pct: 1/(1-p) shown as a percentile; usd: $0.41; share: 0..1 shown as 0%..100%. */
+  unit: 'ms' | 's' | 'count' | 'perSec' | 'pct' | 'usd' | 'mb' | 'share';
   /** Tick values to show instead of uPlot's own (a log axis of percentiles). */
   splits?: number[];
   min?: number;

@@ -44,6 +44,7 @@ export function drawReport(UPlot: typeof uPlot, doc: Document, win: Window): voi
       case 'pct': return formatPct(v);
       case 'usd': return `$${v >= 1 ? v.toFixed(2) : v.toPrecision(3)}`;
       case 'mb': return `${formatCount(v)} MB`;
+      case 'share': return `${trim(v * 100, 1)}%`;
     }
   };
 
