@@ -8,6 +8,7 @@ import { TOOL_VERSION } from '../version.js';
 import { Output, Secrets } from './output.js';
 import type { DiffFlags } from './commands/diff.js';
 import type { SweepFlags } from './commands/sweep.js';
+import type { PlanFlags } from './commands/plan.js';
 import type { MergeFlags } from './commands/merge.js';
 import type { DistributionFlags } from './distribution.js';
 
@@ -159,6 +160,25 @@ function buildProgram(setExit: (code: number) => void, outFor: (flags: Partial<G
     .action(async (file: string, flags: SweepFlags) => {
       const { sweepIdleCommand } = await import('./commands/sweep.js');
       setExit(await sweepIdleCommand(file, flags, outFor(flags)));
+    });
+
+  const plan = program.command('plan').description('predict what a profile would do, sending nothing');
+  plan
+    .command('replay')
+    .description("simulate a replay's planned instants against a model of the platform: cold starts, their share and the cost of each option")
+    .argument('<profile>', 'profile YAML file with a replay phase')
+    .option('--keep-alive <duration>', "idle timeout of the model (default: the profile's local function's idleTimeout)")
+    .option('--provisioned <list>', 'options with this many provisioned environments, e.g. 2 or 1,2,5')
+    .option('--ping <list>', 'options with a keep-warm invocation every this long, e.g. 5m or 5m,10m')
+    .option('--duration <duration>', "the function's duration per invocation")
+    .option('--init <duration>', "the function's init duration on a cold start")
+    .option('--measured <result>', 'take the duration, init, memory and architecture from a result file of the function')
+    .addOption(new Option('--memory <mb>', "the function's memory size, for the cost").argParser(parseNumber))
+    .option('--set <path=value>', 'override a profile field (repeatable)', collect, [])
+    .option('--json', 'print the plan as JSON on stdout (human text goes to stderr)', false)
+    .action(async (file: string, flags: PlanFlags) => {
+      const { planReplayCommand } = await import('./commands/plan.js');
+      setExit(await planReplayCommand(file, flags, outFor(flags)));
     });
 
   const logs = program.command('logs').description('work with Lambda platform logs');
