@@ -358,6 +358,38 @@ matrix:
     args: (ctx) => ['--out', ctx.out, '--no-progress'],
     expectCode: 0,
   },
+  replay: {
+    // The trace (tr-Hid-den30.csv, written before the run) holds the function fnhash-Hid-den31.
+    profile: () => `name: replay
+target:
+  kind: lambda
+  function: rp
+  local:
+    functions:
+      rp: { handler: functions/hello.handler, idleTimeout: { min: "\${IDLE_MIN}", max: "\${IDLE_MAX}" } }
+      rq: { handler: functions/hello.handler, idleTimeout: { quantiles: [ "\${IDLE_Q}", 5s ] } }
+load:
+  phases:
+    - replay: { file: "\${TRACE_FILE}", format: "\${TRACE_FORMAT}", function: "\${TRACE_FN}", from: "\${TRACE_FROM}", duration: "\${TRACE_DURATION}", speedup: 600, spread: "\${SPREAD}" }
+`,
+    fields: {
+      '.target.local.functions.*.idleTimeout.min': ['IDLE_MIN', '1409ms'],
+      '.target.local.functions.*.idleTimeout.max': ['IDLE_MAX', '1607ms'],
+      '.target.local.functions.*.idleTimeout.quantiles[]': ['IDLE_Q', '1811ms'],
+      '.load.phases[].replay.file': ['TRACE_FILE', 'tr-Hid-den30.csv'],
+      '.load.phases[].replay.format': ['TRACE_FORMAT', 'azure-functions-2019'],
+      '.load.phases[].replay.function': ['TRACE_FN', 'fnhash-Hid-den31'],
+      '.load.phases[].replay.from': ['TRACE_FROM', '60000ms'],
+      '.load.phases[].replay.duration': ['TRACE_DURATION', '120000ms'],
+      '.load.phases[].replay.spread': ['SPREAD', 'even'],
+    },
+    enums: {
+      '.load.phases[].replay.format': (p) => p.load.phases[0].replay.format,
+      '.load.phases[].replay.spread': (p) => p.load.phases[0].replay.spread,
+    },
+    args: (ctx) => ['--out', ctx.out, '--no-progress'],
+    expectCode: 0,
+  },
 };
 
 let server: Server;
@@ -383,6 +415,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'pf-Hid-den13.json'), '{"from":"a file"}');
   await writeFile(join(dir, 'data-Hid-den40.csv'), 'user\nada\n');
   await writeFile(join(dir, 'lpf-Hid-den53.json'), '{"from":"a file"}');
+  await writeFile(join(dir, 'tr-Hid-den30.csv'), 'HashOwner,HashApp,HashFunction,Trigger,1,2,3\no,a,fnhash-Hid-den31,http,0,2,1\n');
 });
 
 afterAll(async () => {
