@@ -43,6 +43,10 @@ export function normalizeProfile(input: ProfileOutput, context: NormalizeContext
   const profile: Profile = { name: input.name, target, load, thresholds: input.thresholds };
   if (input.prices !== undefined) profile.prices = withoutUndefined(input.prices);
   if (input.matrix !== undefined) profile.matrix = matrixConfig(input.matrix);
+  if (input.sweep !== undefined) {
+    const { gaps, samples, functions } = input.sweep;
+    profile.sweep = { ...(gaps !== undefined && { gapsMs: gaps }), ...(samples !== undefined && { samples }), ...(functions !== undefined && { functions }) };
+  }
   return { profile, problems };
 }
 

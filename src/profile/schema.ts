@@ -408,6 +408,19 @@ const matrix = strictObject({
   }
 });
 
+/** `coldbench sweep idle` settings kept with the profile (docs/sweep.md); flags override them. */
+const sweep = strictObject({
+  gaps: z.array(duration({ positive: true })).min(1, 'expected at least one gap').optional()
+    .meta({ description: 'Idle gaps to measure, increasing, e.g. [1m, 5m, 10m, 15m, 30m].' }),
+  samples: integerAtLeast(1).optional().meta({ description: 'Environments warmed and probed per gap (default 20).' }),
+  functions: z.array(z.string(say('expected a function name, ARN, or name:alias')).min(1)).min(1, 'expected at least one function').optional()
+    .meta({ description: 'Deployed copies of the function (or name:alias) to run gaps side by side.' }),
+}).superRefine((value, ctx) => {
+  (value.gaps ?? []).forEach((gap, i, gaps) => {
+    if (i > 0 && gap <= gaps[i - 1]!) ctx.addIssue({ code: 'custom', message: 'expected gaps in increasing order', path: ['gaps', i] });
+  });
+});
+
 export const profileSchema = strictObject({
   name: z
     .string(say('expected a name of letters, digits, ".", "_" or "-" (it names the result file)'))
@@ -427,6 +440,7 @@ export const profileSchema = strictObject({
     .default([]),
   prices: strictObject({ x86_64PerGBSecond: price(), arm64PerGBSecond: price(), perRequest: price() }).optional(),
   matrix: matrix.optional(),
+  sweep: sweep.optional(),
 }).superRefine((value, ctx) => {
   if (value.matrix === undefined || value.target === undefined) return;
   if (value.target.kind !== 'lambda') {

@@ -293,6 +293,14 @@ export interface Profile {
   thresholds: ThresholdEntry[];
   prices?: Partial<PriceConfig>;
   matrix?: MatrixConfig;
+  /** Defaults of `coldbench sweep idle` (its flags override them). */
+  sweep?: SweepConfig;
+}
+
+export interface SweepConfig {
+  gapsMs?: number[];
+  samples?: number;
+  functions?: string[];
 }
 
 /** A loaded profile with where it came from and what must never be printed. */

@@ -371,6 +371,7 @@ target:
 load:
   phases:
     - replay: { file: "\${TRACE_FILE}", format: "\${TRACE_FORMAT}", function: "\${TRACE_FN}", from: "\${TRACE_FROM}", duration: "\${TRACE_DURATION}", speedup: 600, spread: "\${SPREAD}" }
+sweep: { gaps: [ "\${SWEEP_GAP}" ], functions: [ "\${SWEEP_FN}" ] }
 `,
     fields: {
       '.target.local.functions.*.idleTimeout.min': ['IDLE_MIN', '1409ms'],
@@ -382,6 +383,8 @@ load:
       '.load.phases[].replay.from': ['TRACE_FROM', '60000ms'],
       '.load.phases[].replay.duration': ['TRACE_DURATION', '120000ms'],
       '.load.phases[].replay.spread': ['SPREAD', 'even'],
+      '.sweep.gaps[]': ['SWEEP_GAP', '2027ms'],
+      '.sweep.functions[]': ['SWEEP_FN', 'swfn-Hid-den32'],
     },
     enums: {
       '.load.phases[].replay.format': (p) => p.load.phases[0].replay.format,

@@ -129,6 +129,16 @@ describe('coldbench sweep idle refuses, with exit 2', () => {
     await expect(sweepIdleCommand(profile, flags(over), quiet)).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining(message) as unknown });
   });
 
+  it('no gaps, and gaps from the profile\'s sweep section that would take too long', async () => {
+    await expect(sweepIdleCommand(profile, flags({ gaps: undefined }), quiet)).rejects.toMatchObject({ exitCode: 2, message: 'no gaps to measure' });
+    const long = join(dir, 'long.yaml');
+    await writeFile(long, `${(await readFile(profile, 'utf8'))}sweep: { gaps: [1h, 25h], samples: 3 }\n`);
+    await expect(sweepIdleCommand(long, flags({ gaps: undefined, samples: undefined }), quiet)).rejects.toMatchObject({ exitCode: 2, message: 'this sweep would take about 25h: more than 24 h' });
+    const down = join(dir, 'down.yaml');
+    await writeFile(down, `${(await readFile(profile, 'utf8'))}sweep: { gaps: [5m, 1m] }\n`);
+    await expect(sweepIdleCommand(down, flags({ gaps: undefined }), quiet)).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('sweep.gaps[1]: expected gaps in increasing order') as unknown });
+  });
+
   it('a profile whose target is not a Lambda function', async () => {
     const http = join(dir, 'http.yaml');
     await writeFile(http, 'name: h\ntarget: { kind: http, url: "http://127.0.0.1:9/" }\nload: { phases: [ burst: { count: 1 } ] }\n');

@@ -12,8 +12,10 @@ import type { Output } from '../output.js';
 import { emit } from './report.js';
 
 export interface SweepFlags {
-  gaps: string;
-  samples: number;
+  /** Else the profile's sweep.gaps. */
+  gaps?: string;
+  /** Else the profile's sweep.samples, else 20. */
+  samples?: number;
   functions?: string;
   confidence: number;
   yes: boolean;
@@ -25,22 +27,29 @@ export interface SweepFlags {
   html?: string;
 }
 
+/** Environments per gap when neither --samples nor sweep.samples says. */
+const DEFAULT_SAMPLES = 20;
 /** Above this, a sweep runs only with --yes. */
 const DAY_MS = 24 * 3_600_000;
 const HARD_EXIT_MS = 3000;
 
 export async function sweepIdleCommand(file: string, flags: SweepFlags, out: Output): Promise<number> {
-  const gapsMs = parseGaps(flags.gaps);
+  const flagGapsMs = flags.gaps === undefined ? undefined : parseGaps(flags.gaps);
   if (!(flags.confidence > 0 && flags.confidence < 1)) throw new UsageError('--confidence must be between 0 and 1, like 0.95');
   const loaded = await loadProfile(file, { env: process.env, sets: flags.set });
   out.addSecrets(loaded.secrets);
+  const settings = loaded.profile.sweep;
+  const gapsMs = flagGapsMs ?? settings?.gapsMs;
+  if (gapsMs === undefined) throw new UsageError('no gaps to measure', 'pass --gaps 1m,5m,10m,15m,30m, or give sweep.gaps in the profile');
+  const samples = flags.samples ?? settings?.samples ?? DEFAULT_SAMPLES;
+  const functions = flags.functions !== undefined ? splitList(flags.functions) : settings?.functions;
   const { prepareSweep, renderSweep, writeSweepResult } = await import('../../experiments/sweep/index.js');
   const signals = handleSignals(out);
   try {
     const prepared = await prepareSweep(loaded, {
       gapsMs,
-      samples: flags.samples,
-      ...(flags.functions !== undefined && { functions: splitList(flags.functions) }),
+      samples,
+      ...(functions !== undefined && { functions }),
       confidence: flags.confidence,
       stop: signals.stop.signal,
       onStep: (message) => out.error(`${message}...`),
@@ -57,7 +66,7 @@ export async function sweepIdleCommand(file: string, flags: SweepFlags, out: Out
     const prices = resolvePrices(loaded.profile.prices);
     const p = prepared.plan;
     out.error(
-      `sweep: ${gapsMs.length} gap${gapsMs.length === 1 ? '' : 's'} x ${flags.samples} samples on ${p.lanes.length} function${p.lanes.length === 1 ? '' : 's'}; ` +
+      `sweep: ${gapsMs.length} gap${gapsMs.length === 1 ? '' : 's'} x ${samples} samples on ${p.lanes.length} function${p.lanes.length === 1 ? '' : 's'}; ` +
         `expected to take about ${formatDuration(p.expectedMs)} (the longest chain of gaps, plus three bursts of invocations per gap)`,
     );
     const gbs = prepared.maxGbSeconds === null ? 'GB-seconds unknown (no memory size)' : `at most ${prepared.maxGbSeconds.toFixed(2)} GB-s if every invocation ran to its timeout (${formatValue('usd', prepared.maxGbSeconds * (prepared.info.architecture === 'arm64' ? prices.arm64PerGBSecond : prices.x86_64PerGBSecond))})`;
