@@ -51,6 +51,9 @@ export interface PreparedSweep {
 export async function prepareSweep(loaded: LoadedProfile, opts: SweepOptions): Promise<PreparedSweep> {
   const target = loaded.profile.target;
   if (target.kind !== 'lambda') throw new UsageError('a sweep invokes a Lambda function directly: the profile needs a lambda target', 'set target.kind: lambda (an HTTP front is not swept)');
+  if (target.invocationType === 'Event') {
+    throw new UsageError('a sweep classifies each probe from its log tail, which async (Event) invokes do not return', 'remove invocationType: Event for the sweep');
+  }
   const problem = gapsProblem(opts.gapsMs);
   if (problem !== undefined) throw new UsageError(problem);
   if (!Number.isInteger(opts.samples) || opts.samples < 1) throw new UsageError('--samples must be a whole number >= 1');
