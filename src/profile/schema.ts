@@ -212,7 +212,7 @@ const httpTarget = strictObject({
 const FUNCTION_NAME = /^[A-Za-z0-9_-]+$/;
 
 const IDLE_HINT = 'expected a duration like 10m, or a distribution: { min: 5m, max: 7m } or { quantiles: [5m, 6m, 7m] }';
-const seed = () => z.int(say('expected an integer')).default(1);
+const idleSeed = () => z.int(say('expected an integer')).default(1);
 
 /**
  * When the value has the shape of one form (a mapping with its keys) but a bad value inside,
@@ -237,14 +237,14 @@ const idleTimeout = z
   .union(
     [
       duration({ positive: true }),
-      strictObject({ min: duration({ positive: true }), max: duration({ positive: true }), seed: seed() })
+      strictObject({ min: duration({ positive: true }), max: duration({ positive: true }), seed: idleSeed() })
         .superRefine((value, ctx) => {
           if (value.max < value.min) ctx.addIssue({ code: 'custom', message: `expected at least min (${value.min} ms)`, path: ['max'] });
         })
         .transform((value) => ({ quantilesMs: [value.min, value.max], seed: value.seed })),
       strictObject({
         quantiles: z.array(duration({ positive: true })).min(2, 'expected at least 2 quantiles: the minimum and the maximum'),
-        seed: seed(),
+        seed: idleSeed(),
       })
         .superRefine((value, ctx) => {
           value.quantiles.forEach((q, i) => {

@@ -359,7 +359,7 @@ matrix:
     expectCode: 0,
   },
   replay: {
-    // The trace (tr-Hid-den30.csv, written before the run) holds the function fnhash-Hid-den31.
+    // The trace (tr-Hid-den90.csv, written before the run) holds the function fnhash-Hid-den91.
     profile: () => `name: replay
 target:
   kind: lambda
@@ -377,14 +377,14 @@ sweep: { gaps: [ "\${SWEEP_GAP}" ], functions: [ "\${SWEEP_FN}" ] }
       '.target.local.functions.*.idleTimeout.min': ['IDLE_MIN', '1409ms'],
       '.target.local.functions.*.idleTimeout.max': ['IDLE_MAX', '1607ms'],
       '.target.local.functions.*.idleTimeout.quantiles[]': ['IDLE_Q', '1811ms'],
-      '.load.phases[].replay.file': ['TRACE_FILE', 'tr-Hid-den30.csv'],
+      '.load.phases[].replay.file': ['TRACE_FILE', 'tr-Hid-den90.csv'],
       '.load.phases[].replay.format': ['TRACE_FORMAT', 'azure-functions-2019'],
-      '.load.phases[].replay.function': ['TRACE_FN', 'fnhash-Hid-den31'],
+      '.load.phases[].replay.function': ['TRACE_FN', 'fnhash-Hid-den91'],
       '.load.phases[].replay.from': ['TRACE_FROM', '60000ms'],
       '.load.phases[].replay.duration': ['TRACE_DURATION', '120000ms'],
       '.load.phases[].replay.spread': ['SPREAD', 'even'],
       '.sweep.gaps[]': ['SWEEP_GAP', '2027ms'],
-      '.sweep.functions[]': ['SWEEP_FN', 'swfn-Hid-den32'],
+      '.sweep.functions[]': ['SWEEP_FN', 'swfn-Hid-den92'],
     },
     enums: {
       '.load.phases[].replay.format': (p) => p.load.phases[0].replay.format,
@@ -418,7 +418,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'pf-Hid-den13.json'), '{"from":"a file"}');
   await writeFile(join(dir, 'data-Hid-den40.csv'), 'user\nada\n');
   await writeFile(join(dir, 'lpf-Hid-den53.json'), '{"from":"a file"}');
-  await writeFile(join(dir, 'tr-Hid-den30.csv'), 'HashOwner,HashApp,HashFunction,Trigger,1,2,3\no,a,fnhash-Hid-den31,http,0,2,1\n');
+  await writeFile(join(dir, 'tr-Hid-den90.csv'), 'HashOwner,HashApp,HashFunction,Trigger,1,2,3\no,a,fnhash-Hid-den91,http,0,2,1\n');
 });
 
 afterAll(async () => {
