@@ -3,7 +3,6 @@
  * recovered exactly, Ctrl-C during the longest gap (exit 130, the gaps measured so far saved),
  * the HTML report; then, in this process, `report` on the sweep result and the refusals (exit 2).
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,27 +11,11 @@ import { reportCommand } from '../../src/cli/commands/report.js';
 import { sweepIdleCommand } from '../../src/cli/commands/sweep.js';
 import type { SweepFlags } from '../../src/cli/commands/sweep.js';
 import { Output } from '../../src/cli/output.js';
+import { coldbench } from '../helpers/bin.js';
+import type { Ran } from '../helpers/bin.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/coldbench.js');
 const quiet = new Output({ json: false, quiet: true });
-
-interface Ran { code: number | null; stdout: string; stderr: string }
-
-function coldbench(args: string[], opts: { cwd: string; onStderr?: (text: string, kill: (sig: NodeJS.Signals) => void) => void }): Promise<Ran> {
-  return new Promise((resolveRan, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d;
-      opts.onStderr?.(stderr, (sig) => child.kill(sig));
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolveRan({ code, stdout, stderr }));
-  });
-}
 
 let dir: string;
 let profile: string;
@@ -68,10 +51,11 @@ describe('coldbench sweep idle', () => {
     let signalled = false;
     ran = await coldbench(['sweep', 'idle', profile, '--gaps', '600ms,900ms,2100ms,2400ms,30s', '--samples', '5', '--out', out, '--html', join(dir, 'sweep.html')], {
       cwd: dir,
-      onStderr: (text, kill) => {
+      timeoutMs: 60_000,
+      onStderr: (text, child) => {
         if (!signalled && (text.match(/^gap .* cold$/gm) ?? []).length === 4) {
           signalled = true;
-          kill('SIGINT');
+          child.kill('SIGINT');
         }
       },
     });
