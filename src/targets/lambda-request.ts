@@ -99,10 +99,13 @@ export class InvokeRequests {
     return template;
   }
 
-  /** Signs `template` with `payload`, as the SDK's httpSigningMiddleware would. */
-  async sign(template: InvokeTemplate, payload: Uint8Array | undefined): Promise<SignedInvoke> {
+  /**
+   * Signs `template` with `payload`, as the SDK's httpSigningMiddleware would. The invocation id
+   * is new for every request, as the SDK's retry middleware makes it.
+   */
+  async sign(template: InvokeTemplate, payload: Uint8Array | undefined, invocationId: string = randomUUID()): Promise<SignedInvoke> {
     const base = template.request;
-    const headers: Record<string, string> = { ...base.headers, 'amz-sdk-invocation-id': randomUUID() };
+    const headers: Record<string, string> = { ...base.headers, 'amz-sdk-invocation-id': invocationId };
     if (payload !== undefined) headers['content-length'] = String(payload.byteLength);
     const request: HttpRequest = { ...base, headers, body: payload };
     const signedAtMs = Date.now();

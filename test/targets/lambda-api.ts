@@ -17,6 +17,7 @@ export interface Seen {
   logType: string | undefined;
   invocationType: string | undefined;
   authorization: string | undefined;
+  securityToken: string | undefined;
   /** The request's SigV4 signature checked against its bytes as received. */
   signature: SignatureCheck;
   body: string;
@@ -164,9 +165,15 @@ export async function fakeLambda(opts: FakeOptions = {}): Promise<FakeLambda> {
       logType: req.headers['x-amz-log-type'] as string | undefined,
       invocationType: req.headers['x-amz-invocation-type'] as string | undefined,
       authorization: req.headers.authorization,
+      securityToken: req.headers['x-amz-security-token'] as string | undefined,
       signature: await checkSignature(req, raw),
       body,
     });
+    // Temporary credentials made by the tests carry their expiry in the token: `expires-<epoch ms>`.
+    const expiresAt = /^expires-(\d+)$/.exec(String(req.headers['x-amz-security-token'] ?? ''))?.[1];
+    if (expiresAt !== undefined && Date.now() > Number(expiresAt)) {
+      return serviceError(res, 403, 'ExpiredTokenException', { message: 'The security token included in the request is expired' });
+    }
     if (match?.[2] === 'invocations') return invoke(functionName, body, res, { concurrent, coldDelayMs }, req.headers['x-amz-invocation-type'] as string | undefined);
     if (match?.[2] === 'configuration') return configuration(functionName, res);
     return serviceError(res, 404, 'UnknownOperationException', { message: 'unknown operation' });

@@ -17,6 +17,7 @@ export const SECRETS: Record<string, string> = {
   'coldbench-local': 'coldbench-local',
   AKIDBENCHPROFILE: 'secret',
   AKIDBENCH: 'secret',
+  AKIDROTATE: 'secret',
 };
 
 const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=[0-9a-f]{64}$/;
