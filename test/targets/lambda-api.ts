@@ -18,6 +18,8 @@ export interface Seen {
   invocationType: string | undefined;
   authorization: string | undefined;
   securityToken: string | undefined;
+  /** The signing time (x-amz-date). */
+  amzDate: string | undefined;
   /** The request's SigV4 signature checked against its bytes as received. */
   signature: SignatureCheck;
   body: string;
@@ -28,6 +30,9 @@ export interface FakeLambda extends Started {
 }
 
 const REQUEST_ID = 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef';
+
+/** How far ahead the 'skewed' function's clock runs. */
+export const SKEW_MS = 600_000;
 
 /** A cold invocation's log, as Lambda writes it (text format, tab-separated, trailing tab). */
 export const COLD_LOG = [
@@ -77,6 +82,9 @@ function invoke(name: string, body: string, res: http.ServerResponse, ctx: Invok
       return reply(res, 200, log(PROACTIVE_LOG), '{"ok":true}');
     case 'warm':
       return reply(res, 200, { 'X-Amz-Executed-Version': '7', ...log(WARM_LOG) }, '{"ok":true}');
+    case 'skewed':
+      // A service whose clock is 10 minutes ahead of this machine's: the SDK corrects its signing time.
+      return reply(res, 200, { date: new Date(Date.now() + SKEW_MS).toUTCString(), ...log(WARM_LOG) }, '{}');
     case 'echo':
       return reply(res, 200, {}, body);
     case 'fails':
@@ -166,6 +174,7 @@ export async function fakeLambda(opts: FakeOptions = {}): Promise<FakeLambda> {
       invocationType: req.headers['x-amz-invocation-type'] as string | undefined,
       authorization: req.headers.authorization,
       securityToken: req.headers['x-amz-security-token'] as string | undefined,
+      amzDate: req.headers['x-amz-date'] as string | undefined,
       signature: await checkSignature(req, raw),
       body,
     });

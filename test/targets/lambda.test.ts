@@ -7,7 +7,7 @@ import type { LambdaClientKind, LambdaTargetConfig } from '../../src/profile/typ
 import { createLambdaTarget } from '../../src/targets/lambda.js';
 import type { LambdaTarget } from '../../src/targets/lambda.js';
 import type { Outcome } from '../../src/targets/target.js';
-import { fakeLambda as startFakeLambda, REQUEST_ID } from './lambda-api.js';
+import { fakeLambda as startFakeLambda, REQUEST_ID, SKEW_MS } from './lambda-api.js';
 import type { FakeLambda, FakeOptions } from './lambda-api.js';
 import { closeAll, refusedPort } from './servers.js';
 
@@ -67,6 +67,12 @@ async function target(endpoint: string, fn: string, extra: Partial<LambdaTargetC
   const t = await createLambdaTarget({ kind: 'lambda', function: fn, endpoint, timeoutMs: 5_000, client, ...extra }, { connections });
   targets.push(t);
   return t;
+}
+
+/** x-amz-date (20260115T123045Z) in epoch ms. */
+function amzDateMs(text: string | undefined): number {
+  const m = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(text ?? '');
+  return m === null ? Number.NaN : Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
 
 let seq = 0;
@@ -316,7 +322,8 @@ describe('Lambda target: both clients give the same outcome for the same answer'
     expect(comparable(outcomes['fast']!)).toEqual(comparable(outcomes['sdk']!));
     // The same request went out both times: same path, headers that matter and payload shape.
     const [a, b] = api.seen;
-    expect({ ...a, authorization: undefined, body: undefined }).toEqual({ ...b, authorization: undefined, body: undefined });
+    const sameParts = (x: typeof a) => ({ ...x, authorization: undefined, amzDate: undefined, body: undefined });
+    expect(sameParts(a)).toEqual(sameParts(b));
   });
 });
 
@@ -407,6 +414,17 @@ describe.each(CLIENTS)('Lambda target, client %s: credentials', (kind) => {
     const t = await target(api.url, 'warm');
     expect((await send(t)).kind).toBe('ok');
     expect(api.seen[0]?.authorization).toMatch(/Credential=coldbench-local\//);
+  });
+
+  it("corrects its signing time by the service's clock, as the SDK does", async () => {
+    const api = await fakeLambda();
+    const t = await target(api.url, 'skewed');
+    await send(t);
+    await send(t);
+    const [first, second] = api.seen.map((s) => amzDateMs(s.amzDate));
+    expect(Math.abs(first! - Date.now())).toBeLessThan(60_000);
+    // The first answer's Date header was 10 minutes ahead: the next request is signed at its time.
+    expect(Math.abs(second! - (Date.now() + SKEW_MS))).toBeLessThan(60_000);
   });
 
   it('uses the region of the profile', async () => {
