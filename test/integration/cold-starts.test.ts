@@ -22,6 +22,7 @@ describe.each(['fast', 'sdk'] as const)('cold starts against the emulator, clien
   let updateSentAt = 0;
   let updatedAt = 0;
   let result: Result;
+  const steps: string[] = [];
 
   beforeAll(async () => {
     emulator = await startEmulator({
@@ -63,7 +64,7 @@ load:
           }, reject);
       }, 2000);
     });
-    result = await runProfile(loaded);
+    result = await runProfile(loaded, { onStep: (message) => steps.push(message) });
     await update;
   }, 60_000);
 
@@ -71,8 +72,9 @@ load:
     await emulator?.close();
   });
 
-  it('says which client sent the invokes', () => {
+  it('says which client sent the invokes: in the result and in the step line before the load', () => {
     expect(result.target.client).toBe(kind);
+    expect(steps.filter((s) => s.startsWith('checking function hello'))).toEqual([expect.stringContaining(`target.client ${kind}:`)]);
   });
 
   it('reports exactly the cold starts of the ground truth, no more, no fewer, all of them cold', async () => {
