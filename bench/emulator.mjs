@@ -156,8 +156,9 @@ export function reportTimes(tail) {
  * Duration from the log tail) and never rejecting for a throttle:
  *   raw     undici Pool, keep-alive, `connections` sockets, POST with X-Amz-Log-Type: Tail;
  *   sdk     @aws-sdk/client-lambda InvokeCommand, keep-alive agent sized to `connections`;
- *   target  coldbench's LambdaTarget (the SDK as `coldbench run` configures it, plus parsing
- *           and classifying the log tail).
+ *   target  coldbench's LambdaTarget with `client: fast` (the default: the SDK's request signed
+ *           by its signer, sent through coldbench's pool), plus parsing and classifying the tail;
+ *   targetSdk  the same with `client: sdk` (the SDK's InvokeCommand, as `coldbench run` configures it).
  */
 export async function invokers(endpoint, fn, connections) {
   const { Pool } = await import('undici');
@@ -189,23 +190,30 @@ export async function invokers(endpoint, fn, connections) {
     }
   };
 
-  const lambdaTarget = await createLambdaTarget({ kind: 'lambda', function: fn, endpoint, region: 'us-east-1', payload: '{}', timeoutMs: 10_000 }, { connections });
   const signal = new AbortController().signal;
   let seq = 0;
-  const target = async () => {
-    const o = await lambdaTarget.send({ seq: seq++, signal });
-    if (o.kind === 'throttled') return { throttled: true };
-    if (o.kind === 'error') throw new Error(o.errorClass);
-    return { durationMs: o.report?.durationMs ?? null };
+  const lambdaTargets = [];
+  const targetOf = async (client) => {
+    const lambdaTarget = await createLambdaTarget({ kind: 'lambda', function: fn, endpoint, region: 'us-east-1', payload: '{}', timeoutMs: 10_000, client }, { connections });
+    await lambdaTarget.preflight();
+    lambdaTargets.push(lambdaTarget);
+    return async () => {
+      const o = await lambdaTarget.send({ seq: seq++, signal });
+      if (o.kind === 'throttled') return { throttled: true };
+      if (o.kind === 'error') throw new Error(o.errorClass);
+      return { durationMs: o.report?.durationMs ?? null };
+    };
   };
+  const target = await targetOf('fast');
+  const targetSdk = await targetOf('sdk');
 
   const close = async () => {
     await pool.close();
     sdkClient.destroy();
     agent.destroy();
-    await lambdaTarget.close();
+    for (const t of lambdaTargets) await t.close();
   };
-  return { raw, sdk, target, close };
+  return { raw, sdk, target, targetSdk, close };
 }
 
 /** The client children need credentials to sign; the emulator does not check them. */

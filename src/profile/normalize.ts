@@ -103,7 +103,7 @@ function logsConfig(input: LogsInput): LogsConfig {
 }
 
 function lambdaTarget(input: LambdaInput, context: NormalizeContext, problems: Problem[]): LambdaTargetConfig {
-  const target: LambdaTargetConfig = { kind: 'lambda', function: input.function, timeoutMs: input.timeout, invocationType: input.invocationType };
+  const target: LambdaTargetConfig = { kind: 'lambda', function: input.function, timeoutMs: input.timeout, invocationType: input.invocationType, client: input.client };
   if (input.coldStart !== undefined) target.coldStartLogs = logsConfig(input.coldStart.logs);
   if (input.qualifier !== undefined) target.qualifier = input.qualifier;
   if (input.region !== undefined) target.region = input.region;

@@ -335,6 +335,9 @@ const lambdaTarget = strictObject({
   payloadFile: z.string(say('expected a path to a JSON file')).min(1).optional(),
   timeout: duration({ positive: true }).prefault('30s'),
   invocationType: z.enum(['RequestResponse', 'Event'], say('expected "RequestResponse" or "Event"')).default('RequestResponse'),
+  client: z.enum(['fast', 'sdk'], say('expected "fast" or "sdk"')).default('fast').meta({
+    description: "How each Invoke is sent: fast (default) signs it with the SDK's SigV4 signer and sends it through coldbench's own HTTP connection pool; sdk sends it through @aws-sdk/client-lambda's InvokeCommand.",
+  }),
   coldStart: strictObject({ logs: coldStartLogs }).optional(),
   memory: z.int(say('expected an integer number of MB from 128 to 10240')).min(128).max(10_240).optional()
     .meta({ description: "The function's memory in MB, for cost when the endpoint cannot tell it (no GetFunctionConfiguration)." }),

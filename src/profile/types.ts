@@ -241,6 +241,12 @@ export interface LambdaTargetConfig {
   timeoutMs: number;
   /** RequestResponse (default) waits for the function; Event queues it and returns 202. */
   invocationType: 'RequestResponse' | 'Event';
+  /**
+   * How each Invoke is sent: `fast` signs it with the SDK's SigV4 signer and sends it through
+   * coldbench's HTTP pool (targets/lambda-fast.ts); `sdk` through the SDK's InvokeCommand.
+   * A config built by hand may leave it out: fast.
+   */
+  client?: LambdaClientKind;
   /** Starts read from the function's logs (async invokes; endpoints without a log tail). */
   coldStartLogs?: LogsConfig;
   /**
@@ -255,6 +261,8 @@ export interface LambdaTargetConfig {
   /** Seeds the choice of request, random rows and {{randomInt}}; absent = 1. */
   seed?: number;
 }
+
+export type LambdaClientKind = 'fast' | 'sdk';
 
 export type TargetConfig = HttpTargetConfig | LambdaTargetConfig;
 

@@ -90,7 +90,15 @@ export interface Result {
   endedAt: string;
   durationMs: number;
   profile: unknown;
-  target: { kind: 'http' | 'lambda'; function?: string; url?: string; architecture?: string; memorySizeMB?: number };
+  target: {
+    kind: 'http' | 'lambda';
+    function?: string;
+    url?: string;
+    architecture?: string;
+    memorySizeMB?: number;
+    /** A Lambda target: how its invokes were sent (`fast`: signed and sent by coldbench's pool; `sdk`: the SDK's InvokeCommand). */
+    client?: 'fast' | 'sdk';
+  };
   counts: Counts & { abandoned: number };
   /** Per second. `target` is the schedule's planned rate; null in the closed model. */
   rate: { target: number | null; achieved: number };

@@ -156,6 +156,7 @@ function targetSummary(loaded: LoadedProfile, info: BuildInput['targetInfo']): R
   return {
     kind: 'lambda',
     function: t.function,
+    client: t.client ?? 'fast',
     ...(info?.architecture !== undefined && { architecture: info.architecture }),
     ...(info?.memorySizeMB !== undefined && { memorySizeMB: info.memorySizeMB }),
   };

@@ -96,14 +96,28 @@ async function openLambda(profile: Profile, config: LambdaTargetConfig, emulator
   const effective = emulator !== undefined ? { ...config, endpoint: emulator.endpoint } : config;
   const target = await createLambdaTarget(effective, { connections, ...(opts.requests?.lambda && { requests: new LambdaRequestSet(opts.requests.lambda, opts.requests.plan) }) });
   try {
-    opts.onStep?.(`checking function ${config.function}`);
+    opts.onStep?.(`checking function ${config.function} (${CLIENT_STEP[target.client]})`);
     const info = (await target.preflight?.()) ?? {};
+    if (target.client === 'fast') {
+      const { preconnectCount } = await import('../targets/http.js');
+      const spares = preconnectCount(profile.load, connections);
+      if (spares > 0 && !opts.stop?.aborted) {
+        opts.onStep?.(`opening ${spares} connection${spares === 1 ? '' : 's'} to the Lambda endpoint`);
+        await target.preconnect(spares, opts.stop);
+      }
+    }
     return { target, info: emulator !== undefined && info.architecture === undefined ? { ...info, ...emulator.infoOf(config.function) } : info };
   } catch (err) {
     await target.close();
     throw err;
   }
 }
+
+/** How a Lambda target's invokes go out, as the step line says it. */
+const CLIENT_STEP = {
+  fast: "target.client fast: invokes signed by the AWS SDK's SigV4 signer, sent through coldbench's connection pool",
+  sdk: "target.client sdk: invokes sent through the AWS SDK's InvokeCommand",
+} as const;
 
 /**
  * The target with its `coldStart.logs` completed: for a Lambda target, the function, region,

@@ -1,24 +1,27 @@
 /**
- * The Lambda target: Invoke (RequestResponse with LogType Tail, or Event) through
- * @aws-sdk/client-lambda.
+ * The Lambda target: Invoke (RequestResponse with LogType Tail, or Event), sent the way
+ * `target.client` says: `fast` (default, lambda-fast.ts: the SDK's request, signed by the SDK's
+ * signer, sent through coldbench's connection pool) or `sdk` (lambda-sdk-invoke.ts: the SDK's
+ * InvokeCommand). The SDK keeps the credentials, region, endpoint and control plane either way.
  * Each outcome carries the parsed REPORT from the log tail and a warm/cold/proactive/unknown
- * start (lambda/classify.ts). Throttles are outcomes of kind 'throttled' with Lambda's Reason;
- * the SDK never retries (lambda-client.ts), so one send is exactly one Invoke.
+ * start (lambda-outcome.ts); throttles are outcomes of kind 'throttled' with Lambda's Reason.
+ * Nothing retries, so one send is exactly one Invoke.
  */
-import type { InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
-import { classifyStart } from '../lambda/classify.js';
-import { decodeLogResult, reportOf } from '../lambda/logs.js';
-import type { LambdaTargetConfig } from '../profile/types.js';
-import { InflightSet } from './inflight.js';
-import { createLambdaClient } from './lambda-client.js';
-import type { LambdaClientParts, LambdaSdk } from './lambda-client.js';
-import { noControlPlane, preflightError, profileInfo } from './lambda-preflight.js';
-import { errorMessage, networkErrorClass } from './net-errors.js';
+import type { LambdaClientKind, LambdaTargetConfig } from '../profile/types.js';
 import { compileLambdaRequests, LambdaRequestSet } from '../requests/lambda-requests.js';
+import type { InvokeInput } from '../requests/lambda-requests.js';
 import { plainContext } from '../requests/compile.js';
 import { createPlan } from '../requests/plan.js';
 import { UsageError } from '../errors.js';
-import type { ErrorClass, Outcome, OutcomeDetails, SendContext, Target, TargetInfo } from './target.js';
+import { FastInvoker } from './lambda-fast.js';
+import { createLambdaClient } from './lambda-client.js';
+import type { LambdaClientParts } from './lambda-client.js';
+import type { Invoker } from './lambda-invoker.js';
+import type { AnswerRules } from './lambda-outcome.js';
+import { noControlPlane, preflightError, profileInfo } from './lambda-preflight.js';
+import { SdkInvoker } from './lambda-sdk-invoke.js';
+import { errorMessage } from './net-errors.js';
+import type { Outcome, OutcomeCallback, SendContext, Target, TargetInfo } from './target.js';
 
 export interface LambdaTargetOptions {
   /** Concurrent invocations the run may have in flight; the socket pool is at least this. */
@@ -31,79 +34,99 @@ export interface LambdaTarget extends Target {
   preflight(): Promise<TargetInfo>;
   /** The function's architecture and memory, once preflight could read them. */
   readonly functionInfo: TargetInfo | undefined;
-}
-
-/** A service error as the SDK throws it: a named exception with the HTTP metadata attached. */
-interface ServiceErrorShape {
-  name: string;
-  Reason?: unknown;
-  $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
-}
-
-function asServiceError(err: unknown): ServiceErrorShape | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const e = err as ServiceErrorShape;
-  return typeof e.$metadata?.httpStatusCode === 'number' && typeof e.name === 'string' ? e : undefined;
-}
-
-/** `errorType` from a function error's payload ({"errorType": ..., "errorMessage": ...}). */
-function errorTypeOf(payload: Uint8Array | undefined): string | undefined {
-  if (payload === undefined || payload.length === 0) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
-    const type = (parsed as { errorType?: unknown } | null)?.errorType;
-    return typeof type === 'string' && type !== '' ? type : undefined;
-  } catch {
-    return undefined;
-  }
+  /** How invokes are sent (target.client). */
+  readonly client: LambdaClientKind;
+  /** Opens up to `count` sockets before the run (the fast client; the SDK client opens none). */
+  preconnect(count: number, stop?: AbortSignal): Promise<number>;
 }
 
 class LambdaInvokeTarget implements LambdaTarget {
   functionInfo: TargetInfo | undefined;
-  retriedSends = 0;
-  private readonly client: LambdaClient;
-  private readonly sdk: LambdaSdk;
-  private readonly inflight: InflightSet;
-  private readonly requests: LambdaRequestSet;
-  private readonly named: boolean;
+  readonly client: LambdaClientKind;
   readonly requestNames: readonly string[];
-  private readonly startsFromLogs: boolean;
-  /** A config built by hand (the library's callers) may leave it out: RequestResponse. */
-  private readonly invocationType: 'RequestResponse' | 'Event';
+  private readonly invoker: Invoker;
+  private readonly named: boolean;
   private closed = false;
 
   constructor(
     private readonly config: LambdaTargetConfig,
     private readonly parts: LambdaClientParts,
-    requests?: LambdaRequestSet,
+    private readonly requests: LambdaRequestSet,
+    connections: number,
   ) {
-    this.client = parts.client;
-    this.sdk = parts.sdk;
-    this.inflight = new InflightSet(config.timeoutMs);
-    this.requests = requests ?? ownRequests(config);
-    this.requestNames = this.requests.names;
+    this.requestNames = requests.names;
     this.named = this.requestNames.length > 0;
-    this.startsFromLogs = config.coldStartLogs !== undefined;
-    this.invocationType = config.invocationType ?? 'RequestResponse';
+    const rules: AnswerRules = {
+      // A config built by hand (the library's callers) may leave it out: RequestResponse.
+      invocationType: config.invocationType ?? 'RequestResponse',
+      startsFromLogs: config.coldStartLogs !== undefined,
+    };
+    this.client = config.client ?? 'fast';
+    this.invoker = this.client === 'sdk'
+      ? new SdkInvoker(parts, rules, config.timeoutMs)
+      : new FastInvoker(parts, rules, config.timeoutMs, Math.max(1, Math.floor(connections)));
   }
 
-  /** Checks every function the requests invoke; the target's own describes it for cost. */
+  get retriedSends(): number {
+    return this.invoker.retriedSends;
+  }
+
+  /**
+   * Checks every function the requests invoke (GetFunctionConfiguration; the target's own
+   * describes it for cost), then prepares the invoke path for each: a failure of either
+   * (credentials, region, endpoint, function) stops the run with one clear error before any load.
+   */
   async preflight(): Promise<TargetInfo> {
     const own = { functionName: this.config.function, qualifier: this.config.qualifier };
     const others = this.requests.functions.filter((f) => f.functionName !== own.functionName || f.qualifier !== own.qualifier);
     for (const f of others) await this.check(f.functionName, f.qualifier);
-    return this.check(own.functionName, own.qualifier, true);
+    const info = await this.check(own.functionName, own.qualifier, true);
+    await this.prepare();
+    return info;
+  }
+
+  preconnect(count: number, stop?: AbortSignal): Promise<number> {
+    return this.invoker.preconnect(count, stop);
+  }
+
+  /** Not `async`: the promise made here is returned as is. */
+  send(ctx: SendContext): Promise<Outcome> {
+    return new Promise<Outcome>((resolve) => this.sendWith(ctx, resolve));
+  }
+
+  sendWith(ctx: SendContext, done: OutcomeCallback): void {
+    if (ctx.signal.aborted) return done({ kind: 'error', errorClass: 'aborted' });
+    if (this.closed) return done({ kind: 'error', errorClass: 'client', message: 'target closed' });
+    const index = this.requests.pick(ctx.seq);
+    let input: InvokeInput;
+    try {
+      input = this.requests.input(index, ctx.seq);
+    } catch (err) {
+      // A row that cannot be read from the data file (the file changed during the run).
+      return done(this.named ? { kind: 'error', errorClass: 'client', message: errorMessage(err), request: index } : { kind: 'error', errorClass: 'client', message: errorMessage(err) });
+    }
+    if (!this.named) return this.invoker.invoke(input, ctx, done);
+    this.invoker.invoke(input, ctx, (outcome) => {
+      outcome.request = index;
+      done(outcome);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.invoker.close();
+    this.parts.destroy();
   }
 
   private async check(functionName: string, qualifier: string | undefined, keep = false): Promise<TargetInfo> {
     try {
-      const out = await this.client.send(new this.sdk.GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: qualifier }));
+      const out = await this.parts.client.send(new this.parts.sdk.GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: qualifier }));
       const info: TargetInfo = { architecture: out.Architectures?.[0] === 'arm64' ? 'arm64' : 'x86_64', configurationSource: 'function' };
       if (out.MemorySize !== undefined) info.memorySizeMB = out.MemorySize;
       if (keep) this.functionInfo = info;
       return info;
     } catch (err) {
-      const stop = preflightError(err, { ...this.config, function: functionName, ...(qualifier !== undefined ? { qualifier } : {}) }, this.parts.where);
+      const stop = preflightError(err, this.labelled(functionName, qualifier), this.parts.where);
       if (stop !== undefined) throw stop;
       // Not allowed to read the configuration, or no control plane: go on with what the profile says.
       const info = profileInfo(this.config, noControlPlane(err) ? this.parts.where : undefined);
@@ -112,98 +135,26 @@ class LambdaInvokeTarget implements LambdaTarget {
     }
   }
 
-  async send(ctx: SendContext): Promise<Outcome> {
-    if (ctx.signal.aborted) return { kind: 'error', errorClass: 'aborted' };
-    if (this.closed) return { kind: 'error', errorClass: 'client', message: 'target closed' };
-    const index = this.requests.pick(ctx.seq);
-    const outcome = await this.invoke(index, ctx);
-    if (this.named) outcome.request = index;
-    return outcome;
-  }
-
-  private async invoke(index: number, ctx: SendContext): Promise<Outcome> {
-    let input;
-    try {
-      input = this.requests.input(index, ctx.seq);
-    } catch (err) {
-      // A row that cannot be read from the data file (the file changed during the run).
-      return { kind: 'error', errorClass: 'client', message: errorMessage(err) };
-    }
-    const command = new this.sdk.InvokeCommand({
-      ...input,
-      InvocationType: this.invocationType,
-      // The log tail "applies to synchronously invoked functions only" (API_Invoke).
-      ...(this.invocationType === 'RequestResponse' && { LogType: 'Tail' }),
-    });
-    const req = this.inflight.begin(ctx.signal);
-    const startedMs = performance.now();
-    try {
-      const out = await this.client.send(command, { abortSignal: req.abortSignal });
-      return this.outcomeOf(out, performance.now() - startedMs);
-    } catch (err) {
-      return this.failureOf(err, req.why);
-    } finally {
-      this.inflight.end(req);
+  /** Prepares the request of every function and qualifier the requests invoke. */
+  private async prepare(): Promise<void> {
+    for (const f of this.requests.functions) {
+      try {
+        await this.invoker.prepare({ FunctionName: f.functionName, Qualifier: f.qualifier, Payload: undefined });
+      } catch (err) {
+        throw preflightError(err, this.labelled(f.functionName, f.qualifier), this.parts.where) ?? err;
+      }
     }
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    this.inflight.stopAll('aborted');
-    this.parts.destroy();
-  }
-
-  private outcomeOf(out: InvokeCommandOutput, serviceTimeMs: number): Outcome {
-    const meta = out.$metadata;
-    if ((meta.attempts ?? 1) > 1) this.retriedSends++;
-    const details: OutcomeDetails = {};
-    if (out.StatusCode !== undefined) details.status = out.StatusCode;
-    if (meta.requestId !== undefined) details.requestId = meta.requestId;
-    if (out.ExecutedVersion !== undefined) details.executedVersion = out.ExecutedVersion;
-
-    const tailPresent = out.LogResult !== undefined && out.LogResult !== '';
-    const log = tailPresent ? reportOf(decodeLogResult(out.LogResult), meta.requestId) : {};
-    if (log.report !== undefined) details.report = log.report;
-    // Without a REPORT in the answer, the function's logs decide, when the run reads them.
-    if (log.report !== undefined || !this.startsFromLogs) {
-      const { start, basis, reason } = this.invocationType === 'Event'
-        ? { start: 'unknown' as const, basis: 'async invoke: no log tail, and coldStart.logs is not set', reason: 'async invoke: no log tail, and coldStart.logs is not set' }
-        : classifyStart({ report: log.report, initStart: log.initStart, initReport: log.initReport, serviceTimeMs, tailPresent });
-      details.start = start;
-      details.startReason = reason;
-      details.startBasis = basis;
-    }
-
-    if (out.FunctionError === undefined || out.FunctionError === '') return { kind: 'ok', ...details };
-    const type = errorTypeOf(out.Payload) ?? out.FunctionError ?? 'Unhandled';
-    return { kind: 'error', errorClass: `function-error:${type}`, ...details };
-  }
-
-  private failureOf(err: unknown, why: 'timeout' | 'aborted' | undefined): Outcome {
-    const message = errorMessage(err);
-    if (why !== undefined) return { kind: 'error', errorClass: why, message };
-    const service = asServiceError(err);
-    if (service === undefined) {
-      const errorClass: ErrorClass = networkErrorClass(err) ?? 'client';
-      return { kind: 'error', errorClass, message };
-    }
-    const meta = service.$metadata ?? {};
-    if ((meta.attempts ?? 1) > 1) this.retriedSends++;
-    const details: OutcomeDetails = {};
-    if (meta.httpStatusCode !== undefined) details.status = meta.httpStatusCode;
-    if (meta.requestId !== undefined) details.requestId = meta.requestId;
-    if (service.name === 'TooManyRequestsException') {
-      const reason = typeof service.Reason === 'string' && service.Reason !== '' ? service.Reason : service.name;
-      return { kind: 'throttled', reason, ...details };
-    }
-    return { kind: 'error', errorClass: `lambda-${service.name}`, message, ...details };
+  private labelled(functionName: string, qualifier: string | undefined): LambdaTargetConfig {
+    return { ...this.config, function: functionName, ...(qualifier !== undefined ? { qualifier } : {}) };
   }
 }
 
 export async function createLambdaTarget(config: LambdaTargetConfig, opts: LambdaTargetOptions): Promise<LambdaTarget> {
   const requests = opts.requests ?? ownRequests(config);
   const parts = await createLambdaClient(config, opts.connections);
-  return new LambdaInvokeTarget(config, parts, requests);
+  return new LambdaInvokeTarget(config, parts, requests, opts.connections);
 }
 
 /** The target's own request set, when no prepared one is given: its templates without a data file. */

@@ -125,6 +125,7 @@ target:
   function: "\${FUNCTION}"
   payload: "\${PAYLOAD}"
   invocationType: "\${INVOCATION_TYPE}"
+  client: "\${CLIENT}"
   local:
     functions:
       fn-Hid-den5:
@@ -149,6 +150,7 @@ load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
       '.target.function': ['FUNCTION', 'fn-Hid-den5'],
       '.target.payload': ['PAYLOAD', 'payload-Hid-den6'],
       '.target.invocationType': ['INVOCATION_TYPE', 'RequestResponse'],
+      '.target.client': ['CLIENT', 'sdk'],
       '.target.local.functions.*.handler': ['HANDLER', 'hid-den7/hello.handler'],
       '.target.local.functions.*.timeout': ['F_TIMEOUT', '2917ms'],
       '.target.local.functions.*.idleTimeout': ['F_IDLE', '3011ms'],
@@ -166,6 +168,7 @@ load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
     },
     enums: {
       '.target.invocationType': (p) => p.target.invocationType,
+      '.target.client': (p) => p.target.client,
       '.target.local.functions.*.architecture': (p) => Object.values(p.target.local.functions as Record<string, any>)[0].architecture,
       '.target.local.functions.*.logFormat': (p) => Object.values(p.target.local.functions as Record<string, any>)[0].logFormat,
       '.target.local.functions.*.systemLogLevel': (p) => Object.values(p.target.local.functions as Record<string, any>)[0].systemLogLevel,

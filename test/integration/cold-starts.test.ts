@@ -1,5 +1,6 @@
 /**
- * The product's central claim: through the real AWS SDK, the cold starts coldbench reports are
+ * The product's central claim: through both clients (the fast path and the AWS SDK's
+ * InvokeCommand, both on the real SDK's credentials, endpoint and signer), the cold starts coldbench reports are
  * exactly the emulator's ground truth, over a run with a burst wider than the warm pool, a
  * configuration update, an idle gap longer than the idle timeout, and throttling. The emulator
  * never initializes an environment ahead of a request, so every cold start is `cold`, none
@@ -14,35 +15,30 @@ import { runProfile } from '../../src/run/run-profile.js';
 import type { Result } from '../../src/result/result.js';
 import { client, fn, groundTruth, profilesDir } from '../emulator/helpers.js';
 
-let emulator: Emulator;
-/** Epoch ms: the update was sent, and answered (every environment older than it is retired). */
-let updateSentAt = 0;
-let updatedAt = 0;
-
-beforeAll(async () => {
-  emulator = await startEmulator({
-    baseDir: profilesDir,
-    accountConcurrency: 1000,
-    functions: {
-      hello: fn('functions/hello.handler', { concurrency: 4, idleTimeoutMs: 1000, environment: { INIT_MS: '80' } }),
-    },
-  });
-});
-
-afterAll(async () => {
-  await emulator?.close();
-});
-
-describe('cold starts against the emulator, through the SDK', () => {
+// Each client (target.client) runs against an emulator of its own: the ground truth is its alone.
+describe.each(['fast', 'sdk'] as const)('cold starts against the emulator, client %s', (kind) => {
+  let emulator: Emulator;
+  /** Epoch ms: the update was sent, and answered (every environment older than it is retired). */
+  let updateSentAt = 0;
+  let updatedAt = 0;
   let result: Result;
+  const steps: string[] = [];
 
   beforeAll(async () => {
+    emulator = await startEmulator({
+      baseDir: profilesDir,
+      accountConcurrency: 1000,
+      functions: {
+        hello: fn('functions/hello.handler', { concurrency: 4, idleTimeoutMs: 1000, environment: { INIT_MS: '80' } }),
+      },
+    });
     const loaded = parseProfileText(
       `name: detection
 target:
   kind: lambda
   function: hello
   endpoint: ${emulator.endpoint}
+  client: ${kind}
   payload: { name: "{{seq}}" }
 load:
   maxInFlight: 100
@@ -68,9 +64,18 @@ load:
           }, reject);
       }, 2000);
     });
-    result = await runProfile(loaded);
+    result = await runProfile(loaded, { onStep: (message) => steps.push(message) });
     await update;
   }, 60_000);
+
+  afterAll(async () => {
+    await emulator?.close();
+  });
+
+  it('says which client sent the invokes: in the result and in the step line before the load', () => {
+    expect(result.target.client).toBe(kind);
+    expect(steps.filter((s) => s.startsWith('checking function hello'))).toEqual([expect.stringContaining(`target.client ${kind}:`)]);
+  });
 
   it('reports exactly the cold starts of the ground truth, no more, no fewer, all of them cold', async () => {
     const truth = (await groundTruth(emulator.endpoint)).filter((i) => i.function === 'hello');

@@ -3,7 +3,7 @@
  * exactly the emulator's ground truth: an HTTP run against its Function URL front and one against
  * its API Gateway-like front (joined through the access log), each with a burst wider than the
  * warm pool, an idle gap past the idle timeout and throttling; and async (Event) invokes of a
- * function that fails, with their retries.
+ * function that fails, with their retries, through both Lambda clients (target.client).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
@@ -15,6 +15,12 @@ import { fn, groundTruth, profilesDir } from '../emulator/helpers.js';
 
 let emulator: Emulator;
 
+/** The Lambda clients the async runs go through, each with its two functions (text and JSON logs). */
+const ASYNC_CLIENTS = [
+  ['fast', 'events', 'eventsJson'],
+  ['sdk', 'eventsSdk', 'eventsJsonSdk'],
+] as const;
+
 beforeAll(async () => {
   emulator = await startEmulator({
     baseDir: profilesDir,
@@ -22,8 +28,13 @@ beforeAll(async () => {
     functions: {
       url: fn('functions/hello.handler', { concurrency: 4, idleTimeoutMs: 1000, environment: { INIT_MS: '80' }, logDelayMs: 700 }),
       gw: fn('functions/hello.handler', { concurrency: 4, idleTimeoutMs: 1000, environment: { INIT_MS: '80' }, logDelayMs: 700, logFormat: 'JSON' }),
-      events: fn('functions/flaky.handler', { idleTimeoutMs: 60_000, environment: { FAIL_RATE: '0' }, logDelayMs: 300, asyncRetries: 2, asyncRetryDelayMs: 200 }),
-      eventsJson: fn('functions/flaky.handler', { idleTimeoutMs: 60_000, environment: { FAIL_RATE: '0' }, logDelayMs: 300, asyncRetries: 2, asyncRetryDelayMs: 200, logFormat: 'JSON' }),
+      // One copy per Lambda client (target.client), so each run has a ground truth of its own.
+      ...Object.fromEntries(
+        ASYNC_CLIENTS.flatMap(([, events, eventsJson]) => [
+          [events, fn('functions/flaky.handler', { idleTimeoutMs: 60_000, environment: { FAIL_RATE: '0' }, logDelayMs: 300, asyncRetries: 2, asyncRetryDelayMs: 200 })],
+          [eventsJson, fn('functions/flaky.handler', { idleTimeoutMs: 60_000, environment: { FAIL_RATE: '0' }, logDelayMs: 300, asyncRetries: 2, asyncRetryDelayMs: 200, logFormat: 'JSON' })],
+        ]),
+      ),
     },
   });
 });
@@ -116,15 +127,16 @@ describe('cold starts behind HTTP fronts, from the logs', () => {
   });
 });
 
-describe('async (Event) invokes, from the logs', () => {
+describe.each(ASYNC_CLIENTS)('async (Event) invokes, from the logs, client %s', (kind, events, eventsJson) => {
   it('gives queue delay, end-to-end time, cold starts and retries as the ground truth has them', async () => {
     const result = await runProfile(
       parseProfileText(
         `name: async
 target:
   kind: lambda
-  function: events
+  function: ${events}
   endpoint: ${emulator.endpoint}
+  client: ${kind}
   invocationType: Event
   payload: { fail: false }
   coldStart: { logs: { wait: 3s, poll: 300ms } }
@@ -136,7 +148,8 @@ load:
         { file: 'async.yaml', baseDir: profilesDir, env: {} },
       ),
     );
-    const truth = (await groundTruth(emulator.endpoint)).filter((i) => i.function === 'events');
+    const truth = (await groundTruth(emulator.endpoint)).filter((i) => i.function === events);
+    expect(result.target.client).toBe(kind);
     const firsts = truth.filter((i) => i.attempt === 1 || i.attempt === undefined);
     expect(firsts).toHaveLength(13);
     expect(result.counts).toMatchObject({ sent: 13, ok: 13, unknown: 0 });
@@ -157,8 +170,9 @@ load:
         `name: async-retries
 target:
   kind: lambda
-  function: eventsJson
+  function: ${eventsJson}
   endpoint: ${emulator.endpoint}
+  client: ${kind}
   invocationType: Event
   payload: { fail: true }
   coldStart: { logs: { wait: 20s, poll: 300ms } }
@@ -169,7 +183,7 @@ load:
         { file: 'async-retries.yaml', baseDir: profilesDir, env: {} },
       ),
     );
-    const truth = (await groundTruth(emulator.endpoint)).filter((i) => i.function === 'eventsJson' && i.status === 'error');
+    const truth = (await groundTruth(emulator.endpoint)).filter((i) => i.function === eventsJson && i.status === 'error');
     // Every event fails three times (the first attempt and two retries, 200 ms then 400 ms later).
     expect(truth).toHaveLength(4 * 3);
     expect(result.async).toMatchObject({ retries: 8, neverRan: 0, attempts: { '3': 4 } });

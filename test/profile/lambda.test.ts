@@ -32,6 +32,7 @@ ${LOAD}`,
       kind: 'lambda',
       function: 'hello',
       invocationType: 'RequestResponse',
+      client: 'fast',
       qualifier: '3',
       payload: '{"sku":42}',
       timeoutMs: 30_000,
@@ -156,6 +157,7 @@ ${LOAD}`);
     ['an async event age within Lambda limits', 'function: f\n  local: { functions: { f: { handler: a.b, asyncMaxEventAge: 7h } } }', [
       'target.local.functions.f.asyncMaxEventAge: expected at most 6h (the Lambda limit) (line 5)',
     ]],
+    ['a known client', 'function: f\n  client: http', ['target.client: expected "fast" or "sdk" (line 5)']],
     ['a function', 'qualifier: live', ['target.function: required (line 2)']],
     ['known keys', 'function: f\n  regoin: us-east-1', ['target.regoin: unknown key "regoin" (did you mean "region"?) (line 5)']],
   ])('%s', (_name, fields, problems) => {

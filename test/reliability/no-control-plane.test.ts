@@ -3,13 +3,15 @@
  * a 404 or 501 that names no AWS error type, or an UnknownOperationException. The run goes on
  * with a warning, takes memory and architecture from the profile, marks the cost estimated, and
  * calls every start `unknown` when no log tail comes back. A missing function
- * (ResourceNotFoundException) still stops the run. Real SDK, loopback servers.
+ * (ResourceNotFoundException) still stops the run. Real SDK, loopback servers; every test through
+ * both Lambda clients (target.client fast and sdk).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RunError } from '../../src/errors.js';
 import { parseProfileText } from '../../src/profile/index.js';
 import { runProfile } from '../../src/run/run-profile.js';
+import type { LambdaClientKind } from '../../src/profile/types.js';
 import { createLambdaTarget } from '../../src/targets/lambda.js';
 import { closeAll, httpServer } from '../targets/servers.js';
 
@@ -42,11 +44,13 @@ const NO_CONTROL_PLANE: [string, Answer][] = [
   ['UnknownOperationException', json(404, '{"message":"Unknown operation GET"}', { 'x-amzn-errortype': 'UnknownOperationException' })],
 ];
 
-function config(url: string, extra: Record<string, unknown> = {}) {
-  return { kind: 'lambda' as const, function: 'orders', endpoint: url, timeoutMs: 5000, ...extra };
-}
+const CLIENTS: readonly LambdaClientKind[] = ['fast', 'sdk'];
 
-describe('preflight against an endpoint without a control plane', () => {
+describe.each(CLIENTS)('preflight against an endpoint without a control plane, client %s', (client) => {
+  function config(url: string, extra: Record<string, unknown> = {}) {
+    return { kind: 'lambda' as const, function: 'orders', endpoint: url, timeoutMs: 5000, client, ...extra };
+  }
+
   it.each(NO_CONTROL_PLANE)('%s: goes on with a warning and the profile memory and architecture', async (_name, answer) => {
     const api = await endpoint(answer);
     const target = await createLambdaTarget(config(api.url, { memoryMB: 512, architecture: 'arm64' }), { connections: 1 });
@@ -82,17 +86,17 @@ describe('preflight against an endpoint without a control plane', () => {
   });
 });
 
-function profile(url: string, extra: string): ReturnType<typeof parseProfileText> {
-  return parseProfileText(
-    `name: ncp
-target: { kind: lambda, function: orders, endpoint: "${url}"${extra} }
+describe.each(CLIENTS)('a run against an endpoint without a control plane, client %s', (client) => {
+  function profile(url: string, extra: string): ReturnType<typeof parseProfileText> {
+    return parseProfileText(
+      `name: ncp
+target: { kind: lambda, function: orders, endpoint: "${url}", client: ${client}${extra} }
 load: { model: closed, concurrency: 2, iterations: 20 }
 `,
-    { file: 'ncp.yaml', baseDir: '.' },
-  );
-}
+      { file: 'ncp.yaml', baseDir: '.' },
+    );
+  }
 
-describe('a run against an endpoint without a control plane', () => {
   it('completes; every start is unknown (no log tail); cost estimated from the profile memory', async () => {
     const api = await endpoint(json(404, '{"statusCode":404,"error":"Not Found","message":"Not Found"}'));
     const warnings: string[] = [];
@@ -101,7 +105,7 @@ describe('a run against an endpoint without a control plane', () => {
     expect(api.invokes()).toBe(20);
     expect(result.counts).toMatchObject({ sent: 20, ok: 20, unknown: 20, warm: 0, cold: 0, proactive: 0 });
     expect(result.coldStartRate).toBeNull();
-    expect(result.target).toMatchObject({ memorySizeMB: 256 });
+    expect(result.target).toMatchObject({ memorySizeMB: 256, client });
     expect(result.cost).toMatchObject({ estimated: true, invocations: 20, unreported: 20 });
     expect(warnings).toHaveLength(1);
     expect(result.warnings).toContain(warnings[0]);

@@ -83,7 +83,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('against serverless-offline (Invoke API only, no log tail)', () => {
+describe.each(['fast', 'sdk'] as const)('against serverless-offline (Invoke API only, no log tail), client %s', (client) => {
   it('runs with a warning, starts unknown, cost estimated from the profile', async () => {
     const loaded = parseProfileText(
       `name: sls
@@ -91,6 +91,7 @@ target:
   kind: lambda
   function: probe-dev-hello
   endpoint: "${endpoint}"
+  client: ${client}
   payload: { seq: "{{seq}}" }
   memory: 512
   architecture: arm64
@@ -105,14 +106,14 @@ load: { model: closed, concurrency: 2, iterations: 20 }
     expect(result.errors).toEqual({});
     expect(result.counts).toMatchObject({ sent: 20, ok: 20, unknown: 20, cold: 0, warm: 0 });
     expect(result.init).toBeNull();
-    expect(result.target).toMatchObject({ kind: 'lambda', memorySizeMB: 512, architecture: 'arm64' });
+    expect(result.target).toMatchObject({ kind: 'lambda', memorySizeMB: 512, architecture: 'arm64', client });
     expect(result.cost).toMatchObject({ estimated: true, architecture: 'arm64', invocations: 20 });
   });
 
   it('a function it does not serve is still "not found", not a missing control plane', async () => {
     const loaded = parseProfileText(
       `name: sls-missing
-target: { kind: lambda, function: nope, endpoint: "${endpoint}" }
+target: { kind: lambda, function: nope, endpoint: "${endpoint}", client: ${client} }
 load: { model: closed, concurrency: 1, iterations: 1 }
 `,
       { file: 'sls.yaml', baseDir: dir },
@@ -121,5 +122,6 @@ load: { model: closed, concurrency: 1, iterations: 1 }
     // serverless-offline answers the configuration read with a plain 404 whatever the name, so
     // the run goes on; its Invoke then names the missing function (ResourceNotFoundException).
     expect(result.errors).toEqual({ 'lambda-ResourceNotFoundException': 1 });
+    expect(result.target.client).toBe(client);
   });
 });

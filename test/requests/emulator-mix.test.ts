@@ -24,15 +24,16 @@ afterAll(async () => {
 const lines = async (file: string): Promise<Record<string, unknown>[]> =>
   (await readFile(file, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
 
-describe('a Lambda mix on the emulator', () => {
+describe.each(['fast', 'sdk'] as const)('a Lambda mix on the emulator, client %s', (client) => {
   it('delivers each templated payload to the function its request names', async () => {
-    const recordA = join(dir, 'a.ndjson');
-    const recordB = join(dir, 'b.ndjson');
-    const file = join(dir, 'lambda.yaml');
+    const recordA = join(dir, `a-${client}.ndjson`);
+    const recordB = join(dir, `b-${client}.ndjson`);
+    const file = join(dir, `lambda-${client}.yaml`);
     await writeFile(file, `name: lambda-mix
 target:
   kind: lambda
   function: a
+  client: ${client}
   data: { file: orders.ndjson, order: once }
   requests:
     - { name: put, weight: 2, payload: { op: put, sku: "{{row.sku}}", user: "{{row.user}}", n: "{{seq}}" } }
@@ -48,6 +49,7 @@ load: { model: closed, concurrency: 2, duration: 20s }
     const b = await lines(recordB);
     expect(a.length + b.length).toBe(12);
     expect(result.data).toMatchObject({ rows: 12, exhausted: true });
+    expect(result.target.client).toBe(client);
     for (const event of a) expect(event).toEqual({ op: 'put', sku: event.sku, user: `u"${String(event.sku)}`, n: event.n });
     for (const event of b) expect(event).toEqual({ op: 'get', sku: event.sku, tag: `sku-${String(event.sku)}` });
     // Each row once: sequence number n is the row for `put`.

@@ -4,8 +4,10 @@
  * behaviour per function name. Records every request that reached it.
  */
 import type http from 'node:http';
-import { gate, httpServer, readBody } from './servers.js';
+import { gate, httpServer, readBodyBytes } from './servers.js';
 import type { Started } from './servers.js';
+import { checkSignature } from './sigv4-check.js';
+import type { SignatureCheck } from './sigv4-check.js';
 
 export interface Seen {
   method: string;
@@ -15,6 +17,11 @@ export interface Seen {
   logType: string | undefined;
   invocationType: string | undefined;
   authorization: string | undefined;
+  securityToken: string | undefined;
+  /** The signing time (x-amz-date). */
+  amzDate: string | undefined;
+  /** The request's SigV4 signature checked against its bytes as received. */
+  signature: SignatureCheck;
   body: string;
 }
 
@@ -23,6 +30,9 @@ export interface FakeLambda extends Started {
 }
 
 const REQUEST_ID = 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef';
+
+/** How far ahead the 'skewed' function's clock runs. */
+export const SKEW_MS = 600_000;
 
 /** A cold invocation's log, as Lambda writes it (text format, tab-separated, trailing tab). */
 export const COLD_LOG = [
@@ -57,7 +67,9 @@ interface InvokeContext {
   coldDelayMs: number;
 }
 
-function invoke(name: string, body: string, res: http.ServerResponse, ctx: InvokeContext): void {
+function invoke(name: string, body: string, res: http.ServerResponse, ctx: InvokeContext, invocationType: string | undefined): void {
+  // An Event invoke is queued: 202, no payload, no log tail (API_Invoke).
+  if (invocationType === 'Event' && name !== 'throttled') return reply(res, 202, {}, '');
   const log = (text: string) => ({ 'X-Amz-Log-Result': Buffer.from(text).toString('base64') });
   switch (name) {
     case 'cold': {
@@ -70,6 +82,9 @@ function invoke(name: string, body: string, res: http.ServerResponse, ctx: Invok
       return reply(res, 200, log(PROACTIVE_LOG), '{"ok":true}');
     case 'warm':
       return reply(res, 200, { 'X-Amz-Executed-Version': '7', ...log(WARM_LOG) }, '{"ok":true}');
+    case 'skewed':
+      // A service whose clock is 10 minutes ahead of this machine's: the SDK corrects its signing time.
+      return reply(res, 200, { date: new Date(Date.now() + SKEW_MS).toUTCString(), ...log(WARM_LOG) }, '{}');
     case 'echo':
       return reply(res, 200, {}, body);
     case 'fails':
@@ -87,6 +102,16 @@ function invoke(name: string, body: string, res: http.ServerResponse, ctx: Invok
         Type: 'User',
         message: 'Rate Exceeded.',
       });
+    case 'bad-gateway':
+      // A proxy's answer: not JSON, no error type.
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html><body>502 Bad Gateway</body></html>');
+      return;
+    case 'typed-in-body':
+      // No x-amzn-ErrorType header: the SDK takes the type from the body's __type.
+      res.writeHead(400, { 'content-type': 'application/json', 'x-amzn-RequestId': REQUEST_ID });
+      res.end(JSON.stringify({ __type: 'InvalidRequestContentException', message: 'Could not parse request body into json' }));
+      return;
     case 'throttled-no-reason':
       return serviceError(res, 429, 'TooManyRequestsException', { Type: 'User', message: 'Rate Exceeded.' });
     case 'unavailable':
@@ -137,7 +162,8 @@ export async function fakeLambda(opts: FakeOptions = {}): Promise<FakeLambda> {
   const started = await httpServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const match = /^\/2015-03-31\/functions\/([^/]+)\/(invocations|configuration)$/.exec(url.pathname);
-    const body = await readBody(req);
+    const raw = await readBodyBytes(req);
+    const body = raw.toString('utf8');
     const functionName = decodeURIComponent(match?.[1] ?? '');
     seen.push({
       method: req.method ?? '',
@@ -147,9 +173,17 @@ export async function fakeLambda(opts: FakeOptions = {}): Promise<FakeLambda> {
       logType: req.headers['x-amz-log-type'] as string | undefined,
       invocationType: req.headers['x-amz-invocation-type'] as string | undefined,
       authorization: req.headers.authorization,
+      securityToken: req.headers['x-amz-security-token'] as string | undefined,
+      amzDate: req.headers['x-amz-date'] as string | undefined,
+      signature: await checkSignature(req, raw),
       body,
     });
-    if (match?.[2] === 'invocations') return invoke(functionName, body, res, { concurrent, coldDelayMs });
+    // Temporary credentials made by the tests carry their expiry in the token: `expires-<epoch ms>`.
+    const expiresAt = /^expires-(\d+)$/.exec(String(req.headers['x-amz-security-token'] ?? ''))?.[1];
+    if (expiresAt !== undefined && Date.now() > Number(expiresAt)) {
+      return serviceError(res, 403, 'ExpiredTokenException', { message: 'The security token included in the request is expired' });
+    }
+    if (match?.[2] === 'invocations') return invoke(functionName, body, res, { concurrent, coldDelayMs }, req.headers['x-amz-invocation-type'] as string | undefined);
     if (match?.[2] === 'configuration') return configuration(functionName, res);
     return serviceError(res, 404, 'UnknownOperationException', { message: 'unknown operation' });
   });

@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RunError } from '../../src/errors.js';
-import type { LambdaTargetConfig } from '../../src/profile/types.js';
+import type { LambdaClientKind, LambdaTargetConfig } from '../../src/profile/types.js';
 import { createLambdaTarget } from '../../src/targets/lambda.js';
 import type { LambdaTarget } from '../../src/targets/lambda.js';
 import type { Outcome } from '../../src/targets/target.js';
-import { fakeLambda, REQUEST_ID } from './lambda-api.js';
-import type { FakeLambda } from './lambda-api.js';
+import { fakeLambda as startFakeLambda, REQUEST_ID, SKEW_MS } from './lambda-api.js';
+import type { FakeLambda, FakeOptions } from './lambda-api.js';
 import { closeAll, refusedPort } from './servers.js';
 
 const rejections: unknown[] = [];
@@ -17,9 +17,23 @@ const onRejection = (reason: unknown): void => {
 };
 process.on('unhandledRejection', onRejection);
 
+/** Both ways of sending an Invoke: every test of the target runs through each. */
+const CLIENTS: readonly LambdaClientKind[] = ['fast', 'sdk'];
+
 const targets: LambdaTarget[] = [];
 const tmpDirs: string[] = [];
+const fakes: FakeLambda[] = [];
+
+/** A fake Lambda whose every signed request is checked against its signature at the end of the test. */
+async function fakeLambda(opts: FakeOptions = {}): Promise<FakeLambda> {
+  const api = await startFakeLambda(opts);
+  fakes.push(api);
+  return api;
+}
+
 afterEach(async () => {
+  const signatures = fakes.splice(0).flatMap((api) => api.seen.map((s) => s.signature));
+  expect(signatures.filter((s) => s !== 'valid')).toEqual([]);
   vi.unstubAllEnvs();
   await Promise.all(targets.splice(0).map((t) => t.close()));
   await closeAll();
@@ -45,11 +59,20 @@ function isolateCredentials(): string {
   return dir;
 }
 
+/** The client under test in the current describe block. */
+let client: LambdaClientKind = 'fast';
+
 async function target(endpoint: string, fn: string, extra: Partial<LambdaTargetConfig> = {}, connections = 4) {
   isolateCredentials();
-  const t = await createLambdaTarget({ kind: 'lambda', function: fn, endpoint, timeoutMs: 5_000, ...extra }, { connections });
+  const t = await createLambdaTarget({ kind: 'lambda', function: fn, endpoint, timeoutMs: 5_000, client, ...extra }, { connections });
   targets.push(t);
   return t;
+}
+
+/** x-amz-date (20260115T123045Z) in epoch ms. */
+function amzDateMs(text: string | undefined): number {
+  const m = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(text ?? '');
+  return m === null ? Number.NaN : Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
 
 let seq = 0;
@@ -61,7 +84,11 @@ function invocations(api: FakeLambda): number {
   return api.seen.filter((s) => s.path.endsWith('/invocations')).length;
 }
 
-describe('Lambda target: outcomes through the real SDK', () => {
+describe.each(CLIENTS)('Lambda target, client %s: outcomes', (kind) => {
+  beforeEach(() => {
+    client = kind;
+  });
+
   it('a cold invocation: ok, REPORT parsed, start cold, one request with LogType Tail', async () => {
     const api = await fakeLambda({ coldDelayMs: 200 });
     const out = await send(await target(api.url, 'cold'));
@@ -133,6 +160,51 @@ describe('Lambda target: outcomes through the real SDK', () => {
     expect(await send(t)).toMatchObject({ kind: 'throttled' });
     expect(invocations(api)).toBe(2);
     expect(t.retriedSends).toBe(0);
+  });
+
+  it('says which client it sends with', async () => {
+    const api = await fakeLambda();
+    expect((await target(api.url, 'warm')).client).toBe(kind);
+  });
+
+  it('an Event invoke: 202 with the request id, no LogType, start unknown', async () => {
+    const api = await fakeLambda();
+    const out = await send(await target(api.url, 'warm', { invocationType: 'Event' }));
+    expect(out).toEqual({
+      kind: 'ok',
+      status: 202,
+      requestId: REQUEST_ID,
+      start: 'unknown',
+      startBasis: 'async invoke: no log tail, and coldStart.logs is not set',
+      startReason: 'async invoke: no log tail, and coldStart.logs is not set',
+    });
+    expect(api.seen[0]).toMatchObject({ invocationType: 'Event', logType: undefined });
+  });
+
+  it('starts read from the logs: no start without a REPORT, classified with one', async () => {
+    const api = await fakeLambda();
+    const logs = { coldStartLogs: { function: 'echo', requestIdHeader: 'x-amzn-requestid', waitMs: 0, pollMs: 1000 } };
+    const out = await send(await target(api.url, 'echo', logs));
+    expect(out).toMatchObject({ kind: 'ok', status: 200, requestId: REQUEST_ID });
+    expect(out.start).toBeUndefined();
+    expect(out.startBasis).toBeUndefined();
+    expect(await send(await target(api.url, 'warm', logs))).toMatchObject({ kind: 'ok', start: 'warm' });
+  });
+
+  it('an error type given only in the body: class lambda-<__type>', async () => {
+    const api = await fakeLambda();
+    expect(await send(await target(api.url, 'typed-in-body'))).toMatchObject({
+      kind: 'error',
+      errorClass: 'lambda-InvalidRequestContentException',
+      status: 400,
+      requestId: REQUEST_ID,
+    });
+  });
+
+  it("a proxy's 502 that is not JSON: an error with the status, as the SDK names it", async () => {
+    const api = await fakeLambda();
+    // The SDK's deserializer fails to parse the body and throws a SyntaxError carrying the status.
+    expect(await send(await target(api.url, 'bad-gateway'))).toMatchObject({ kind: 'error', errorClass: 'lambda-SyntaxError', status: 502 });
   });
 
   it('a throttle without a Reason: reason TooManyRequestsException', async () => {
@@ -227,7 +299,39 @@ describe('Lambda target: outcomes through the real SDK', () => {
   });
 });
 
-describe('Lambda target: preflight', () => {
+describe('Lambda target: both clients give the same outcome for the same answer', () => {
+  const FUNCTIONS = [
+    'cold', 'proactive', 'warm', 'echo', 'fails', 'fails-untyped', 'throttled', 'throttled-no-reason', 'nope', 'unavailable',
+    'reset', 'bad-gateway', 'typed-in-body',
+  ];
+
+  /** An outcome without what depends on the client's own timing or wording of a socket error. */
+  function comparable(out: Outcome): Partial<Outcome> {
+    const { startReason: _reason, ...rest } = out;
+    if (rest.kind === 'error' && !rest.errorClass.startsWith('lambda-')) delete (rest as { message?: string }).message;
+    return rest;
+  }
+
+  it.each(FUNCTIONS)('%s', async (fn) => {
+    const api = await fakeLambda();
+    const outcomes: Record<string, Outcome> = {};
+    for (const kind of CLIENTS) {
+      client = kind;
+      outcomes[kind] = await send(await target(api.url, fn, { payload: '{"n":{{seq}}}' }));
+    }
+    expect(comparable(outcomes['fast']!)).toEqual(comparable(outcomes['sdk']!));
+    // The same request went out both times: same path, headers that matter and payload shape.
+    const [a, b] = api.seen;
+    const sameParts = (x: typeof a) => ({ ...x, authorization: undefined, amzDate: undefined, body: undefined });
+    expect(sameParts(a)).toEqual(sameParts(b));
+  });
+});
+
+describe.each(CLIENTS)('Lambda target, client %s: preflight', (kind) => {
+  beforeEach(() => {
+    client = kind;
+  });
+
   it("returns the function's architecture and memory", async () => {
     const api = await fakeLambda();
     const t = await target(api.url, 'cold', { qualifier: 'live' });
@@ -275,7 +379,7 @@ describe('Lambda target: preflight', () => {
   it('no region: RunError saying what to set, before any request', async () => {
     const dir = isolateCredentials();
     writeFileSync(join(dir, 'credentials'), '[bench]\naws_access_key_id = AKIDBENCH\naws_secret_access_key = secret\n');
-    const t = await createLambdaTarget({ kind: 'lambda', function: 'orders', awsProfile: 'bench', timeoutMs: 2_000 }, { connections: 1 });
+    const t = await createLambdaTarget({ kind: 'lambda', function: 'orders', awsProfile: 'bench', timeoutMs: 2_000, client }, { connections: 1 });
     targets.push(t);
     const err = await t.preflight().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
@@ -284,7 +388,11 @@ describe('Lambda target: preflight', () => {
   });
 });
 
-describe('Lambda target: credentials', () => {
+describe.each(CLIENTS)('Lambda target, client %s: credentials', (kind) => {
+  beforeEach(() => {
+    client = kind;
+  });
+
   it('signs with the named profile from the credentials file', async () => {
     const api = await fakeLambda();
     const dir = isolateCredentials();
@@ -293,7 +401,7 @@ describe('Lambda target: credentials', () => {
       '[bench]\naws_access_key_id = AKIDBENCHPROFILE\naws_secret_access_key = secret\n',
     );
     const t = await createLambdaTarget(
-      { kind: 'lambda', function: 'warm', endpoint: api.url, awsProfile: 'bench', timeoutMs: 5_000 },
+      { kind: 'lambda', function: 'warm', endpoint: api.url, awsProfile: 'bench', timeoutMs: 5_000, client },
       { connections: 1 },
     );
     targets.push(t);
@@ -306,6 +414,17 @@ describe('Lambda target: credentials', () => {
     const t = await target(api.url, 'warm');
     expect((await send(t)).kind).toBe('ok');
     expect(api.seen[0]?.authorization).toMatch(/Credential=coldbench-local\//);
+  });
+
+  it("corrects its signing time by the service's clock, as the SDK does", async () => {
+    const api = await fakeLambda();
+    const t = await target(api.url, 'skewed');
+    await send(t);
+    await send(t);
+    const [first, second] = api.seen.map((s) => amzDateMs(s.amzDate));
+    expect(Math.abs(first! - Date.now())).toBeLessThan(60_000);
+    // The first answer's Date header was 10 minutes ahead: the next request is signed at its time.
+    expect(Math.abs(second! - (Date.now() + SKEW_MS))).toBeLessThan(60_000);
   });
 
   it('uses the region of the profile', async () => {

@@ -99,6 +99,16 @@ export function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
+/** Reads a request body as it came. */
+export function readBodyBytes(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
 /**
  * Holds requests until `n` are waiting at once, then answers them all (and every later one
  * at once). Passing means the client had `n` requests on the wire concurrently.
