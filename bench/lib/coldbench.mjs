@@ -28,9 +28,10 @@ export async function requireColdbench() {
 /**
  * Run one profile (a plain object, written as YAML). Options: core, timeoutMs,
  * sampleEveryMs (sample VmRSS/VmHWM of the process tree from /proc while it runs), args (more
- * flags for `run`).
+ * flags for `run`), cpu (run it under a shell whose `times` gives the CPU seconds, user + system,
+ * the run used: `cpuSec` in the answer).
  */
-export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sampleEveryMs, args: extra = [] } = {}) {
+export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sampleEveryMs, args: extra = [], cpu = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'coldbench-bench-'));
   const file = join(dir, `${profile.name}.yaml`);
   writeFileSync(file, stringify(profile));
@@ -39,7 +40,8 @@ export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sam
   let timer;
   const t0 = Date.now();
   try {
-    const r = await run(process.execPath, args, {
+    const [cmd, cmdArgs] = cpu ? ['sh', ['-c', `${[process.execPath, ...args].map(quote).join(' ')}; code=$?; times >&2; exit $code`]] : [process.execPath, args];
+    const r = await run(cmd, cmdArgs, {
       core,
       timeoutMs,
       onSpawn: (child) => {
@@ -53,11 +55,23 @@ export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sam
     });
     clearInterval(timer);
     const result = parseResult(r, dir);
-    return { ...normalize(result), command: `taskset -c ${core} node bin/coldbench.js run <profile> --json --no-progress${extra.length > 0 ? ` ${extra.join(' ')}` : ''}`, profile, result, rss: samples, exitCode: r.code };
+    const cpuSec = cpu ? childCpuSeconds(r.stderr) : undefined;
+    return { ...normalize(result), ...(cpu && { cpuSec }), command: `taskset -c ${core} node bin/coldbench.js run <profile> --json --no-progress${extra.length > 0 ? ` ${extra.join(' ')}` : ''}`, profile, result, rss: samples, exitCode: r.code };
   } finally {
     clearInterval(timer);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function quote(arg) {
+  return `'${String(arg).replaceAll("'", "'\\''")}'`;
+}
+
+/** The last line of the shell's `times`: its children's user and system time ("0m1.23s 0m0.45s"). */
+function childCpuSeconds(text) {
+  const lines = text.trim().split('\n');
+  const m = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(lines[lines.length - 1] ?? '');
+  return m ? Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]) : null;
 }
 
 function parseResult(r, dir) {

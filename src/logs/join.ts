@@ -19,6 +19,7 @@ import type { LambdaReport } from '../lambda/records.js';
 import type { Answered, Recorder, StartDecision, StartJoin } from '../run/recorder.js';
 import { newHistogram, recordMs } from '../result/histogram.js';
 import type { Histogram } from '../result/histogram.js';
+import { BoundedMap } from '../util/bounded-map.js';
 import type { AccessRecord, PlatformEvent } from './events.js';
 
 export interface JoinOptions {
@@ -89,8 +90,10 @@ export interface JoinFigures {
 export class LogJoin implements StartJoin {
   private readonly waiting = new Map<string, Waiting>();
   private readonly waitingFront = new Map<string, Waiting>();
-  private readonly early = new Map<string, PlatformEvent[]>();
-  private readonly earlyAccess = new Map<string, AccessRecord>();
+  private readonly early = new BoundedMap<string, PlatformEvent[]>(MAX_EARLY, (_, events) => {
+    this.figures.unclaimedReports += events.filter((x) => x.kind === 'report').length;
+  });
+  private readonly earlyAccess = new BoundedMap<string, AccessRecord>(MAX_EARLY);
   private readonly asyncRuns = new Map<string, AsyncRun>();
   /** The latest INIT_START of each log stream (one stream per execution environment). */
   private readonly initStarts = new Map<string, PlatformEvent & { kind: 'initStart' }>();
@@ -190,7 +193,6 @@ export class LogJoin implements StartJoin {
   onAccess(record: AccessRecord): void {
     const w = this.waitingFront.get(record.frontId);
     if (w === undefined) {
-      if (this.earlyAccess.size >= MAX_EARLY) this.earlyAccess.delete(this.earlyAccess.keys().next().value!);
       this.earlyAccess.set(record.frontId, record);
       return;
     }
@@ -250,13 +252,9 @@ export class LogJoin implements StartJoin {
     const f = this.figures;
     f.matched++;
     recordMs(f.lag, Math.max(0, e.lagMs));
-    const report = reportWithTime(e);
-    const c = classifyStart({
-      report,
-      ...this.initStartOf(e),
-      serviceTimeMs: w.answered.serviceMs,
-      tailPresent: true,
-    });
+    const init = this.initStartOf(e);
+    const report = reportFor(e, init);
+    const c = classifyStart({ report, ...init, serviceTimeMs: w.answered.serviceMs, tailPresent: true });
     this.decide(w.answered, { start: c.start, basis: `${SOURCE}: ${c.basis}`, reason: `${SOURCE}: ${c.reason}`, report, requestId: e.requestId });
     // The invocation ran inside the request: it started after the send and ended before the answer.
     const ranMs = (report.durationMs ?? 0) + (c.start === 'cold' ? (report.initDurationMs ?? 0) : 0);
@@ -272,7 +270,8 @@ export class LogJoin implements StartJoin {
       this.bound('high', e.atMs - run.sentEpoch);
       return;
     }
-    const report = reportWithTime(e);
+    const init = this.initStartOf(e);
+    const report = reportFor(e, init);
     const startMs = e.atMs - (report.durationMs ?? 0);
     run.ends.push(e.atMs);
     run.lastStatus = report.status;
@@ -282,7 +281,7 @@ export class LogJoin implements StartJoin {
     recordMs(this.figures.lag, Math.max(0, e.lagMs));
     if (run.starts.length === 0) run.starts.push(startMs);
     // No client time covers an async invocation: the init-to-invoke gap decides proactive.
-    const c = classifyStart({ report, ...this.initStartOf(e), serviceTimeMs: Number.NaN, tailPresent: true });
+    const c = classifyStart({ report, ...init, serviceTimeMs: Number.NaN, tailPresent: true });
     this.decide(run.answered, { start: c.start, basis: `${SOURCE}: ${c.basis}`, reason: `${SOURCE}: ${c.reason}`, report, requestId: e.requestId });
   }
 
@@ -329,16 +328,8 @@ export class LogJoin implements StartJoin {
 
   private keepEarly(e: PlatformEvent & { requestId: string }): void {
     const list = this.early.get(e.requestId);
-    if (list !== undefined) {
-      list.push(e);
-      return;
-    }
-    if (this.early.size >= MAX_EARLY) {
-      const [oldestId, oldest] = this.early.entries().next().value!;
-      this.early.delete(oldestId);
-      this.figures.unclaimedReports += oldest.filter((x) => x.kind === 'report').length;
-    }
-    this.early.set(e.requestId, [e]);
+    if (list !== undefined) list.push(e);
+    else this.early.set(e.requestId, [e]);
   }
 
   private countRunLevel(e: PlatformEvent & { kind: 'report' }): void {
@@ -359,7 +350,11 @@ export class LogJoin implements StartJoin {
   }
 }
 
-/** The REPORT with the line's time, which the init-to-invoke gap rule reads. */
-function reportWithTime(e: PlatformEvent & { kind: 'report' }): LambdaReport & { time: string } {
-  return { ...e.report, time: new Date(e.atMs).toISOString() };
+/**
+ * The REPORT, with the line's time where the init-to-invoke gap rule may read it (an INIT_START
+ * of the same environment is known): formatting a time for every warm REPORT would cost the
+ * load's thread for nothing.
+ */
+function reportFor(e: PlatformEvent & { kind: 'report' }, init: { initStart?: unknown }): LambdaReport {
+  return init.initStart === undefined ? e.report : { ...e.report, time: new Date(e.atMs).toISOString() } as LambdaReport;
 }
