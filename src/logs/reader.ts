@@ -68,7 +68,7 @@ const DEDUPE_MAX = 200_000;
 /** Ingestion lags kept to set the trail and overlap: the most recent ones. */
 const LAG_SAMPLES = 1024;
 /** Events parsed and joined between two turns of the event loop. */
-const TAKE_SLICE = 500;
+const TAKE_SLICE = 100;
 /** Before any lag is known, polls read this far back from where the last one ended. */
 const FIRST_OVERLAP_MS = 10_000;
 
@@ -184,13 +184,13 @@ export class GroupReader {
   }
 
   /**
-   * A page of 10,000 events is parsed and joined in slices, the load's timers and answers served
-   * between them: in one piece it would hold the thread for tens of milliseconds, and an open
+   * A page of 10,000 events is parsed and joined in slices of 100, the first one too, the load's
+   * timers and answers served between them: in one piece it would hold the thread for tens of milliseconds, and an open
    * model at thousands of requests/s would send late and pile up requests in flight meanwhile.
    */
   private async takeAll(events: readonly LogEvent[]): Promise<void> {
     for (let i = 0; i < events.length; i++) {
-      if (i > 0 && i % TAKE_SLICE === 0) await yieldToLoad();
+      if (i % TAKE_SLICE === 0) await yieldToLoad();
       this.take(events[i]!);
     }
   }

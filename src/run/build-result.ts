@@ -41,6 +41,11 @@ export const PARTIAL_WARNING =
 
 /** Schedule lag past this at p99 means the generator could not keep up: the result says so. */
 export const LAG_WARNING_P99_MS = 10;
+/**
+ * The event-loop delay monitor samples every 10 ms, so 10 ms is its floor: a p99 past this means
+ * the thread was held 10 ms or more, often enough for latencies to show it.
+ */
+export const LOOP_DELAY_WARNING_P99_MS = 20;
 
 /** A checkpoint of a run still going: the result so far, with status `partial`. */
 export function buildCheckpoint(input: Omit<BuildInput, 'partial'>): Result {
@@ -224,6 +229,10 @@ function warningsFor(r: Result): string[] {
     const joinable = logs.deferred - logs.notInvoked - logs.withoutId;
     const share = joinable > 0 ? ` (${round3((100 * logs.matched) / joinable)}% matched)` : '';
     w.push(`${logs.unmatched} requests were not matched to a REPORT line in ${logs.logGroup} within the wait${share}: their start is unknown; raise coldStart.logs.wait if the logs are late`);
+  }
+  const loop = r.eventLoopDelay;
+  if (logs !== undefined && loop !== null && loop.p99 > LOOP_DELAY_WARNING_P99_MS) {
+    w.push(`coldbench's thread was held up to ${loop.max} ms while it read ${logs.logGroup} during the load (event-loop delay p99 ${loop.p99} ms): answers that came meanwhile were read late and their latencies include the wait; compare the percentiles with a run without coldStart.logs (docs/logs.md, "What reading costs")`);
   }
   if (logs?.stoppedEarly === true) w.push('the reading of the logs was stopped before its wait was over: the join may be incomplete');
   if (logs !== undefined && !logs.perRequest) {

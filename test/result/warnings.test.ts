@@ -3,9 +3,11 @@
  * generator's lag, dropped arrivals, requests left unanswered, truncated cold-start events, client
  * retries or an early stop for the target's behaviour; and says nothing when there were none.
  */
+import { createHistogram } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
+import type { LogsResultParts } from '../../src/logs/section.js';
 import { parseProfileText } from '../../src/profile/index.js';
-import { buildResult, LAG_WARNING_P99_MS } from '../../src/run/build-result.js';
+import { buildResult, LAG_WARNING_P99_MS, LOOP_DELAY_WARNING_P99_MS } from '../../src/run/build-result.js';
 import { MAX_COLD_START_EVENTS } from '../../src/result/result.js';
 import { Recorder } from '../../src/run/recorder.js';
 import type { RunRecord } from '../../src/run/runner.js';
@@ -39,6 +41,28 @@ function run(opts: { sent?: number; lagMs?: number; dropped?: number; abandoned?
 const warningsOf = (r: RunRecord): string[] => buildResult({ run: r, loaded, startedAt: new Date(0) }).warnings;
 
 describe('result warnings', () => {
+  it('the thread held while the logs were read during the load, and only then', () => {
+    const logs = {
+      logs: { logGroup: '/aws/lambda/f', deferred: 100, matched: 100, unmatched: 0, withoutId: 0, notInvoked: 0, perRequest: true, stoppedEarly: false, problems: [] },
+      histograms: {},
+    } as unknown as LogsResultParts;
+    /** Event-loop delays as the monitor records them (ns): 10 ms is its floor. */
+    const delays = (ms: number[]) => {
+      const h = createHistogram();
+      for (const x of ms) h.record(Math.round(x * 1e6));
+      return h as never;
+    };
+    const held = delays([...Array<number>(97).fill(10), 45, 45, 60]);
+    const calm = delays([...Array<number>(99).fill(10), LOOP_DELAY_WARNING_P99_MS]);
+    const warnings = (eventLoopDelay: never, withLogs: boolean) =>
+      buildResult({ run: run(), loaded, startedAt: new Date(0), eventLoopDelay, ...(withLogs && { logs }) }).warnings;
+    const [warning, ...rest] = warnings(held, true);
+    expect(rest).toEqual([]);
+    expect(warning).toMatch(/held up to 60\.\d+ ms while it read \/aws\/lambda\/f during the load \(event-loop delay p99 45\.\d+ ms\)/);
+    expect(warnings(calm, true)).toEqual([]);
+    expect(warnings(held, false)).toEqual([]);
+  });
+
   it('none for a clean run', () => {
     expect(warningsOf(run())).toEqual([]);
   });
