@@ -8,6 +8,9 @@
 //      requests per CPU-second). The requests/s of the round are shown too: the stand-in is the
 //      limit there, and with logs on it also serves the log pages from the core that answers.
 //   2. The join: requests matched, FilterLogEvents calls per 1,000 requests, log lag.
+//   2b. Latency: open model, 2,000/s for --latency-duration s (default 20; 0 skips), logs on and
+//      off alternating in each round: p50, p99, and the event-loop delay p99 (reading holds the
+//      thread that reads the answers).
 //   3. The join alone (dist/logs, no network): requests parsed and joined per second.
 //   4. Memory: open model, 2,000/s for --memory-duration s (default 300; 0 skips) with logs on:
 //      peak RSS (VmHWM) and the RSS slope after the first minute.
@@ -24,8 +27,9 @@ const MEMORY_RATE = 2000;
 
 export async function main(argv = {}) {
   const opt = { ...options({ runs: 5, durationSec: 10 }), ...argv };
-  const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { 'memory-duration': { type: 'string' } } });
+  const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { 'memory-duration': { type: 'string' }, 'latency-duration': { type: 'string' } } });
   const memorySec = Number(argv.memorySec ?? values['memory-duration'] ?? 300);
+  const latencySec = Number(argv.latencySec ?? values['latency-duration'] ?? 20);
   await requireColdbench();
   const server = await startFunctionUrl(opt.serverCore);
   const rounds = [];
@@ -37,6 +41,12 @@ export async function main(argv = {}) {
       for (const mode of order) {
         log(`round ${i + 1}/${opt.runs}: logs ${mode}`);
         round[mode] = await runColdbench(closedProfile(server, opt.durationSec, mode === 'on'), { core: opt.toolCore, cpu: true, timeoutMs: (opt.durationSec + 180) * 1000 });
+      }
+      if (latencySec > 0) {
+        for (const mode of order) {
+          log(`round ${i + 1}/${opt.runs}: open ${MEMORY_RATE}/s, logs ${mode}`);
+          round[`open-${mode}`] = await runColdbench(openProfile(server, latencySec, mode === 'on'), { core: opt.toolCore, timeoutMs: (latencySec + 180) * 1000 });
+        }
       }
       rounds.push(round);
     }
@@ -69,10 +79,10 @@ function closedProfile(server, durationSec, withLogs) {
   };
 }
 
-function openProfile(server, durationSec) {
+function openProfile(server, durationSec, withLogs = true) {
   return {
-    name: 'bench-logs-memory',
-    target: { kind: 'http', url: server.url, timeout: '5s', coldStart: logs(server) },
+    name: `bench-logs-open-${withLogs ? 'on' : 'off'}`,
+    target: { kind: 'http', url: server.url, timeout: '5s', ...(withLogs && { coldStart: logs(server) }) },
     load: { model: 'open', maxInFlight: 2000, phases: [{ constant: { rate: MEMORY_RATE, duration: `${durationSec}s` } }] },
   };
 }
@@ -111,6 +121,18 @@ function summarize(rounds, memory, joinRate, opt, memorySec) {
   const on = rounds.map((r) => r.on.result.logs);
   console.log(`log lag p50 ${f(median(on.map((l) => l?.lagMs?.p50 ?? NaN)), 0)} ms; waited after the load ${f(median(on.map((l) => l?.waitedMs ?? NaN)), 0)} ms; events read twice per event read ${f(median(on.map((l) => (l?.duplicateEvents ?? NaN) / (l?.events ?? NaN))), 2)} (median)`);
   console.log(`requests/s with logs on / off, limited by the stand-in: ${f(medianRatio, 3)} (median)`);
+  const latency = {};
+  if (rounds[0]?.['open-on'] !== undefined) {
+    const rows = [];
+    for (const mode of ['off', 'on']) {
+      const runs = rounds.map((r) => r[`open-${mode}`].result);
+      const pick = (fn) => runs.map(fn);
+      latency[mode] = { p50: pick((r) => r.latency.all.p50), p99: pick((r) => r.latency.all.p99), loopP99: pick((r) => r.eventLoopDelay?.p99 ?? NaN), dropped: pick((r) => r.counts.dropped) };
+      const l = latency[mode];
+      rows.push([`logs ${mode}`, l.p50.map((x) => f(x, 3)).join(', '), l.p99.map((x) => f(x, 2)).join(', '), l.loopP99.map((x) => f(x, 1)).join(', '), l.dropped.join(', ')]);
+    }
+    console.log(table([`open ${MEMORY_RATE}/s`, 'p50 ms (runs)', 'p99 ms (runs)', 'event-loop delay p99 ms', 'dropped'], rows));
+  }
   console.log(`the join alone: ${f(joinRate.perSec, 0)} requests parsed and joined per second (${joinRate.matched} of ${joinRate.requests} matched)`);
   const verdicts = [
     verdict(`the engine with logs on within 5% of logs off: requests per CPU-second of coldbench, median ratio ${f(medianCpuRatio, 3)}`, medianCpuRatio >= 0.95),
@@ -128,7 +150,7 @@ function summarize(rounds, memory, joinRate, opt, memorySec) {
     verdicts.push(verdict(`peak RSS under 150 MB with logs on (${f(peakHwmMB, 1)} MB)`, peakHwmMB < 150));
   }
   console.log(verdicts.join('\n'));
-  const path = save('logs', { options: { ...opt, memorySec }, rounds: rounds.map((r) => ({ off: r.off.ratePerSec, on: r.on.ratePerSec, offPerCpuSec: perCpu(r.off), onPerCpuSec: perCpu(r.on), logs: r.on.result.logs })), medianRatio, medianCpuRatio, joinRate, memory: memoryFigures, verdicts });
+  const path = save('logs', { options: { ...opt, memorySec }, rounds: rounds.map((r) => ({ off: r.off.ratePerSec, on: r.on.ratePerSec, offPerCpuSec: perCpu(r.off), onPerCpuSec: perCpu(r.on), logs: r.on.result.logs })), medianRatio, medianCpuRatio, latency, joinRate, memory: memoryFigures, verdicts });
   log(`wrote ${path}`);
   return { verdicts };
 }
