@@ -13,10 +13,10 @@ import { UsageError } from '../errors.js';
 import type { HttpTargetConfig, LoadModel } from '../profile/types.js';
 import { peakRate } from '../schedule/index.js';
 import { InflightSet } from './inflight.js';
-import type { Inflight, StopListener } from './inflight.js';
+import type { Inflight } from './inflight.js';
+import { Exchange } from './exchange.js';
 import { HttpPool } from './http-pool.js';
 import { isLoopbackHost } from './loopback.js';
-import type { Connection, PooledRequest } from './http-pool.js';
 import { errorMessage, networkErrorClass } from './net-errors.js';
 import type { ErrorClass, Outcome, OutcomeCallback, SendContext, StartKind, Target } from './target.js';
 import { compileHttpRequests, HttpRequestSet } from '../requests/http-requests.js';
@@ -73,43 +73,24 @@ export function startFromHeader(value: string | string[] | undefined): StartKind
 }
 
 /**
- * One request's response, through undici's dispatch API in the form its Client calls natively
- * (onConnect, onHeaders, onData, onComplete, onError): the newer form (onRequestStart, ...) is
- * wrapped by undici into this one for every request, and parses every response's headers into an
- * object. Here the raw headers are kept as they come and only the ones we read are looked up;
- * the body is discarded chunk by chunk, and the outcome is settled once, at the end of the body
- * or at the first error. The latency counts to the body's last byte.
+ * One request's response, through undici's dispatch API in the form its Client calls natively:
+ * the newer form (onRequestStart, ...) is wrapped by undici into this one for every request, and
+ * parses every response's headers into an object. Here the raw headers are kept as they come and
+ * only the ones we read are looked up; the body is discarded chunk by chunk, and the outcome is
+ * settled once, at the end of the body or at the first error. The latency counts to the body's
+ * last byte.
  */
-class ResponseHandler implements PooledRequest, StopListener {
-  connection: Connection | undefined = undefined;
-  waitingSince = -1;
-  waitedMs = 0;
-  settled = false;
-  private status = 0;
-  private rawHeaders: Buffer[] = NO_HEADERS;
-  private abortRequest: ((err?: Error) => void) | undefined;
-
+class ResponseHandler extends Exchange {
   constructor(
     private readonly target: HttpTarget,
-    private readonly req: Inflight,
+    req: Inflight,
     private readonly done: OutcomeCallback,
     /** Replaced by the signed options before dispatch, when requests are signed. */
     public options: Dispatcher.DispatchOptions,
     /** Index of the request in the mix; -1 for a target without one. */
     private readonly request: number,
   ) {
-    req.listener = this;
-  }
-
-  onConnect(abort: (err?: Error) => void): void {
-    this.abortRequest = abort;
-    if (this.req.aborted) abort(new Error('request aborted'));
-  }
-
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
-    this.status = statusCode;
-    this.rawHeaders = rawHeaders;
-    return true;
+    super(req);
   }
 
   onData(): boolean {
@@ -121,23 +102,17 @@ class ResponseHandler implements PooledRequest, StopListener {
     this.settle(this.target.outcomeOf(this.status, this.rawHeaders), true);
   }
 
-  onError(err: Error): void {
-    this.fail(err);
-  }
-
   fail(err: Error): void {
     const errorClass: ErrorClass = this.req.why ?? networkErrorClass(err) ?? 'client';
     this.settle({ kind: 'error', errorClass, message: errorMessage(err) }, false);
   }
 
-  /**
-   * The deadline or the run's hard stop: undici ends a started request (and its error comes
-   * back through onError); one still waiting for a connection ends here, and the pool skips it.
-   * One handed to a connection but not yet started is stopped in onConnect.
-   */
-  stopped(): void {
-    if (this.abortRequest !== undefined) this.abortRequest(new Error('request aborted'));
-    else if (this.connection === undefined) this.settle({ kind: 'error', errorClass: this.req.why ?? 'aborted' }, false);
+  protected stoppedWaiting(): void {
+    this.settle({ kind: 'error', errorClass: this.req.why ?? 'aborted' }, false);
+  }
+
+  protected released(): void {
+    this.target.ended(this.req);
   }
 
   /**
@@ -147,19 +122,13 @@ class ResponseHandler implements PooledRequest, StopListener {
    * to the same client from there would break its invariants.
    */
   private settle(outcome: Outcome, now: boolean): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.req.listener = undefined;
-    this.connection?.release();
+    if (!this.end()) return;
     if (this.waitedMs > 0) outcome.waitedMs = this.waitedMs;
     if (this.request >= 0) outcome.request = this.request;
-    this.target.ended(this.req);
     if (now) this.done(outcome);
     else queueMicrotask(() => this.done(outcome));
   }
 }
-
-const NO_HEADERS: Buffer[] = [];
 
 /** The value of header `name` (lower case) in undici's raw headers, [name, value, name, value, ...]. */
 export function rawHeader(rawHeaders: readonly Buffer[], name: string): string | undefined {

@@ -12,9 +12,9 @@
 import type { Dispatcher } from 'undici';
 import { maxConnecting } from './http.js';
 import { HttpPool } from './http-pool.js';
-import type { Connection, PooledRequest } from './http-pool.js';
 import { InflightSet } from './inflight.js';
-import type { Inflight, StopListener } from './inflight.js';
+import type { Inflight } from './inflight.js';
+import { Exchange } from './exchange.js';
 import type { LambdaClientParts } from './lambda-client.js';
 import type { InvokeInput, Invoker } from './lambda-invoker.js';
 import { answerOutcome, failureOutcome } from './lambda-outcome.js';
@@ -27,43 +27,24 @@ import type { ErrorClass, Outcome, OutcomeCallback, SendContext } from './target
 /** Longest a run waits for the sockets it opens before it starts (as the HTTP target). */
 const PRECONNECT_WAIT_MS = 1000;
 
-const NO_HEADERS: Buffer[] = [];
 const EMPTY = new Uint8Array(0);
 
 /**
  * One Invoke on a pooled connection, through undici's dispatch API (as the HTTP target's
  * ResponseHandler). The body is kept: the SDK's deserializer reads it (Payload, error bodies).
  */
-class InvokeExchange implements PooledRequest, StopListener {
-  connection: Connection | undefined = undefined;
-  waitingSince = -1;
-  waitedMs = 0;
-  settled = false;
-  private status = 0;
-  private rawHeaders: Buffer[] = NO_HEADERS;
+class InvokeExchange extends Exchange {
   private chunks: Buffer[] = [];
-  private abortRequest: ((err?: Error) => void) | undefined;
 
   constructor(
     readonly options: Dispatcher.DispatchOptions,
     private readonly invoker: FastInvoker,
-    private readonly req: Inflight,
+    req: Inflight,
     private readonly signed: SignedInvoke,
     private readonly startedMs: number,
     private readonly done: OutcomeCallback,
   ) {
-    req.listener = this;
-  }
-
-  onConnect(abort: (err?: Error) => void): void {
-    this.abortRequest = abort;
-    if (this.req.aborted) abort(new Error('request aborted'));
-  }
-
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
-    this.status = statusCode;
-    this.rawHeaders = rawHeaders;
-    return true;
+    super(req);
   }
 
   onData(chunk: Buffer): boolean {
@@ -78,10 +59,6 @@ class InvokeExchange implements PooledRequest, StopListener {
     this.invoker.answered(this.status, this.rawHeaders, body, this.signed, serviceTimeMs).then(this.finish, this.finish);
   }
 
-  onError(err: Error): void {
-    this.fail(err);
-  }
-
   fail(err: Error): void {
     if (!this.end()) return;
     const outcome = failureOutcome(err, this.req.why);
@@ -89,20 +66,12 @@ class InvokeExchange implements PooledRequest, StopListener {
     queueMicrotask(() => this.finish(outcome));
   }
 
-  /** The deadline or the run's hard stop (see the HTTP target's ResponseHandler.stopped). */
-  stopped(): void {
-    if (this.abortRequest !== undefined) this.abortRequest(new Error('request aborted'));
-    else if (this.connection === undefined) this.fail(new Error('request aborted'));
+  protected stoppedWaiting(): void {
+    this.fail(new Error('request aborted'));
   }
 
-  /** Ends the request once: frees its connection and its deadline. False when it had ended. */
-  private end(): boolean {
-    if (this.settled) return false;
-    this.settled = true;
-    this.req.listener = undefined;
-    this.connection?.release();
+  protected released(): void {
     this.invoker.ended(this.req);
-    return true;
   }
 
   private readonly finish = (outcome: Outcome): void => {
