@@ -127,7 +127,7 @@ export async function latencyRounds(runs, tools, failures, beforeEach = async ()
       const r = await attempt(name, runTool, failures);
       if (!r) continue;
       log(`${name}: ${f(r.ratePerSec, 0)} req/s, p50 ${f(r.latencyMs.p50, 3)} ms, errors ${r.errors}`);
-      round[name] = { requests: r.requests, ratePerSec: r.ratePerSec, ...r.latencyMs, busyBeforePct: r.busyBeforePct, errors: r.errors, command: r.command };
+      round[name] = { requests: r.requests, ratePerSec: r.ratePerSec, ...r.latencyMs, busyBeforePct: r.busyBeforePct, errors: r.errors, command: r.command, ...(r.cpuSec != null && { cpuSec: r.cpuSec }) };
     }
     rounds.push(round);
   }
