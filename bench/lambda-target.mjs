@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
+import { childCpuSeconds } from './lib/coldbench.mjs';
 import {
   clientEnv, fmt, invokers, load1, median, noopFunction, pinned, repoRoot, runNode, startEmulatorCli, throughputClient, track,
 } from './emulator.mjs';
@@ -140,13 +141,6 @@ async function coldbenchRun(endpoint, client, { concurrency, seconds, iterations
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** The shell's `times`: its own user/sys, then its children's ("0m1.23s 0m0.45s"). */
-function childCpuSeconds(text) {
-  const lines = text.trim().split('\n');
-  const m = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(lines[lines.length - 1] ?? '');
-  return m ? Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]) : null;
 }
 
 /** Per-core [busy, total] jiffies from /proc/stat (Linux). */

@@ -68,7 +68,7 @@ function quote(arg) {
 }
 
 /** The last line of the shell's `times`: its children's user and system time ("0m1.23s 0m0.45s"). */
-function childCpuSeconds(text) {
+export function childCpuSeconds(text) {
   const lines = text.trim().split('\n');
   const m = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(lines[lines.length - 1] ?? '');
   return m ? Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]) : null;

@@ -117,9 +117,9 @@ export async function createSdkLogsApi(opts: LogsClientOptions, env: NodeJS.Proc
   /**
    * The SDK builds, signs and sends each call and reads every error answer. A successful page's
    * events are read here, with one JSON.parse, and the SDK deserializes only the rest of the
-   * page (its nextToken): its schema-driven reading of 10,000 events costs about 7 µs each and
-   * holds the load's thread for tens of milliseconds in one piece, which an open model's
-   * latencies would show. The events keep the API's own field names, as the SDK gives them.
+   * page (its nextToken): its schema-driven reading of a 10,000-event page costs several times
+   * a JSON.parse and holds the load's thread in one piece, which an open model's latencies
+   * would show. The events keep the API's own field names, as the SDK gives them.
    */
   class PageHandler extends NodeHttpHandler {
     override async handle(...args: Parameters<InstanceType<typeof NodeHttpHandler>['handle']>): ReturnType<InstanceType<typeof NodeHttpHandler>['handle']> {

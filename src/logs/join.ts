@@ -355,6 +355,6 @@ export class LogJoin implements StartJoin {
  * of the same environment is known): formatting a time for every warm REPORT would cost the
  * load's thread for nothing.
  */
-function reportFor(e: PlatformEvent & { kind: 'report' }, init: { initStart?: unknown }): LambdaReport {
-  return init.initStart === undefined ? e.report : { ...e.report, time: new Date(e.atMs).toISOString() } as LambdaReport;
+function reportFor(e: PlatformEvent & { kind: 'report' }, init: { initStart?: unknown }): LambdaReport & { time?: string } {
+  return init.initStart === undefined ? e.report : { ...e.report, time: new Date(e.atMs).toISOString() };
 }
