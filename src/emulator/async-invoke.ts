@@ -92,9 +92,20 @@ export function runAsync(core: EmulatorCore, pool: FunctionPool, request: AsyncR
       const step = afterAttempt(policy, state, result, ageMs);
       if (step.kind === 'stop') return;
       state = step.state;
-      await sleep(step.waitMs, undefined, { signal: core.stopping.signal }).catch(() => undefined);
+      await waitWallClock(step.waitMs, core.stopping.signal);
     }
   })();
   core.background.add(job);
   void job.finally(() => core.background.delete(job));
+}
+
+/**
+ * Waits at least `ms` of wall-clock time (the time the records carry). A timer can fire up to a
+ * millisecond before `Date.now()` has moved by its delay, so the wait is checked and topped up.
+ */
+async function waitWallClock(ms: number, signal: AbortSignal): Promise<void> {
+  const due = Date.now() + ms;
+  for (let left = ms; left > 0 && !signal.aborted; left = due - Date.now()) {
+    await sleep(left, undefined, { signal }).catch(() => undefined);
+  }
 }
