@@ -28,6 +28,22 @@ export interface ReaderClock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** Date.now() and timers. */
+export const realReaderClock: ReaderClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted === true) return resolve();
+      const timer = setTimeout(done, Math.max(0, ms));
+      function done(): void {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      signal?.addEventListener('abort', done, { once: true });
+    }),
+};
+
 /** Counters of one reading, shared by the readers of a run (the result reports them). */
 export interface ReadStats {
   apiCalls: number;
@@ -49,8 +65,10 @@ export interface GroupReaderOptions {
   filterPattern?: string;
   clock: ReaderClock;
   stats: ReadStats;
-  /** Called once per distinct event. */
-  onEvent(event: LogEvent): void;
+  /** Called with the distinct events of each slice of a page, in the page's order. */
+  onEvents(events: LogEvent[]): void;
+  /** Events taken between two turns of the event loop (default 100). */
+  sliceSize?: number;
   /** Each poll reads again this much before the last one ended, beyond the lag's spread (default 1 s). */
   overlapMarginMs?: number;
   /** Sweeps end this far past now: the producer's clock may be ahead of ours. */
@@ -67,7 +85,7 @@ const BACKOFF_MAX_MS = 5_000;
 const DEDUPE_MAX = 200_000;
 /** Ingestion lags kept to set the trail and overlap: the most recent ones. */
 const LAG_SAMPLES = 1024;
-/** Events parsed and joined between two turns of the event loop. */
+/** Events taken between two turns of the event loop, unless told otherwise. */
 const TAKE_SLICE = 100;
 /** Before any lag is known, polls read this far back from where the last one ended. */
 const FIRST_OVERLAP_MS = 10_000;
@@ -82,11 +100,13 @@ export class GroupReader {
   private readonly overlapMarginMs: number;
   private readonly skewMarginMs: number;
   private readonly windowBudgetMs: number;
+  private readonly sliceSize: number;
 
   constructor(private readonly opts: GroupReaderOptions) {
     this.overlapMarginMs = opts.overlapMarginMs ?? 1_000;
     this.skewMarginMs = opts.skewMarginMs ?? 5_000;
     this.windowBudgetMs = opts.windowBudgetMs ?? 30_000;
+    this.sliceSize = Math.max(1, opts.sliceSize ?? TAKE_SLICE);
   }
 
   get logGroup(): string {
@@ -184,28 +204,33 @@ export class GroupReader {
   }
 
   /**
-   * A page of 10,000 events is parsed and joined in slices of 100, the first one too, the load's
-   * timers and answers served between them: in one piece it would hold the thread for tens of milliseconds, and an open
-   * model at thousands of requests/s would send late and pile up requests in flight meanwhile.
+   * A page of 10,000 events is handed over in slices, the first one too, with a turn of the
+   * event loop between them: on a thread that also serves a load, one piece would hold it for
+   * tens of milliseconds, and an open model at thousands of requests/s would send late and pile
+   * up requests in flight meanwhile.
    */
   private async takeAll(events: readonly LogEvent[]): Promise<void> {
-    for (let i = 0; i < events.length; i++) {
-      if (i % TAKE_SLICE === 0) await yieldToLoad();
-      this.take(events[i]!);
+    for (let from = 0; from < events.length; from += this.sliceSize) {
+      await yieldToLoad();
+      const distinct: LogEvent[] = [];
+      const to = Math.min(events.length, from + this.sliceSize);
+      for (let i = from; i < to; i++) if (this.take(events[i]!)) distinct.push(events[i]!);
+      if (distinct.length > 0) this.opts.onEvents(distinct);
     }
   }
 
-  private take(event: LogEvent): void {
+  /** Counts an event; false when it was read before. */
+  private take(event: LogEvent): boolean {
     if (this.seen.has(event.eventId)) {
       this.opts.stats.duplicates++;
-      return;
+      return false;
     }
     this.seen.set(event.eventId, event.timestamp);
     this.opts.stats.events++;
     const lagMs = event.ingestionTime - event.timestamp;
     if (lagMs > this.maxLagMs) this.maxLagMs = lagMs;
     this.lags[this.lagCount++ % LAG_SAMPLES] = lagMs;
-    this.opts.onEvent(event);
+    return true;
   }
 
   /**

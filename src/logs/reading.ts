@@ -5,12 +5,10 @@
  */
 import type { LogsConfig } from '../profile/types.js';
 import type { Recorder } from '../run/recorder.js';
-import type { LogsApi } from './api.js';
-import { accessRecordOf, platformEventOf } from './events.js';
 import type { JoinFigures } from './join.js';
 import { LogJoin } from './join.js';
-import { GroupReader, newReadStats } from './reader.js';
 import type { ReadStats, ReaderClock } from './reader.js';
+import type { GroupSpec, LogSource, RoundLink } from './source.js';
 
 export type LogMode = 'sync' | 'async';
 
@@ -26,11 +24,19 @@ export function platformPattern(format: 'Text' | 'JSON' | undefined, mode: LogMo
   return undefined;
 }
 
+/** The groups a reading reads: the function's log group, and the stage's access log if any. */
+export function groupSpecs(config: LogsConfig, logGroup: string, filterPattern: string | undefined): GroupSpec[] {
+  const groups: GroupSpec[] = [{ logGroup, ...(filterPattern !== undefined && { filterPattern }) }];
+  if (config.accessLog !== undefined) groups.push({ logGroup: config.accessLog.logGroup, access: config.accessLog });
+  return groups;
+}
+
 export interface LogReadingOptions {
-  api: LogsApi;
+  /** Reads the groups of `groupSpecs(config, logGroup, filterPattern)`. */
+  source: LogSource;
   config: LogsConfig;
   logGroup: string;
-  logFormat: 'Text' | 'JSON' | undefined;
+  filterPattern: string | undefined;
   mode: LogMode;
   clock: ReaderClock;
   /** Problems found before the load that did not stop it. */
@@ -60,10 +66,9 @@ export interface LogReadingOutcome {
 const SWEEP_MARGIN_MS = 10_000;
 
 export class LogReading {
-  private readonly stats = newReadStats();
-  private readonly readers: GroupReader[] = [];
   private readonly problems: string[];
   private join: LogJoin | undefined;
+  private link: RoundLink | undefined;
   private loop: Promise<void> | undefined;
   private readonly loopStop = new AbortController();
   private fromEpoch = 0;
@@ -72,7 +77,7 @@ export class LogReading {
 
   constructor(private readonly opts: LogReadingOptions) {
     this.problems = [...(opts.notes ?? [])];
-    this.filterPattern = platformPattern(opts.logFormat, opts.mode);
+    this.filterPattern = opts.filterPattern;
   }
 
   /** Requests the join still waits for (the progress line shows them). */
@@ -85,7 +90,7 @@ export class LogReading {
    * ms; `fromEpoch` is where the first read starts (the run's start, less the skew margin).
    */
   attach(recorder: Recorder, epochOf: (clockMs: number) => number, fromEpoch: number): void {
-    const { config, mode, api, clock } = this.opts;
+    const { config, mode } = this.opts;
     const join = new LogJoin({
       recorder,
       mode,
@@ -97,28 +102,19 @@ export class LogReading {
     recorder.startJoin = join;
     this.fromEpoch = fromEpoch;
     join.setRunWindow(fromEpoch, Infinity);
-    this.readers.push(
-      new GroupReader({
-        api, clock, stats: this.stats, logGroup: this.opts.logGroup,
-        ...(this.filterPattern !== undefined && { filterPattern: this.filterPattern }),
-        onEvent: (event) => {
-          const e = platformEventOf(event);
-          if (e !== undefined) join.onPlatform(e);
-        },
-      }),
-    );
-    const access = config.accessLog;
-    if (access !== undefined) {
-      this.readers.push(
-        new GroupReader({
-          api, clock, stats: this.stats, logGroup: access.logGroup,
-          onEvent: (event) => {
-            const record = accessRecordOf(event, access);
-            if (record !== undefined) join.onAccess(record);
-          },
-        }),
-      );
-    }
+    this.link = {
+      platform: (events) => {
+        for (const e of events) join.onPlatform(e);
+      },
+      access: (records) => {
+        for (const r of records) join.onAccess(r);
+      },
+      sweepRanges: (covered) => join.unmatchedRanges(covered, SWEEP_MARGIN_MS),
+      keepFrom: () => {
+        const oldest = join.oldestPendingEpoch();
+        return oldest === undefined ? Infinity : oldest - SWEEP_MARGIN_MS;
+      },
+    };
     this.loop = this.pollUntilStopped();
   }
 
@@ -144,7 +140,8 @@ export class LogReading {
     }
     const stoppedEarly = join.pending > 0 && (opts.stop?.aborted === true || opts.hardStop?.aborted === true);
     const figures = join.finish();
-    if (figures.deferred > 0 && this.stats.events === 0 && !this.fatal) {
+    const stats = this.opts.source.stats();
+    if (figures.deferred > 0 && stats.events === 0 && !this.fatal) {
       this.problems.push(`no platform line was read from ${this.opts.logGroup}: check the group and the function's SystemLogLevel (INFO keeps START and REPORT)`);
     }
     return {
@@ -152,7 +149,7 @@ export class LogReading {
       accessLogGroup: config.accessLog?.logGroup,
       filterPattern: this.filterPattern,
       join: figures,
-      stats: { ...this.stats },
+      stats,
       waitedMs: clock.now() - began,
       stoppedEarly,
       problems: this.problems,
@@ -161,7 +158,7 @@ export class LogReading {
 
   close(): void {
     this.loopStop.abort();
-    this.opts.api.close();
+    this.opts.source.close();
   }
 
   private async pollUntilStopped(): Promise<void> {
@@ -177,16 +174,8 @@ export class LogReading {
 
   /** One round: a poll of every group (access log first), and a sweep when asked. */
   private async readAll(signal: AbortSignal | undefined, sweep: boolean): Promise<void> {
-    const join = this.join!;
     try {
-      // The access log first: its lines turn API Gateway ids into the Lambda ids REPORTs carry.
-      for (const reader of [...this.readers].reverse()) {
-        await reader.poll(this.fromEpoch, signal);
-        const covered = reader.coveredFrom();
-        if (sweep && covered !== undefined) await reader.sweep(join.unmatchedRanges(covered, SWEEP_MARGIN_MS), signal);
-        const oldest = join.oldestPendingEpoch();
-        reader.forgetBefore(oldest === undefined ? Infinity : oldest - SWEEP_MARGIN_MS);
-      }
+      await this.opts.source.round({ fromEpoch: this.fromEpoch, sweep }, this.link!, signal);
     } catch (err) {
       this.fatal = true;
       this.problems.push(`reading the logs stopped: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSdkLogsApi } from '../../src/logs/api.js';
 import type { LogEvent, LogsApi } from '../../src/logs/api.js';
-import { realReaderClock } from '../../src/logs/open.js';
+import { realReaderClock } from '../../src/logs/reader.js';
 import { GroupReader, newReadStats } from '../../src/logs/reader.js';
 import { startEdgeLogsServer } from './logs-server.js';
 import type { EdgeLogsServer } from './logs-server.js';
@@ -23,7 +23,7 @@ async function setUp(behaviour: Parameters<typeof startEdgeLogsServer>[0] = {}) 
   const seen: LogEvent[] = [];
   const stats = newReadStats();
   const reader = (extra: Partial<ConstructorParameters<typeof GroupReader>[0]> = {}) =>
-    new GroupReader({ api: api!, logGroup: GROUP, clock: realReaderClock, stats, onEvent: (e) => seen.push(e), ...extra });
+    new GroupReader({ api: api!, logGroup: GROUP, clock: realReaderClock, stats, onEvents: (events) => seen.push(...events), ...extra });
   return { server, seen, stats, reader };
 }
 

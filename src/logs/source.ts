@@ -1,0 +1,120 @@
+/**
+ * The reading side of a log reading: the group readers, their polls and sweeps, and the parsing
+ * of each distinct event into what the join takes. The join (join.ts) stays with the run; a
+ * round hands it parsed events and asks it where its unmatched requests are.
+ *
+ * `LocalLogSource` does this on the calling thread. A run reads through `WorkerLogSource`
+ * (worker-source.ts), which runs a LocalLogSource on a thread of its own, so that fetching and
+ * parsing pages of thousands of lines never holds the thread that sends and times requests.
+ */
+import type { LogEvent, LogsApi } from './api.js';
+import { accessRecordOf, platformEventOf } from './events.js';
+import type { AccessLogFields, AccessRecord, PlatformEvent } from './events.js';
+import { GroupReader, newReadStats } from './reader.js';
+import type { ReadStats, ReaderClock } from './reader.js';
+
+/** One log group to read: the function's platform lines, or an API Gateway stage's access log. */
+export interface GroupSpec {
+  logGroup: string;
+  filterPattern?: string;
+  access?: AccessLogFields;
+}
+
+/** What a round gives the join and asks of it. */
+export interface RoundLink {
+  platform(events: PlatformEvent[]): void;
+  access(records: AccessRecord[]): void;
+  /** Where the lines of unmatched requests sent before `covered` should be (epoch ms ranges). */
+  sweepRanges(covered: number): readonly (readonly [number, number])[] | Promise<readonly (readonly [number, number])[]>;
+  /** Event ids older than this (epoch ms) may be forgotten: no window will read them again. */
+  keepFrom(): number | Promise<number>;
+}
+
+export interface RoundRequest {
+  /** Where the first poll of each group starts (epoch ms). */
+  fromEpoch: number;
+  /** Also read around the requests still unmatched that polls no longer reach. */
+  sweep: boolean;
+}
+
+export interface LogSource {
+  /** One round: a poll of every group (the access log first) and a sweep when asked. Throws a LogsApiError when reading cannot go on. */
+  round(request: RoundRequest, link: RoundLink, signal?: AbortSignal): Promise<void>;
+  /** The counters so far. */
+  stats(): ReadStats;
+  close(): void;
+}
+
+export interface LocalSourceOptions {
+  api: LogsApi;
+  clock: ReaderClock;
+  groups: readonly GroupSpec[];
+  /** Events parsed and handed over at a time (default 100). */
+  sliceSize?: number;
+}
+
+export class LocalLogSource implements LogSource {
+  private readonly counters = newReadStats();
+  private readonly readers: { reader: GroupReader; spec: GroupSpec }[];
+  /** The link of the round under way: readers hand their events to it. */
+  private link: RoundLink | undefined;
+
+  constructor(private readonly opts: LocalSourceOptions) {
+    this.readers = opts.groups.map((spec) => ({
+      spec,
+      reader: new GroupReader({
+        api: opts.api,
+        clock: opts.clock,
+        stats: this.counters,
+        logGroup: spec.logGroup,
+        ...(spec.filterPattern !== undefined && { filterPattern: spec.filterPattern }),
+        ...(opts.sliceSize !== undefined && { sliceSize: opts.sliceSize }),
+        onEvents: (events) => this.hand(spec, events),
+      }),
+    }));
+  }
+
+  async round(request: RoundRequest, link: RoundLink, signal?: AbortSignal): Promise<void> {
+    this.link = link;
+    try {
+      // The access log first: its lines turn API Gateway ids into the Lambda ids REPORTs carry.
+      for (const { reader } of [...this.readers].reverse()) {
+        await reader.poll(request.fromEpoch, signal);
+        const covered = reader.coveredFrom();
+        if (request.sweep && covered !== undefined) await reader.sweep(await link.sweepRanges(covered), signal);
+        reader.forgetBefore(await link.keepFrom());
+      }
+    } finally {
+      this.link = undefined;
+    }
+  }
+
+  stats(): ReadStats {
+    return { ...this.counters };
+  }
+
+  close(): void {
+    this.opts.api.close();
+  }
+
+  private hand(spec: GroupSpec, events: readonly LogEvent[]): void {
+    const link = this.link;
+    if (link === undefined) return;
+    const access = spec.access;
+    if (access !== undefined) {
+      const records: AccessRecord[] = [];
+      for (const event of events) {
+        const record = accessRecordOf(event, access);
+        if (record !== undefined) records.push(record);
+      }
+      if (records.length > 0) link.access(records);
+      return;
+    }
+    const parsed: PlatformEvent[] = [];
+    for (const event of events) {
+      const e = platformEventOf(event);
+      if (e !== undefined) parsed.push(e);
+    }
+    if (parsed.length > 0) link.platform(parsed);
+  }
+}

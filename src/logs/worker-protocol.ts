@@ -1,0 +1,19 @@
+/** The messages between a run and its log reading thread (worker-source.ts, read-worker.ts). */
+import type { LogsFailureKind } from './api.js';
+import type { AccessRecord, PlatformEvent } from './events.js';
+import type { ReadStats } from './reader.js';
+import type { RoundRequest } from './source.js';
+
+export type ToReader =
+  | { type: 'round'; id: number; request: RoundRequest }
+  | { type: 'abort'; id: number }
+  | { type: 'answer'; ask: number; value: unknown }
+  | { type: 'close' };
+
+export type FromReader =
+  | { type: 'ready' }
+  | { type: 'failed'; message: string }
+  | { type: 'platform'; events: PlatformEvent[] }
+  | { type: 'access'; records: AccessRecord[] }
+  | ({ type: 'ask'; ask: number } & ({ what: 'ranges'; covered: number } | { what: 'keepFrom' }))
+  | { type: 'done'; id: number; stats: ReadStats; error?: { kind: LogsFailureKind | undefined; awsName: string; message: string } };

@@ -1,0 +1,78 @@
+/**
+ * End to end: the real binary reads cold starts from the logs of a function behind an HTTP
+ * front. The reading runs on a thread of its own, and after the load nothing else may keep the
+ * process alive: the binary must wait for the reading, join every request, and save the result.
+ * Against an emulator in this process (the binary's only work is the run), and the README's
+ * second example (profiles/http-logs-local.yaml, its own emulator in the binary's process).
+ */
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import { fn, groundTruth, profilesDir } from '../emulator/helpers.js';
+import { coldbench } from '../helpers/bin.js';
+
+const repo = resolve(import.meta.dirname, '../..');
+const dirs: string[] = [];
+let emulator: Emulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    baseDir: profilesDir,
+    functions: { url: fn('functions/hello.handler', { concurrency: 4, idleTimeoutMs: 60_000, environment: { INIT_MS: '80' }, logDelayMs: 500 }) },
+  });
+});
+
+afterAll(async () => {
+  await emulator?.close();
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+async function savedResult(out: string): Promise<Record<string, any>> {
+  const [file] = (await readdir(out)).filter((f) => f.endsWith('.json'));
+  return JSON.parse(await readFile(join(out, file!), 'utf8'));
+}
+
+describe('coldbench binary, cold starts from the logs', () => {
+  it('waits for the reading after the load, then reports the emulator ground truth behind its Function URL', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'coldbench-e2e-logs-'));
+    dirs.push(out);
+    const profile = join(out, 'url.yaml');
+    await writeFile(profile, `name: url
+target:
+  kind: http
+  url: ${emulator.functionUrl('url')}
+  coldStart: { logs: { function: url, endpoint: ${emulator.endpoint}, wait: 20s, poll: 300ms } }
+load: { maxInFlight: 20, phases: [ { burst: { count: 4 } }, { constant: { rate: 20, duration: 1s } } ] }
+`);
+    const ran = await coldbench(['run', profile, '--out', out, '--no-progress'], { cwd: out, timeoutMs: 60_000 });
+    expect(ran.code, ran.stderr).toBe(0);
+    const result = await savedResult(out);
+    const all = (await groundTruth(emulator.endpoint)).filter((i) => i.function === 'url');
+    // Throttled calls never reached an environment: no REPORT, and the client saw a 429.
+    const truth = all.filter((i) => i.status !== 'throttled');
+    const cold = truth.filter((i) => i.firstInEnvironment).map((i) => i.requestId);
+    expect(cold.length).toBeGreaterThanOrEqual(1);
+    expect(result.logs).toMatchObject({ matched: truth.length, unmatched: 0, complete: true });
+    expect(result.counts).toMatchObject({ sent: all.length, throttles: all.length - truth.length, cold: cold.length, warm: truth.length - cold.length, unknown: 0 });
+    expect(result.coldStarts.map((e: { requestId: string }) => e.requestId).sort()).toEqual([...cold].sort());
+  });
+
+  it('runs profiles/http-logs-local.yaml: every request joined to its REPORT, cold starts found, result saved', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'coldbench-e2e-logs-'));
+    dirs.push(out);
+    const ran = await coldbench(['run', 'profiles/http-logs-local.yaml', '--out', out, '--no-progress'], { cwd: repo, timeoutMs: 90_000 });
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/starts from \/aws\/lambda\/hello[^:]*: (\d+) of \1 requests matched \(100\.0%\)/);
+    const result = await savedResult(out);
+    expect(result.status).toBe('completed');
+    expect(result.logs).toMatchObject({ complete: true, unmatched: 0 });
+    // Every request the function ran is decided; the ones the front answered 500 (throttled) never ran.
+    expect(result.logs.matched + result.logs.notInvoked).toBe(result.counts.sent);
+    expect(result.logs.throttledBehindFront).toBeGreaterThan(0);
+    expect(result.counts.cold).toBeGreaterThanOrEqual(2); // the first request, and again after the idle gap
+    expect(result.counts.unknown).toBe(0);
+  });
+});
