@@ -29,15 +29,19 @@ export async function requireColdbench() {
  * Run one profile (a plain object, written as YAML). Options: core, timeoutMs,
  * sampleEveryMs (sample VmRSS/VmHWM of the process tree from /proc while it runs), args (more
  * flags for `run`), cpu (run it under a shell whose `times` gives the CPU seconds, user + system,
- * the run used: `cpuSec` in the answer).
+ * the run used: `cpuSec` in the answer), mainThread (sample the CPU of coldbench's main thread,
+ * the one that sends and times requests, from /proc every 100 ms: `mainCpuSec`, the last sample
+ * before it exited, so short of its last 100 ms at most).
  */
-export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sampleEveryMs, args: extra = [], cpu = false } = {}) {
+export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sampleEveryMs, args: extra = [], cpu = false, mainThread = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'coldbench-bench-'));
   const file = join(dir, `${profile.name}.yaml`);
   writeFileSync(file, stringify(profile));
   const args = [bin, 'run', file, '--json', '--no-progress', '--out', join(dir, 'results'), ...extra];
   const samples = [];
   let timer;
+  let threadTimer;
+  let mainCpuSec = null;
   const t0 = Date.now();
   try {
     const [cmd, cmdArgs] = cpu ? ['sh', ['-c', `${[process.execPath, ...args].map(quote).join(' ')}; code=$?; times >&2; exit $code`]] : [process.execPath, args];
@@ -45,6 +49,12 @@ export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sam
       core,
       timeoutMs,
       onSpawn: (child) => {
+        if (mainThread) {
+          threadTimer = setInterval(() => {
+            const sec = mainThreadCpuSeconds(child.pid);
+            if (sec !== null) mainCpuSec = sec;
+          }, 100);
+        }
         if (!sampleEveryMs) return;
         const sample = () => {
           const mem = treeMemory(child.pid);
@@ -54,11 +64,13 @@ export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sam
       },
     });
     clearInterval(timer);
+    clearInterval(threadTimer);
     const result = parseResult(r, dir);
     const cpuSec = cpu ? childCpuSeconds(r.stderr) : undefined;
-    return { ...normalize(result), ...(cpu && { cpuSec }), command: `taskset -c ${core} node bin/coldbench.js run <profile> --json --no-progress${extra.length > 0 ? ` ${extra.join(' ')}` : ''}`, profile, result, rss: samples, exitCode: r.code };
+    return { ...normalize(result), ...(cpu && { cpuSec }), ...(mainThread && { mainCpuSec }), command: `taskset -c ${core} node bin/coldbench.js run <profile> --json --no-progress${extra.length > 0 ? ` ${extra.join(' ')}` : ''}`, profile, result, rss: samples, exitCode: r.code };
   } finally {
     clearInterval(timer);
+    clearInterval(threadTimer);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -99,6 +111,25 @@ function normalize(result) {
     status: result.status,
   };
 }
+
+/**
+ * User + system CPU seconds of the main thread of the node process at or under `rootPid` (the
+ * thread whose id is the process's), from /proc/<pid>/task/<pid>/stat; null once it is gone.
+ */
+export function mainThreadCpuSeconds(rootPid) {
+  for (const pid of descendants(rootPid)) {
+    if (readProc(`/proc/${pid}/comm`)?.trim() !== 'node') continue;
+    const stat = readProc(`/proc/${pid}/task/${pid}/stat`);
+    if (!stat) return null;
+    // Fields after the command name (which may hold spaces): utime and stime are the 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC;
+  }
+  return null;
+}
+
+/** USER_HZ, the unit of /proc's times: 100 on Linux for every architecture we run on. */
+const CLOCK_TICKS_PER_SEC = 100;
 
 /** VmRSS and VmHWM (MB) summed over a process and its descendants, from /proc. */
 export function treeMemory(rootPid) {

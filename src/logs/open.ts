@@ -5,12 +5,10 @@
 import type { LogsConfig } from '../profile/types.js';
 import type { TargetInfo } from '../targets/target.js';
 import type { LogsClientOptions } from './api.js';
-import { createSdkLogsApi } from './api.js';
 import { realReaderClock } from './reader.js';
 import { groupSpecs, LogReading, platformPattern } from './reading.js';
 import type { LogMode } from './reading.js';
 import { probeLogGroup, resolveLogs } from './resolve.js';
-import type { LogSource } from './source.js';
 import { WorkerLogSource } from './worker-source.js';
 
 export interface OpenLogsOptions {
@@ -34,26 +32,22 @@ export async function openLogReading(config: LogsConfig, opts: OpenLogsOptions):
     ...(config.awsProfile !== undefined && { awsProfile: config.awsProfile }),
     ...(config.endpoint !== undefined && { endpoint: config.endpoint }),
   };
-  const api = await createSdkLogsApi(client);
-  let source: LogSource | undefined;
+  const filterPattern = platformPattern(resolved.logFormat, opts.mode);
+  const groups = groupSpecs(config, resolved.logGroup, filterPattern);
+  // The reading has its thread and client from the start: the probes go through them too.
+  const source = await WorkerLogSource.start(client, groups);
   try {
     const notes = [...resolved.notes];
     const probes: [string, string][] = [[resolved.logGroup, 'the log group']];
     if (config.accessLog !== undefined) probes.push([config.accessLog.logGroup, 'the access log group']);
     for (const [group, what] of probes) {
-      const note = await probeLogGroup(api, group, what, clock.now());
+      const note = await probeLogGroup(source.api, group, what, clock.now());
       if (note !== undefined) notes.push(note);
     }
-    const filterPattern = platformPattern(resolved.logFormat, opts.mode);
-    const groups = groupSpecs(config, resolved.logGroup, filterPattern);
-    // The probes' client is done: the reading has its own, on its own thread.
-    api.close();
-    source = await WorkerLogSource.start(client, groups);
     const reading = new LogReading({ source, config, logGroup: resolved.logGroup, filterPattern, mode: opts.mode, clock, notes });
     return { reading, info: resolved.info };
   } catch (err) {
-    api.close();
-    source?.close();
+    source.close();
     throw err;
   }
 }

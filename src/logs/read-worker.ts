@@ -5,11 +5,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createSdkLogsApi } from './api.js';
-import type { LogsClientOptions, LogsFailureKind } from './api.js';
+import type { LogsApi, LogsClientOptions, LogsFailureKind } from './api.js';
 import { realReaderClock } from './reader.js';
 import { LocalLogSource } from './source.js';
 import type { GroupSpec, RoundLink } from './source.js';
-import type { FromReader, ToReader } from './worker-protocol.js';
+import type { FailureData, FromReader, ToReader } from './worker-protocol.js';
 
 export interface ReaderThreadData {
   client: LogsClientOptions;
@@ -41,11 +41,15 @@ const link: RoundLink = {
 const aborts = new Map<number, AbortController>();
 
 async function start(): Promise<void> {
-  const source = new LocalLogSource({ api: await createSdkLogsApi(data.client), clock: realReaderClock, groups: data.groups, sliceSize: data.sliceSize });
+  const api = await createSdkLogsApi(data.client);
+  const source = new LocalLogSource({ api, clock: realReaderClock, groups: data.groups, sliceSize: data.sliceSize });
   port.on('message', (message: ToReader) => {
     switch (message.type) {
       case 'round':
         void round(source, message.id, message.request);
+        break;
+      case 'filter':
+        void filter(api, message.id, message.params);
         break;
       case 'abort':
         aborts.get(message.id)?.abort();
@@ -70,20 +74,28 @@ async function round(source: LocalLogSource, id: number, request: Parameters<Loc
     await source.round(request, link, control.signal);
     post({ type: 'done', id, stats: source.stats() });
   } catch (err) {
-    const e = err as { kind?: unknown; awsName?: unknown; message?: unknown };
-    post({
-      type: 'done',
-      id,
-      stats: source.stats(),
-      error: {
-        kind: typeof e.kind === 'string' ? (e.kind as LogsFailureKind) : undefined,
-        awsName: typeof e.awsName === 'string' ? e.awsName : 'Error',
-        message: typeof e.message === 'string' ? e.message : String(err),
-      },
-    });
+    post({ type: 'done', id, stats: source.stats(), error: failureData(err) });
   } finally {
     aborts.delete(id);
   }
+}
+
+/** One call for the run's thread (the probe of a group before the load). */
+async function filter(api: LogsApi, id: number, params: Parameters<LogsApi['filter']>[0]): Promise<void> {
+  try {
+    post({ type: 'filtered', id, page: await api.filter(params) });
+  } catch (err) {
+    post({ type: 'filtered', id, error: failureData(err) });
+  }
+}
+
+function failureData(err: unknown): FailureData {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { kind?: unknown; awsName?: unknown; message?: unknown };
+  return {
+    kind: typeof e.kind === 'string' ? (e.kind as LogsFailureKind) : undefined,
+    awsName: typeof e.awsName === 'string' ? e.awsName : 'Error',
+    message: typeof e.message === 'string' ? e.message : String(err),
+  };
 }
 
 start().catch((err: unknown) => post({ type: 'failed', message: err instanceof Error ? err.message : String(err) }));

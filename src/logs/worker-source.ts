@@ -12,12 +12,12 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LogsApiError } from './api.js';
-import type { LogsClientOptions } from './api.js';
+import type { FilterPage, LogsApi, LogsClientOptions } from './api.js';
 import type { ReaderThreadData } from './read-worker.js';
 import { newReadStats } from './reader.js';
 import type { ReadStats } from './reader.js';
 import type { GroupSpec, LogSource, RoundLink, RoundRequest } from './source.js';
-import type { FromReader, ToReader } from './worker-protocol.js';
+import type { FailureData, FromReader, ToReader } from './worker-protocol.js';
 
 /** Events per message: a few hundred are joined in well under a millisecond. */
 const SLICE = 250;
@@ -35,6 +35,8 @@ export class WorkerLogSource implements LogSource {
   private current: Round | undefined;
   private rounds = 0;
   private failure: string | undefined;
+  private readonly calls = new Map<number, { resolve(page: FilterPage): void; reject(err: Error): void }>();
+  private callIds = 0;
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (message: FromReader) => this.onMessage(message));
@@ -89,6 +91,23 @@ export class WorkerLogSource implements LogSource {
     });
   }
 
+  /** Single calls on the thread's client (the probes before the load). */
+  readonly api: LogsApi = {
+    filter: (params) => {
+      if (this.failure !== undefined) return Promise.reject(new Error(this.failure));
+      const id = ++this.callIds;
+      this.worker.ref();
+      return new Promise<FilterPage>((resolve, reject) => {
+        this.calls.set(id, { resolve, reject });
+        this.post({ type: 'filter', id, params });
+      }).finally(() => {
+        this.calls.delete(id);
+        this.worker.unref();
+      });
+    },
+    close: () => undefined,
+  };
+
   stats(): ReadStats {
     return { ...this.latest };
   }
@@ -119,11 +138,17 @@ export class WorkerLogSource implements LogSource {
       case 'ask':
         if (round !== undefined) void this.answer(round.link, m);
         return;
+      case 'filtered': {
+        const call = this.calls.get(m.id);
+        if (m.error !== undefined) call?.reject(errorOf(m.error));
+        else call?.resolve(m.page ?? { events: [] });
+        return;
+      }
       case 'done':
         this.latest = m.stats;
         if (round === undefined || round.id !== m.id) return;
         if (m.error === undefined) round.resolve();
-        else round.reject(m.error.kind === undefined ? new Error(m.error.message) : new LogsApiError(m.error.kind, m.error.awsName, m.error.message));
+        else round.reject(errorOf(m.error));
         return;
       default:
         return;
@@ -138,7 +163,12 @@ export class WorkerLogSource implements LogSource {
   private fail(message: string): void {
     if (this.failure === undefined) this.failure = message;
     this.current?.reject(new Error(this.failure));
+    for (const call of this.calls.values()) call.reject(new Error(this.failure));
   }
+}
+
+function errorOf(data: FailureData): Error {
+  return data.kind === undefined ? new Error(data.message) : new LogsApiError(data.kind, data.awsName, data.message);
 }
 
 /**
