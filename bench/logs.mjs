@@ -4,11 +4,12 @@
 //
 //   1. The HTTP engine with logs on against logs off: closed model, 50 workers, --duration s
 //      each, alternating within --runs rounds. The stand-in limits requests/s, so what is
-//      compared is CPU per request: of the engine's thread (coldbench's main thread, which sends
-//      and times requests; target: logs on >= 0.95 x logs off, median ratio of requests per
-//      CPU-second), and of the whole process (the shell's `times`: the log reading thread and
-//      V8's helpers included), which is what one core sustains when everything shares it. The
-//      requests/s of the round are shown too; with logs on the stand-in also serves the pages.
+//      compared is CPU per request: of the engine's thread during the load (coldbench's main
+//      thread, which sends and times requests, sampled from /proc; target: logs on >= 0.95 x logs
+//      off, median ratio of requests per CPU-second), and of the whole process over the whole run
+//      (the shell's `times`: start-up, the reading after the load, the log reading thread and V8's
+//      helpers included), which is what one core gives when everything shares it. The requests/s
+//      of the round are shown too; with logs on the stand-in also serves the log pages.
 //   2. The join: requests matched, FilterLogEvents calls per 1,000 requests, log lag.
 //   2b. Latency: open model, 2,000/s for --latency-duration s (default 20; 0 skips), logs on and
 //      off alternating in each round: p50, p99, and the event-loop delay p99 (reading holds the
@@ -114,7 +115,7 @@ async function measureJoin(n) {
 
 function summarize(rounds, memory, joinRate, opt, memorySec) {
   const perCpu = (r) => r.requests / r.cpuSec;
-  const perMainCpu = (r) => r.requests / r.mainCpuSec;
+  const perMainCpu = (r) => r.requests / r.loadMainCpuSec;
   const ratios = rounds.map((r) => r.on.ratePerSec / r.off.ratePerSec);
   const cpuRatios = rounds.map((r) => perCpu(r.on) / perCpu(r.off));
   const mainRatios = rounds.map((r) => perMainCpu(r.on) / perMainCpu(r.off));
@@ -124,7 +125,7 @@ function summarize(rounds, memory, joinRate, opt, memorySec) {
     f(perCpu(r.off), 0), f(perCpu(r.on), 0), f(cpuRatios[i], 3),
     `${r.on.result.logs?.matched}/${r.on.result.logs?.deferred}`, f((1000 * r.on.result.logs?.apiCalls) / r.on.requests, 2),
   ]);
-  console.log(table(['round', 'off req/s', 'on req/s', 'engine thread: off req per CPU-s', 'on', 'on / off', 'process: off req per CPU-s', 'on', 'on / off', 'matched', 'calls per 1,000'], rows));
+  console.log(table(['round', 'off req/s', 'on req/s', 'engine thread in the load: off req per CPU-s', 'on', 'on / off', 'whole run and process: off req per CPU-s', 'on', 'on / off', 'matched', 'calls per 1,000'], rows));
   const medianRatio = median(ratios);
   const medianCpuRatio = median(cpuRatios);
   const medianMainRatio = median(mainRatios);

@@ -30,8 +30,9 @@ export async function requireColdbench() {
  * sampleEveryMs (sample VmRSS/VmHWM of the process tree from /proc while it runs), args (more
  * flags for `run`), cpu (run it under a shell whose `times` gives the CPU seconds, user + system,
  * the run used: `cpuSec` in the answer), mainThread (sample the CPU of coldbench's main thread,
- * the one that sends and times requests, from /proc every 100 ms: `mainCpuSec`, the last sample
- * before it exited, so short of its last 100 ms at most).
+ * the one that sends and times requests, from /proc every 100 ms: `loadMainCpuSec` is its CPU
+ * from the load's start to its end, the result's startedAt and endedAt, interpolated between
+ * samples).
  */
 export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sampleEveryMs, args: extra = [], cpu = false, mainThread = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'coldbench-bench-'));
@@ -41,7 +42,7 @@ export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sam
   const samples = [];
   let timer;
   let threadTimer;
-  let mainCpuSec = null;
+  const mainCpu = [];
   const t0 = Date.now();
   try {
     const [cmd, cmdArgs] = cpu ? ['sh', ['-c', `${[process.execPath, ...args].map(quote).join(' ')}; code=$?; times >&2; exit $code`]] : [process.execPath, args];
@@ -52,7 +53,7 @@ export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sam
         if (mainThread) {
           threadTimer = setInterval(() => {
             const sec = mainThreadCpuSeconds(child.pid);
-            if (sec !== null) mainCpuSec = sec;
+            if (sec !== null) mainCpu.push({ atMs: Date.now(), sec });
           }, 100);
         }
         if (!sampleEveryMs) return;
@@ -67,7 +68,7 @@ export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sam
     clearInterval(threadTimer);
     const result = parseResult(r, dir);
     const cpuSec = cpu ? childCpuSeconds(r.stderr) : undefined;
-    return { ...normalize(result), ...(cpu && { cpuSec }), ...(mainThread && { mainCpuSec }), command: `taskset -c ${core} node bin/coldbench.js run <profile> --json --no-progress${extra.length > 0 ? ` ${extra.join(' ')}` : ''}`, profile, result, rss: samples, exitCode: r.code };
+    return { ...normalize(result), ...(cpu && { cpuSec }), ...(mainThread && { loadMainCpuSec: cpuDuringLoad(mainCpu, result) }), command: `taskset -c ${core} node bin/coldbench.js run <profile> --json --no-progress${extra.length > 0 ? ` ${extra.join(' ')}` : ''}`, profile, result, rss: samples, exitCode: r.code };
   } finally {
     clearInterval(timer);
     clearInterval(threadTimer);
@@ -126,6 +127,20 @@ export function mainThreadCpuSeconds(rootPid) {
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC;
   }
   return null;
+}
+
+/** CPU seconds between the load's start and end, from samples { atMs, sec }; null without samples around both. */
+function cpuDuringLoad(samples, result) {
+  const from = Date.parse(result.startedAt);
+  const to = Date.parse(result.endedAt);
+  const at = (t) => {
+    const i = samples.findIndex((x) => x.atMs >= t);
+    if (i <= 0) return null;
+    const [a, b] = [samples[i - 1], samples[i]];
+    return a.sec + ((b.sec - a.sec) * (t - a.atMs)) / (b.atMs - a.atMs);
+  };
+  const [start, end] = [at(from), at(to)];
+  return start === null || end === null ? null : end - start;
 }
 
 /** USER_HZ, the unit of /proc's times: 100 on Linux for every architecture we run on. */

@@ -41,7 +41,7 @@ function run(opts: { sent?: number; lagMs?: number; dropped?: number; abandoned?
 const warningsOf = (r: RunRecord): string[] => buildResult({ run: r, loaded, startedAt: new Date(0) }).warnings;
 
 describe('result warnings', () => {
-  it('the thread held while the logs were read during the load, and only then', () => {
+  it('the thread held during the load (event-loop delay p99 over the limit), with or without logs', () => {
     const logs = {
       logs: { logGroup: '/aws/lambda/f', deferred: 100, matched: 100, unmatched: 0, withoutId: 0, notInvoked: 0, perRequest: true, stoppedEarly: false, problems: [] },
       histograms: {},
@@ -56,11 +56,12 @@ describe('result warnings', () => {
     const calm = delays([...Array<number>(99).fill(10), LOOP_DELAY_WARNING_P99_MS]);
     const warnings = (eventLoopDelay: never, withLogs: boolean) =>
       buildResult({ run: run(), loaded, startedAt: new Date(0), eventLoopDelay, ...(withLogs && { logs }) }).warnings;
-    const [warning, ...rest] = warnings(held, true);
+    const [warning, ...rest] = warnings(held, false);
     expect(rest).toEqual([]);
-    expect(warning).toMatch(/held up to 60\.\d+ ms while it read \/aws\/lambda\/f during the load \(event-loop delay p99 45\.\d+ ms\)/);
-    expect(warnings(calm, true)).toEqual([]);
-    expect(warnings(held, false)).toEqual([]);
+    expect(warning).toMatch(/held up to 60\.\d+ ms during the load \(event-loop delay p99 45\.\d+ ms\)/);
+    expect(warnings(calm, false)).toEqual([]);
+    // Reading the logs is not what it blames: the reading has a thread of its own.
+    expect(warnings(held, true)).toEqual([warning]);
   });
 
   it('none for a clean run', () => {
