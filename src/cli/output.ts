@@ -1,4 +1,6 @@
-import { redact, redactRecord } from '../profile/redact.js';
+import { MIN_MASKED_LENGTH, redact } from '../profile/redact.js';
+import type { LoadedProfile } from '../profile/types.js';
+import { redactRecord } from '../result/redact-record.js';
 import type { TerminalCaps } from '../report/terminal.js';
 
 /**
@@ -55,6 +57,20 @@ export class Output {
   /** Values that must never be printed (from the environment, secret headers). */
   addSecrets(secrets: readonly string[]): void {
     this.secrets.add(secrets);
+  }
+
+  /**
+   * A profile's secrets; a warning names (never shows) each one too short to be hidden inside
+   * other text (src/profile/redact.ts says why).
+   */
+  addProfileSecrets(loaded: Pick<LoadedProfile, 'secrets' | 'unmaskable'>): void {
+    this.secrets.add(loaded.secrets);
+    for (const from of loaded.unmaskable ?? []) {
+      this.error(
+        `warning: the value of ${from} is shorter than ${MIN_MASKED_LENGTH} characters: it is replaced by *** where it is a whole value, ` +
+          'but not inside other text (a URL, a message), where it may appear in clear; use a longer value to have it hidden everywhere',
+      );
+    }
   }
 
   /** `text` with every secret replaced by ***: for what is written elsewhere (a step summary). */

@@ -38,7 +38,8 @@ export const METRIC_NAMES_HELP =
   'requests.<name>.{all,warm,cold}.<stat> or requests.<name>.{errors,throttles,cold}.{rate,count}';
 
 const REQUEST_GROUPS: readonly RequestGroup[] = ['all', 'warm', 'cold'];
-const REQUEST_METRIC = /^requests\.([A-Za-z0-9_-]+)\.(.+)$/;
+// A request name as the profile allows it, or as a saved result shows a redacted one (`***`, `***-2`).
+const REQUEST_METRIC = /^requests\.([A-Za-z0-9_*-]+)\.(.+)$/;
 
 /** `requests.checkout.warm.p99` -> ['checkout', 'warm.p99']; undefined for a run-level metric. */
 export function requestParts(id: string): [string, string] | undefined {

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { UsageError } from '../errors.js';
-import { redactRecord } from '../profile/redact.js';
+import { redactRecord } from '../result/redact-record.js';
 import type { LoadedProfile } from '../profile/types.js';
 import { utcStamp, writeJsonFile } from '../result/write.js';
 import type { ResultStatus, ThresholdVerdict } from '../result/result.js';

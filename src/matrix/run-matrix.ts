@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { RunError } from '../errors.js';
 import type { LambdaTargetConfig, LoadedProfile } from '../profile/types.js';
-import { redactRecord } from '../profile/redact.js';
+import { redactRecord } from '../result/redact-record.js';
 import type { Result, RunResult } from '../result/result.js';
 import { writeResult } from '../result/write.js';
 import { startLocalEmulator } from '../run/local.js';

@@ -8,6 +8,7 @@ import { isMap, isScalar, isSeq, parse } from 'yaml';
 import type { Document, Pair, Scalar } from 'yaml';
 import type { Path, Problem } from './source.js';
 import { keyText } from './source.js';
+import type { SecretOrigin } from './redact.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -15,6 +16,8 @@ export interface Interpolation {
   problems: Problem[];
   /** Values substituted from the environment. */
   secrets: string[];
+  /** The same values with the reference each came from (`${API_KEY}`). */
+  origins?: SecretOrigin[];
 }
 
 /** `$${`, or `${NAME}` / `${NAME:-default}`, or anything else that starts like a reference. */
@@ -23,17 +26,20 @@ const WHOLE_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
 
 /** Replaces references in place in every string scalar of the document. */
 export function interpolateDocument(doc: Document, env: Env): Interpolation {
-  const result: Interpolation = { problems: [], secrets: [] };
+  const result: Interpolation = { problems: [], secrets: [], origins: [] };
   walk(doc.contents, [], (scalar, path) => {
     const text = scalar.value as string;
-    const found: Interpolation = { problems: result.problems, secrets: [] };
+    const found: Interpolation = { problems: result.problems, secrets: [], origins: [] };
     const substituted = interpolateString(text, env, path, found);
     if (substituted === text) return;
     // `rate: ${RATE}` written plainly reads like a number: type the value as YAML would have.
     const value = scalar.type === 'PLAIN' && WHOLE_REFERENCE.test(text) ? asYamlScalar(substituted) : substituted;
     // A number or a boolean is a setting, not a credential, and a number cannot be masked
     // inside JSON: only values that stay text are secrets.
-    if (typeof value === 'string') result.secrets.push(...found.secrets);
+    if (typeof value === 'string') {
+      result.secrets.push(...found.secrets);
+      result.origins!.push(...found.origins!);
+    }
     scalar.value = value;
   });
   return result;
@@ -52,7 +58,10 @@ export function interpolateString(text: string, env: Env, path: Path, result: In
       result.problems.push({ path, message: `missing environment variable ${name}` });
       return match;
     }
-    if (value !== '') result.secrets.push(value);
+    if (value !== '') {
+      result.secrets.push(value);
+      result.origins?.push({ value, from: `\${${name}}` });
+    }
     return value;
   });
 }

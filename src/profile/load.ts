@@ -12,7 +12,8 @@ import type { Env } from './interpolate.js';
 import { interpolateDocument } from './interpolate.js';
 import { friendlyError } from './messages.js';
 import { normalizeProfile } from './normalize.js';
-import { redact, redactData, secretHeaderValues } from './redact.js';
+import { redact, secretHeaderOrigins, unmaskableOrigins } from './redact.js';
+import { redactProfile } from './redact-profile.js';
 import { profileSchema } from './schema.js';
 import { applySets } from './sets.js';
 import type { Problem, Source } from './source.js';
@@ -46,7 +47,8 @@ function parseLoaded(text: string, options: ParseProfileOptions): { loaded: Load
   const setProblems = applySets(source.doc, options.sets ?? []);
   const interpolation = interpolateDocument(source.doc, options.env ?? {});
   const data = documentData(source, options.file);
-  const secrets = [...new Set([...interpolation.secrets, ...secretHeaderValues(data)])];
+  const headerOrigins = secretHeaderOrigins(data);
+  const secrets = [...new Set([...interpolation.secrets, ...headerOrigins.map((origin) => origin.value)])];
 
   const problems: Problem[] = [...interpolation.problems];
   const parsed = profileSchema.safeParse(data, { error: friendlyError });
@@ -59,11 +61,13 @@ function parseLoaded(text: string, options: ParseProfileOptions): { loaded: Load
     if (problems.length === 0 && setProblems.length === 0) {
       // {{env.NAME}} values are secrets, as ${VAR} values are.
       const allSecrets = [...new Set([...secrets, ...Object.values(templates.templateEnv).filter((value) => value !== '')])];
+      const templateOrigins = Object.entries(templates.templateEnv).map(([name, value]) => ({ value, from: `{{env.${name}}}` }));
       const loaded: LoadedProfile = {
         profile: normalized.profile,
         file: resolve(options.file),
         secrets: allSecrets,
-        redacted: redactData(data, allSecrets),
+        unmaskable: unmaskableOrigins([...(interpolation.origins ?? []), ...headerOrigins, ...templateOrigins]),
+        redacted: redactProfile(data, allSecrets),
         templateEnv: templates.templateEnv,
       };
       return { loaded, source };

@@ -1,6 +1,11 @@
 /**
  * Secrets never leave coldbench in clear: values taken from the environment and the values of
  * credential headers are replaced by "***" in anything printed or saved.
+ *
+ * Only user text is ever rewritten: a value, or a name the user chose (a request name, a header
+ * name). coldbench's own field names and words (`latency`, `status: completed`, an ISO time) are
+ * never touched, so a redacted result always reads back (src/result/redact-record.ts says which
+ * parts of a result are whose; redact-profile.ts does the same for the profile with its schema).
  */
 
 /** Headers whose values are credentials (compared case-insensitively). */
@@ -8,61 +13,91 @@ export const SECRET_HEADERS: readonly string[] = ['authorization', 'cookie', 'x-
 
 export const REDACTED = '***';
 
-/** Replaces every occurrence of every secret with "***", longest secrets first. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of orderSecrets(secrets)) out = out.split(secret).join(REDACTED);
-  return out;
+/**
+ * A secret shorter than this is hidden only where it is a whole value (a header value, a name),
+ * never as a part of other text: replacing every "a" or "1" of every message and URL garbles
+ * everything and hides nothing. Others draw the same line: Apache Airflow's secrets masker
+ * masks structured fields whatever their length but free text only from 5 characters
+ * (apache/airflow#48791, `min_length_masked_secret`), and google-github-actions/
+ * get-secretmanager-secrets masks values in the GitHub Actions log only from 4 characters by
+ * default (`min_mask_length`, google-github-actions/get-secretmanager-secrets#247), "to prevent
+ * extremely short secrets from making GitHub Actions output unreadable". coldbench warns about
+ * each such secret by where it came from, never by its value.
+ */
+export const MIN_MASKED_LENGTH = 4;
+
+/** Where a secret came from, for the warning about secrets too short to mask: `${API_KEY}`, `header Authorization`. */
+export interface SecretOrigin {
+  value: string;
+  from: string;
 }
 
 /**
- * A deep copy of JSON-like data with every secret occurrence in its strings, keys included,
- * redacted. The values under a key in `keep` are copied as they are, only their own keys redacted
- * (a result's `histograms` are base64 encodings, not text: a secret found in one by chance is not
- * a leak, and replacing it would corrupt the histogram).
+ * `text` with secrets hidden: a text that is a secret as a whole becomes "***" whatever its
+ * length; inside longer text, every occurrence of a secret of MIN_MASKED_LENGTH characters or
+ * more, longest first (so "Bearer abc" is hidden whole rather than as "Bearer ***").
  */
-export function redactData<T>(data: T, secrets: readonly string[], keep: readonly string[] = []): T {
+export function redact(text: string, secrets: readonly string[]): string {
+  return redactor(secrets)(text);
+}
+
+/** redact() with its secrets sorted once, for redacting many strings. */
+export function redactor(secrets: readonly string[]): (text: string) => string {
   const ordered = orderSecrets(secrets);
-  if (ordered.length === 0) return data;
+  const whole = new Set(ordered);
+  const inner = ordered.filter((secret) => secret.length >= MIN_MASKED_LENGTH);
+  return (text) => {
+    if (whole.has(text)) return REDACTED;
+    let out = text;
+    for (const secret of inner) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    return out;
+  };
+}
+
+/**
+ * A deep copy of JSON-like data whose strings are user text, redacted; object keys are kept as
+ * they are (they are field names, not user data). Data that holds user names as keys has a shape
+ * that says so: see redactProfile and redactRecord.
+ */
+export function redactData<T>(data: T, secrets: readonly string[]): T {
+  if (orderSecrets(secrets).length === 0) return data;
+  const text = redactor(secrets);
   const visit = (value: unknown): unknown => {
-    if (typeof value === 'string') return redact(value, ordered);
+    if (typeof value === 'string') return text(value);
     if (Array.isArray(value)) return value.map(visit);
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [redact(key, ordered), keep.includes(key) ? keysRedacted(inner) : visit(inner)]));
-    }
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, visit(inner)]));
     return value;
   };
-  // Kept values keep their contents; their names are redacted (a request name from ${VAR} names
-  // its histograms: `requests.<name>.latency.all`).
-  const keysRedacted = (value: unknown): unknown =>
-    value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [redact(key, ordered), inner]))
-      : value;
   return visit(data) as T;
 }
 
-/** A result-like record (a result, a matrix result) with every secret redacted, histograms kept. */
-export function redactRecord<T>(record: T, secrets: readonly string[]): T {
-  return redactData(record, secrets, ['histograms']);
+/** The origins of the secrets too short to be hidden inside other text, each once. */
+export function unmaskableOrigins(origins: readonly SecretOrigin[]): string[] {
+  return [...new Set(origins.filter((o) => o.value !== '' && o.value.length < MIN_MASKED_LENGTH).map((o) => o.from))];
 }
 
 /** The values of secret headers in the profile data (`target.headers`, `target.requests[].headers`), as strings. */
 export function secretHeaderValues(data: unknown): string[] {
+  return secretHeaderOrigins(data).map((origin) => origin.value);
+}
+
+/** The values of secret headers in the profile data, with the header each came from. */
+export function secretHeaderOrigins(data: unknown): SecretOrigin[] {
   const target = property(data, 'target');
   const requests = property(target, 'requests');
   const lists = [property(target, 'headers'), ...(Array.isArray(requests) ? requests.map((request) => property(request, 'headers')) : [])];
   return lists.flatMap(secretValues);
 }
 
-function secretValues(headers: unknown): string[] {
+function secretValues(headers: unknown): SecretOrigin[] {
   if (headers === null || typeof headers !== 'object') return [];
   return Object.entries(headers)
     .filter(([name, value]) => SECRET_HEADERS.includes(name.toLowerCase()) && value !== null && value !== undefined)
-    .map(([, value]) => String(value))
-    .filter((value) => value !== '');
+    .map(([name, value]) => ({ value: String(value), from: `header ${name}` }))
+    .filter((origin) => origin.value !== '');
 }
 
-/** Unique, non-empty, longest first, so "Bearer abc" is hidden whole rather than as "Bearer ***". */
+/** Unique, non-empty, longest first. */
 function orderSecrets(secrets: readonly string[]): string[] {
   return [...new Set(secrets)].filter((secret) => secret !== '').sort((a, b) => b.length - a.length);
 }

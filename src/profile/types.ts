@@ -318,6 +318,11 @@ export interface LoadedProfile {
   file: string;
   /** Strings (values from the environment, secret headers) to replace with "***" in output. */
   secrets: string[];
+  /**
+   * Where the secrets too short to be hidden inside other text came from (`${VAR}`, `header
+   * Authorization`): they are hidden only where they are a whole value (see MIN_MASKED_LENGTH).
+   */
+  unmaskable?: string[];
   /** The profile as data with secrets redacted: what goes into the result file. */
   redacted: unknown;
   /** Values of the {{env.NAME}} variables the templates read (also in `secrets`). */

@@ -3,6 +3,7 @@
  */
 import type { IntervalHistogram } from 'node:perf_hooks';
 import type { LoadedProfile } from '../profile/types.js';
+import { redact } from '../profile/redact.js';
 import { encodeHistogram, summarize } from '../result/histogram.js';
 import type { Summary } from '../result/histogram.js';
 import type { RunRecord } from './runner.js';
@@ -157,7 +158,7 @@ function dataSection(plan: RequestPlan, run: RunRecord, loaded: LoadedProfile): 
 
 function targetSummary(loaded: LoadedProfile, info: BuildInput['targetInfo']): Result['target'] {
   const t = loaded.profile.target;
-  if (t.kind === 'http') return { kind: 'http', url: redactUrl(t.url, loaded.secrets) };
+  if (t.kind === 'http') return { kind: 'http', url: redact(t.url, loaded.secrets) };
   return {
     kind: 'lambda',
     function: t.function,
@@ -165,10 +166,6 @@ function targetSummary(loaded: LoadedProfile, info: BuildInput['targetInfo']): R
     ...(info?.architecture !== undefined && { architecture: info.architecture }),
     ...(info?.memorySizeMB !== undefined && { memorySizeMB: info.memorySizeMB }),
   };
-}
-
-function redactUrl(url: string, secrets: string[]): string {
-  return secrets.reduce((u, s) => (s === '' ? u : u.split(s).join('***')), url);
 }
 
 /**

@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { UsageError } from '../errors.js';
-import { redactRecord } from '../profile/redact.js';
+import { redactRecord } from '../result/redact-record.js';
 import type { LoadedProfile, Profile } from '../profile/types.js';
 import { buildCheckpoint, buildResult } from './build-result.js';
 import type { RunResult } from '../result/result.js';

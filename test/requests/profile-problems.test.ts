@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse, problemsOf } from '../profile/helpers.js';
-import { redactRecord } from '../../src/profile/redact.js';
+import { redactRecord } from '../../src/result/redact-record.js';
 
 const profile = (target: string) => `name: t
 target:

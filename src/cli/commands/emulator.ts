@@ -8,7 +8,7 @@ import type { Output } from '../output.js';
 
 export async function emulatorCommand(file: string, flags: { port: number; logDir?: string; set: string[] }, out: Output): Promise<number> {
   const loaded = await loadProfile(file, { env: process.env, sets: flags.set });
-  out.addSecrets(loaded.secrets);
+  out.addProfileSecrets(loaded);
   const target = loaded.profile.target;
   if (target.kind !== 'lambda' || target.local === undefined) {
     throw new UsageError(`${file} has no target.local section`, 'the emulator serves the functions listed under target.local.functions of a lambda target');

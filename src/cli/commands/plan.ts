@@ -32,7 +32,7 @@ export async function planReplayCommand(file: string, flags: PlanFlags, out: Out
   const pingEveryMs = listFlag(flags.ping).map((p) => durationFlag('--ping', p)!);
   if (flags.memory !== undefined && !(flags.memory >= 128 && flags.memory <= 10_240)) throw new UsageError('--memory: expected MB from 128 to 10240');
   const loaded = await loadProfile(file, { env: process.env, sets: flags.set });
-  out.addSecrets(loaded.secrets);
+  out.addProfileSecrets(loaded);
   const { functionTiming, planReplay, renderPlan } = await import('../../experiments/replay/index.js');
   const measured = flags.measured === undefined ? undefined : { file: flags.measured, result: await readResult(flags.measured) };
   const timing = functionTiming(

@@ -38,7 +38,7 @@ export async function runCommand(file: string, flags: RunFlags, out: Output): Pr
   }
   const checkpointMs = parseCheckpoint(flags.checkpoint);
   const loaded = await loadProfile(file, { env: process.env, sets: flags.set });
-  out.addSecrets(loaded.secrets);
+  out.addProfileSecrets(loaded);
   const mode = runModeOf(flags, process.env, availableParallelism(), loaded.profile);
   // Checked before anything is prepared: a late shard stops at once, a bad split before a warm-up.
   if (mode.startAtMs !== undefined) checkStartNotMissed(mode.startAtMs, Date.now(), mode.toleranceMs);

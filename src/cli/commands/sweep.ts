@@ -37,7 +37,7 @@ export async function sweepIdleCommand(file: string, flags: SweepFlags, out: Out
   const flagGapsMs = flags.gaps === undefined ? undefined : parseGaps(flags.gaps);
   if (!(flags.confidence > 0 && flags.confidence < 1)) throw new UsageError('--confidence must be between 0 and 1, like 0.95');
   const loaded = await loadProfile(file, { env: process.env, sets: flags.set });
-  out.addSecrets(loaded.secrets);
+  out.addProfileSecrets(loaded);
   const settings = loaded.profile.sweep;
   const gapsMs = flagGapsMs ?? settings?.gapsMs;
   if (gapsMs === undefined) throw new UsageError('no gaps to measure', 'pass --gaps 1m,5m,10m,15m,30m, or give sweep.gaps in the profile');

@@ -6,7 +6,7 @@ import type { Output } from '../output.js';
 
 export async function validateCommand(file: string, flags: { set: string[]; json: boolean }, out: Output): Promise<number> {
   const loaded = await loadProfile(file, { env: process.env, sets: flags.set });
-  out.addSecrets(loaded.secrets);
+  out.addProfileSecrets(loaded);
   if (flags.json) {
     out.json(loaded.redacted);
     return 0;
