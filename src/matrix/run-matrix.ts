@@ -10,6 +10,8 @@ import type { LambdaTargetConfig, LoadedProfile } from '../profile/types.js';
 import { redactRecord } from '../result/redact-record.js';
 import type { Result, RunResult } from '../result/result.js';
 import { writeResult } from '../result/write.js';
+import { ResultFolder } from '../result/save.js';
+import type { FolderFile } from '../result/save.js';
 import { startLocalEmulator } from '../run/local.js';
 import type { LocalEmulator } from '../run/local.js';
 import { runProfile } from '../run/run-profile.js';
@@ -54,6 +56,13 @@ export interface MatrixRun {
   runs: ConfigurationRun[];
   /** Where the matrix result was saved. */
   file?: string;
+  /**
+   * Set when a file could not be written in outDir: the matrix result and every configuration
+   * result were then saved together in the temporary folder `savedIn`.
+   */
+  fallback?: { folder: string; error: string; savedIn: string };
+  /** Files that could be saved nowhere (their data is only in this run's output). */
+  saveErrors: string[];
 }
 
 interface Context {
@@ -63,6 +72,10 @@ interface Context {
   originals: Originals;
   marker: string;
   opts: RunMatrixOptions;
+  /** Where results go (absent with no outDir), and what each configuration's was saved as. */
+  folder?: ResultFolder;
+  saved: Map<ConfigurationRun, FolderFile>;
+  saveErrors: string[];
 }
 
 export async function runMatrix(loaded: LoadedProfile, opts: RunMatrixOptions = {}): Promise<MatrixRun> {
@@ -80,7 +93,11 @@ export async function runMatrix(loaded: LoadedProfile, opts: RunMatrixOptions = 
     const shared: LambdaTargetConfig = emulator === undefined ? target : { ...withoutLocal(target), endpoint: emulator.endpoint };
     const control = await createFunctionControl(shared, opts.control);
     try {
-      const ctx: Context = { loaded, target: shared, control, originals: new Originals(), marker: randomBytes(4).toString('hex'), opts };
+      const ctx: Context = {
+        loaded, target: shared, control, originals: new Originals(), marker: randomBytes(4).toString('hex'), opts,
+        ...(opts.outDir !== undefined && { folder: new ResultFolder(opts.outDir) }),
+        saved: new Map(), saveErrors: [],
+      };
       return await runSlots(ctx, slots);
     } finally {
       control.close();
@@ -118,9 +135,32 @@ async function runSlots(ctx: Context, slots: Slot[]): Promise<MatrixRun> {
   const restore = await ctx.originals.restore(ctx.control, ctx.target);
   if (failure !== undefined) throw withRestoreFailure(failure, restore);
   const comparison = compareConfigurations(groupRuns(runs), ctx.opts.compare);
-  const matrix = buildMatrixResult({ loaded: ctx.loaded, status, startedAt, runs, comparison, restore });
-  const file = ctx.opts.outDir === undefined ? undefined : await writeMatrixResult(matrix, ctx.opts.outDir);
-  return { matrix, runs, ...(file !== undefined && { file }) };
+  // Built again if saving it moves every file to a temporary folder: it names them by file name.
+  const build = (): MatrixResult => {
+    for (const run of runs) {
+      const saved = ctx.saved.get(run);
+      if (saved !== undefined) run.file = saved.file;
+    }
+    return buildMatrixResult({ loaded: ctx.loaded, status, startedAt, runs, comparison, restore });
+  };
+  let matrix = build();
+  const saved = await save(ctx, (dir) => {
+    matrix = build();
+    return writeMatrixResult(matrix, dir);
+  });
+  const fallback = ctx.folder?.fallback;
+  return { matrix, runs, ...(saved !== undefined && { file: saved.file }), ...(fallback !== undefined && { fallback }), saveErrors: ctx.saveErrors };
+}
+
+/** Writes a file in the run's folder (see ResultFolder); a file saved nowhere is noted, not thrown. */
+async function save(ctx: Context, write: (dir: string) => Promise<string>): Promise<FolderFile | undefined> {
+  if (ctx.folder === undefined) return undefined;
+  try {
+    return await ctx.folder.write(write);
+  } catch (err) {
+    ctx.saveErrors.push((err as Error).message);
+    return undefined;
+  }
 }
 
 async function runSlot(ctx: Context, slot: Slot): Promise<ConfigurationRun> {
@@ -147,9 +187,11 @@ async function runSlot(ctx: Context, slot: Slot): Promise<ConfigurationRun> {
     forcedColdStarts: cold,
   }, ctx.loaded.secrets);
   if (cold !== null && cold.status !== 'completed' && result.status === 'completed') result.status = cold.status;
-  const file = ctx.opts.outDir === undefined ? undefined : await writeResult(result, ctx.opts.outDir);
-  if (file !== undefined) await ctx.opts.checkpoint?.sink.discard?.();
-  return { slot, result, ...(file !== undefined && { file }) };
+  const saved = await save(ctx, (dir) => writeResult(result, dir));
+  if (saved !== undefined) await ctx.opts.checkpoint?.sink.discard?.();
+  const done: ConfigurationRun = { slot, result, ...(saved !== undefined && { file: saved.file }) };
+  if (saved !== undefined) ctx.saved.set(done, saved);
+  return done;
 }
 
 /** What to change: the configuration's settings; the environment only when the matrix sets one. */

@@ -54,11 +54,72 @@ export async function saveResult(result: Result, outDir: string): Promise<SavedR
   }
 }
 
+/** A file written through a ResultFolder: `file` follows it when the folder moves. */
+export interface FolderFile {
+  file: string;
+}
+
+/**
+ * The folder that the files of one run go to, when there are several: a matrix's configuration
+ * results and its matrix result (which names them by file name in the same folder), or the
+ * shards of `--workers --keep-shards` and their merged result. The first write that fails in the
+ * folder asked for moves the run to one new temporary folder: the files already written are
+ * written again there, so that folder holds them all, and every later file goes there too.
+ */
+export class ResultFolder {
+  private current: string;
+  private movedBecause: string | undefined;
+  private readonly written: { write: (dir: string) => Promise<string>; saved: FolderFile }[] = [];
+
+  constructor(readonly asked: string) {
+    this.current = asked;
+  }
+
+  /** Set once the files went to a temporary folder: where they are and why. */
+  get fallback(): { folder: string; error: string; savedIn: string } | undefined {
+    return this.movedBecause === undefined ? undefined : { folder: this.asked, error: this.movedBecause, savedIn: this.current };
+  }
+
+  /**
+   * Writes a file with `write(folder)` (which returns the file's path), moving to a temporary
+   * folder as above when the folder asked for fails. Throws only when no folder can take it.
+   */
+  async write(write: (dir: string) => Promise<string>): Promise<FolderFile> {
+    try {
+      return this.keep(write, await write(this.current));
+    } catch (first) {
+      if (this.movedBecause !== undefined) {
+        throw new Error(`could not save in ${this.current}, the temporary folder used since ${this.asked} failed (${reasonOf(first)})`, { cause: first });
+      }
+      const error = reasonOf(first);
+      try {
+        const folder = await mkdtemp(join(tmpdir(), 'coldbench-'));
+        for (const earlier of this.written) earlier.saved.file = await earlier.write(folder);
+        const file = await write(folder);
+        this.current = folder;
+        this.movedBecause = error;
+        return this.keep(write, file);
+      } catch (second) {
+        throw new Error(`could not save in ${this.asked} (${error}) nor in a temporary folder (${reasonOf(second)})`, { cause: second });
+      }
+    }
+  }
+
+  private keep(write: (dir: string) => Promise<string>, file: string): FolderFile {
+    const saved = { file };
+    this.written.push({ write, saved });
+    return saved;
+  }
+}
+
+/** Why a write failed, in words; a wrapped file-system error is named by its code. */
 function reasonOf(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
+  const cause = (err as { cause?: unknown } | undefined)?.cause;
+  const e = ((err as NodeJS.ErrnoException | undefined)?.code === undefined && cause instanceof Error ? cause : err) as NodeJS.ErrnoException;
   if (e?.code === 'ENOTDIR') return 'a part of the path is a file, not a folder';
+  if (e?.code === 'EEXIST' && e.syscall === 'mkdir') return 'a file is in the way of the folder';
   if (e?.code === 'EACCES' || e?.code === 'EPERM') return 'permission denied';
   if (e?.code === 'EROFS') return 'read-only file system';
   if (e?.code === 'ENOSPC') return 'no space left on the device';
-  return err instanceof Error ? err.message : String(err);
+  return e instanceof Error ? e.message : String(err);
 }

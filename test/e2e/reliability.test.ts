@@ -108,6 +108,35 @@ describe('after the load', () => {
     await rm(join(match![1]!, '..'), { recursive: true, force: true });
   });
   let moved = false;
+
+  it('--workers 2 --keep-shards, the folder gone when the run ends: the shards and the merged result go to one temporary folder, exit 1', async () => {
+    const file = await profile('wmoved', 2, 40);
+    const out = join(dir, 'out-wmoved');
+    let swapped = false;
+    const ran = await coldbench(['run', file, '--out', out, '--no-progress', '--workers', '2', '--keep-shards'], {
+      cwd: dir,
+      onStderr: (all) => {
+        if (all.includes('are ready') && existsSync(out) && !swapped) {
+          swapped = true;
+          rmSync(out, { recursive: true, force: true });
+          writeFileSync(out, 'in the way');
+        }
+      },
+    });
+    expect(swapped).toBe(true);
+    expect(ran.code, ran.stderr).toBe(1);
+    const match = /could not save the result in \S*out-wmoved \(a file is in the way of the folder\); it was saved in (\S+\.json) instead/.exec(ran.stderr);
+    expect(match, ran.stderr).not.toBeNull();
+    const folder = join(match![1]!, '..');
+    try {
+      const names = await readdir(folder);
+      expect(names.filter((n) => /shard\dof2/.test(n))).toHaveLength(2);
+      const merged = JSON.parse(await readFile(match![1]!, 'utf8'));
+      expect(merged).toMatchObject({ name: 'wmoved', counts: { sent: 80 } });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('checkpoints', () => {

@@ -11,7 +11,7 @@ import { resultMarkdown } from '../../report/markdown.js';
 import { appendStepSummary, emit, parseFormat } from './report.js';
 import type { Result } from '../../result/result.js';
 import { writeResult } from '../../result/write.js';
-import { saveResult } from '../../result/save.js';
+import { ResultFolder, saveResult } from '../../result/save.js';
 import type { SavedResult } from '../../result/save.js';
 import { CheckpointFile } from '../../result/checkpoint.js';
 import { checkBeforeLoad } from '../../run/before-load.js';
@@ -171,18 +171,33 @@ async function runWorkersCommand(loaded: LoadedProfile, mode: Extract<RunMode, {
     stopProgress();
     if (run.failure !== undefined && (!run.started || run.results.length === 0)) throw run.failure;
     const keep = mode.keepShards && flags.save;
+    // The shards' files and the merged result go to one folder, or together to a temporary one.
+    const folder = flags.save ? new ResultFolder(flags.out) : undefined;
+    const saveErrors: string[] = [];
+    const save = async (result: Result): Promise<string | undefined> => {
+      try {
+        return (await folder?.write((dir) => writeResult(result, dir)))?.file;
+      } catch (err) {
+        saveErrors.push((err as Error).message);
+        return undefined;
+      }
+    };
     const inputs = [];
     for (const result of run.results) {
-      const file = keep ? await writeResult(result, flags.out) : undefined;
+      const file = keep ? await save(result) : undefined;
       inputs.push({ source: file ?? `worker ${result.shard?.index}/${mode.count}`, result });
     }
     const merged = mergeShards(inputs, { allowPartial: run.failure !== undefined, recordFiles: keep });
-    const saved = flags.save ? await writeResult(merged, flags.out) : undefined;
+    const saved = await save(merged);
     await report(merged, saved, flags, out);
+    const fallback = folder?.fallback;
+    if (fallback !== undefined) out.error(`error: could not save the result in ${fallback.folder} (${fallback.error}); it was saved in ${saved ?? fallback.savedIn} instead`);
+    for (const message of saveErrors) out.error(`error: ${message}`);
     if (run.failure !== undefined) {
       out.error(`error: ${run.failure.message}`);
       return run.failure.exitCode;
     }
+    if (fallback !== undefined || saveErrors.length > 0) return 1;
     return finish(merged, out);
   } finally {
     stopProgress();
@@ -222,6 +237,12 @@ async function runMatrixCommand(
     }
     await appendStepSummary(out.redact(comparisonMarkdown(run.matrix)));
     if (run.file !== undefined) out.error(`matrix result saved: ${run.file} (with ${run.runs.length} configuration results beside it)`);
+    // As for one run: what was measured is saved somewhere named, and the run exits 1.
+    const saveFailed = run.fallback !== undefined || run.saveErrors.length > 0;
+    if (run.fallback !== undefined) {
+      out.error(`error: could not save the results in ${run.fallback.folder} (${run.fallback.error}); the matrix result and every configuration result were saved in ${run.fallback.savedIn} instead`);
+    }
+    for (const message of run.saveErrors) out.error(`error: ${message}`);
     if (flags.html !== undefined) {
       const { renderMatrixHtml } = await import('../../report/html/matrix-page.js');
       await emit(renderMatrixHtml(run.matrix), 'html', flags.html, out);
@@ -231,6 +252,7 @@ async function runMatrixCommand(
       out.error(restoreLines(run.matrix).join('\n'));
       return 1;
     }
+    if (saveFailed) return 1;
     if (run.matrix.status === 'interrupted') return 130;
     // Thresholds are judged per configuration: one that failed anywhere fails the run.
     const failed = run.matrix.comparison.rows.flatMap((r) => r.thresholds.filter((t) => !t.pass).map((t) => `${r.id}: ${t.rule}`));
