@@ -3,8 +3,8 @@
  * of its profile redacted, and its structure untouched: a redacted result always reads back.
  *
  * What is whose is written down here, field by field. Every object key is coldbench's own field
- * name and is kept, except in the maps whose keys are user names (request names, error classes,
- * environment variable names). Every string value is user text and is redacted, except those
+ * name and is kept, except in the maps whose keys are user names (request names, environment
+ * variable names) or hold some (a histogram named after a request, a function's error type). Every string value is user text and is redacted, except those
  * listed as coldbench's own words (a status, a kind, an ISO time, a hash, a histogram's
  * encoding): a secret found in one of those by chance is not a leak, and rewriting it would
  * corrupt the file. A field added later is redacted as user text until it is listed here.
@@ -26,8 +26,8 @@ interface ObjectShape {
   names?: Shape;
   /** The keys are request names, each redacted as the record's request names map says. */
   requestNames?: true;
-  /** Rewrites a key that holds a request name inside coldbench's words (a histogram's name). */
-  key?: (key: string, requestName: (name: string) => string) => string;
+  /** Rewrites a key that holds user text inside coldbench's words (a histogram's or an error class's name). */
+  key?: (key: string, redact: { text: (value: string) => string; requestName: (name: string) => string }) => string;
   /** Array items. */
   items?: Shape;
 }
@@ -35,8 +35,16 @@ interface ObjectShape {
 type Shape = Own | ProfileData | ObjectShape;
 
 const USER: ObjectShape = {};
-/** Error or throttle counts by class: a class may carry the target's own words. */
-const BY_CLASS: ObjectShape = { names: 'own' };
+/**
+ * Error or throttle counts by class. The classes are coldbench's stable words (`timeout`,
+ * `http-5xx`, ...) except the part the target supplies in `function-error:<type>` and
+ * `lambda-<Exception>`: only that part is user text.
+ */
+const CLASS_FAMILY = /^(function-error:|lambda-)(.+)$/;
+const BY_CLASS: ObjectShape = { names: 'own', key: (key, { text }) => key.replace(CLASS_FAMILY, (_m, family: string, rest: string) => `${family}${text(rest)}`) };
+
+/** Counts by start kind, then by the rule that decided: a rule may name a user's header. */
+const START_REASONS: ObjectShape = { each: { names: 'own' } };
 
 /** `requests.<name>.latency.all`: only the request name is user text. */
 const REQUEST_HISTOGRAM = /^(requests\.)(.+)(\.latency\.[a-z]+)$/;
@@ -55,14 +63,13 @@ const RESULT: ObjectShape & { fields: Record<string, Shape> } = {
     throttles: BY_CLASS,
     cost: { fields: { architecture: 'own', prices: 'own' } },
     coldStarts: { items: { fields: { class: 'own' } } },
-    histograms: { names: 'own', key: (key, requestName) => key.replace(REQUEST_HISTOGRAM, (_m, head: string, name: string, tail: string) => `${head}${requestName(name)}${tail}`) },
-    // Kinds, then the rules that decided: a rule may name a user's header.
-    startReasons: { each: { names: 'own' } },
+    histograms: { names: 'own', key: (key, { requestName }) => key.replace(REQUEST_HISTOGRAM, (_m, head: string, name: string, tail: string) => `${head}${requestName(name)}${tail}`) },
+    startReasons: START_REASONS,
     logs: { fields: { source: 'own' } },
     async: { fields: { attempts: 'own' } },
     shard: { fields: { profileHash: 'own', startAt: 'own' } },
     shards: { items: { fields: { profileHash: 'own', startAt: 'own', status: 'own' } } },
-    requests: { names: { fields: { errors: BY_CLASS, throttles: BY_CLASS } }, requestNames: true },
+    requests: { names: { fields: { errors: BY_CLASS, throttles: BY_CLASS, startReasons: START_REASONS } }, requestNames: true },
     data: { fields: { format: 'own', order: 'own' } },
     // A matrix configuration's result.
     matrix: { fields: { settings: { fields: { architecture: 'own', environment: { names: USER } } } } },
@@ -89,7 +96,7 @@ export function redactRecord<T>(record: T, secrets: readonly string[]): T {
     return Object.fromEntries(
       Object.entries(value).map(([key, inner]) => {
         if (shape.names !== undefined) {
-          const name = shape.requestNames === true ? names(key) : (shape.key?.(key, names) ?? text(key));
+          const name = shape.requestNames === true ? names(key) : (shape.key?.(key, { text, requestName: names }) ?? text(key));
           return [name, visit(inner, shape.names, names)];
         }
         return [key, visit(inner, shape.fields?.[key] ?? shape.each ?? USER, names)];

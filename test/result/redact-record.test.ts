@@ -42,7 +42,7 @@ describe('redactRecord', () => {
   ])('%s: every field name and coldbench word is kept, and the file reads back', (_name, secrets) => {
     const result = sampleResult();
     const redacted = redactRecord(result, secrets);
-    expect(keyPaths(redacted, '', ['.errors', '.profile'])).toEqual(keyPaths(result, '', ['.errors', '.profile']));
+    expect(keyPaths(redacted, '', ['.profile'])).toEqual(keyPaths(result, '', ['.profile']));
     expect(redacted.status).toBe('aborted');
     expect(redacted.startedAt).toBe(result.startedAt);
     expect(redacted.histograms).toEqual(result.histograms);
@@ -58,11 +58,12 @@ describe('redactRecord', () => {
     expect(redacted.warnings).toEqual(result.warnings);
   });
 
-  it('secrets of 4 characters or more are hidden inside user text, error classes included', () => {
-    const result = { ...sampleResult(), target: { kind: 'http' as const, url: 'http://127.0.0.1/latency' }, errors: { 'timeout': 4 } };
+  it('secrets of 4 characters or more are hidden inside user text, a function\'s error type included', () => {
+    const errors = { timeout: 4, 'function-error:latency-timeout': 2, 'lambda-completedException': 1 };
+    const result = { ...sampleResult(), target: { kind: 'http' as const, url: 'http://127.0.0.1/latency' }, errors };
     const redacted = redactRecord(result, COMMON);
     expect(redacted.target.url).toBe('http://127.0.0.1/***');
-    expect(redacted.errors).toEqual({ '***': 4 });
+    expect(redacted.errors).toEqual({ timeout: 4, 'function-error:***-***': 2, 'lambda-***Exception': 1 });
     expect(redacted.latency).toEqual(result.latency);
   });
 
