@@ -131,15 +131,26 @@ describe.each<LambdaClientKind>(['fast', 'sdk'])('temporary credentials, client 
   it('are refreshed before they expire: no request goes out with expired ones', async () => {
     const api = await fakeLambda();
     const dir = tempDir();
+    // The clock is the test's: Date is frozen in this process (the signer, the SDK's expiry checks
+    // and the fake Lambda read it) and moved by hand, and the credential_process reads the same
+    // instant from a file. Credentials issued against the real clock measured the machine: on a
+    // busy one, spawning the process and signing took longer than their 1.5 s life.
+    const nowFile = join(dir, 'now');
+    let nowMs = Date.now();
+    const setNow = (ms: number): void => {
+      nowMs = ms;
+      vi.setSystemTime(ms);
+      writeFileSync(nowFile, String(ms));
+    };
+    vi.useFakeTimers({ toFake: ['Date'], now: nowMs });
+    setNow(nowMs);
     // A credential_process that issues credentials valid for 1.5 s, the expiry in the token
     // (the fake Lambda refuses a token past it with ExpiredTokenException, as AWS does).
     const script = join(dir, 'issue.mjs');
-    writeFileSync(join(dir, 'issued'), '');
     writeFileSync(
       script,
-      `import { appendFileSync } from 'node:fs';
-appendFileSync(${JSON.stringify(join(dir, 'issued'))}, 'x');
-const expiresAt = Date.now() + 1500;
+      `import { readFileSync } from 'node:fs';
+const expiresAt = Number(readFileSync(${JSON.stringify(nowFile)}, 'utf8')) + 1500;
 console.log(JSON.stringify({ Version: 1, AccessKeyId: 'AKIDROTATE', SecretAccessKey: 'secret', SessionToken: 'expires-' + expiresAt, Expiration: new Date(expiresAt).toISOString() }));
 `,
     );
@@ -154,7 +165,7 @@ console.log(JSON.stringify({ Version: 1, AccessKeyId: 'AKIDROTATE', SecretAccess
     await target.preflight();
     const signal = new AbortController().signal;
     expect((await target.send({ seq: 0, signal })).kind).toBe('ok');
-    await new Promise((r) => setTimeout(r, 1700)); // past the first credentials' expiry
+    setNow(nowMs + 1700); // past the first credentials' expiry
     const later = await target.send({ seq: 1, signal });
     expect(later).toMatchObject({ kind: 'ok', status: 200 });
     const invokes = api.seen.filter((s) => s.path.endsWith('/invocations'));
