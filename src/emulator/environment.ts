@@ -9,6 +9,7 @@ import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { EnvironmentLog } from './log-streams.js';
 import type { LogSink } from './logs.js';
+import { clockTimer, type ClockTimer } from '../util/clock-timer.js';
 import { startRuntimeApi, type RuntimeApi } from './runtime-api.js';
 import { limitCpuShare } from './cpu-share.js';
 import type { EnvironmentInfo } from './types.js';
@@ -61,15 +62,15 @@ export class Environment {
   /** Pool bookkeeping: configuration generation and whether maxLifetime has passed. */
   generation = 0;
   expired = false;
-  idleTimer: NodeJS.Timeout | undefined;
-  lifetimeTimer: NodeJS.Timeout | undefined;
+  idleTimer: ClockTimer | undefined;
+  lifetimeTimer: ClockTimer | undefined;
 
   private child: ChildProcess | undefined;
   private api: RuntimeApi | undefined;
   private spawnedAtMs = 0;
   private poll: ServerResponse | undefined;
   private current: { event: InvocationEvent; resolve: (r: RunResult) => void; dispatched: boolean } | undefined;
-  private runTimer: NodeJS.Timeout | undefined;
+  private runTimer: ClockTimer | undefined;
   private initWaiter: ((r: InitResult) => void) | undefined;
   private statusFd = -1;
   private liftCpuLimit: (() => void) | undefined;
@@ -89,10 +90,11 @@ export class Environment {
       initError: (errorType, body) => this.endInit({ kind: 'error', initDurationMs: this.sinceSpawnMs(), errorType, payload: errorBody(errorType, body) }),
     });
     const done = new Promise<InitResult>((resolve) => (this.initWaiter = resolve));
-    const timer = setTimeout(() => this.endInit({ kind: 'timeout', initDurationMs: this.sinceSpawnMs() }), initTimeoutMs);
     this.spawnChild();
+    // Armed after the spawn, which the Init Duration counts from.
+    const timer = clockTimer(() => this.endInit({ kind: 'timeout', initDurationMs: this.sinceSpawnMs() }), initTimeoutMs);
     const result = await done;
-    clearTimeout(timer);
+    timer.clear();
     if (result.kind !== 'ready') this.kill();
     return result;
   }
@@ -103,7 +105,8 @@ export class Environment {
     this.info.invocations += 1;
     return new Promise((resolve) => {
       this.current = { event, resolve, dispatched: false };
-      this.runTimer = setTimeout(() => this.onTimeout(), Math.max(0, timeoutMs));
+      // At least the timeout on performance.now(), the clock the reported Duration is read on.
+      this.runTimer = clockTimer(() => this.onTimeout(), Math.max(0, timeoutMs));
       const poll = this.poll;
       if (poll !== undefined) {
         this.poll = undefined;
@@ -134,9 +137,9 @@ export class Environment {
     if (this.state === 'dead') return;
     this.maxMemoryUsedMB();
     this.state = 'dead';
-    clearTimeout(this.runTimer);
-    clearTimeout(this.idleTimer);
-    clearTimeout(this.lifetimeTimer);
+    this.runTimer?.clear();
+    this.idleTimer?.clear();
+    this.lifetimeTimer?.clear();
     this.liftCpuLimit?.();
     this.child?.kill('SIGKILL');
     this.api?.close();
@@ -224,7 +227,7 @@ export class Environment {
     const cur = this.current;
     if (cur === undefined || cur.event.requestId !== requestId || !cur.dispatched) return false;
     this.current = undefined;
-    clearTimeout(this.runTimer);
+    this.runTimer?.clear();
     this.state = 'idle';
     // The runtime wrote its logs to the pipe before posting the result; let this poll turn's
     // pipe reads land in the invocation's log before it is closed.

@@ -23,6 +23,7 @@ import {
 import { EnvironmentLog, functionLogGroup, newLogStreamName } from './log-streams.js';
 import type { Recorder } from './recorder.js';
 import { mulberry32 } from '../schedule/prng.js';
+import { clockTimer } from '../util/clock-timer.js';
 import { sampler } from '../util/quantiles.js';
 import { buildSpawnSpec, functionIdentity, type SpawnContext } from './spawn-spec.js';
 import type { FrontKind, GroundTruthInvocation, InvocationStatus, InvocationType, RetireReason } from './types.js';
@@ -302,7 +303,7 @@ export class FunctionPool {
       }),
     );
     const lifetimeMs = Math.min(this.config.maxLifetimeMs, MAX_TIMER_MS);
-    env.lifetimeTimer = setTimeout(() => {
+    env.lifetimeTimer = clockTimer(() => {
       env.expired = true;
       if (env.state === 'idle') this.retire(env, 'lifetime');
     }, lifetimeMs);
@@ -394,7 +395,8 @@ export class FunctionPool {
     env.sink = this.fileSink;
     this.idle.push(env);
     if (env.idleTimer === undefined) {
-      env.idleTimer = setTimeout(() => {
+      // At least the idle timeout after the invocation ended (a bare timer can fire a millisecond early).
+      env.idleTimer = clockTimer(() => {
         if (env.state === 'idle') this.retire(env, 'idle');
       }, Math.min(env.info.idleTimeoutMs ?? this.config.idleTimeoutMs, MAX_TIMER_MS));
     } else {

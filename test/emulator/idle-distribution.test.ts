@@ -37,8 +37,9 @@ describe('idle timeout from a distribution', () => {
     for (const env of retired) {
       const lastEnd = Math.max(...truth.filter((i) => i.environmentId === env.id).map((i) => i.endedAt));
       expect(env.reason).toBe('idle');
-      // Timers fire no earlier than asked; a busy machine may fire them late.
-      expect(env.retiredAt! - lastEnd).toBeGreaterThanOrEqual(env.idleTimeoutMs! - 5);
+      // Never before the timeout (the emulator checks its clock when the timer fires); a busy
+      // machine may fire it late.
+      expect(env.retiredAt! - lastEnd).toBeGreaterThanOrEqual(env.idleTimeoutMs!);
       expect(env.retiredAt! - lastEnd).toBeLessThan(env.idleTimeoutMs! + 250);
     }
   });

@@ -132,6 +132,7 @@ describe('failures', () => {
     expect(reportOf(tail(out.LogResult))['Status']).toBe('timeout');
     const truth = await truthFor(emu.endpoint, out.$metadata.requestId);
     expect(truth).toMatchObject({ status: 'timeout', errorType: 'Sandbox.Timedout' });
+    expect(truth.durationMs).toBeGreaterThanOrEqual(1000); // the whole timeout, never a timer's early millisecond
     const env = emu.environments().find((e) => e.id === truth.environmentId);
     expect(env).toMatchObject({ reason: 'timeout' });
     expect(await goneSoon(env!.pid)).toBe(true);
