@@ -17,7 +17,7 @@
 import type { CostAccumulator } from '../../lambda/cost.js';
 import type { LoadModel } from '../../profile/types.js';
 import { summarize } from '../../result/histogram.js';
-import { realClock } from '../../run/clock.js';
+import { realClock, waitUntil } from '../../run/clock.js';
 import { runLoad } from '../../run/runner.js';
 import type { RunRecord } from '../../run/runner.js';
 import type { Target } from '../../targets/target.js';
@@ -79,7 +79,9 @@ async function measureGap(input: LaneInput, gapMs: number, onWarm: () => void): 
     spreadMs: touch === undefined ? null : spreadOf(touch),
   };
   if (stopped() || touch === undefined) return unmeasured(input, gapMs, warmupCounts);
-  await realClock.sleep(Math.max(0, touch.endedAt + gapMs - realClock.now()), input.stop);
+  // Not a bare timer: one can fire up to a millisecond before the clock has moved by its delay,
+  // and the probe would leave before the gap it measures.
+  await waitUntil(realClock, touch.endedAt + gapMs, input.stop);
   if (stopped()) return unmeasured(input, gapMs, warmupCounts);
   const probe = await burst(input);
   const counts = countsOf(probe);
