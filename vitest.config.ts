@@ -2,15 +2,17 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Tests that compare how evenly or how promptly requests leave (shards against one process, a
- * signal's deadline, a slowed-down function's verdict) run after the rest, one file at a time,
- * on a machine no other test file is loading. Their claims are about timing; two cores shared
- * with a dozen servers and child processes would measure the neighbours instead.
+ * signal's deadline, a slowed-down function's verdict), or how many cold starts a replay's
+ * timing makes against the simulator's prediction, run after the rest, one file at a time, on a
+ * machine no other test file is loading. Their claims are about timing; two cores shared with a
+ * dozen servers and child processes would measure the neighbours instead.
  */
 const TIMED = [
   'test/integration/distributed.test.ts',
   'test/e2e/distributed.test.ts',
   'test/e2e/signals.test.ts',
   'test/diff/emulator.test.ts',
+  'test/experiments/replay-emulator.test.ts',
 ];
 
 export default defineConfig({
