@@ -65,7 +65,9 @@ describe('async invocations', () => {
 
   it('keeps a throttled event in the queue (not an attempt) and runs it once there is room', async () => {
     const busy = h.lambda.send(new InvokeCommand({ FunctionName: 'single', Payload: '{}' }));
-    await new Promise((r) => setTimeout(r, 100));
+    // The event goes once the busy invocation holds the one slot (its environment exists), not
+    // after a fixed pause that a busy machine can outlast before the invoke arrives.
+    await eventually(async () => h.emu.environments().find((e) => e.function === 'single'));
     const { requestId } = await sendEvent('single', {});
     await busy;
     const [run] = await attemptsOf(requestId, 1);
