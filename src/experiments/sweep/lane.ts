@@ -81,7 +81,8 @@ async function measureGap(input: LaneInput, gapMs: number, onWarm: () => void): 
   if (stopped() || touch === undefined) return unmeasured(input, gapMs, warmupCounts);
   // Not a bare timer: one can fire up to a millisecond before the clock has moved by its delay,
   // and the probe would leave before the gap it measures.
-  await waitUntil(realClock, touch.endedAt + gapMs, input.stop);
+  const probeAt = touch.endedAt + gapMs;
+  while (realClock.now() < probeAt && !stopped()) await waitUntil(realClock, probeAt, input.stop);
   if (stopped()) return unmeasured(input, gapMs, warmupCounts);
   const probe = await burst(input);
   const counts = countsOf(probe);
