@@ -6,7 +6,7 @@
  * never initializes an environment ahead of a request, so every cold start is `cold`, none
  * `proactive`; the update's and the idle gap's cold starts are checked one by one.
  */
-import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { Emulator } from '../../src/emulator/index.js';
@@ -14,6 +14,7 @@ import { parseProfileText } from '../../src/profile/index.js';
 import { runProfile } from '../../src/run/run-profile.js';
 import type { Result } from '../../src/result/result.js';
 import { client, fn, groundTruth, profilesDir } from '../emulator/helpers.js';
+import { until } from '../helpers/procs.js';
 
 // Each client (target.client) runs against an emulator of its own: the ground truth is its alone.
 describe.each(['fast', 'sdk'] as const)('cold starts against the emulator, client %s', (kind) => {
@@ -53,17 +54,20 @@ load:
       { file: 'detection.yaml', baseDir: profilesDir, env: {} },
     );
     // Mid-run, a configuration update retires every environment: the next invocations are cold.
-    const update = new Promise<void>((resolve, reject) => {
-      setTimeout(() => {
-        updateSentAt = Date.now();
-        client(emulator.endpoint)
-          .send(new UpdateFunctionConfigurationCommand({ FunctionName: 'hello', Environment: { Variables: { INIT_MS: '80', REV: '2' } } }))
-          .then(() => {
-            updatedAt = Date.now();
-            resolve();
-          }, reject);
-      }, 2000);
-    });
+    // It goes once ten invocations have run and an environment is alive, not at a fixed 2 s: on
+    // a loaded machine that instant fell in the idle gap, after every environment had already
+    // been evicted as idle, and no environment was left for the update to retire. The client's
+    // first call (loading and signing) is made before the run, so the update leaves at once.
+    const updater = client(emulator.endpoint);
+    await updater.send(new GetFunctionConfigurationCommand({ FunctionName: 'hello' }));
+    const update = (async () => {
+      const ran = () => emulator.invocations().filter((i) => i.status === 'success').length;
+      await until(() => ran() >= 10 && emulator.environments().some((e) => e.retiredAt === undefined), 30_000);
+      updateSentAt = Date.now();
+      await updater.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'hello', Environment: { Variables: { INIT_MS: '80', REV: '2' } } }));
+      updatedAt = Date.now();
+      updater.destroy();
+    })();
     result = await runProfile(loaded, { onStep: (message) => steps.push(message) });
     await update;
   }, 60_000);
