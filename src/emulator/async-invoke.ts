@@ -11,7 +11,7 @@
  *   that reaches it is recorded once as `throttled`, and no retry is started past it.
  * The ground truth lists every attempt, with its number and when the event was accepted.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { clockTimer } from '../util/clock-timer.js';
 import type { LocalFunctionConfig } from '../profile/types.js';
 import type { EmulatorCore } from './core.js';
 import {
@@ -99,13 +99,16 @@ export function runAsync(core: EmulatorCore, pool: FunctionPool, request: AsyncR
   void job.finally(() => core.background.delete(job));
 }
 
-/**
- * Waits at least `ms` of wall-clock time (the time the records carry). A timer can fire up to a
- * millisecond before `Date.now()` has moved by its delay, so the wait is checked and topped up.
- */
-async function waitWallClock(ms: number, signal: AbortSignal): Promise<void> {
-  const due = Date.now() + ms;
-  for (let left = ms; left > 0 && !signal.aborted; left = due - Date.now()) {
-    await sleep(left, undefined, { signal }).catch(() => undefined);
-  }
+/** Waits at least `ms` on the wall clock the records carry (see clockTimer), or until `signal` aborts. */
+function waitWallClock(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = clockTimer(done, ms, Date.now);
+    function done(): void {
+      timer.clear();
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

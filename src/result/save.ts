@@ -37,21 +37,14 @@ export interface SavedResult {
 }
 
 /**
- * Writes the result to `outDir`, else to a new folder under the system's temporary folder.
- * Throws only when neither could be written; the error then names both reasons.
+ * Writes the result to `outDir`, else to a new folder under the system's temporary folder (a
+ * ResultFolder of one file). Throws only when neither could be written; the error then names both reasons.
  */
 export async function saveResult(result: Result, outDir: string): Promise<SavedResult> {
-  try {
-    return { file: await writeResult(result, outDir) };
-  } catch (first) {
-    const error = reasonOf(first);
-    try {
-      const folder = await mkdtemp(join(tmpdir(), 'coldbench-'));
-      return { file: await writeResult(result, folder), fallback: { folder: outDir, error } };
-    } catch (second) {
-      throw new Error(`could not save the result in ${outDir} (${error}) nor in a temporary folder (${reasonOf(second)})`, { cause: second });
-    }
-  }
+  const folder = new ResultFolder(outDir);
+  const { file } = await folder.write((dir) => writeResult(result, dir));
+  const moved = folder.fallback;
+  return moved === undefined ? { file } : { file, fallback: { folder: outDir, error: moved.error } };
 }
 
 /** A file written through a ResultFolder: `file` follows it when the folder moves. */

@@ -54,11 +54,10 @@ export function pauseBefore(remainingMs: number): number {
   return remainingMs > PAUSE_MARGIN_MS ? Math.min(PAUSE_SLICE_MS, remainingMs - PAUSE_MARGIN_MS) : 0;
 }
 
+/** Resolves once `clock.now() >= at`, or as soon as `signal` aborts. */
 export async function waitUntil(clock: Clock, at: number, signal?: AbortSignal): Promise<void> {
-  let remaining = at - clock.now();
-  if (remaining > TIMER_SLACK_MS) {
-    await clock.sleep(remaining - TIMER_SLACK_MS, signal);
-    remaining = at - clock.now();
+  for (let remaining = at - clock.now(); remaining > 0 && signal?.aborted !== true; remaining = at - clock.now()) {
+    if (remaining > TIMER_SLACK_MS) await clock.sleep(remaining - TIMER_SLACK_MS, signal);
+    else await clock.yield(remaining);
   }
-  if (remaining > 0) await clock.yield(remaining);
 }

@@ -174,10 +174,8 @@ export class Runner implements RunState {
   }
 
   /** Sleeps until `at`, waking at once if the run is stopped. */
-  private async waitFor(at: number): Promise<void> {
-    while (this.clock.now() < at && !this.stopped()) {
-      await waitUntil(this.clock, at, this.stopSignal);
-    }
+  private waitFor(at: number): Promise<void> {
+    return waitUntil(this.clock, at, this.stopSignal);
   }
 
   /** Closed model: each worker sends its next request when its last one ends. */

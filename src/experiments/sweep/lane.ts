@@ -82,7 +82,7 @@ async function measureGap(input: LaneInput, gapMs: number, onWarm: () => void): 
   // Not a bare timer: one can fire up to a millisecond before the clock has moved by its delay,
   // and the probe would leave before the gap it measures.
   const probeAt = touch.endedAt + gapMs;
-  while (realClock.now() < probeAt && !stopped()) await waitUntil(realClock, probeAt, input.stop);
+  await waitUntil(realClock, probeAt, input.stop);
   if (stopped()) return unmeasured(input, gapMs, warmupCounts);
   const probe = await burst(input);
   const counts = countsOf(probe);
