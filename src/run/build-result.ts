@@ -229,7 +229,7 @@ function warningsFor(r: Result): string[] {
   }
   const loop = r.eventLoopDelay;
   if (loop !== null && loop.p99 > LOOP_DELAY_WARNING_P99_MS) {
-    w.push(`coldbench's thread was held up to ${loop.max} ms during the load (event-loop delay p99 ${loop.p99} ms): answers that came meanwhile were read late and their latencies include the wait; a busy machine, or a local emulator in the same process, can cause it`);
+    w.push(`coldbench's thread was held up to ${loop.max} ms during the load (event-loop delay p99 ${loop.p99} ms): answers that came meanwhile were read late and their latencies include the wait (a busy machine, or work of coldbench's own such as a checkpoint, can cause it)`);
   }
   if (logs?.stoppedEarly === true) w.push('the reading of the logs was stopped before its wait was over: the join may be incomplete');
   if (logs !== undefined && !logs.perRequest) {

@@ -2,8 +2,9 @@
  * End to end: the real binary reads cold starts from the logs of a function behind an HTTP
  * front. The reading runs on a thread of its own, and after the load nothing else may keep the
  * process alive: the binary must wait for the reading, join every request, and save the result.
- * Against an emulator in this process (the binary's only work is the run), and the README's
- * second example (profiles/http-logs-local.yaml, its own emulator in the binary's process).
+ * Against an emulator in this test's process (the binary holds nothing else open: this case
+ * fails if the reading thread does not keep it alive), and the README's second example
+ * (profiles/http-logs-local.yaml, whose emulator runs in a child of the binary).
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
