@@ -395,10 +395,11 @@ export class FunctionPool {
     env.sink = this.fileSink;
     this.idle.push(env);
     if (env.idleTimer === undefined) {
-      // At least the idle timeout after the invocation ended (a bare timer can fire a millisecond early).
+      // At least the idle timeout after the invocation ended (a bare timer can fire a millisecond
+      // early), on the clock of the records that show both (endedAt, retiredAt: Date.now()).
       env.idleTimer = clockTimer(() => {
         if (env.state === 'idle') this.retire(env, 'idle');
-      }, Math.min(env.info.idleTimeoutMs ?? this.config.idleTimeoutMs, MAX_TIMER_MS));
+      }, Math.min(env.info.idleTimeoutMs ?? this.config.idleTimeoutMs, MAX_TIMER_MS), Date.now);
     } else {
       env.idleTimer.refresh();
     }
