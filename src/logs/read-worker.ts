@@ -3,6 +3,7 @@
  * CloudWatch Logs client. It fetches, parses and deduplicates on this thread and posts the
  * parsed events; the run's thread joins them and answers where its unmatched requests are.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createSdkLogsApi } from './api.js';
 import type { LogsApi, LogsClientOptions, LogsFailureKind } from './api.js';
@@ -40,7 +41,25 @@ const link: RoundLink = {
 
 const aborts = new Map<number, AbortController>();
 
+/**
+ * The reading is background work: its lines are read seconds after they are written anyway.
+ * On Linux, where a nice value belongs to the thread (setpriority(2) on the calling thread),
+ * this thread takes the lowest priority, so that on a busy core the thread that sends and
+ * times requests goes first; the reading catches up when the load leaves the core idle, or
+ * after it. Elsewhere the call would lower the whole process: the thread keeps its priority.
+ */
+const READER_NICE = 19;
+function yieldToTheRun(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setPriority(READER_NICE);
+  } catch {
+    // Not allowed here (a sandbox): the reading goes on at the run's priority.
+  }
+}
+
 async function start(): Promise<void> {
+  yieldToTheRun();
   const api = await createSdkLogsApi(data.client);
   const source = new LocalLogSource({ api, clock: realReaderClock, groups: data.groups, sliceSize: data.sliceSize });
   port.on('message', (message: ToReader) => {

@@ -4,6 +4,7 @@
  * and brings failures back as the same errors a reading on the run's thread would meet.
  * The thread runs the build's script (dist/): `npm test` builds first.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogsApiError } from '../../src/logs/api.js';
 import type { AccessRecord, PlatformEvent } from '../../src/logs/events.js';
@@ -78,6 +79,16 @@ describe('WorkerLogSource', () => {
     expect(failed).toMatchObject({ kind: 'not-found', awsName: 'ResourceNotFoundException' });
   });
 
+  it.runIf(process.platform === 'linux')('reads at the lowest priority (nice 19) on a thread of its own, leaving every other thread as it was', async () => {
+    server = await startEdgeLogsServer();
+    const before = niceOfThreads();
+    source = await WorkerLogSource.start({ endpoint: server.endpoint, timeoutMs: 5000 }, [{ logGroup: GROUP }]);
+    const after = niceOfThreads();
+    const started = [...after].filter(([tid]) => !before.has(tid)).map(([, nice]) => nice);
+    expect(started).toContain(19);
+    for (const [tid, nice] of before) if (after.has(tid)) expect({ tid, nice: after.get(tid) }).toEqual({ tid, nice });
+  });
+
   it('fails every round once closed, with a message, instead of waiting forever', async () => {
     server = await startEdgeLogsServer();
     source = await WorkerLogSource.start({ endpoint: server.endpoint, timeoutMs: 5000 }, [{ logGroup: GROUP }]);
@@ -85,3 +96,18 @@ describe('WorkerLogSource', () => {
     await expect(source.round({ fromEpoch: 0, sweep: false }, collecting().link)).rejects.toThrow(/closed/);
   });
 });
+
+/** The nice value of each thread of this process, by thread id (Linux: /proc/self/task). */
+function niceOfThreads(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      // Fields after the command's closing parenthesis: state is field 3, nice field 19.
+      out.set(tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+    } catch {
+      // A thread that ended meanwhile.
+    }
+  }
+  return out;
+}
