@@ -5,6 +5,7 @@
  * does not recognise (or one cut short) is skipped, never guessed. Variants and sources are
  * listed in docs/log-formats.md.
  */
+import { parseCanonicalLine } from './canonical-lines.js';
 import type { InitReportRecord, InitStartRecord, LambdaReport, LogRecord } from './records.js';
 
 /** Longest keys first, so `Billed Restore Duration` wins over `Restore Duration` / `Duration`. */
@@ -59,8 +60,20 @@ interface Field {
   last: boolean;
 }
 
-/** Parses one line (text or a one-line JSON event). Never throws. */
+/**
+ * Parses one line (text or a one-line JSON event). Never throws. Lambda's own START / END /
+ * REPORT lines, as it writes them, are read by a faster path that gives the same records.
+ */
 export function parseLogLine(line: string): LogRecord | undefined {
+  try {
+    return parseCanonicalLine(line) ?? parseLine(line);
+  } catch {
+    return undefined;
+  }
+}
+
+/** parseLogLine without the faster path: every variant, through the general parser. */
+export function parseGeneralLogLine(line: string): LogRecord | undefined {
   try {
     return parseLine(line);
   } catch {
