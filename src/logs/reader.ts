@@ -91,8 +91,10 @@ const TAKE_SLICE = 100;
 const FIRST_OVERLAP_MS = 10_000;
 
 export class GroupReader {
-  /** Every event with a timestamp before this has been read by a complete poll (epoch ms). */
+  /** Every event with a timestamp before this, ingested by then, has been read by a complete poll (epoch ms). */
   private cursor: number | undefined;
+  /** When that poll ran (epoch ms): it could see only what was ingested by then. */
+  private cursorReadAt = 0;
   private readonly seen = new BoundedMap<string, number>(DEDUPE_MAX);
   private maxLagMs = 0;
   private readonly lags = new Float64Array(LAG_SAMPLES);
@@ -126,17 +128,32 @@ export class GroupReader {
    */
   async poll(from: number, signal?: AbortSignal): Promise<boolean> {
     const { trailMs, overlapMs } = this.window();
-    const end = this.opts.clock.now() - trailMs;
-    const start = this.cursor === undefined ? from : Math.max(from, this.cursor - overlapMs);
+    const now = this.opts.clock.now();
+    const end = now - trailMs;
+    const start = this.cursor === undefined ? from : Math.max(from, this.coveredUpTo(trailMs) - overlapMs);
     if (end <= start) return true;
     const complete = await this.read(start, end, signal);
-    if (complete) this.cursor = Math.max(this.cursor ?? end, end);
+    if (complete && (this.cursor === undefined || end >= this.cursor)) {
+      this.cursor = end;
+      this.cursorReadAt = now;
+    }
     return complete;
   }
 
   /** Events with a timestamp from here on are still read by polls; older ones only by sweeps. */
   coveredFrom(): number | undefined {
-    return this.cursor === undefined ? undefined : this.cursor - this.window().overlapMs;
+    if (this.cursor === undefined) return undefined;
+    const { trailMs, overlapMs } = this.window();
+    return this.coveredUpTo(trailMs) - overlapMs;
+  }
+
+  /**
+   * Up to where the last complete poll read everything with a lag of at most `trailMs`: its end,
+   * or less when it trailed by less than that (the first poll, before any lag is known, reads up
+   * to now; a lag that grew since): what it could not see then is read again.
+   */
+  private coveredUpTo(trailMs: number): number {
+    return Math.min(this.cursor!, this.cursorReadAt - trailMs);
   }
 
   /** Reads each [from, to) range (to no later than now + the skew margin): events polls no longer reach. */

@@ -59,6 +59,23 @@ describe('GroupReader', () => {
     expect(r.largestLagMs).toBeGreaterThanOrEqual(600);
   });
 
+  it('reads again on the next poll what the first poll, before any lag was known, could not see yet', async () => {
+    const { server, seen, stats, reader } = await setUp();
+    const now = Date.now();
+    // A steady 1.5 s ingestion lag: at the first poll, the lines of the last 1.5 s are not visible.
+    for (let i = 0; i < 30; i++) {
+      const timestamp = now - 3000 + i * 100;
+      server.put({ logGroup: GROUP, logStreamName: 's', timestamp, ingestionTime: timestamp + 1500, message: `line ${i}` });
+    }
+    const r = reader();
+    await r.poll(now - 5000);
+    expect(seen.length).toBeLessThan(20);
+    await sleep(1700);
+    await r.poll(now - 5000);
+    expect(seen.map((e) => e.message)).toEqual(Array.from({ length: 30 }, (_, i) => `line ${i}`));
+    expect(stats.events).toBe(30);
+  });
+
   it('misses on a poll an event later than the lag it has learnt, and finds it with a sweep around its time', async () => {
     const { server, seen, reader } = await setUp();
     const now = Date.now();
