@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createSdkLogsApi } from './api.js';
 import type { LogsApi, LogsClientOptions, LogsFailureKind } from './api.js';
 import { realReaderClock } from './reader.js';
+import { packEvents } from './packed-events.js';
 import { LocalLogSource } from './source.js';
 import type { GroupSpec, RoundLink } from './source.js';
 import type { FailureData, FromReader, ToReader } from './worker-protocol.js';
@@ -33,7 +34,7 @@ function ask<T>(question: { what: 'ranges'; covered: number } | { what: 'keepFro
 }
 
 const link: RoundLink = {
-  platform: (events) => post({ type: 'platform', events }),
+  platform: (events) => post({ type: 'platform', packed: packEvents(events) }),
   access: (records) => post({ type: 'access', records }),
   sweepRanges: (covered) => ask<[number, number][]>({ what: 'ranges', covered }),
   keepFrom: () => ask<number>({ what: 'keepFrom' }),

@@ -1,6 +1,7 @@
 /** The messages between a run and its log reading thread (worker-source.ts, read-worker.ts). */
 import type { FilterPage, FilterParams, LogsFailureKind } from './api.js';
-import type { AccessRecord, PlatformEvent } from './events.js';
+import type { AccessRecord } from './events.js';
+import type { PackedEvents } from './packed-events.js';
 import type { ReadStats } from './reader.js';
 import type { RoundRequest } from './source.js';
 
@@ -21,7 +22,7 @@ export type ToReader =
 export type FromReader =
   | { type: 'ready' }
   | { type: 'failed'; message: string }
-  | { type: 'platform'; events: PlatformEvent[] }
+  | { type: 'platform'; packed: PackedEvents }
   | { type: 'access'; records: AccessRecord[] }
   | ({ type: 'ask'; ask: number } & ({ what: 'ranges'; covered: number } | { what: 'keepFrom' }))
   | { type: 'filtered'; id: number; page?: FilterPage; error?: FailureData }

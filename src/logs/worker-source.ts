@@ -14,6 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { LogsApiError } from './api.js';
 import type { FilterPage, LogsApi, LogsClientOptions } from './api.js';
 import type { ReaderThreadData } from './read-worker.js';
+import { unpackEvents } from './packed-events.js';
 import { newReadStats } from './reader.js';
 import type { ReadStats } from './reader.js';
 import type { GroupSpec, LogSource, RoundLink, RoundRequest } from './source.js';
@@ -130,7 +131,7 @@ export class WorkerLogSource implements LogSource {
     const round = this.current;
     switch (m.type) {
       case 'platform':
-        round?.link.platform(m.events);
+        round?.link.platform(unpackEvents(m.packed));
         return;
       case 'access':
         round?.link.access(m.records);
