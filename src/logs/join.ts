@@ -38,15 +38,11 @@ const MAX_EARLY = 50_000;
 
 const SOURCE = 'CloudWatch Logs';
 
-interface Waiting {
-  answered: Answered;
-  /** Epoch ms of the send and of the end of the response (client clock). */
-  sentEpoch: number;
-  endedEpoch: number;
-}
-
 /** An async event: its attempts as read from the logs. */
-interface AsyncRun extends Waiting {
+interface AsyncRun {
+  ticket: number;
+  /** Epoch ms of the send and of the planned instant (client clock). */
+  sentEpoch: number;
   plannedEpoch: number;
   /** START times of its attempts (epoch ms, log clock), distinct. */
   starts: number[];
@@ -88,8 +84,9 @@ export interface JoinFigures {
 }
 
 export class LogJoin implements StartJoin {
-  private readonly waiting = new Map<string, Waiting>();
-  private readonly waitingFront = new Map<string, Waiting>();
+  /** Requests waiting for their line, by Lambda request id (through API Gateway: by its id): their tickets with the recorder. */
+  private readonly waiting = new Map<string, number>();
+  private readonly waitingFront = new Map<string, number>();
   private readonly early = new BoundedMap<string, PlatformEvent[]>(MAX_EARLY, (_, events) => {
     this.figures.unclaimedReports += events.filter((x) => x.kind === 'report').length;
   });
@@ -125,8 +122,8 @@ export class LogJoin implements StartJoin {
   oldestPendingEpoch(): number | undefined {
     // Maps keep insertion order, the order requests ended: the first entry is the oldest but for
     // a few ms of jitter, which the sweep's margin covers.
-    const firsts = [this.waiting, this.waitingFront].map((m) => m.values().next().value?.sentEpoch);
-    const known = firsts.filter((t): t is number => t !== undefined);
+    const firsts = [this.waiting, this.waitingFront].map((m) => m.values().next().value);
+    const known = firsts.filter((t): t is number => t !== undefined).map((t) => this.sentEpochOf(t));
     return known.length === 0 ? undefined : Math.min(...known);
   }
 
@@ -138,7 +135,10 @@ export class LogJoin implements StartJoin {
   unmatchedRanges(before: number, marginMs: number): [number, number][] {
     const spans: [number, number][] = [];
     for (const map of [this.waiting, this.waitingFront]) {
-      for (const w of map.values()) if (w.sentEpoch < before) spans.push([w.sentEpoch - marginMs, w.endedEpoch + marginMs]);
+      for (const ticket of map.values()) {
+        const sent = this.sentEpochOf(ticket);
+        if (sent < before) spans.push([sent - marginMs, this.endedEpochOf(ticket) + marginMs]);
+      }
     }
     spans.sort((a, b) => a[0] - b[0]);
     const merged: [number, number][] = [];
@@ -150,28 +150,23 @@ export class LogJoin implements StartJoin {
     return merged;
   }
 
-  defer(answered: Answered): void {
+  defer(ticket: number, answered: Answered): void {
     this.figures.deferred++;
     const { outcome } = answered;
-    const w: Waiting = {
-      answered,
-      sentEpoch: this.opts.epochOf(answered.endedAt - answered.serviceMs),
-      endedEpoch: this.opts.epochOf(answered.endedAt),
-    };
     if (this.opts.viaAccessLog) {
       const frontId = outcome.frontRequestId;
-      if (frontId === undefined) return this.noId(answered);
+      if (frontId === undefined) return this.noId(ticket);
       const access = this.earlyAccess.get(frontId);
       if (access !== undefined) {
         this.earlyAccess.delete(frontId);
-        return this.throughAccess(w, access);
+        return this.throughAccess(ticket, access);
       }
-      this.waitingFront.set(frontId, w);
+      this.waitingFront.set(frontId, ticket);
       return;
     }
     const id = outcome.requestId;
-    if (id === undefined) return this.noId(answered);
-    this.await(id, w);
+    if (id === undefined) return this.noId(ticket);
+    this.await(id, ticket);
   }
 
   /** A platform line read from the function's log group. */
@@ -183,21 +178,21 @@ export class LogJoin implements StartJoin {
     if (e.kind === 'report') this.countRunLevel(e);
     if (this.opts.mode === 'async') return this.onAsync(e);
     if (e.kind !== 'report') return;
-    const w = this.waiting.get(e.requestId);
-    if (w === undefined) return this.keepEarly(e);
+    const ticket = this.waiting.get(e.requestId);
+    if (ticket === undefined) return this.keepEarly(e);
     this.waiting.delete(e.requestId);
-    this.matchSync(w, e);
+    this.matchSync(ticket, e);
   }
 
   /** A line of the API Gateway stage's access log. */
   onAccess(record: AccessRecord): void {
-    const w = this.waitingFront.get(record.frontId);
-    if (w === undefined) {
+    const ticket = this.waitingFront.get(record.frontId);
+    if (ticket === undefined) {
       this.earlyAccess.set(record.frontId, record);
       return;
     }
     this.waitingFront.delete(record.frontId);
-    this.throughAccess(w, record);
+    this.throughAccess(ticket, record);
   }
 
   /**
@@ -207,9 +202,9 @@ export class LogJoin implements StartJoin {
   finish(): JoinFigures {
     const f = this.figures;
     const noAccess = `${SOURCE}: no access-log line read within the wait`;
-    for (const w of this.waitingFront.values()) this.decide(w.answered, { start: 'unknown', basis: noAccess, reason: noAccess });
+    for (const ticket of this.waitingFront.values()) this.decide(ticket, { start: 'unknown', basis: noAccess, reason: noAccess });
     const noReport = `${SOURCE}: no REPORT line read within the wait`;
-    for (const w of this.waiting.values()) this.decide(w.answered, { start: 'unknown', basis: noReport, reason: noReport });
+    for (const ticket of this.waiting.values()) this.decide(ticket, { start: 'unknown', basis: noReport, reason: noReport });
     f.withoutAccessLog = this.waitingFront.size;
     f.unmatched = this.waiting.size + this.waitingFront.size;
     this.waiting.clear();
@@ -220,46 +215,58 @@ export class LogJoin implements StartJoin {
     return f;
   }
 
-  private await(id: string, w: Waiting): void {
+  private await(id: string, ticket: number): void {
     if (this.opts.mode === 'async') {
-      this.asyncRuns.set(id, { ...w, plannedEpoch: this.opts.epochOf(w.answered.plannedAt), starts: [], ends: [] });
+      this.asyncRuns.set(id, { ticket, sentEpoch: this.sentEpochOf(ticket), plannedEpoch: this.opts.epochOf(this.opts.recorder.deferred.plannedAtOf(ticket)), starts: [], ends: [] });
     }
-    this.waiting.set(id, w);
+    this.waiting.set(id, ticket);
     const early = this.early.get(id);
     if (early === undefined) return;
     this.early.delete(id);
     for (const e of early) this.onPlatform(e);
   }
 
-  private throughAccess(w: Waiting, access: AccessRecord): void {
+  private throughAccess(ticket: number, access: AccessRecord): void {
     const throttled = access.integrationStatus === 429;
     if (access.lambdaId === undefined || throttled) {
       this.figures.notInvoked++;
       if (throttled) this.figures.throttledBehindFront++;
-      this.opts.recorder.decideStart(w.answered, undefined);
+      this.opts.recorder.decideStart(ticket, undefined);
       return;
     }
-    this.await(access.lambdaId, w);
+    this.await(access.lambdaId, ticket);
   }
 
-  private noId(answered: Answered): void {
+  private noId(ticket: number): void {
     this.figures.withoutId++;
     const basis = `${SOURCE}: the response carried no request id to join on`;
-    this.decide(answered, { start: 'unknown', basis, reason: basis });
+    this.decide(ticket, { start: 'unknown', basis, reason: basis });
   }
 
-  private matchSync(w: Waiting, e: PlatformEvent & { kind: 'report' }): void {
+  private matchSync(ticket: number, e: PlatformEvent & { kind: 'report' }): void {
     const f = this.figures;
     f.matched++;
     recordMs(f.lag, Math.max(0, e.lagMs));
     const init = this.initStartOf(e);
     const report = reportFor(e, init);
-    const c = classifyStart({ report, ...init, serviceTimeMs: w.answered.serviceMs, tailPresent: true });
-    this.decide(w.answered, { start: c.start, basis: `${SOURCE}: ${c.basis}`, reason: `${SOURCE}: ${c.reason}`, report, requestId: e.requestId });
+    const sentEpoch = this.sentEpochOf(ticket);
+    const endedEpoch = this.endedEpochOf(ticket);
+    const c = classifyStart({ report, ...init, serviceTimeMs: this.opts.recorder.deferred.serviceMsOf(ticket), tailPresent: true });
+    this.decide(ticket, { start: c.start, basis: sourced(c.basis), reason: c.reason === c.basis ? sourced(c.basis) : `${SOURCE}: ${c.reason}`, report, requestId: e.requestId });
     // The invocation ran inside the request: it started after the send and ended before the answer.
     const ranMs = (report.durationMs ?? 0) + (c.start === 'cold' ? (report.initDurationMs ?? 0) : 0);
-    this.bound('high', e.atMs - ranMs - w.sentEpoch);
-    this.bound('low', e.atMs - w.endedEpoch);
+    this.bound('high', e.atMs - ranMs - sentEpoch);
+    this.bound('low', e.atMs - endedEpoch);
+  }
+
+  /** Epoch ms of a kept request's send and of the end of its response (client clock). */
+  private sentEpochOf(ticket: number): number {
+    const d = this.opts.recorder.deferred;
+    return this.opts.epochOf(d.endedAtOf(ticket) - d.serviceMsOf(ticket));
+  }
+
+  private endedEpochOf(ticket: number): number {
+    return this.opts.epochOf(this.opts.recorder.deferred.endedAtOf(ticket));
   }
 
   private onAsync(e: PlatformEvent & { kind: 'report' | 'start' }): void {
@@ -282,7 +289,7 @@ export class LogJoin implements StartJoin {
     if (run.starts.length === 0) run.starts.push(startMs);
     // No client time covers an async invocation: the init-to-invoke gap decides proactive.
     const c = classifyStart({ report, ...init, serviceTimeMs: Number.NaN, tailPresent: true });
-    this.decide(run.answered, { start: c.start, basis: `${SOURCE}: ${c.basis}`, reason: `${SOURCE}: ${c.reason}`, report, requestId: e.requestId });
+    this.decide(run.ticket, { start: c.start, basis: sourced(c.basis), reason: c.reason === c.basis ? sourced(c.basis) : `${SOURCE}: ${c.reason}`, report, requestId: e.requestId });
   }
 
   private finishAsync(a: NonNullable<JoinFigures['async']>): void {
@@ -322,8 +329,8 @@ export class LogJoin implements StartJoin {
     return init === undefined || init.atMs > e.atMs ? {} : { initStart: init.record };
   }
 
-  private decide(answered: Answered, decision: StartDecision): void {
-    this.opts.recorder.decideStart(answered, decision);
+  private decide(ticket: number, decision: StartDecision): void {
+    this.opts.recorder.decideStart(ticket, decision);
   }
 
   private keepEarly(e: PlatformEvent & { requestId: string }): void {
@@ -348,6 +355,17 @@ export class LogJoin implements StartJoin {
     if (side === 'low') s.lowMs = s.lowMs === undefined ? valueMs : Math.max(s.lowMs, valueMs);
     else s.highMs = s.highMs === undefined ? valueMs : Math.min(s.highMs, valueMs);
   }
+}
+
+/**
+ * A basis named with its source, one string per basis: decisions are counted by it, and a string
+ * made anew for each request would be hashed anew for each.
+ */
+const SOURCED = new Map<string, string>();
+function sourced(basis: string): string {
+  let named = SOURCED.get(basis);
+  if (named === undefined) SOURCED.set(basis, (named = `${SOURCE}: ${basis}`));
+  return named;
 }
 
 /**

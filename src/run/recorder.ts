@@ -11,6 +11,7 @@ import type { ColdStartEvent, Counts } from '../result/result.js';
 import { Timeline } from './timeline.js';
 import type { CostAccumulator } from '../lambda/cost.js';
 import type { LambdaReport } from '../lambda/records.js';
+import { DeferredRequests } from './deferred.js';
 import { RequestStats } from './request-stats.js';
 
 /** A request the target answered (not throttled), with its timing. */
@@ -37,10 +38,12 @@ export interface StartDecision {
 
 /**
  * Where requests go whose start the target could not tell (an HTTP endpoint, an async invoke):
- * the join with the function's logs, which calls Recorder.decideStart for each one later.
+ * the join with the function's logs. The recorder keeps each such request (DeferredRequests) and
+ * hands the join a ticket for it, with the request as answered to read its ids and times from at
+ * once; the join calls Recorder.decideStart with the ticket later.
  */
 export interface StartJoin {
-  defer(answered: Answered): void;
+  defer(ticket: number, answered: Answered): void;
 }
 
 /** The decision a target made itself; undefined when it could not tell (plain HTTP). */
@@ -105,6 +108,8 @@ export class Recorder {
   lastSentAt = -Infinity;
   /** Set by a run that reads starts from the function's logs; see StartJoin. */
   startJoin: StartJoin | undefined;
+  /** The requests handed to the start join and not decided yet, by ticket. */
+  readonly deferred = new DeferredRequests();
   /** Per request name of a mix, by the index outcomes carry (Outcome.request); empty without a mix. */
   readonly requests: RequestStats[];
 
@@ -167,7 +172,7 @@ export class Recorder {
     }
     const answered: Answered = { plannedAt: c.plannedAt, endedAt: c.endedAt, latencyMs, serviceMs, outcome };
     if (outcome.start === undefined && this.startJoin !== undefined) {
-      this.startJoin.defer(answered);
+      this.startJoin.defer(this.deferred.add(answered), answered);
       return;
     }
     this.record(answered, decisionOf(outcome));
@@ -178,10 +183,11 @@ export class Recorder {
    * counted as if the target had known it when the request ended. No decision: the function
    * was never called (API Gateway answered without its integration).
    */
-  decideStart(answered: Answered, decision: StartDecision | undefined): void {
-    this.record(answered, decision);
+  decideStart(ticket: number, decision: StartDecision | undefined): void {
+    this.record(this.deferred.take(ticket), decision);
   }
 
+  /** Of a plain `ok` outcome this reads its kind, requestId and request only: DeferredRequests keeps those. */
   private record(a: Answered, decision: StartDecision | undefined): void {
     if (decision !== undefined) this.recordStart(a, decision);
     this.recordReport(a.outcome, decision?.report ?? a.outcome.report);

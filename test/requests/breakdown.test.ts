@@ -4,13 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Recorder } from '../../src/run/recorder.js';
-import type { Answered } from '../../src/run/recorder.js';
 
 describe('starts decided from the logs', () => {
   it('are counted under the request name the answer carried', () => {
     const recorder = new Recorder(0, undefined, 128, ['browse', 'checkout']);
-    const deferred: Answered[] = [];
-    recorder.startJoin = { defer: (a) => deferred.push(a) };
+    const deferred: number[] = [];
+    recorder.startJoin = { defer: (ticket) => deferred.push(ticket) };
     recorder.completed({ plannedAt: 0, sentAt: 0, endedAt: 30, outcome: { kind: 'ok', request: 1 } });
     recorder.completed({ plannedAt: 0, sentAt: 0, endedAt: 400, outcome: { kind: 'ok', request: 1 } });
     recorder.completed({ plannedAt: 0, sentAt: 0, endedAt: 10, outcome: { kind: 'ok', request: 0 } });

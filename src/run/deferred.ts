@@ -1,0 +1,99 @@
+/**
+ * Requests whose start is decided later, by the join with the function's logs (Recorder's
+ * StartJoin), kept in columns until then. A run at full speed may hold hundreds of thousands of
+ * them for the seconds their log lines take to arrive: objects kept that long are copied by each
+ * young-generation collection until they are promoted, which on the thread that sends and times
+ * requests cost more than the join itself; numbers in typed arrays cost nothing to keep.
+ *
+ * A request is a slot (its ticket), reused once the request is decided. The outcome object is
+ * kept as it is except a plain `ok` without a REPORT, the usual answer of an HTTP endpoint: of
+ * that one the recorder reads only its kind, request id and request index (Recorder.record), which
+ * the columns keep.
+ */
+import type { Outcome } from '../targets/target.js';
+import type { Answered } from './recorder.js';
+
+const FIRST_SLOTS = 1024;
+
+export class DeferredRequests {
+  private plannedAt = new Float64Array(FIRST_SLOTS);
+  private endedAt = new Float64Array(FIRST_SLOTS);
+  private latencyMs = new Float64Array(FIRST_SLOTS);
+  private serviceMs = new Float64Array(FIRST_SLOTS);
+  /** Index of the request in the target's mix; -1 for none. */
+  private request = new Int32Array(FIRST_SLOTS);
+  private readonly requestIds: (string | undefined)[] = [];
+  /** Outcomes kept whole (errors, answers with a REPORT), by slot. */
+  private readonly outcomes = new Map<number, Outcome>();
+  private readonly free: number[] = [];
+  private used = 0;
+
+  /** Keeps a request; its ticket. */
+  add(a: Answered): number {
+    const slot = this.free.pop() ?? this.grow();
+    this.plannedAt[slot] = a.plannedAt;
+    this.endedAt[slot] = a.endedAt;
+    this.latencyMs[slot] = a.latencyMs;
+    this.serviceMs[slot] = a.serviceMs;
+    const { outcome } = a;
+    if (outcome.kind === 'ok' && outcome.report === undefined) {
+      this.request[slot] = outcome.request ?? -1;
+      this.requestIds[slot] = outcome.requestId;
+    } else {
+      this.outcomes.set(slot, outcome);
+    }
+    return slot;
+  }
+
+  /** The request of a ticket, as it was answered; its slot is free again. */
+  take(ticket: number): Answered {
+    const outcome = this.outcomes.get(ticket) ?? this.plainOutcome(ticket);
+    this.outcomes.delete(ticket);
+    this.requestIds[ticket] = undefined;
+    this.free.push(ticket);
+    return { plannedAt: this.plannedAt[ticket]!, endedAt: this.endedAt[ticket]!, latencyMs: this.latencyMs[ticket]!, serviceMs: this.serviceMs[ticket]!, outcome };
+  }
+
+  /** Clock ms of the planned instant, the end of the response, and the service time of a request kept. */
+  plannedAtOf(ticket: number): number {
+    return this.plannedAt[ticket]!;
+  }
+
+  endedAtOf(ticket: number): number {
+    return this.endedAt[ticket]!;
+  }
+
+  serviceMsOf(ticket: number): number {
+    return this.serviceMs[ticket]!;
+  }
+
+  /** Requests kept. */
+  get size(): number {
+    return this.used - this.free.length;
+  }
+
+  private plainOutcome(slot: number): Outcome {
+    const outcome: Outcome = { kind: 'ok' };
+    const requestId = this.requestIds[slot];
+    if (requestId !== undefined) outcome.requestId = requestId;
+    if (this.request[slot]! >= 0) outcome.request = this.request[slot]!;
+    return outcome;
+  }
+
+  private grow(): number {
+    if (this.used === this.plannedAt.length) {
+      const size = this.used * 2;
+      this.plannedAt = copyInto(new Float64Array(size), this.plannedAt);
+      this.endedAt = copyInto(new Float64Array(size), this.endedAt);
+      this.latencyMs = copyInto(new Float64Array(size), this.latencyMs);
+      this.serviceMs = copyInto(new Float64Array(size), this.serviceMs);
+      this.request = copyInto(new Int32Array(size), this.request);
+    }
+    return this.used++;
+  }
+}
+
+function copyInto<T extends Float64Array | Int32Array>(to: T, from: T): T {
+  to.set(from);
+  return to;
+}
