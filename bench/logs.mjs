@@ -75,7 +75,7 @@ export async function main(argv = {}) {
 async function startFunctionUrl(core) {
   const child = start(process.execPath, [join(repoRoot, 'bench', 'servers', 'function-url.mjs')], { core, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const [hello] = await once(child, 'message');
-  return { child, url: `http://127.0.0.1:${hello.port}/orders`, endpoint: `http://127.0.0.1:${hello.port}`, group: hello.group };
+  return { child, url: `http://127.0.0.1:${hello.port}/orders`, endpoint: `http://127.0.0.1:${hello.logsPort}`, group: hello.group };
 }
 
 function logs(server) {

@@ -29,12 +29,14 @@ export async function requireColdbench() {
  * Run one profile (a plain object, written as YAML). Options: core, timeoutMs,
  * sampleEveryMs (sample VmRSS/VmHWM of the process tree from /proc while it runs), args (more
  * flags for `run`), cpu (run it under a shell whose `times` gives the CPU seconds, user + system,
- * the run used: `cpuSec` in the answer), mainThread (sample the CPU of coldbench's main thread,
- * the one that sends and times requests, from /proc every 100 ms: `loadMainCpuSec` is its CPU
- * from the load's start to its end, the result's startedAt and endedAt, interpolated between
- * samples).
+ * the run used: `cpuSec` in the answer), threads (sample the CPU of coldbench's threads from /proc
+ * every 100 ms: `threadCpuSec` { main, reader, other } is the CPU of the main thread (the one that
+ * sends and times requests), of the log reading thread (the one at nice 19) and of the others
+ * (V8's and libuv's helpers) from the load's start to its end, or with logs read to the end of
+ * the reading after it, where the joins of the load's last seconds happen: the result's
+ * startedAt, and endedAt plus logs.waitedMs, interpolated between samples).
  */
-export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sampleEveryMs, args: extra = [], cpu = false, mainThread = false } = {}) {
+export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sampleEveryMs, args: extra = [], cpu = false, threads = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'coldbench-bench-'));
   const file = join(dir, `${profile.name}.yaml`);
   writeFileSync(file, stringify(profile));
@@ -42,7 +44,7 @@ export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sam
   const samples = [];
   let timer;
   let threadTimer;
-  const mainCpu = [];
+  const threadCpu = [];
   const t0 = Date.now();
   try {
     const [cmd, cmdArgs] = cpu ? ['sh', ['-c', `${[process.execPath, ...args].map(quote).join(' ')}; code=$?; times >&2; exit $code`]] : [process.execPath, args];
@@ -50,10 +52,10 @@ export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sam
       core,
       timeoutMs,
       onSpawn: (child) => {
-        if (mainThread) {
+        if (threads) {
           threadTimer = setInterval(() => {
-            const sec = mainThreadCpuSeconds(child.pid);
-            if (sec !== null) mainCpu.push({ atMs: Date.now(), sec });
+            const sec = threadCpuSeconds(child.pid);
+            if (sec !== null) threadCpu.push({ atMs: Date.now(), sec });
           }, 100);
         }
         if (!sampleEveryMs) return;
@@ -68,7 +70,7 @@ export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sam
     clearInterval(threadTimer);
     const result = parseResult(r, dir);
     const cpuSec = cpu ? childCpuSeconds(r.stderr) : undefined;
-    return { ...normalize(result), ...(cpu && { cpuSec }), ...(mainThread && { loadMainCpuSec: cpuDuringLoad(mainCpu, result) }), command: `taskset -c ${core} node bin/coldbench.js run <profile> --json --no-progress${extra.length > 0 ? ` ${extra.join(' ')}` : ''}`, profile, result, rss: samples, exitCode: r.code };
+    return { ...normalize(result), ...(cpu && { cpuSec }), ...(threads && { threadCpuSec: cpuDuringLoad(threadCpu, result) }), command: `taskset -c ${core} node bin/coldbench.js run <profile> --json --no-progress${extra.length > 0 ? ` ${extra.join(' ')}` : ''}`, profile, result, rss: samples, exitCode: r.code };
   } finally {
     clearInterval(timer);
     clearInterval(threadTimer);
@@ -114,33 +116,51 @@ function normalize(result) {
 }
 
 /**
- * User + system CPU seconds of the main thread of the node process at or under `rootPid` (the
- * thread whose id is the process's), from /proc/<pid>/task/<pid>/stat; null once it is gone.
+ * User + system CPU seconds of the node process at or under `rootPid`, by thread: `main` (the
+ * thread whose id is the process's), `reader` (threads at nice 19: the log reading thread) and
+ * `other`, from /proc/<pid>/task/<tid>/stat; null once the process is gone.
  */
-export function mainThreadCpuSeconds(rootPid) {
+export function threadCpuSeconds(rootPid) {
   for (const pid of descendants(rootPid)) {
     if (readProc(`/proc/${pid}/comm`)?.trim() !== 'node') continue;
-    const stat = readProc(`/proc/${pid}/task/${pid}/stat`);
-    if (!stat) return null;
-    // Fields after the command name (which may hold spaces): utime and stime are the 14th and 15th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC;
+    const out = { main: 0, reader: 0, other: 0 };
+    let seen = false;
+    for (const tid of readDir(`/proc/${pid}/task`)) {
+      const stat = readProc(`/proc/${pid}/task/${tid}/stat`);
+      if (!stat) continue;
+      // Fields after the command name (which may hold spaces): utime, stime the 14th and 15th, nice the 19th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const sec = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC;
+      const kind = String(tid) === String(pid) ? 'main' : Number(fields[16]) === 19 ? 'reader' : 'other';
+      if (kind === 'main') seen = true;
+      out[kind] += sec;
+    }
+    return seen ? out : null;
   }
   return null;
 }
 
-/** CPU seconds between the load's start and end, from samples { atMs, sec }; null without samples around both. */
+/**
+ * CPU seconds of each thread kind between the load's start and its end (with logs read, the end
+ * of the reading after it), from samples { atMs, sec: { main, reader, other } }; null without
+ * samples around both.
+ */
 function cpuDuringLoad(samples, result) {
   const from = Date.parse(result.startedAt);
-  const to = Date.parse(result.endedAt);
-  const at = (t) => {
+  const to = Date.parse(result.endedAt) + (result.logs?.waitedMs ?? 0);
+  const at = (t, kind) => {
     const i = samples.findIndex((x) => x.atMs >= t);
     if (i <= 0) return null;
     const [a, b] = [samples[i - 1], samples[i]];
-    return a.sec + ((b.sec - a.sec) * (t - a.atMs)) / (b.atMs - a.atMs);
+    return a.sec[kind] + ((b.sec[kind] - a.sec[kind]) * (t - a.atMs)) / (b.atMs - a.atMs);
   };
-  const [start, end] = [at(from), at(to)];
-  return start === null || end === null ? null : end - start;
+  const out = {};
+  for (const kind of ['main', 'reader', 'other']) {
+    const [start, end] = [at(from, kind), at(to, kind)];
+    if (start === null || end === null) return null;
+    out[kind] = end - start;
+  }
+  return out;
 }
 
 /** USER_HZ, the unit of /proc's times: 100 on Linux for every architecture we run on. */
