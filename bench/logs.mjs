@@ -2,16 +2,19 @@
 // stand-in (bench/servers/function-url.mjs: a fresh x-amzn-RequestId per request, one REPORT per
 // request in a log group it serves itself, readable 2 s after it is written).
 //
-//   1. The HTTP engine with logs on against logs off, alternating within --runs rounds.
+//   1. The HTTP engine with logs on against logs off, alternating within --runs rounds, each run
+//      after a pause (a run reads from 5 s before its start: not the lines of the run before it).
 //      a. The same work: open model at --engine-rate/s (default 5,000) for --duration s. The CPU
-//         per request of the engine's thread during the load (coldbench's main thread, which sends
-//         and times requests, sampled from /proc): target, logs on >= 0.95 x logs off (median ratio
-//         of requests per CPU-second); with a core of its own for the reading thread, the engine's
-//         throughput follows that ratio. And of the whole process over the whole run (the shell's
-//         `times`: start-up, the reading after the load, the reading thread and V8's helpers).
-//      b. Throughput: closed model, 50 workers, --duration s: requests/s and requests per CPU-second
-//         of the whole process, everything on one core. The stand-in limits requests/s, and with
-//         logs on it also serves the log pages.
+//         per request of the engine's thread (coldbench's main thread, which sends and times
+//         requests and joins the lines), from the load's start to the end of the reading after it,
+//         sampled from /proc: target, logs on >= 0.95 x logs off (median ratio of requests per
+//         CPU-second); with a core of its own for the reading thread, the engine's throughput
+//         follows that ratio. Beside it, the CPU per request of the reading thread (nice 19) and of
+//         the other threads (V8's collector helpers), and of the whole process over the whole run
+//         (the shell's `times`: start-up and saving included).
+//      b. Throughput with everything on one core: closed model, 50 workers, --duration s:
+//         requests/s (target, logs on >= 0.95 x logs off) and requests per CPU-second of the
+//         process. The stand-in answers on plain TCP at a few µs a request, on the other core.
 //   2. The join: requests matched, FilterLogEvents calls per 1,000 requests, log lag.
 //   2b. Latency: open model, 2,000/s for --latency-duration s (default 20; 0 skips), logs on and
 //      off alternating in each round: p50, p99, and the event-loop delay p99 of the engine's thread.
@@ -47,21 +50,25 @@ export async function main(argv = {}) {
       const round = {};
       for (const mode of order) {
         log(`round ${i + 1}/${opt.runs}: open ${engineRate}/s, logs ${mode}`);
-        round[`rate-${mode}`] = await runColdbench(openProfile(server, opt.durationSec, mode === 'on', engineRate), { core: opt.toolCore, cpu: true, mainThread: true, timeoutMs: (opt.durationSec + 180) * 1000 });
+        await pause();
+        round[`rate-${mode}`] = await runColdbench(openProfile(server, opt.durationSec, mode === 'on', engineRate), { core: opt.toolCore, cpu: true, threads: true, timeoutMs: (opt.durationSec + 180) * 1000 });
       }
       for (const mode of order) {
         log(`round ${i + 1}/${opt.runs}: closed, logs ${mode}`);
-        round[mode] = await runColdbench(closedProfile(server, opt.durationSec, mode === 'on'), { core: opt.toolCore, cpu: true, timeoutMs: (opt.durationSec + 180) * 1000 });
+        await pause();
+        round[mode] = await runColdbench(closedProfile(server, opt.durationSec, mode === 'on'), { core: opt.toolCore, cpu: true, threads: true, timeoutMs: (opt.durationSec + 180) * 1000 });
       }
       if (latencySec > 0) {
         for (const mode of order) {
           log(`round ${i + 1}/${opt.runs}: open ${MEMORY_RATE}/s, logs ${mode}`);
+          await pause();
           round[`open-${mode}`] = await runColdbench(openProfile(server, latencySec, mode === 'on'), { core: opt.toolCore, timeoutMs: (latencySec + 180) * 1000 });
         }
       }
       rounds.push(round);
     }
     if (memorySec > 0) {
+      await pause();
       log(`memory: open ${MEMORY_RATE}/s for ${memorySec} s with logs on (other work before: ${f(await waitForQuiet(), 0)}% CPU)`);
       memory = await runColdbench(openProfile(server, memorySec), { core: opt.toolCore, sampleEveryMs: 2000, timeoutMs: (memorySec + 240) * 1000 });
     }
@@ -71,6 +78,9 @@ export async function main(argv = {}) {
   const joinRate = await measureJoin(200_000);
   return summarize(rounds, memory, joinRate, { ...opt, engineRate }, memorySec);
 }
+
+/** Longer than the 5 s a run reads before its start, so that no run reads the lines of the one before. */
+const pause = () => new Promise((resolve) => setTimeout(resolve, 6000));
 
 async function startFunctionUrl(core) {
   const child = start(process.execPath, [join(repoRoot, 'bench', 'servers', 'function-url.mjs')], { core, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -99,63 +109,94 @@ function openProfile(server, durationSec, withLogs = true, rate = MEMORY_RATE) {
 }
 
 /**
- * The log path's pieces alone (dist/logs, no network), in µs per request (one REPORT each): the
- * reading thread's parse of a line, the structured clone of the parsed lines in slices of 250
- * (what a message between the threads costs, both sides), and the run's thread's part: a request
- * deferred when it ends, and its parsed REPORT joined to it.
+ * The log path's pieces alone (dist/logs, no network), in µs per request (one REPORT each). The
+ * engine's thread: a request's end with the join attached (it is kept, and batched for the
+ * reading thread) against the same without logs, and the decisions counted when they come back.
+ * The reading thread: the parse of a line, and the join (the batch of requests taken in, the
+ * line matched, the decision batched). Between them: the two messages, cloned (both sides).
  */
 export async function measureJoin(n) {
   const dist = (p) => import(pathToFileURL(join(repoRoot, 'dist', p)).href);
   const { Recorder } = await dist('run/recorder.js');
   const { LogJoin } = await dist('logs/join.js');
   const { platformEventOf } = await dist('logs/events.js');
+  const { JoinClient, ThreadRecorder, applyDecisions } = await dist('logs/thread-join.js');
   const ids = Array.from({ length: n }, (_, i) => `${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`);
   const stream = '2026/12/05/[$LATEST]0123456789abcdef0123456789abcdef';
   const raw = ids.map((id, i) => ({ eventId: String(i), logStreamName: stream, timestamp: 1.7e12 + i + 1, ingestionTime: 1.7e12 + i + 2000, message: `REPORT RequestId: ${id}\tDuration: 1.12 ms\tBilled Duration: 2 ms\tMemory Size: 256 MB\tMax Memory Used: 71 MB\t${i % 100 === 0 ? 'Init Duration: 182.31 ms\t' : ''}\n` }));
   const usPer = (ms) => (1000 * ms) / n;
-  let t0 = performance.now();
-  const parsed = raw.map((e) => platformEventOf(e));
-  const parseUs = usPer(performance.now() - t0);
-  t0 = performance.now();
-  const received = [];
-  for (let i = 0; i < n; i += 250) received.push(...structuredClone(parsed.slice(i, i + 250)));
-  const cloneUs = usPer(performance.now() - t0);
-  const recorder = new Recorder(0);
-  const logJoin = new LogJoin({ recorder, mode: 'sync', viaAccessLog: false, epochOf: (t) => 1.7e12 + t, asyncMaxAttempts: 3 });
-  recorder.startJoin = logJoin;
-  t0 = performance.now();
-  for (let i = 0; i < n; i++) {
+  const time = (fn) => {
+    const t0 = performance.now();
+    fn();
+    return usPer(performance.now() - t0);
+  };
+  const BATCH = 1000;
+  const end = (recorder, i) => {
     recorder.sent(i, i);
     recorder.completed({ plannedAt: i, sentAt: i, endedAt: i + 2, outcome: { kind: 'ok', status: 200, requestId: ids[i] } });
-  }
-  const deferUs = usPer(performance.now() - t0);
-  t0 = performance.now();
-  for (const e of received) logJoin.onPlatform(e);
-  const joinUs = usPer(performance.now() - t0);
+  };
+  let parsed;
+  const parseUs = time(() => (parsed = raw.map((e) => platformEventOf(e))));
+  const alone = new Recorder(0);
+  const endOffUs = time(() => {
+    for (let i = 0; i < n; i++) end(alone, i);
+  });
+  // The engine's side: requests end and are batched.
+  const recorder = new Recorder(0);
+  const client = new JoinClient((t) => 1.7e12 + t);
+  recorder.startJoin = client;
+  const batches = [];
+  const endOnUs = time(() => {
+    for (let i = 0; i < n; i++) {
+      end(recorder, i);
+      if ((i + 1) % BATCH === 0 || i === n - 1) batches.push(client.takeBatch());
+    }
+  });
+  let sent;
+  const deferMessageUs = time(() => (sent = batches.map((b) => structuredClone(b))));
+  // The reading thread's side: the requests taken in, each line joined, decisions batched.
+  const there = new ThreadRecorder();
+  const logJoin = new LogJoin({ recorder: there, mode: 'sync', viaAccessLog: false, epochOf: (t) => t, asyncMaxAttempts: 3 });
+  const decisions = [];
+  const joinUs = time(() => {
+    for (const b of sent) there.add(b, (ticket, answered) => logJoin.defer(ticket, answered));
+    for (let i = 0; i < n; i += 250) {
+      for (const e of parsed.slice(i, i + 250)) logJoin.onPlatform(e);
+      decisions.push(there.takeDecisions());
+    }
+  });
+  let back;
+  const decisionMessageUs = time(() => (back = decisions.map((d) => structuredClone(d))));
+  const applyUs = time(() => {
+    for (const d of back) applyDecisions(d, recorder);
+  });
   const figures = logJoin.finish();
-  return { requests: n, parseUs, cloneUs, deferUs, joinUs, perSec: 1e6 / (parseUs + cloneUs + deferUs + joinUs), matched: figures.matched, cold: recorder.counts.cold };
+  return { requests: n, parseUs, endOffUs, endOnUs, joinUs, applyUs, messageUs: deferMessageUs + decisionMessageUs, perSec: 1e6 / (parseUs + endOnUs + joinUs + applyUs + deferMessageUs + decisionMessageUs), matched: figures.matched, decided: recorder.counts.warm + recorder.counts.cold + recorder.counts.proactive };
 }
 
 function summarize(rounds, memory, joinRate, opt, memorySec) {
   const perCpu = (r) => r.requests / r.cpuSec;
-  const perMainCpu = (r) => r.requests / r.loadMainCpuSec;
+  const perThread = (r, kind) => r.requests / r.threadCpuSec[kind];
+  const usPerRequest = (r, kind) => (1e6 * r.threadCpuSec[kind]) / r.requests;
   const ratios = rounds.map((r) => r.on.ratePerSec / r.off.ratePerSec);
   const cpuRatios = rounds.map((r) => perCpu(r.on) / perCpu(r.off));
-  const mainRatios = rounds.map((r) => perMainCpu(r['rate-on']) / perMainCpu(r['rate-off']));
+  const mainRatios = rounds.map((r) => perThread(r['rate-on'], 'main') / perThread(r['rate-off'], 'main'));
   const rateCpuRatios = rounds.map((r) => perCpu(r['rate-on']) / perCpu(r['rate-off']));
   console.log(table(
-    ['round', `open ${opt.engineRate}/s: engine thread, off req per CPU-s`, 'on', 'on / off', 'whole run and process: off req per CPU-s', 'on', 'on / off', 'dropped off / on'],
-    rounds.map((r, i) => [i + 1, f(perMainCpu(r['rate-off']), 0), f(perMainCpu(r['rate-on']), 0), f(mainRatios[i], 3), f(perCpu(r['rate-off']), 0), f(perCpu(r['rate-on']), 0), f(rateCpuRatios[i], 3), `${r['rate-off'].dropped} / ${r['rate-on'].dropped}`]),
+    ['round', `open ${opt.engineRate}/s: engine thread, off req per CPU-s`, 'on', 'on / off', 'µs per request off / on: reading thread', 'other threads', 'whole process and run: off req per CPU-s', 'on', 'on / off', 'dropped off / on'],
+    rounds.map((r, i) => {
+      const [off, on] = [r['rate-off'], r['rate-on']];
+      return [i + 1, f(perThread(off, 'main'), 0), f(perThread(on, 'main'), 0), f(mainRatios[i], 3), `${f(usPerRequest(off, 'reader'), 2)} / ${f(usPerRequest(on, 'reader'), 2)}`, `${f(usPerRequest(off, 'other'), 2)} / ${f(usPerRequest(on, 'other'), 2)}`, f(perCpu(off), 0), f(perCpu(on), 0), f(rateCpuRatios[i], 3), `${off.dropped} / ${on.dropped}`];
+    }),
   ));
-  const rows = rounds.map((r, i) => [i + 1, f(r.off.ratePerSec, 0), f(r.on.ratePerSec, 0), f(ratios[i], 3), f(perCpu(r.off), 0), f(perCpu(r.on), 0), f(cpuRatios[i], 3), `${r.on.result.logs?.matched}/${r.on.result.logs?.deferred}`, f((1000 * r.on.result.logs?.apiCalls) / r.on.requests, 2)]);
-  console.log(table(['round', 'closed: off req/s', 'on req/s', 'on / off', 'whole run and process: off req per CPU-s', 'on', 'on / off', 'matched', 'calls per 1,000'], rows));
+  const rows = rounds.map((r, i) => [i + 1, f(r.off.ratePerSec, 0), f(r.on.ratePerSec, 0), f(ratios[i], 3), `${f(usPerRequest(r.off, 'main'), 2)} / ${f(usPerRequest(r.on, 'main'), 2)}`, `${f(usPerRequest(r.on, 'reader'), 2)}`, `${f(usPerRequest(r.off, 'other'), 2)} / ${f(usPerRequest(r.on, 'other'), 2)}`, f(cpuRatios[i], 3), `${r.on.result.logs?.matched}/${r.on.result.logs?.deferred}`, f((1000 * r.on.result.logs?.apiCalls) / r.on.requests, 2)]);
+  console.log(table(['round', 'closed, one core: off req/s', 'on req/s', 'on / off', 'µs per request off / on: engine thread', 'reading thread (on)', 'other threads', 'process req per CPU-s on / off', 'matched', 'calls per 1,000'], rows));
   const medianRatio = median(ratios);
   const medianCpuRatio = median(cpuRatios);
   const medianMainRatio = median(mainRatios);
   const medianRateCpuRatio = median(rateCpuRatios);
   const on = rounds.map((r) => r.on.result.logs);
-  console.log(`log lag p50 ${f(median(on.map((l) => l?.lagMs?.p50 ?? NaN)), 0)} ms; waited after the load ${f(median(on.map((l) => l?.waitedMs ?? NaN)), 0)} ms; events read twice per event read ${f(median(on.map((l) => (l?.duplicateEvents ?? NaN) / (l?.events ?? NaN))), 2)} (median)`);
-  console.log(`requests/s with logs on / off, limited by the stand-in: ${f(medianRatio, 3)} (median)`);
+  console.log(`log lag p50 ${f(median(on.map((l) => l?.lagMs?.p50 ?? NaN)), 0)} ms; waited after the load ${f(median(on.map((l) => l?.waitedMs ?? NaN)), 0)} ms; events read twice per event read ${f(median(on.map((l) => (l?.duplicateEvents ?? NaN) / (l?.events ?? NaN))), 2)}; lines of other traffic or read again ${median(on.map((l) => l?.unclaimedReports ?? NaN))} (median)`);
   const latency = {};
   if (rounds[0]?.['open-on'] !== undefined) {
     const rows = [];
@@ -168,9 +209,10 @@ function summarize(rounds, memory, joinRate, opt, memorySec) {
     }
     console.log(table([`open ${MEMORY_RATE}/s`, 'p50 ms (runs)', 'p99 ms (runs)', 'event-loop delay p99 ms', 'dropped'], rows));
   }
-  console.log(`the log path alone, µs per request: parse ${f(joinRate.parseUs, 2)} (reading thread), clone ${f(joinRate.cloneUs, 2)} (both threads), defer ${f(joinRate.deferUs, 2)} + join ${f(joinRate.joinUs, 2)} (the engine's thread); ${f(joinRate.perSec, 0)} requests/s in all (${joinRate.matched} of ${joinRate.requests} matched)`);
+  console.log(`the log path alone, µs per request: the engine's thread: a request's end ${f(joinRate.endOnUs, 2)} with logs against ${f(joinRate.endOffUs, 2)} without, decisions counted ${f(joinRate.applyUs, 2)}; the reading thread: parse ${f(joinRate.parseUs, 2)}, join ${f(joinRate.joinUs, 2)}; the messages ${f(joinRate.messageUs, 2)} (both threads); ${f(joinRate.perSec, 0)} requests/s in all (${joinRate.matched} of ${joinRate.requests} matched, ${joinRate.decided} decided)`);
   const verdicts = [
-    verdict(`the HTTP engine's throughput with logs on within 5% of logs off: closed, one core for coldbench's threads, requests/s median ratio ${f(medianRatio, 3)} (requests per CPU-second of the process: ${f(medianCpuRatio, 3)}; at ${opt.engineRate}/s, of the engine's thread alone: ${f(medianMainRatio, 3)}, of the process: ${f(medianRateCpuRatio, 3)})`, medianRatio >= 0.95),
+    verdict(`the HTTP engine's throughput with logs on within 5% of logs off, the reading on its own thread: at ${opt.engineRate}/s, the engine thread's requests per CPU-second, joins included, median ratio ${f(medianMainRatio, 3)} (of the whole process: ${f(medianRateCpuRatio, 3)})`, medianMainRatio >= 0.95),
+    verdict(`the same with everything on one core: closed, requests/s median ratio ${f(medianRatio, 3)} (requests per CPU-second of the process: ${f(medianCpuRatio, 3)})`, medianRatio >= 0.95),
     verdict(`every request matched in every logs-on run`, on.every((l) => l !== undefined && l.unmatched === 0 && l.complete)),
   ];
   let memoryFigures;
@@ -185,7 +227,7 @@ function summarize(rounds, memory, joinRate, opt, memorySec) {
     verdicts.push(verdict(`peak RSS under 150 MB with logs on (${f(peakHwmMB, 1)} MB)`, peakHwmMB < 150));
   }
   console.log(verdicts.join('\n'));
-  const path = save('logs', { options: { ...opt, memorySec }, rounds: rounds.map((r) => ({ off: r.off.ratePerSec, on: r.on.ratePerSec, offPerCpuSec: perCpu(r.off), onPerCpuSec: perCpu(r.on), rateOffPerMainCpuSec: perMainCpu(r['rate-off']), rateOnPerMainCpuSec: perMainCpu(r['rate-on']), rateOffPerCpuSec: perCpu(r['rate-off']), rateOnPerCpuSec: perCpu(r['rate-on']), logs: r.on.result.logs })), medianRatio, medianCpuRatio, medianMainRatio, medianRateCpuRatio, latency, joinRate, memory: memoryFigures, verdicts });
+  const path = save('logs', { options: { ...opt, memorySec }, rounds: rounds.map((r) => ({ off: r.off.ratePerSec, on: r.on.ratePerSec, offPerCpuSec: perCpu(r.off), onPerCpuSec: perCpu(r.on), rateOffThreadCpuSec: r['rate-off'].threadCpuSec, rateOnThreadCpuSec: r['rate-on'].threadCpuSec, closedOffThreadCpuSec: r.off.threadCpuSec, closedOnThreadCpuSec: r.on.threadCpuSec, rateRequests: [r['rate-off'].requests, r['rate-on'].requests], rateOffPerCpuSec: perCpu(r['rate-off']), rateOnPerCpuSec: perCpu(r['rate-on']), logs: r.on.result.logs })), medianRatio, medianCpuRatio, medianMainRatio, medianRateCpuRatio, latency, joinRate, memory: memoryFigures, verdicts });
   log(`wrote ${path}`);
   return { verdicts };
 }

@@ -142,13 +142,16 @@ export function threadCpuSeconds(rootPid) {
 
 /**
  * CPU seconds of each thread kind between the load's start and its end (with logs read, the end
- * of the reading after it), from samples { atMs, sec: { main, reader, other } }; null without
- * samples around both.
+ * of the reading after it), from samples { atMs, sec: { main, reader, other } } (past the last one,
+ * its value: the process was saving its result); null without a sample before the start.
  */
 function cpuDuringLoad(samples, result) {
   const from = Date.parse(result.startedAt);
   const to = Date.parse(result.endedAt) + (result.logs?.waitedMs ?? 0);
   const at = (t, kind) => {
+    // Past the last sample (taken up to 100 ms before the process ended): its value.
+    const last = samples[samples.length - 1];
+    if (last !== undefined && t >= last.atMs) return last.sec[kind];
     const i = samples.findIndex((x) => x.atMs >= t);
     if (i <= 0) return null;
     const [a, b] = [samples[i - 1], samples[i]];

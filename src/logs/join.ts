@@ -16,14 +16,28 @@
  */
 import { classifyStart } from '../lambda/classify.js';
 import type { LambdaReport } from '../lambda/records.js';
-import type { Answered, Recorder, StartDecision, StartJoin } from '../run/recorder.js';
+import type { DeferredRequests } from '../run/deferred.js';
+import type { StartDecision } from '../run/recorder.js';
+import type { Outcome } from '../targets/target.js';
 import { newHistogram, recordMs } from '../result/histogram.js';
 import type { Histogram } from '../result/histogram.js';
 import { BoundedMap } from '../util/bounded-map.js';
 import type { AccessRecord, PlatformEvent } from './events.js';
 
+/**
+ * The side that keeps the requests and counts their decisions: the run's Recorder, or on the
+ * log reading thread its stand-in (thread-join.ts), which sends the decisions to the run's thread.
+ */
+export interface JoinRecorder {
+  readonly deferred: Pick<DeferredRequests, 'plannedAtOf' | 'endedAtOf' | 'serviceMsOf'>;
+  decideStart(ticket: number, decision: StartDecision | undefined): void;
+}
+
+/** The ids an answer carried, which the join keys a request by. */
+export type AnswerIds = Pick<Outcome, 'requestId' | 'frontRequestId'>;
+
 export interface JoinOptions {
-  recorder: Recorder;
+  recorder: JoinRecorder;
   mode: 'sync' | 'async';
   /** Requests carry API Gateway's id (frontRequestId), mapped to Lambda's by the access log. */
   viaAccessLog: boolean;
@@ -83,7 +97,7 @@ export interface JoinFigures {
   };
 }
 
-export class LogJoin implements StartJoin {
+export class LogJoin {
   /** Requests waiting for their line, by Lambda request id (through API Gateway: by its id): their tickets with the recorder. */
   private readonly waiting = new Map<string, number>();
   private readonly waitingFront = new Map<string, number>();
@@ -150,7 +164,8 @@ export class LogJoin implements StartJoin {
     return merged;
   }
 
-  defer(ticket: number, answered: Answered): void {
+  /** A request the recorder keeps under `ticket`, to decide when its line is read. */
+  defer(ticket: number, answered: { outcome: AnswerIds }): void {
     this.figures.deferred++;
     const { outcome } = answered;
     if (this.opts.viaAccessLog) {

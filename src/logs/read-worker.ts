@@ -1,16 +1,18 @@
 /**
  * The log reading thread (started by worker-source.ts): a LocalLogSource with its own
- * CloudWatch Logs client. It fetches, parses and deduplicates on this thread and posts the
- * parsed events; the run's thread joins them and answers where its unmatched requests are.
+ * CloudWatch Logs client, and the join. It fetches, parses, deduplicates and joins on this
+ * thread; the run's thread sends the requests to join and counts the decisions it gets back.
  */
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createSdkLogsApi } from './api.js';
 import type { LogsApi, LogsClientOptions, LogsFailureKind } from './api.js';
+import { LogJoin } from './join.js';
 import { realReaderClock } from './reader.js';
-import { packEvents } from './packed-events.js';
-import { LocalLogSource } from './source.js';
-import type { GroupSpec, RoundLink } from './source.js';
+import { joinLink, LocalLogSource } from './source.js';
+import type { GroupSpec, JoinSetup, RoundLink, RoundRequest } from './source.js';
+import { encodeFigures, ThreadRecorder } from './thread-join.js';
+import type { DeferBatch } from './thread-join.js';
 import type { FailureData, FromReader, ToReader } from './worker-protocol.js';
 
 export interface ReaderThreadData {
@@ -23,22 +25,42 @@ const port = parentPort!;
 const data = workerData as ReaderThreadData;
 const post = (message: FromReader): void => port.postMessage(message);
 
-const answers = new Map<number, (value: never) => void>();
-let asked = 0;
-function ask<T>(question: { what: 'ranges'; covered: number } | { what: 'keepFrom' }): Promise<T> {
-  return new Promise<T>((resolve) => {
-    const id = ++asked;
-    answers.set(id, resolve as (value: never) => void);
-    post({ type: 'ask', ask: id, ...question });
-  });
+/**
+ * The join lives here, beside the reading: the run's thread sends the requests it could not
+ * classify with each round (thread-join.ts) and gets back the decisions.
+ */
+const recorder = new ThreadRecorder();
+let join: LogJoin | undefined;
+let link: RoundLink | undefined;
+
+function attach(setup: JoinSetup): void {
+  join = new LogJoin({ ...setup, recorder, epochOf: (epochMs) => epochMs });
+  const local = joinLink(join);
+  link = {
+    ...local,
+    // Decisions go back as each slice of lines is joined, so the run counts cold starts as they are found.
+    platform: (events) => {
+      local.platform(events);
+      sendDecisions();
+    },
+    access: (records) => {
+      local.access(records);
+      sendDecisions();
+    },
+  };
 }
 
-const link: RoundLink = {
-  platform: (events) => post({ type: 'platform', packed: packEvents(events) }),
-  access: (records) => post({ type: 'access', records }),
-  sweepRanges: (covered) => ask<[number, number][]>({ what: 'ranges', covered }),
-  keepFrom: () => ask<number>({ what: 'keepFrom' }),
-};
+function sendDecisions(): void {
+  const batch = recorder.takeDecisions();
+  if (batch !== undefined) post({ type: 'decisions', batch, pending: join?.pending ?? 0 });
+}
+
+function takeDefers(defers: DeferBatch | undefined): void {
+  if (defers === undefined || join === undefined) return;
+  const j = join;
+  recorder.add(defers, (ticket, answered) => j.defer(ticket, answered));
+  sendDecisions();
+}
 
 const aborts = new Map<number, AbortController>();
 
@@ -65,18 +87,25 @@ async function start(): Promise<void> {
   const source = new LocalLogSource({ api, clock: realReaderClock, groups: data.groups, sliceSize: data.sliceSize });
   port.on('message', (message: ToReader) => {
     switch (message.type) {
+      case 'attach':
+        attach(message.setup);
+        break;
+      case 'window':
+        join?.setRunWindow(message.fromMs, message.toMs);
+        break;
       case 'round':
+        takeDefers(message.defers);
         void round(source, message.id, message.request);
+        break;
+      case 'finish':
+        takeDefers(message.defers);
+        finish(source, message.id);
         break;
       case 'filter':
         void filter(api, message.id, message.params);
         break;
       case 'abort':
         aborts.get(message.id)?.abort();
-        break;
-      case 'answer':
-        answers.get(message.ask)?.(message.value as never);
-        answers.delete(message.ask);
         break;
       case 'close':
         source.close();
@@ -87,16 +116,30 @@ async function start(): Promise<void> {
   post({ type: 'ready' });
 }
 
-async function round(source: LocalLogSource, id: number, request: Parameters<LocalLogSource['round']>[0]): Promise<void> {
+async function round(source: LocalLogSource, id: number, request: RoundRequest): Promise<void> {
   const control = new AbortController();
   aborts.set(id, control);
   try {
+    if (link === undefined) throw new Error('a round before the join was attached');
     await source.round(request, link, control.signal);
-    post({ type: 'done', id, stats: source.stats() });
+    sendDecisions();
+    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0 });
   } catch (err) {
-    post({ type: 'done', id, stats: source.stats(), error: failureData(err) });
+    sendDecisions();
+    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0, error: failureData(err) });
   } finally {
     aborts.delete(id);
+  }
+}
+
+function finish(source: LocalLogSource, id: number): void {
+  try {
+    if (join === undefined) throw new Error('the reading ended before the join was attached');
+    const figures = join.finish();
+    sendDecisions();
+    post({ type: 'finished', id, stats: source.stats(), figures: encodeFigures(figures) });
+  } catch (err) {
+    post({ type: 'finished', id, stats: source.stats(), error: failureData(err) });
   }
 }
 

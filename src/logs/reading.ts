@@ -6,9 +6,8 @@
 import type { LogsConfig } from '../profile/types.js';
 import type { Recorder } from '../run/recorder.js';
 import type { JoinFigures } from './join.js';
-import { LogJoin } from './join.js';
 import type { ReadStats, ReaderClock } from './reader.js';
-import type { GroupSpec, LogSource, RoundLink } from './source.js';
+import type { GroupSpec, JoinedLogSource } from './source.js';
 
 export type LogMode = 'sync' | 'async';
 
@@ -32,8 +31,8 @@ export function groupSpecs(config: LogsConfig, logGroup: string, filterPattern: 
 }
 
 export interface LogReadingOptions {
-  /** Reads the groups of `groupSpecs(config, logGroup, filterPattern)`. */
-  source: LogSource;
+  /** Reads the groups of `groupSpecs(config, logGroup, filterPattern)`, and joins. */
+  source: JoinedLogSource;
   config: LogsConfig;
   logGroup: string;
   filterPattern: string | undefined;
@@ -59,16 +58,9 @@ export interface LogReadingOutcome {
   problems: string[];
 }
 
-/**
- * A sweep reads from this long before an unmatched request's send to this long after its
- * answer: log clocks may be off by a little, and an init (INIT_START) starts before the REPORT.
- */
-const SWEEP_MARGIN_MS = 10_000;
-
 export class LogReading {
   private readonly problems: string[];
-  private join: LogJoin | undefined;
-  private link: RoundLink | undefined;
+  private attached = false;
   private loop: Promise<void> | undefined;
   private readonly loopStop = new AbortController();
   private fromEpoch = 0;
@@ -82,7 +74,7 @@ export class LogReading {
 
   /** Requests the join still waits for (the progress line shows them). */
   get pending(): number {
-    return this.join?.pending ?? 0;
+    return this.attached ? this.opts.source.pending : 0;
   }
 
   /**
@@ -90,31 +82,11 @@ export class LogReading {
    * ms; `fromEpoch` is where the first read starts (the run's start, less the skew margin).
    */
   attach(recorder: Recorder, epochOf: (clockMs: number) => number, fromEpoch: number): void {
-    const { config, mode } = this.opts;
-    const join = new LogJoin({
-      recorder,
-      mode,
-      viaAccessLog: config.accessLog !== undefined,
-      epochOf,
-      asyncMaxAttempts: this.opts.asyncMaxAttempts ?? 3,
-    });
-    this.join = join;
-    recorder.startJoin = join;
+    const { config, mode, source } = this.opts;
+    recorder.startJoin = source.attach(recorder, { mode, viaAccessLog: config.accessLog !== undefined, asyncMaxAttempts: this.opts.asyncMaxAttempts ?? 3 }, epochOf);
+    this.attached = true;
     this.fromEpoch = fromEpoch;
-    join.setRunWindow(fromEpoch, Infinity);
-    this.link = {
-      platform: (events) => {
-        for (const e of events) join.onPlatform(e);
-      },
-      access: (records) => {
-        for (const r of records) join.onAccess(r);
-      },
-      sweepRanges: (covered) => join.unmatchedRanges(covered, SWEEP_MARGIN_MS),
-      keepFrom: () => {
-        const oldest = join.oldestPendingEpoch();
-        return oldest === undefined ? Infinity : oldest - SWEEP_MARGIN_MS;
-      },
-    };
+    source.setRunWindow(fromEpoch, Infinity);
     this.loop = this.pollUntilStopped();
   }
 
@@ -124,22 +96,21 @@ export class LogReading {
    * which `hardStop` (a second Ctrl-C) cuts short. `onWaiting` is told how many are pending.
    */
   async finish(opts: { stop?: AbortSignal; hardStop?: AbortSignal; onWaiting?: (pending: number) => void; runEndEpoch: number }): Promise<LogReadingOutcome> {
-    const join = this.join;
-    if (join === undefined) throw new Error('LogReading.finish before attach');
-    const { clock, config } = this.opts;
+    if (!this.attached) throw new Error('LogReading.finish before attach');
+    const { clock, config, source } = this.opts;
     this.loopStop.abort();
     await this.loop;
-    join.setRunWindow(this.fromEpoch, opts.runEndEpoch);
+    source.setRunWindow(this.fromEpoch, opts.runEndEpoch);
     const began = clock.now();
     const deadline = began + (opts.stop?.aborted === true ? 0 : config.waitMs);
-    while (!this.fatal && join.pending > 0 && opts.hardStop?.aborted !== true) {
-      opts.onWaiting?.(join.pending);
+    while (!this.fatal && source.pending > 0 && opts.hardStop?.aborted !== true) {
+      opts.onWaiting?.(source.pending);
       await this.readAll(opts.hardStop, true);
-      if (join.pending === 0 || clock.now() >= deadline || opts.stop?.aborted === true) break;
+      if (source.pending === 0 || clock.now() >= deadline || opts.stop?.aborted === true) break;
       await clock.sleep(Math.min(config.pollMs, Math.max(0, deadline - clock.now())), opts.stop);
     }
-    const stoppedEarly = join.pending > 0 && (opts.stop?.aborted === true || opts.hardStop?.aborted === true);
-    const figures = join.finish();
+    const stoppedEarly = source.pending > 0 && (opts.stop?.aborted === true || opts.hardStop?.aborted === true);
+    const figures = await source.finish();
     const stats = this.opts.source.stats();
     if (figures.deferred > 0 && stats.events === 0 && !this.fatal) {
       this.problems.push(`no platform line was read from ${this.opts.logGroup}: check the group and the function's SystemLogLevel (INFO keeps START and REPORT)`);
@@ -175,7 +146,7 @@ export class LogReading {
   /** One round: a poll of every group (access log first), and a sweep when asked. */
   private async readAll(signal: AbortSignal | undefined, sweep: boolean): Promise<void> {
     try {
-      await this.opts.source.round({ fromEpoch: this.fromEpoch, sweep }, this.link!, signal);
+      await this.opts.source.round({ fromEpoch: this.fromEpoch, sweep }, signal);
     } catch (err) {
       this.fatal = true;
       this.problems.push(`reading the logs stopped: ${err instanceof Error ? err.message : String(err)}`);

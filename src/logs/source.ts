@@ -7,9 +7,11 @@
  * (worker-source.ts), which runs a LocalLogSource on a thread of its own, so that fetching and
  * parsing pages of thousands of lines never holds the thread that sends and times requests.
  */
+import type { Recorder, StartJoin } from '../run/recorder.js';
 import type { LogEvent, LogsApi } from './api.js';
 import { accessRecordOf, platformEventOf } from './events.js';
 import type { AccessLogFields, AccessRecord, PlatformEvent } from './events.js';
+import type { JoinFigures, LogJoin } from './join.js';
 import { GroupReader, newReadStats } from './reader.js';
 import type { ReadStats, ReaderClock } from './reader.js';
 
@@ -41,6 +43,55 @@ export interface LogSource {
   /** One round: a poll of every group (the access log first) and a sweep when asked. Throws a LogsApiError when reading cannot go on. */
   round(request: RoundRequest, link: RoundLink, signal?: AbortSignal): Promise<void>;
   /** The counters so far. */
+  stats(): ReadStats;
+  close(): void;
+}
+
+/**
+ * A sweep reads from this long before an unmatched request's send to this long after its
+ * answer: log clocks may be off by a little, and an init (INIT_START) starts before the REPORT.
+ */
+export const SWEEP_MARGIN_MS = 10_000;
+
+/** A round's link to a join on the same thread. */
+export function joinLink(join: LogJoin): RoundLink {
+  return {
+    platform: (events) => {
+      for (const e of events) join.onPlatform(e);
+    },
+    access: (records) => {
+      for (const r of records) join.onAccess(r);
+    },
+    sweepRanges: (covered) => join.unmatchedRanges(covered, SWEEP_MARGIN_MS),
+    keepFrom: () => {
+      const oldest = join.oldestPendingEpoch();
+      return oldest === undefined ? Infinity : oldest - SWEEP_MARGIN_MS;
+    },
+  };
+}
+
+/** How a run's requests are joined to their lines (LogJoin's options but the recorder's). */
+export interface JoinSetup {
+  mode: 'sync' | 'async';
+  viaAccessLog: boolean;
+  asyncMaxAttempts: number;
+}
+
+/**
+ * A reading with the join beside it (WorkerLogSource): the run hands it its recorder, drives its
+ * rounds, and gets the join's figures when it ends.
+ */
+export interface JoinedLogSource {
+  /** From now on the recorder's unclassified requests are joined; `epochOf` turns its clock into epoch ms. */
+  attach(recorder: Recorder, setup: JoinSetup, epochOf: (clockMs: number) => number): StartJoin;
+  /** The run's span (epoch ms): REPORTs inside it count in the run-level figures. */
+  setRunWindow(fromMs: number, toMs: number): void;
+  /** One round of reads (a poll of every group, and a sweep when asked). Throws when reading cannot go on. */
+  round(request: RoundRequest, signal?: AbortSignal): Promise<void>;
+  /** Requests still waiting for a line. */
+  readonly pending: number;
+  /** Ends the join: requests never matched are counted `unknown`. */
+  finish(): Promise<JoinFigures>;
   stats(): ReadStats;
   close(): void;
 }

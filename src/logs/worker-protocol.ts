@@ -1,9 +1,8 @@
 /** The messages between a run and its log reading thread (worker-source.ts, read-worker.ts). */
 import type { FilterPage, FilterParams, LogsFailureKind } from './api.js';
-import type { AccessRecord } from './events.js';
-import type { PackedEvents } from './packed-events.js';
 import type { ReadStats } from './reader.js';
-import type { RoundRequest } from './source.js';
+import type { JoinSetup, RoundRequest } from './source.js';
+import type { DecisionBatch, DeferBatch, EncodedFigures } from './thread-join.js';
 
 /** A failure, as a LogsApiError's parts (kind undefined: not one). */
 export interface FailureData {
@@ -13,17 +12,20 @@ export interface FailureData {
 }
 
 export type ToReader =
-  | { type: 'round'; id: number; request: RoundRequest }
+  | { type: 'attach'; setup: JoinSetup }
+  | { type: 'window'; fromMs: number; toMs: number }
+  /** The requests handed to the join since the last message come with the round, or with the finish. */
+  | { type: 'round'; id: number; request: RoundRequest; defers?: DeferBatch }
+  | { type: 'finish'; id: number; defers?: DeferBatch }
   | { type: 'filter'; id: number; params: FilterParams }
   | { type: 'abort'; id: number }
-  | { type: 'answer'; ask: number; value: unknown }
   | { type: 'close' };
 
 export type FromReader =
   | { type: 'ready' }
   | { type: 'failed'; message: string }
-  | { type: 'platform'; packed: PackedEvents }
-  | { type: 'access'; records: AccessRecord[] }
-  | ({ type: 'ask'; ask: number } & ({ what: 'ranges'; covered: number } | { what: 'keepFrom' }))
+  /** Decisions, and the requests still waiting for a line after them. */
+  | { type: 'decisions'; batch: DecisionBatch; pending: number }
   | { type: 'filtered'; id: number; page?: FilterPage; error?: FailureData }
-  | { type: 'done'; id: number; stats: ReadStats; error?: FailureData };
+  | { type: 'done'; id: number; stats: ReadStats; pending: number; error?: FailureData }
+  | { type: 'finished'; id: number; stats: ReadStats; figures?: EncodedFigures; error?: FailureData };

@@ -1,49 +1,56 @@
 /**
- * A LogSource on a thread of its own (read-worker.ts). Fetching a page of 10,000 lines, parsing
- * it and dropping the lines read before takes tens of milliseconds: on the run's thread that
- * time would be added to the latencies of the answers that came meanwhile, and to the sends of
- * an open model. Here the run's thread only joins parsed events, a few hundred at a time, and
- * answers the reader's questions (where the unmatched requests are).
+ * A log reading on a thread of its own (read-worker.ts), with the join beside it. Fetching a
+ * page of thousands of lines, parsing it, dropping the lines read before and joining each to
+ * its request takes tens of milliseconds: on the run's thread that time would be added to the
+ * latencies of the answers that came meanwhile, and to the sends of an open model. Here the
+ * run's thread hands over the requests it could not classify, a few array writes each, and
+ * counts the decisions that come back (thread-join.ts).
  *
  * If the thread fails, the round under way and every later one fail with a message: the run
- * goes on, and its requests still unmatched stay `unknown`.
+ * goes on, and the requests not decided by then are counted `unknown` when the reading ends.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { newHistogram } from '../result/histogram.js';
+import type { Recorder, StartJoin } from '../run/recorder.js';
 import { LogsApiError } from './api.js';
 import type { FilterPage, LogsApi, LogsClientOptions } from './api.js';
+import type { JoinFigures } from './join.js';
 import type { ReaderThreadData } from './read-worker.js';
-import { unpackEvents } from './packed-events.js';
 import { newReadStats } from './reader.js';
 import type { ReadStats } from './reader.js';
-import type { GroupSpec, LogSource, RoundLink, RoundRequest } from './source.js';
+import type { GroupSpec, JoinedLogSource, JoinSetup, RoundRequest } from './source.js';
+import { applyDecisions, decodeFigures, JoinClient } from './thread-join.js';
 import type { FailureData, FromReader, ToReader } from './worker-protocol.js';
 
-/** Events per message: a few hundred are joined in well under a millisecond. */
+/** Events per slice: a few hundred are parsed and joined in well under a millisecond. */
 const SLICE = 250;
 const START_TIMEOUT_MS = 30_000;
 
-interface Round {
-  id: number;
-  link: RoundLink;
-  resolve(): void;
+interface Call<T> {
+  resolve(value: T): void;
   reject(err: Error): void;
 }
 
-export class WorkerLogSource implements LogSource {
+export class WorkerLogSource implements JoinedLogSource {
   private latest: ReadStats = newReadStats();
-  private current: Round | undefined;
-  private rounds = 0;
-  private failure: string | undefined;
-  private readonly calls = new Map<number, { resolve(page: FilterPage): void; reject(err: Error): void }>();
+  private readonly calls = new Map<number, Call<unknown>>();
   private callIds = 0;
+  private failure: string | undefined;
+  private recorder: Recorder | undefined;
+  private client: JoinClient | undefined;
+  /** Requests the thread said were still waiting, as of its last message. */
+  private waitingThere = 0;
+  /** Requests handed over and decisions counted, here. */
+  private deferredCount = 0;
+  private decidedWithReport = 0;
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (message: FromReader) => this.onMessage(message));
     worker.on('error', (err) => this.fail(`the log reading thread failed: ${err.message}`));
     worker.on('exit', (code) => this.fail(`the log reading thread ended (exit code ${code})`));
-    // The thread keeps coldbench running only while a round is under way.
+    // The thread keeps coldbench running only while a call to it is under way.
     worker.unref();
   }
 
@@ -74,38 +81,42 @@ export class WorkerLogSource implements LogSource {
     return new WorkerLogSource(worker);
   }
 
-  round(request: RoundRequest, link: RoundLink, signal?: AbortSignal): Promise<void> {
-    if (this.failure !== undefined) return Promise.reject(new Error(this.failure));
-    if (this.current !== undefined) return Promise.reject(new Error('a log reading round is already under way'));
-    const id = ++this.rounds;
-    const onAbort = (): void => this.post({ type: 'abort', id });
-    this.worker.ref();
-    return new Promise<void>((resolve, reject) => {
-      this.current = { id, link, resolve, reject };
-      this.post({ type: 'round', id, request });
-      if (signal?.aborted === true) onAbort();
-      else signal?.addEventListener('abort', onAbort, { once: true });
-    }).finally(() => {
-      signal?.removeEventListener('abort', onAbort);
-      this.worker.unref();
-      if (this.current?.id === id) this.current = undefined;
-    });
+  attach(recorder: Recorder, setup: JoinSetup, epochOf: (clockMs: number) => number): StartJoin {
+    const client = new JoinClient(epochOf);
+    this.recorder = recorder;
+    this.client = client;
+    this.post({ type: 'attach', setup });
+    return {
+      defer: (ticket, answered) => {
+        this.deferredCount++;
+        client.defer(ticket, answered);
+      },
+    };
+  }
+
+  setRunWindow(fromMs: number, toMs: number): void {
+    this.post({ type: 'window', fromMs, toMs });
+  }
+
+  get pending(): number {
+    return this.waitingThere + (this.client?.unsent ?? 0);
+  }
+
+  round(request: RoundRequest, signal?: AbortSignal): Promise<void> {
+    return this.call<void>((id) => ({ type: 'round', id, request, ...this.defers() }), signal);
+  }
+
+  async finish(): Promise<JoinFigures> {
+    try {
+      return decodeFigures(await this.call((id) => ({ type: 'finish', id, ...this.defers() })));
+    } catch (err) {
+      return this.finishHere(err instanceof Error ? err.message : String(err));
+    }
   }
 
   /** Single calls on the thread's client (the probes before the load). */
   readonly api: LogsApi = {
-    filter: (params) => {
-      if (this.failure !== undefined) return Promise.reject(new Error(this.failure));
-      const id = ++this.callIds;
-      this.worker.ref();
-      return new Promise<FilterPage>((resolve, reject) => {
-        this.calls.set(id, { resolve, reject });
-        this.post({ type: 'filter', id, params });
-      }).finally(() => {
-        this.calls.delete(id);
-        this.worker.unref();
-      });
-    },
+    filter: (params) => this.call<FilterPage>((id) => ({ type: 'filter', id, params })),
     close: () => undefined,
   };
 
@@ -119,6 +130,30 @@ export class WorkerLogSource implements LogSource {
     void this.worker.terminate();
   }
 
+  /** The requests handed over since the last message, to go with the next one. */
+  private defers(): { defers?: NonNullable<ReturnType<JoinClient['takeBatch']>> } {
+    const batch = this.client?.takeBatch();
+    return batch === undefined ? {} : { defers: batch };
+  }
+
+  /** Posts a call and waits for its answer; the thread keeps coldbench alive meanwhile. */
+  private call<T>(message: (id: number) => ToReader, signal?: AbortSignal): Promise<T> {
+    if (this.failure !== undefined) return Promise.reject(new Error(this.failure));
+    const id = ++this.callIds;
+    const onAbort = (): void => this.post({ type: 'abort', id });
+    this.worker.ref();
+    return new Promise<T>((resolve, reject) => {
+      this.calls.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.post(message(id));
+      if (signal?.aborted === true) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    }).finally(() => {
+      signal?.removeEventListener('abort', onAbort);
+      this.calls.delete(id);
+      this.worker.unref();
+    });
+  }
+
   private post(message: ToReader): void {
     try {
       this.worker.postMessage(message);
@@ -128,43 +163,60 @@ export class WorkerLogSource implements LogSource {
   }
 
   private onMessage(m: FromReader): void {
-    const round = this.current;
     switch (m.type) {
-      case 'platform':
-        round?.link.platform(unpackEvents(m.packed));
+      case 'decisions':
+        if (this.recorder !== undefined) {
+          applyDecisions(m.batch, this.recorder);
+          for (const flag of m.batch.report) this.decidedWithReport += flag;
+        }
+        this.waitingThere = m.pending;
         return;
-      case 'access':
-        round?.link.access(m.records);
+      case 'filtered':
+        this.settle(m.id, m.error, m.page ?? { events: [] });
         return;
-      case 'ask':
-        if (round !== undefined) void this.answer(round.link, m);
-        return;
-      case 'filtered': {
-        const call = this.calls.get(m.id);
-        if (m.error !== undefined) call?.reject(errorOf(m.error));
-        else call?.resolve(m.page ?? { events: [] });
-        return;
-      }
       case 'done':
         this.latest = m.stats;
-        if (round === undefined || round.id !== m.id) return;
-        if (m.error === undefined) round.resolve();
-        else round.reject(errorOf(m.error));
+        this.waitingThere = m.pending;
+        this.settle(m.id, m.error, undefined);
         return;
-      default:
+      case 'finished':
+        this.latest = m.stats;
+        this.waitingThere = 0;
+        this.settle(m.id, m.error ?? (m.figures === undefined ? { kind: undefined, awsName: 'Error', message: 'the join gave no figures' } : undefined), m.figures);
+        return;
+      case 'ready':
+      case 'failed':
         return;
     }
   }
 
-  private async answer(link: RoundLink, m: FromReader & { type: 'ask' }): Promise<void> {
-    const value = m.what === 'ranges' ? await link.sweepRanges(m.covered) : await link.keepFrom();
-    this.post({ type: 'answer', ask: m.ask, value });
+  private settle(id: number, error: FailureData | undefined, value: unknown): void {
+    const call = this.calls.get(id);
+    if (error !== undefined) call?.reject(errorOf(error));
+    else call?.resolve(value);
   }
 
   private fail(message: string): void {
     if (this.failure === undefined) this.failure = message;
-    this.current?.reject(new Error(this.failure));
     for (const call of this.calls.values()) call.reject(new Error(this.failure));
+  }
+
+  /**
+   * The thread is gone: every request not decided yet is counted `unknown` here, and the
+   * figures are what this side knows (the lag and run-level figures stay with the thread).
+   */
+  private finishHere(why: string): JoinFigures {
+    const left = this.recorder?.deferred.tickets() ?? [];
+    const basis = `CloudWatch Logs: the reading ended before a line was read (${why})`;
+    for (const ticket of left) this.recorder?.decideStart(ticket, { start: 'unknown', basis, reason: basis });
+    this.client?.takeBatch();
+    this.waitingThere = 0;
+    return {
+      deferred: this.deferredCount, matched: this.decidedWithReport, unmatched: left.length, withoutId: 0, notInvoked: 0, throttledBehindFront: 0, withoutAccessLog: 0, unclaimedReports: 0,
+      lag: newHistogram(),
+      runLevel: { invocations: 0, coldStarts: 0, init: newHistogram() },
+      skew: { lowMs: undefined, highMs: undefined },
+    };
   }
 }
 

@@ -22,6 +22,8 @@ export class DeferredRequests {
   private serviceMs = new Float64Array(FIRST_SLOTS);
   /** Index of the request in the target's mix; -1 for none. */
   private request = new Int32Array(FIRST_SLOTS);
+  /** 1 while a slot holds a request. */
+  private live = new Uint8Array(FIRST_SLOTS);
   private readonly requestIds: (string | undefined)[] = [];
   /** Outcomes kept whole (errors, answers with a REPORT), by slot. */
   private readonly outcomes = new Map<number, Outcome>();
@@ -35,6 +37,7 @@ export class DeferredRequests {
     this.endedAt[slot] = a.endedAt;
     this.latencyMs[slot] = a.latencyMs;
     this.serviceMs[slot] = a.serviceMs;
+    this.live[slot] = 1;
     const { outcome } = a;
     if (outcome.kind === 'ok' && outcome.report === undefined) {
       this.request[slot] = outcome.request ?? -1;
@@ -50,6 +53,7 @@ export class DeferredRequests {
     const outcome = this.outcomes.get(ticket) ?? this.plainOutcome(ticket);
     this.outcomes.delete(ticket);
     this.requestIds[ticket] = undefined;
+    this.live[ticket] = 0;
     this.free.push(ticket);
     return { plannedAt: this.plannedAt[ticket]!, endedAt: this.endedAt[ticket]!, latencyMs: this.latencyMs[ticket]!, serviceMs: this.serviceMs[ticket]!, outcome };
   }
@@ -72,6 +76,13 @@ export class DeferredRequests {
     return this.used - this.free.length;
   }
 
+  /** The tickets of the requests kept. */
+  tickets(): number[] {
+    const out: number[] = [];
+    for (let slot = 0; slot < this.used; slot++) if (this.live[slot] === 1) out.push(slot);
+    return out;
+  }
+
   private plainOutcome(slot: number): Outcome {
     const outcome: Outcome = { kind: 'ok' };
     const requestId = this.requestIds[slot];
@@ -88,12 +99,13 @@ export class DeferredRequests {
       this.latencyMs = copyInto(new Float64Array(size), this.latencyMs);
       this.serviceMs = copyInto(new Float64Array(size), this.serviceMs);
       this.request = copyInto(new Int32Array(size), this.request);
+      this.live = copyInto(new Uint8Array(size), this.live);
     }
     return this.used++;
   }
 }
 
-function copyInto<T extends Float64Array | Int32Array>(to: T, from: T): T {
+function copyInto<T extends Float64Array | Int32Array | Uint8Array>(to: T, from: T): T {
   to.set(from);
   return to;
 }

@@ -1,15 +1,15 @@
 /**
- * The log reading thread: it reads a group through the SDK client, parses and deduplicates on
- * its own thread, hands the run's thread parsed events, asks it where unmatched requests are,
- * and brings failures back as the same errors a reading on the run's thread would meet.
- * The thread runs the build's script (dist/): `npm test` builds first.
+ * The log reading thread: it reads a group through the SDK client, parses, deduplicates and
+ * joins on its own thread, and the run's recorder gets the decisions: every request of the run
+ * decided once, as the join decides it, with the figures of the reading when it ends; failures
+ * come back as the same errors a reading on the run's thread would meet, and if the thread is
+ * gone the requests left are counted unknown. The thread runs the build's script (dist/).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogsApiError } from '../../src/logs/api.js';
-import type { AccessRecord, PlatformEvent } from '../../src/logs/events.js';
-import type { RoundLink } from '../../src/logs/source.js';
 import { WorkerLogSource } from '../../src/logs/worker-source.js';
+import { Recorder } from '../../src/run/recorder.js';
 import { startEdgeLogsServer } from './logs-server.js';
 import type { EdgeLogsServer } from './logs-server.js';
 
@@ -25,56 +25,79 @@ afterEach(async () => {
   source = undefined;
 });
 
-/** A run's side of a round; `ranges` are its unmatched requests' spans, `keepFrom` the oldest of them. */
-function collecting(ranges: [number, number][] = [], keepFrom = Infinity) {
-  const platform: PlatformEvent[] = [];
-  const access: AccessRecord[] = [];
-  const asked: number[] = [];
-  const link: RoundLink = {
-    platform: (events) => platform.push(...events),
-    access: (records) => access.push(...records),
-    sweepRanges: (covered) => {
-      asked.push(covered);
-      return ranges;
-    },
-    keepFrom: () => keepFrom,
+const report = (id: string, init = '') => `REPORT RequestId: ${id}\tDuration: 5.00 ms\tBilled Duration: 6 ms\tMemory Size: 256 MB\tMax Memory Used: 70 MB\t${init}\n`;
+/** The run's clock is epoch ms here: a request "ended" at clock time t ended at epoch t. */
+const epochOf = (t: number) => t;
+
+/** A recorder whose requests end at epoch `at` with these ids, handed to the source's join. */
+function run(src: WorkerLogSource, setup: { viaAccessLog?: boolean } = {}) {
+  const recorder = new Recorder(Date.now() - 10_000, undefined, 256);
+  recorder.startJoin = src.attach(recorder, { mode: 'sync', viaAccessLog: setup.viaAccessLog ?? false, asyncMaxAttempts: 3 }, epochOf);
+  src.setRunWindow(0, Infinity);
+  const end = (at: number, outcome: { requestId?: string; frontRequestId?: string }, serviceMs = 300) => {
+    recorder.sent(at - serviceMs, at - serviceMs);
+    recorder.completed({ plannedAt: at - serviceMs, sentAt: at - serviceMs, endedAt: at, outcome: { kind: 'ok', status: 200, ...outcome } });
   };
-  return { link, platform, access, asked };
+  return { recorder, end };
 }
 
-const report = (id: string) => `REPORT RequestId: ${id}\tDuration: 5.00 ms\tBilled Duration: 6 ms\tMemory Size: 256 MB\tMax Memory Used: 70 MB\t\n`;
-
 describe('WorkerLogSource', () => {
-  it('reads, parses and deduplicates on its thread: the run gets each platform and access line once, parsed', async () => {
+  it('reads, parses, deduplicates and joins on its thread: each request decided once, cold starts as the join decides them', async () => {
     server = await startEdgeLogsServer({ pageSize: 3, emptyPagesBefore: 1, throttleEvery: 4 });
     const now = Date.now();
-    for (let i = 0; i < 10; i++) server.put({ logGroup: GROUP, logStreamName: 's1', timestamp: now - 3000 + i, ingestionTime: now - 2000, message: report(`id-${i}`) });
+    source = await WorkerLogSource.start({ endpoint: server.endpoint, timeoutMs: 5000 }, [{ logGroup: GROUP }]);
+    const { recorder, end } = run(source);
+    for (let i = 0; i < 10; i++) {
+      end(now - 3000 + i, { requestId: `id-${i}` });
+      server.put({ logGroup: GROUP, logStreamName: 's1', timestamp: now - 3000 + i, ingestionTime: now - 2000, message: report(`id-${i}`, i === 0 ? 'Init Duration: 250.00 ms\t' : '') });
+    }
+    end(now - 2900, {}); // no id to join on
+    end(now - 2800, { requestId: 'never-logged' });
     server.put({ logGroup: GROUP, logStreamName: 's1', timestamp: now - 2500, ingestionTime: now - 2000, message: 'function output, not a platform line' });
-    server.put({ logGroup: ACCESS, logStreamName: 'a', timestamp: now - 2900, ingestionTime: now - 2000, message: JSON.stringify({ requestId: 'front-1', lambdaRequestId: 'id-1', integrationStatus: '200' }) });
+    expect(source.pending).toBe(12);
+    await source.round({ fromEpoch: now - 10_000, sweep: false });
+    expect(recorder.counts).toMatchObject({ cold: 1, warm: 9, unknown: 1 });
+    expect(source.pending).toBe(1);
+    expect(recorder.histograms.billed.totalCount).toBe(10);
+    expect(recorder.coldStarts.map((e) => e.requestId)).toEqual(['id-0']);
+    expect(source.stats()).toMatchObject({ events: 11, duplicates: 0 });
+    expect(source.stats().throttled).toBeGreaterThan(0);
+    // A sweep around the request still waiting reads its span again: the thread drops the lines by eventId.
+    await source.round({ fromEpoch: now - 10_000, sweep: true });
+    expect(source.stats().duplicates).toBeGreaterThanOrEqual(10);
+    const figures = await source.finish();
+    expect(figures).toMatchObject({ deferred: 12, matched: 10, unmatched: 1, withoutId: 1 });
+    expect(figures.lag.totalCount).toBe(10);
+    expect(recorder.counts).toMatchObject({ cold: 1, warm: 9, unknown: 2 });
+    expect(recorder.deferred.size).toBe(0);
+  });
+
+  it('joins through an access log: API Gateway ids to Lambda ids, on the thread', async () => {
+    server = await startEdgeLogsServer();
+    const now = Date.now();
     source = await WorkerLogSource.start({ endpoint: server.endpoint, timeoutMs: 5000 }, [
       { logGroup: GROUP },
       { logGroup: ACCESS, access: { requestIdField: 'requestId', lambdaRequestIdField: 'lambdaRequestId', integrationStatusField: 'integrationStatus' } },
     ]);
-    const first = collecting([], now - 3000);
-    await source.round({ fromEpoch: now - 10_000, sweep: false }, first.link);
-    expect(first.platform.map((e) => (e.kind === 'report' ? e.requestId : e.kind))).toEqual(Array.from({ length: 10 }, (_, i) => `id-${i}`));
-    expect(first.platform[0]).toMatchObject({ kind: 'report', report: { durationMs: 5, billedDurationMs: 6, memorySizeMB: 256 }, stream: 's1', lagMs: 1000 });
-    expect(first.access).toEqual([{ frontId: 'front-1', lambdaId: 'id-1', integrationStatus: 200, lagMs: 900 }]);
-    expect(source.stats()).toMatchObject({ events: 12, duplicates: 0 });
-    expect(source.stats().throttled).toBeGreaterThan(0);
-    // A sweep over the same span reads every line again: the thread drops them by eventId.
-    const second = collecting([[now - 3000, now - 2000]], now - 3000);
-    await source.round({ fromEpoch: now - 10_000, sweep: true }, second.link);
-    expect(second.asked.length).toBe(2);
-    expect(second.platform).toEqual([]);
-    expect(source.stats().duplicates).toBeGreaterThanOrEqual(11);
+    const { recorder, end } = run(source, { viaAccessLog: true });
+    end(now - 3000, { frontRequestId: 'front-1' });
+    end(now - 2990, { frontRequestId: 'front-2' });
+    server.put({ logGroup: ACCESS, logStreamName: 'a', timestamp: now - 2999, ingestionTime: now - 2000, message: JSON.stringify({ requestId: 'front-1', lambdaRequestId: 'id-1', integrationStatus: '200' }) });
+    server.put({ logGroup: ACCESS, logStreamName: 'a', timestamp: now - 2989, ingestionTime: now - 2000, message: JSON.stringify({ requestId: 'front-2', lambdaRequestId: '-', integrationStatus: '429' }) });
+    server.put({ logGroup: GROUP, logStreamName: 's1', timestamp: now - 3001, ingestionTime: now - 2000, message: report('id-1') });
+    await source.round({ fromEpoch: now - 10_000, sweep: false });
+    const figures = await source.finish();
+    expect(figures).toMatchObject({ deferred: 2, matched: 1, notInvoked: 1, throttledBehindFront: 1, unmatched: 0 });
+    expect(recorder.counts).toMatchObject({ warm: 1, cold: 0, unknown: 0 });
+    expect(recorder.deferred.size).toBe(0);
   });
 
   it('brings a failure back as the reading would meet it: a missing group is a LogsApiError "not-found"', async () => {
     server = await startEdgeLogsServer();
     server.put({ logGroup: GROUP, logStreamName: 's', timestamp: Date.now() - 5000, ingestionTime: Date.now() - 5000, message: 'x' });
     source = await WorkerLogSource.start({ endpoint: server.endpoint, timeoutMs: 5000 }, [{ logGroup: '/aws/lambda/absent' }]);
-    const failed = await source.round({ fromEpoch: Date.now() - 10_000, sweep: false }, collecting().link).catch((err: unknown) => err);
+    run(source);
+    const failed = await source.round({ fromEpoch: Date.now() - 10_000, sweep: false }).catch((err: unknown) => err);
     expect(failed).toBeInstanceOf(LogsApiError);
     expect(failed).toMatchObject({ kind: 'not-found', awsName: 'ResourceNotFoundException' });
   });
@@ -89,11 +112,19 @@ describe('WorkerLogSource', () => {
     for (const [tid, nice] of before) if (after.has(tid)) expect({ tid, nice: after.get(tid) }).toEqual({ tid, nice });
   });
 
-  it('fails every round once closed, with a message, instead of waiting forever', async () => {
+  it('once closed, fails every round with a message, and counts the requests not decided as unknown when the reading ends', async () => {
     server = await startEdgeLogsServer();
     source = await WorkerLogSource.start({ endpoint: server.endpoint, timeoutMs: 5000 }, [{ logGroup: GROUP }]);
+    const { recorder, end } = run(source);
+    end(Date.now() - 1000, { requestId: 'a' });
+    end(Date.now() - 1000, { requestId: 'b' });
     source.close();
-    await expect(source.round({ fromEpoch: 0, sweep: false }, collecting().link)).rejects.toThrow(/closed/);
+    await expect(source.round({ fromEpoch: 0, sweep: false })).rejects.toThrow(/closed/);
+    const figures = await source.finish();
+    expect(figures).toMatchObject({ deferred: 2, matched: 0, unmatched: 2 });
+    expect(recorder.counts.unknown).toBe(2);
+    expect([...recorder.startBases.unknown.keys()][0]).toMatch(/the reading ended before a line was read \(.*closed/);
+    expect(recorder.deferred.size).toBe(0);
   });
 });
 

@@ -26,6 +26,7 @@ describe('DeferredRequests', () => {
     for (let i = 0; i < 5000; i += 2) expect(kept.take(tickets.get(i)!)).toStrictEqual(answered(i));
     for (let i = 5000; i < 8000; i++) tickets.set(i, kept.add(answered(i)));
     expect(kept.size).toBe(2500 + 3000);
+    expect(kept.tickets().sort((x, y) => x - y)).toEqual([...tickets].filter(([i]) => i % 2 === 1 || i >= 5000).map(([, t]) => t).sort((x, y) => x - y));
     const left = [...tickets.keys()].filter((i) => i % 2 === 1 || i >= 5000);
     for (const i of left) {
       const t = tickets.get(i)!;

@@ -1,0 +1,255 @@
+/**
+ * The join split across the two threads of a run that reads its function's logs. The run's
+ * thread (the one that sends and times requests) keeps each request it cannot classify in its
+ * Recorder and hands over, in batches, only what the join keys and times it by (JoinClient); the
+ * log reading thread holds the LogJoin, matches each line to its request there, and sends back
+ * the decisions in batches (ThreadRecorder), which the run's thread counts as if the target had
+ * known them. The run's thread thus pays a few array writes per request, not the join's maps.
+ *
+ * Both batches travel in columns: an object per request would be cloned field by field on both
+ * threads and become garbage on the run's thread.
+ */
+import type { LambdaReport } from '../lambda/records.js';
+import type { Answered, Recorder, StartDecision, StartJoin } from '../run/recorder.js';
+import type { StartKind } from '../targets/target.js';
+import { decodeHistogram, encodeHistogram } from '../result/histogram.js';
+import type { AnswerIds, JoinFigures, JoinRecorder } from './join.js';
+
+/** Requests handed to the join since the last batch. Times are epoch ms (the run's clock). */
+export interface DeferBatch {
+  tickets: Int32Array;
+  /** The ids the answer carried ('' for none). */
+  requestIds: string[];
+  frontIds: string[];
+  plannedEpoch: Float64Array;
+  endedEpoch: Float64Array;
+  serviceMs: Float64Array;
+}
+
+/** A REPORT's numbers, in column order; NaN where it has none. */
+const NUMBERS = ['durationMs', 'billedDurationMs', 'memorySizeMB', 'maxMemoryUsedMB', 'initDurationMs', 'restoreDurationMs', 'billedRestoreDurationMs'] as const;
+const STARTS: readonly StartKind[] = ['warm', 'cold', 'proactive', 'unknown'];
+/** `report` column of a decision without a REPORT. */
+const NO_REPORT = 0;
+const WITH_REPORT = 1;
+
+/** Decisions since the last batch. Strings are indexes into `texts` (a basis is one text for many decisions). */
+export interface DecisionBatch {
+  tickets: Int32Array;
+  /** Index into STARTS; -1: no decision (the function was never called). */
+  starts: Int8Array;
+  basis: Int32Array;
+  reason: Int32Array;
+  /** The Lambda request id of a cold or proactive decision (-1: none): the recorder names cold-start events by it, and reads it for no other. */
+  requestId: Int32Array;
+  /** WITH_REPORT when the decision has a REPORT: its numbers are the row's. */
+  report: Uint8Array;
+  numbers: Float64Array;
+  /** A REPORT's status and error type, when it has them (-1: none). */
+  status: Int32Array;
+  errorType: Int32Array;
+  texts: string[];
+}
+
+/** The run's side: a Recorder's start join that batches its requests for the reading thread. */
+export class JoinClient implements StartJoin {
+  private tickets: number[] = [];
+  private requestIds: string[] = [];
+  private frontIds: string[] = [];
+  private plannedEpoch: number[] = [];
+  private endedEpoch: number[] = [];
+  private serviceMs: number[] = [];
+
+  constructor(private readonly epochOf: (clockMs: number) => number) {}
+
+  defer(ticket: number, answered: Answered): void {
+    this.tickets.push(ticket);
+    this.requestIds.push(answered.outcome.requestId ?? '');
+    this.frontIds.push(answered.outcome.frontRequestId ?? '');
+    this.plannedEpoch.push(this.epochOf(answered.plannedAt));
+    this.endedEpoch.push(this.epochOf(answered.endedAt));
+    this.serviceMs.push(answered.serviceMs);
+  }
+
+  /** Requests handed over since the last batch. */
+  get unsent(): number {
+    return this.tickets.length;
+  }
+
+  /** The requests since the last batch, or undefined when there are none. */
+  takeBatch(): DeferBatch | undefined {
+    if (this.tickets.length === 0) return undefined;
+    const batch: DeferBatch = {
+      tickets: Int32Array.from(this.tickets),
+      requestIds: this.requestIds,
+      frontIds: this.frontIds,
+      plannedEpoch: Float64Array.from(this.plannedEpoch),
+      endedEpoch: Float64Array.from(this.endedEpoch),
+      serviceMs: Float64Array.from(this.serviceMs),
+    };
+    this.tickets = [];
+    this.requestIds = [];
+    this.frontIds = [];
+    this.plannedEpoch = [];
+    this.endedEpoch = [];
+    this.serviceMs = [];
+    return batch;
+  }
+}
+
+/**
+ * Counts a batch of decisions in the run's recorder. A decision's REPORT comes back with its
+ * numbers, status and error type (what Recorder.record reads), not its request id.
+ */
+export function applyDecisions(batch: DecisionBatch, recorder: Pick<Recorder, 'decideStart'>): void {
+  const { tickets, starts, texts } = batch;
+  for (let i = 0; i < tickets.length; i++) {
+    const start = starts[i]!;
+    if (start < 0) {
+      recorder.decideStart(tickets[i]!, undefined);
+      continue;
+    }
+    const decision: StartDecision = { start: STARTS[start]!, basis: texts[batch.basis[i]!]!, reason: texts[batch.reason[i]!]! };
+    if (batch.requestId[i]! >= 0) decision.requestId = texts[batch.requestId[i]!]!;
+    if (batch.report[i] === WITH_REPORT) decision.report = reportOf(batch, i);
+    recorder.decideStart(tickets[i]!, decision);
+  }
+}
+
+function reportOf(batch: DecisionBatch, i: number): LambdaReport {
+  const report: LambdaReport = { type: 'report' };
+  const row = i * NUMBERS.length;
+  for (let k = 0; k < NUMBERS.length; k++) {
+    const value = batch.numbers[row + k]!;
+    if (!Number.isNaN(value)) report[NUMBERS[k]!] = value;
+  }
+  if (batch.status[i]! >= 0) report.status = batch.texts[batch.status[i]!]!;
+  if (batch.errorType[i]! >= 0) report.errorType = batch.texts[batch.errorType[i]!]!;
+  return report;
+}
+
+/**
+ * The reading thread's side: the LogJoin's recorder. It keeps the times of the requests of each
+ * batch by ticket (epoch ms: the join's `epochOf` is then the identity) and gathers decisions.
+ */
+export class ThreadRecorder implements JoinRecorder {
+  private readonly plannedEpoch = new Map<number, number>();
+  private readonly endedEpoch = new Map<number, number>();
+  private readonly serviceMs = new Map<number, number>();
+  private decisions = new DecisionsBuilder();
+
+  readonly deferred = {
+    plannedAtOf: (ticket: number): number => this.plannedEpoch.get(ticket)!,
+    endedAtOf: (ticket: number): number => this.endedEpoch.get(ticket)!,
+    serviceMsOf: (ticket: number): number => this.serviceMs.get(ticket)!,
+  };
+
+  /** Keeps a batch's times and hands each request to `defer` (the join's). */
+  add(batch: DeferBatch, defer: (ticket: number, answered: { outcome: AnswerIds }) => void): void {
+    for (let i = 0; i < batch.tickets.length; i++) {
+      const ticket = batch.tickets[i]!;
+      this.plannedEpoch.set(ticket, batch.plannedEpoch[i]!);
+      this.endedEpoch.set(ticket, batch.endedEpoch[i]!);
+      this.serviceMs.set(ticket, batch.serviceMs[i]!);
+      const outcome: AnswerIds = {};
+      if (batch.requestIds[i] !== '') outcome.requestId = batch.requestIds[i]!;
+      if (batch.frontIds[i] !== '') outcome.frontRequestId = batch.frontIds[i]!;
+      defer(ticket, { outcome });
+    }
+  }
+
+  decideStart(ticket: number, decision: StartDecision | undefined): void {
+    this.plannedEpoch.delete(ticket);
+    this.endedEpoch.delete(ticket);
+    this.serviceMs.delete(ticket);
+    this.decisions.add(ticket, decision);
+  }
+
+  /** The decisions since the last batch, or undefined when there are none. */
+  takeDecisions(): DecisionBatch | undefined {
+    const batch = this.decisions.build();
+    if (batch !== undefined) this.decisions = new DecisionsBuilder();
+    return batch;
+  }
+}
+
+class DecisionsBuilder {
+  private readonly tickets: number[] = [];
+  private readonly starts: number[] = [];
+  private readonly basis: number[] = [];
+  private readonly reason: number[] = [];
+  private readonly requestId: number[] = [];
+  private readonly report: number[] = [];
+  private readonly numbers: number[] = [];
+  private readonly status: number[] = [];
+  private readonly errorType: number[] = [];
+  private readonly texts: string[] = [];
+  private readonly textIndex = new Map<string, number>();
+
+  add(ticket: number, d: StartDecision | undefined): void {
+    this.tickets.push(ticket);
+    this.starts.push(d === undefined ? -1 : STARTS.indexOf(d.start));
+    this.basis.push(d === undefined ? -1 : this.text(d.basis));
+    this.reason.push(d === undefined ? -1 : this.text(d.reason));
+    const named = d?.start === 'cold' || d?.start === 'proactive';
+    this.requestId.push(!named || d.requestId === undefined ? -1 : this.text(d.requestId));
+    const r = d?.report;
+    this.report.push(r === undefined ? NO_REPORT : WITH_REPORT);
+    for (const key of NUMBERS) this.numbers.push(r?.[key] ?? Number.NaN);
+    this.status.push(r?.status === undefined ? -1 : this.text(r.status));
+    this.errorType.push(r?.errorType === undefined ? -1 : this.text(r.errorType));
+  }
+
+  build(): DecisionBatch | undefined {
+    if (this.tickets.length === 0) return undefined;
+    return {
+      tickets: Int32Array.from(this.tickets),
+      starts: Int8Array.from(this.starts),
+      basis: Int32Array.from(this.basis),
+      reason: Int32Array.from(this.reason),
+      requestId: Int32Array.from(this.requestId),
+      report: Uint8Array.from(this.report),
+      numbers: Float64Array.from(this.numbers),
+      status: Int32Array.from(this.status),
+      errorType: Int32Array.from(this.errorType),
+      texts: this.texts,
+    };
+  }
+
+  private text(value: string): number {
+    let i = this.textIndex.get(value);
+    if (i === undefined) {
+      i = this.texts.length;
+      this.texts.push(value);
+      this.textIndex.set(value, i);
+    }
+    return i;
+  }
+}
+
+/** JoinFigures with their histograms encoded, for the message that ends a reading. */
+export type EncodedFigures = Omit<JoinFigures, 'lag' | 'runLevel' | 'async'> & {
+  lag: string;
+  runLevel: Omit<JoinFigures['runLevel'], 'init'> & { init: string };
+  async?: Omit<NonNullable<JoinFigures['async']>, 'queueDelay' | 'endToEnd'> & { queueDelay: string; endToEnd: string };
+};
+
+export function encodeFigures(f: JoinFigures): EncodedFigures {
+  const { lag, runLevel, async, ...rest } = f;
+  return {
+    ...rest,
+    lag: encodeHistogram(lag),
+    runLevel: { ...runLevel, init: encodeHistogram(runLevel.init) },
+    ...(async !== undefined && { async: { ...async, queueDelay: encodeHistogram(async.queueDelay), endToEnd: encodeHistogram(async.endToEnd) } }),
+  };
+}
+
+export function decodeFigures(f: EncodedFigures): JoinFigures {
+  const { lag, runLevel, async, ...rest } = f;
+  return {
+    ...rest,
+    lag: decodeHistogram(lag),
+    runLevel: { ...runLevel, init: decodeHistogram(runLevel.init) },
+    ...(async !== undefined && { async: { ...async, queueDelay: decodeHistogram(async.queueDelay), endToEnd: decodeHistogram(async.endToEnd) } }),
+  };
+}

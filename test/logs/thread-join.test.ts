@@ -1,0 +1,73 @@
+/**
+ * The join's two halves talk in columns: the requests the run's thread hands over come out on
+ * the reading thread with their ids and times, and the decisions come back to the recorder as
+ * they were made (a REPORT's numbers, status and error type; the request id of a cold or
+ * proactive start); the figures of a reading survive their trip, histograms included.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LogJoin } from '../../src/logs/join.js';
+import { applyDecisions, decodeFigures, encodeFigures, JoinClient, ThreadRecorder } from '../../src/logs/thread-join.js';
+import { recordMs, valuesAtPercentiles } from '../../src/result/histogram.js';
+import type { Histogram } from '../../src/result/histogram.js';
+import type { StartDecision } from '../../src/run/recorder.js';
+import { params } from '../property/settings.js';
+
+const ms = fc.double({ min: 0, max: 1e6, noNaN: true });
+const report = fc.record({ durationMs: ms, billedDurationMs: ms, memorySizeMB: fc.integer({ min: 128, max: 10_240 }), maxMemoryUsedMB: fc.integer({ min: 1, max: 10_240 }), initDurationMs: ms, restoreDurationMs: ms, billedRestoreDurationMs: ms, status: fc.constantFrom('success', 'timeout'), errorType: fc.string() }, { requiredKeys: [] })
+  .map((r) => ({ type: 'report' as const, ...r }));
+const decision = fc.option(
+  fc.record({ start: fc.constantFrom('warm', 'cold', 'proactive', 'unknown'), basis: fc.constantFrom('REPORT without Init Duration', 'REPORT Init Duration, caller waited'), reason: fc.string(), requestId: fc.uuid(), report }, { requiredKeys: ['start', 'basis', 'reason'] }),
+  { nil: undefined },
+) as fc.Arbitrary<StartDecision | undefined>;
+
+describe('the join across threads', () => {
+  it('decisions come back to the recorder as made: what it reads, the request id of cold and proactive starts only', () => {
+    fc.assert(fc.property(fc.array(decision, { maxLength: 40 }), (made) => {
+      const there = new ThreadRecorder();
+      made.forEach((d, ticket) => there.decideStart(ticket, d));
+      const got: [number, StartDecision | undefined][] = [];
+      const batch = there.takeDecisions();
+      if (batch !== undefined) applyDecisions(structuredClone(batch), { decideStart: (t, d) => got.push([t, d]) });
+      expect(there.takeDecisions()).toBeUndefined();
+      expect(got).toStrictEqual(made.map((d, t) => {
+        if (d === undefined) return [t, undefined];
+        const { requestId, ...rest } = d;
+        const named = (d.start === 'cold' || d.start === 'proactive') && requestId !== undefined;
+        return [t, { ...rest, ...(named && { requestId }) }];
+      }));
+    }), params(300));
+  });
+
+  it('requests reach the reading thread\'s join with their ids and times, as epochs', () => {
+    const client = new JoinClient((t) => 1_000_000 + t);
+    client.defer(7, { plannedAt: 10, endedAt: 50, latencyMs: 40, serviceMs: 30, outcome: { kind: 'ok', requestId: 'r-7' } });
+    client.defer(8, { plannedAt: 20, endedAt: 60, latencyMs: 40, serviceMs: 35, outcome: { kind: 'ok', frontRequestId: 'f-8' } });
+    expect(client.unsent).toBe(2);
+    const there = new ThreadRecorder();
+    const seen: unknown[] = [];
+    there.add(structuredClone(client.takeBatch()!), (ticket, answered) => seen.push([ticket, answered.outcome]));
+    expect(client.unsent).toBe(0);
+    expect(seen).toEqual([[7, { requestId: 'r-7' }], [8, { frontRequestId: 'f-8' }]]);
+    expect([there.deferred.plannedAtOf(8), there.deferred.endedAtOf(8), there.deferred.serviceMsOf(8)]).toEqual([1_000_020, 1_000_060, 35]);
+  });
+
+  it('a reading\'s figures survive the trip, histograms included', () => {
+    const join = new LogJoin({ recorder: new ThreadRecorder(), mode: 'async', viaAccessLog: false, epochOf: (t) => t, asyncMaxAttempts: 3 });
+    const figures = join.finish();
+    recordMs(figures.lag, 2000);
+    recordMs(figures.lag, 2500);
+    recordMs(figures.async!.queueDelay, 12);
+    figures.skew.lowMs = -3;
+    const back = decodeFigures(structuredClone(encodeFigures(figures)));
+    expect(plain(back)).toEqual(plain(figures));
+    expect(plain(back).lag.count).toBe(2);
+  });
+});
+
+/** Figures with each histogram as its count, median and maximum, to compare. */
+function plain(value: unknown): any {
+  if (value !== null && typeof value === 'object' && 'totalCount' in value) return { count: (value as Histogram).totalCount, p50AndMax: valuesAtPercentiles(value as Histogram, [50, 100]) };
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+}
