@@ -133,24 +133,26 @@ function reportOf(batch: DecisionBatch, i: number): LambdaReport {
  * batch by ticket (epoch ms: the join's `epochOf` is then the identity) and gathers decisions.
  */
 export class ThreadRecorder implements JoinRecorder {
-  private readonly plannedEpoch = new Map<number, number>();
-  private readonly endedEpoch = new Map<number, number>();
-  private readonly serviceMs = new Map<number, number>();
+  /** By ticket (the recorder's slots: small numbers, reused): columns, not maps, so that keeping a request makes no garbage. */
+  private plannedEpoch = new Float64Array(1024);
+  private endedEpoch = new Float64Array(1024);
+  private serviceMs = new Float64Array(1024);
   private decisions = new DecisionsBuilder();
 
   readonly deferred = {
-    plannedAtOf: (ticket: number): number => this.plannedEpoch.get(ticket)!,
-    endedAtOf: (ticket: number): number => this.endedEpoch.get(ticket)!,
-    serviceMsOf: (ticket: number): number => this.serviceMs.get(ticket)!,
+    plannedAtOf: (ticket: number): number => this.plannedEpoch[ticket]!,
+    endedAtOf: (ticket: number): number => this.endedEpoch[ticket]!,
+    serviceMsOf: (ticket: number): number => this.serviceMs[ticket]!,
   };
 
   /** Keeps a batch's times and hands each request to `defer` (the join's). */
   add(batch: DeferBatch, defer: (ticket: number, answered: { outcome: AnswerIds }) => void): void {
     for (let i = 0; i < batch.tickets.length; i++) {
       const ticket = batch.tickets[i]!;
-      this.plannedEpoch.set(ticket, batch.plannedEpoch[i]!);
-      this.endedEpoch.set(ticket, batch.endedEpoch[i]!);
-      this.serviceMs.set(ticket, batch.serviceMs[i]!);
+      if (ticket >= this.plannedEpoch.length) this.grow(ticket);
+      this.plannedEpoch[ticket] = batch.plannedEpoch[i]!;
+      this.endedEpoch[ticket] = batch.endedEpoch[i]!;
+      this.serviceMs[ticket] = batch.serviceMs[i]!;
       const outcome: AnswerIds = {};
       if (batch.requestIds[i] !== '') outcome.requestId = batch.requestIds[i]!;
       if (batch.frontIds[i] !== '') outcome.frontRequestId = batch.frontIds[i]!;
@@ -159,10 +161,16 @@ export class ThreadRecorder implements JoinRecorder {
   }
 
   decideStart(ticket: number, decision: StartDecision | undefined): void {
-    this.plannedEpoch.delete(ticket);
-    this.endedEpoch.delete(ticket);
-    this.serviceMs.delete(ticket);
     this.decisions.add(ticket, decision);
+  }
+
+  private grow(ticket: number): void {
+    const size = Math.max(ticket + 1, this.plannedEpoch.length * 2);
+    for (const key of ['plannedEpoch', 'endedEpoch', 'serviceMs'] as const) {
+      const column = new Float64Array(size);
+      column.set(this[key]);
+      this[key] = column;
+    }
   }
 
   /** The decisions since the last batch, or undefined when there are none. */

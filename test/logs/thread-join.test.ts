@@ -43,13 +43,15 @@ describe('the join across threads', () => {
     const client = new JoinClient((t) => 1_000_000 + t);
     client.defer(7, { plannedAt: 10, endedAt: 50, latencyMs: 40, serviceMs: 30, outcome: { kind: 'ok', requestId: 'r-7' } });
     client.defer(8, { plannedAt: 20, endedAt: 60, latencyMs: 40, serviceMs: 35, outcome: { kind: 'ok', frontRequestId: 'f-8' } });
-    expect(client.unsent).toBe(2);
+    client.defer(5000, { plannedAt: 30, endedAt: 70, latencyMs: 40, serviceMs: 36, outcome: { kind: 'ok' } });
+    expect(client.unsent).toBe(3);
     const there = new ThreadRecorder();
     const seen: unknown[] = [];
     there.add(structuredClone(client.takeBatch()!), (ticket, answered) => seen.push([ticket, answered.outcome]));
     expect(client.unsent).toBe(0);
-    expect(seen).toEqual([[7, { requestId: 'r-7' }], [8, { frontRequestId: 'f-8' }]]);
+    expect(seen).toEqual([[7, { requestId: 'r-7' }], [8, { frontRequestId: 'f-8' }], [5000, {}]]);
     expect([there.deferred.plannedAtOf(8), there.deferred.endedAtOf(8), there.deferred.serviceMsOf(8)]).toEqual([1_000_020, 1_000_060, 35]);
+    expect([there.deferred.plannedAtOf(7), there.deferred.serviceMsOf(5000)]).toEqual([1_000_010, 36]);
   });
 
   it('a reading\'s figures survive the trip, histograms included', () => {
