@@ -53,9 +53,15 @@ export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sam
       timeoutMs,
       onSpawn: (child) => {
         if (threads) {
+          // By thread id, the last CPU seen: a thread that ended still counts what it used.
+          const byThread = new Map();
           threadTimer = setInterval(() => {
-            const sec = threadCpuSeconds(child.pid);
-            if (sec !== null) threadCpu.push({ atMs: Date.now(), sec });
+            const seen = threadCpuSeconds(child.pid);
+            if (seen === null) return;
+            for (const t of seen) byThread.set(t.tid, t);
+            const sec = { main: 0, reader: 0, other: 0 };
+            for (const t of byThread.values()) sec[t.kind] += t.sec;
+            threadCpu.push({ atMs: Date.now(), sec });
           }, 100);
         }
         if (!sampleEveryMs) return;
@@ -116,26 +122,23 @@ function normalize(result) {
 }
 
 /**
- * User + system CPU seconds of the node process at or under `rootPid`, by thread: `main` (the
- * thread whose id is the process's), `reader` (threads at nice 19: the log reading thread) and
- * `other`, from /proc/<pid>/task/<tid>/stat; null once the process is gone.
+ * User + system CPU seconds of each thread of the node process at or under `rootPid`, with its
+ * kind: `main` (the thread whose id is the process's), `reader` (nice 19: the log reading
+ * thread) or `other`, from /proc/<pid>/task/<tid>/stat; null once the process is gone.
  */
 export function threadCpuSeconds(rootPid) {
   for (const pid of descendants(rootPid)) {
     if (readProc(`/proc/${pid}/comm`)?.trim() !== 'node') continue;
-    const out = { main: 0, reader: 0, other: 0 };
-    let seen = false;
+    const out = [];
     for (const tid of readDir(`/proc/${pid}/task`)) {
       const stat = readProc(`/proc/${pid}/task/${tid}/stat`);
       if (!stat) continue;
       // Fields after the command name (which may hold spaces): utime, stime the 14th and 15th, nice the 19th.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const sec = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC;
-      const kind = String(tid) === String(pid) ? 'main' : Number(fields[16]) === 19 ? 'reader' : 'other';
-      if (kind === 'main') seen = true;
-      out[kind] += sec;
+      out.push({ tid: String(tid), sec, kind: String(tid) === String(pid) ? 'main' : Number(fields[16]) === 19 ? 'reader' : 'other' });
     }
-    return seen ? out : null;
+    return out.some((t) => t.kind === 'main') ? out : null;
   }
   return null;
 }

@@ -1,11 +1,13 @@
 /**
  * The reading side of a log reading: the group readers, their polls and sweeps, and the parsing
- * of each distinct event into what the join takes. The join (join.ts) stays with the run; a
- * round hands it parsed events and asks it where its unmatched requests are.
+ * of each distinct event into what the join takes. A round hands the join (join.ts) parsed
+ * events and asks it where its unmatched requests are (`RoundLink`; `joinLink` for a join on the
+ * same thread).
  *
  * `LocalLogSource` does this on the calling thread. A run reads through `WorkerLogSource`
- * (worker-source.ts), which runs a LocalLogSource on a thread of its own, so that fetching and
- * parsing pages of thousands of lines never holds the thread that sends and times requests.
+ * (worker-source.ts, a `JoinedLogSource`), which runs a LocalLogSource and the join on a thread
+ * of its own, so that fetching, parsing and joining pages of thousands of lines never holds the
+ * thread that sends and times requests.
  */
 import type { Recorder, StartJoin } from '../run/recorder.js';
 import type { LogEvent, LogsApi } from './api.js';
