@@ -144,7 +144,7 @@ export async function measureJoin(n) {
   });
   // The engine's side: requests end and are batched.
   const recorder = new Recorder(0);
-  const client = new JoinClient((t) => 1.7e12 + t);
+  const client = new JoinClient((t) => 1.7e12 + t, recorder.deferred);
   recorder.startJoin = client;
   const batches = [];
   const endOnUs = time(() => {

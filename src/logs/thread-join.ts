@@ -10,6 +10,7 @@
  * threads and become garbage on the run's thread.
  */
 import type { LambdaReport } from '../lambda/records.js';
+import type { DeferredRequests } from '../run/deferred.js';
 import type { Answered, Recorder, StartDecision, StartJoin } from '../run/recorder.js';
 import type { StartKind } from '../targets/target.js';
 import { decodeHistogram, encodeHistogram } from '../result/histogram.js';
@@ -51,24 +52,26 @@ export interface DecisionBatch {
   texts: string[];
 }
 
-/** The run's side: a Recorder's start join that batches its requests for the reading thread. */
+/**
+ * The run's side: a Recorder's start join that batches its requests for the reading thread. The
+ * recorder already keeps each request's times by ticket (DeferredRequests): a request's end
+ * only notes its ticket and ids here, and the times are read from the recorder's columns when
+ * the batch is taken (a ticket stays the recorder's until its decision comes back).
+ */
 export class JoinClient implements StartJoin {
   private tickets: number[] = [];
   private requestIds: string[] = [];
   private frontIds: string[] = [];
-  private plannedEpoch: number[] = [];
-  private endedEpoch: number[] = [];
-  private serviceMs: number[] = [];
 
-  constructor(private readonly epochOf: (clockMs: number) => number) {}
+  constructor(
+    private readonly epochOf: (clockMs: number) => number,
+    private readonly kept: Pick<DeferredRequests, 'plannedAtOf' | 'endedAtOf' | 'serviceMsOf'>,
+  ) {}
 
   defer(ticket: number, answered: Answered): void {
     this.tickets.push(ticket);
     this.requestIds.push(answered.outcome.requestId ?? '');
     this.frontIds.push(answered.outcome.frontRequestId ?? '');
-    this.plannedEpoch.push(this.epochOf(answered.plannedAt));
-    this.endedEpoch.push(this.epochOf(answered.endedAt));
-    this.serviceMs.push(answered.serviceMs);
   }
 
   /** Requests handed over since the last batch. */
@@ -78,21 +81,25 @@ export class JoinClient implements StartJoin {
 
   /** The requests since the last batch, or undefined when there are none. */
   takeBatch(): DeferBatch | undefined {
-    if (this.tickets.length === 0) return undefined;
+    const n = this.tickets.length;
+    if (n === 0) return undefined;
     const batch: DeferBatch = {
       tickets: Int32Array.from(this.tickets),
       requestIds: this.requestIds,
       frontIds: this.frontIds,
-      plannedEpoch: Float64Array.from(this.plannedEpoch),
-      endedEpoch: Float64Array.from(this.endedEpoch),
-      serviceMs: Float64Array.from(this.serviceMs),
+      plannedEpoch: new Float64Array(n),
+      endedEpoch: new Float64Array(n),
+      serviceMs: new Float64Array(n),
     };
+    for (let i = 0; i < n; i++) {
+      const ticket = this.tickets[i]!;
+      batch.plannedEpoch[i] = this.epochOf(this.kept.plannedAtOf(ticket));
+      batch.endedEpoch[i] = this.epochOf(this.kept.endedAtOf(ticket));
+      batch.serviceMs[i] = this.kept.serviceMsOf(ticket);
+    }
     this.tickets = [];
     this.requestIds = [];
     this.frontIds = [];
-    this.plannedEpoch = [];
-    this.endedEpoch = [];
-    this.serviceMs = [];
     return batch;
   }
 }

@@ -82,7 +82,7 @@ export class WorkerLogSource implements JoinedLogSource {
   }
 
   attach(recorder: Recorder, setup: JoinSetup, epochOf: (clockMs: number) => number): StartJoin {
-    const client = new JoinClient(epochOf);
+    const client = new JoinClient(epochOf, recorder.deferred);
     this.recorder = recorder;
     this.client = client;
     this.post({ type: 'attach', setup });

@@ -10,7 +10,7 @@ import { LogJoin } from '../../src/logs/join.js';
 import { applyDecisions, decodeFigures, encodeFigures, JoinClient, ThreadRecorder } from '../../src/logs/thread-join.js';
 import { recordMs, valuesAtPercentiles } from '../../src/result/histogram.js';
 import type { Histogram } from '../../src/result/histogram.js';
-import type { StartDecision } from '../../src/run/recorder.js';
+import type { Answered, StartDecision } from '../../src/run/recorder.js';
 import { params } from '../property/settings.js';
 
 const ms = fc.double({ min: 0, max: 1e6, noNaN: true });
@@ -40,10 +40,15 @@ describe('the join across threads', () => {
   });
 
   it('requests reach the reading thread\'s join with their ids and times, as epochs', () => {
-    const client = new JoinClient((t) => 1_000_000 + t);
-    client.defer(7, { plannedAt: 10, endedAt: 50, latencyMs: 40, serviceMs: 30, outcome: { kind: 'ok', requestId: 'r-7' } });
-    client.defer(8, { plannedAt: 20, endedAt: 60, latencyMs: 40, serviceMs: 35, outcome: { kind: 'ok', frontRequestId: 'f-8' } });
-    client.defer(5000, { plannedAt: 30, endedAt: 70, latencyMs: 40, serviceMs: 36, outcome: { kind: 'ok' } });
+    // The recorder's columns, by ticket: the client reads the times there when it takes the batch.
+    const answers = new Map<number, Answered>([
+      [7, { plannedAt: 10, endedAt: 50, latencyMs: 40, serviceMs: 30, outcome: { kind: 'ok', requestId: 'r-7' } }],
+      [8, { plannedAt: 20, endedAt: 60, latencyMs: 40, serviceMs: 35, outcome: { kind: 'ok', frontRequestId: 'f-8' } }],
+      [5000, { plannedAt: 30, endedAt: 70, latencyMs: 40, serviceMs: 36, outcome: { kind: 'ok' } }],
+    ]);
+    const kept = { plannedAtOf: (t: number) => answers.get(t)!.plannedAt, endedAtOf: (t: number) => answers.get(t)!.endedAt, serviceMsOf: (t: number) => answers.get(t)!.serviceMs };
+    const client = new JoinClient((t) => 1_000_000 + t, kept);
+    for (const [ticket, answered] of answers) client.defer(ticket, answered);
     expect(client.unsent).toBe(3);
     const there = new ThreadRecorder();
     const seen: unknown[] = [];
