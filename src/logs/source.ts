@@ -29,9 +29,9 @@ export interface RoundLink {
   platform(events: PlatformEvent[]): void;
   access(records: AccessRecord[]): void;
   /** Where the lines of unmatched requests sent before `covered` should be (epoch ms ranges). */
-  sweepRanges(covered: number): readonly (readonly [number, number])[] | Promise<readonly (readonly [number, number])[]>;
+  sweepRanges(covered: number): readonly (readonly [number, number])[];
   /** Event ids older than this (epoch ms) may be forgotten: no window will read them again. */
-  keepFrom(): number | Promise<number>;
+  keepFrom(): number;
 }
 
 export interface RoundRequest {
@@ -134,8 +134,8 @@ export class LocalLogSource implements LogSource {
       for (const { reader } of [...this.readers].reverse()) {
         await reader.poll(request.fromEpoch, signal);
         const covered = reader.coveredFrom();
-        if (request.sweep && covered !== undefined) await reader.sweep(await link.sweepRanges(covered), signal);
-        reader.forgetBefore(await link.keepFrom());
+        if (request.sweep && covered !== undefined) await reader.sweep(link.sweepRanges(covered), signal);
+        reader.forgetBefore(link.keepFrom());
       }
     } finally {
       this.link = undefined;
