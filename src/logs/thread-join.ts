@@ -242,29 +242,30 @@ class DecisionsBuilder {
   }
 }
 
-/** JoinFigures with their histograms encoded, for the message that ends a reading. */
-export type EncodedFigures = Omit<JoinFigures, 'lag' | 'runLevel' | 'async'> & {
-  lag: string;
-  runLevel: Omit<JoinFigures['runLevel'], 'init'> & { init: string };
-  async?: Omit<NonNullable<JoinFigures['async']>, 'queueDelay' | 'endToEnd'> & { queueDelay: string; endToEnd: string };
+/** JoinFigures with histograms of type H: the join's own (Histogram), or encoded for a message (string). */
+type FiguresWith<H> = Omit<JoinFigures, 'lag' | 'runLevel' | 'async'> & {
+  lag: H;
+  runLevel: Omit<JoinFigures['runLevel'], 'init'> & { init: H };
+  async?: Omit<NonNullable<JoinFigures['async']>, 'queueDelay' | 'endToEnd'> & { queueDelay: H; endToEnd: H };
 };
 
+/** JoinFigures with their histograms encoded, for the message that ends a reading. */
+export type EncodedFigures = FiguresWith<string>;
+
 export function encodeFigures(f: JoinFigures): EncodedFigures {
-  const { lag, runLevel, async, ...rest } = f;
-  return {
-    ...rest,
-    lag: encodeHistogram(lag),
-    runLevel: { ...runLevel, init: encodeHistogram(runLevel.init) },
-    ...(async !== undefined && { async: { ...async, queueDelay: encodeHistogram(async.queueDelay), endToEnd: encodeHistogram(async.endToEnd) } }),
-  };
+  return withHistograms(f, encodeHistogram);
 }
 
 export function decodeFigures(f: EncodedFigures): JoinFigures {
+  return withHistograms(f, decodeHistogram);
+}
+
+function withHistograms<A, B>(f: FiguresWith<A>, convert: (h: A) => B): FiguresWith<B> {
   const { lag, runLevel, async, ...rest } = f;
   return {
     ...rest,
-    lag: decodeHistogram(lag),
-    runLevel: { ...runLevel, init: decodeHistogram(runLevel.init) },
-    ...(async !== undefined && { async: { ...async, queueDelay: decodeHistogram(async.queueDelay), endToEnd: decodeHistogram(async.endToEnd) } }),
+    lag: convert(lag),
+    runLevel: { ...runLevel, init: convert(runLevel.init) },
+    ...(async !== undefined && { async: { ...async, queueDelay: convert(async.queueDelay), endToEnd: convert(async.endToEnd) } }),
   };
 }
