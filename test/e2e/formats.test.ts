@@ -6,13 +6,14 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coldbench } from '../helpers/bin.js';
 import type { Ran } from '../helpers/bin.js';
 import { jsonProblems, markdownProblems, xmlProblems } from '../helpers/formats.js';
+import { writeLocalMatrix } from '../helpers/matrix.js';
 
 let server: Server;
 let dir: string;
@@ -36,18 +37,7 @@ thresholds:
   - "errors.count == 0"
   - "all.p50 < 0.001ms"
 `);
-  await mkdir(join(dir, 'functions'));
-  await copyFile(resolve(import.meta.dirname, '../../profiles/functions/cpu.mjs'), join(dir, 'functions/cpu.mjs'));
-  matrixProfile = join(dir, 'matrix.yaml');
-  await writeFile(matrixProfile, `name: fmx
-target:
-  kind: lambda
-  function: cpu
-  local: { functions: { cpu: { handler: functions/cpu.handler, memory: 128, environment: { WORK_MS: "1" } } } }
-load: { phases: [ { constant: { rate: 20, duration: 300ms } } ] }
-matrix:
-  memory: [128, 256]
-thresholds:
+  matrixProfile = await writeLocalMatrix(dir, 'fmx', `thresholds:
   - "errors.count == 0"
 `);
   for (let i = 0; i < 2; i++) {

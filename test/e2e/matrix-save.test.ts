@@ -4,30 +4,20 @@
  * matrix sends every file (the results already written, the rest, and the matrix result) to one
  * temporary folder, named on stderr, and the run exits 1.
  */
-import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coldbench } from '../helpers/bin.js';
+import { folderSwap } from '../helpers/folders.js';
+import { writeLocalMatrix } from '../helpers/matrix.js';
 
 let dir: string;
 let profile: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'coldbench-matrix-save-'));
-  await mkdir(join(dir, 'functions'));
-  await copyFile(resolve(import.meta.dirname, '../../profiles/functions/cpu.mjs'), join(dir, 'functions/cpu.mjs'));
-  profile = join(dir, 'matrix.yaml');
-  await writeFile(profile, `name: msave
-target:
-  kind: lambda
-  function: cpu
-  local: { functions: { cpu: { handler: functions/cpu.handler, memory: 128, environment: { WORK_MS: "1" } } } }
-load: { phases: [ { constant: { rate: 20, duration: 300ms } } ] }
-matrix:
-  memory: [128, 256]
-`);
+  profile = await writeLocalMatrix(dir, 'msave');
 });
 
 afterAll(async () => {
@@ -62,19 +52,10 @@ describe('a matrix whose result folder cannot be written', () => {
 
   it('the folder fails between configurations: every file goes to one temporary folder, named, exit 1', async () => {
     const out = join(dir, 'out-moved');
-    let moved = false;
-    const ran = await coldbench(['run', profile, '--out', out, '--no-progress'], {
-      cwd: dir,
-      onStderr: (all) => {
-        // The first configuration's result is saved; the folder is then replaced by a file.
-        if (all.includes('[2/2]') && existsSync(out) && !moved) {
-          moved = true;
-          rmSync(out, { recursive: true, force: true });
-          writeFileSync(out, 'in the way');
-        }
-      },
-    });
-    expect(moved).toBe(true);
+    // The first configuration's result is saved; the folder is then replaced by a file.
+    const swap = folderSwap(out, '[2/2]');
+    const ran = await coldbench(['run', profile, '--out', out, '--no-progress'], { cwd: dir, onStderr: swap.onStderr });
+    expect(swap.done).toBe(true);
     expect(ran.code, ran.stderr).toBe(1);
     const match = /could not save the results in \S*out-moved \((.+?)\); the matrix result and every configuration result were saved in (\S+) instead/.exec(ran.stderr);
     expect(match, ran.stderr).not.toBeNull();

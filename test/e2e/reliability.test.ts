@@ -7,12 +7,12 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coldbench } from '../helpers/bin.js';
+import { folderSwap } from '../helpers/folders.js';
 
 let server: Server;
 let url: string;
@@ -85,19 +85,10 @@ describe('after the load', () => {
   it('the folder asked for is gone when the run ends: the result is saved in a temporary folder, named, exit 1', async () => {
     const file = await profile('moved', 5);
     const out = join(dir, 'out-moved');
-    const ran = await coldbench(['run', file, '--out', out, '--no-progress'], {
-      cwd: dir,
-      onStderr: (all) => {
-        // Once the load runs, the folder is replaced by a file: the final save must fail there.
-        if (all.includes('opening') && existsSync(out) && !moved) {
-          moved = true;
-          // At once (synchronously): a busy machine must not let the run end before the swap.
-          rmSync(out, { recursive: true, force: true });
-          writeFileSync(out, 'in the way');
-        }
-      },
-    });
-    expect(moved).toBe(true);
+    // Once the load runs, the folder is replaced by a file: the final save must fail there.
+    const swap = folderSwap(out, 'opening');
+    const ran = await coldbench(['run', file, '--out', out, '--no-progress'], { cwd: dir, onStderr: swap.onStderr });
+    expect(swap.done).toBe(true);
     expect(ran.code).toBe(1);
     const match = /it was saved in (\S+\.json) instead/.exec(ran.stderr);
     expect(match, ran.stderr).not.toBeNull();
@@ -107,23 +98,13 @@ describe('after the load', () => {
     expect(ran.stdout).toMatch(/moved: completed/); // the summary is still printed
     await rm(join(match![1]!, '..'), { recursive: true, force: true });
   });
-  let moved = false;
 
   it('--workers 2 --keep-shards, the folder gone when the run ends: the shards and the merged result go to one temporary folder, exit 1', async () => {
     const file = await profile('wmoved', 2, 40);
     const out = join(dir, 'out-wmoved');
-    let swapped = false;
-    const ran = await coldbench(['run', file, '--out', out, '--no-progress', '--workers', '2', '--keep-shards'], {
-      cwd: dir,
-      onStderr: (all) => {
-        if (all.includes('are ready') && existsSync(out) && !swapped) {
-          swapped = true;
-          rmSync(out, { recursive: true, force: true });
-          writeFileSync(out, 'in the way');
-        }
-      },
-    });
-    expect(swapped).toBe(true);
+    const swap = folderSwap(out, 'are ready');
+    const ran = await coldbench(['run', file, '--out', out, '--no-progress', '--workers', '2', '--keep-shards'], { cwd: dir, onStderr: swap.onStderr });
+    expect(swap.done).toBe(true);
     expect(ran.code, ran.stderr).toBe(1);
     const match = /could not save the result in \S*out-wmoved \(a file is in the way of the folder\); it was saved in (\S+\.json) instead/.exec(ran.stderr);
     expect(match, ran.stderr).not.toBeNull();
