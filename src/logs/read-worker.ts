@@ -11,7 +11,7 @@ import { LogJoin } from './join.js';
 import { realReaderClock } from './reader.js';
 import { joinLink, LocalLogSource } from './source.js';
 import type { GroupSpec, JoinSetup, RoundLink, RoundRequest } from './source.js';
-import { encodeFigures, ThreadRecorder } from './thread-join.js';
+import { decisionBuffers, encodeFigures, ThreadRecorder } from './thread-join.js';
 import type { DeferBatch } from './thread-join.js';
 import type { FailureData, FromReader, ToReader } from './worker-protocol.js';
 
@@ -52,7 +52,7 @@ function attach(setup: JoinSetup): void {
 
 function sendDecisions(): void {
   const batch = recorder.takeDecisions();
-  if (batch !== undefined) post({ type: 'decisions', batch, pending: join?.pending ?? 0 });
+  if (batch !== undefined) port.postMessage({ type: 'decisions', batch, pending: join?.pending ?? 0 } satisfies FromReader, decisionBuffers(batch));
 }
 
 function takeDefers(defers: DeferBatch | undefined): void {

@@ -15,13 +15,15 @@ import type { Answered, Recorder, StartDecision, StartJoin } from '../run/record
 import type { StartKind } from '../targets/target.js';
 import { decodeHistogram, encodeHistogram } from '../result/histogram.js';
 import type { AnswerIds, JoinFigures, JoinRecorder } from './join.js';
+import { TextColumn, textBuffers, textReader } from './text-column.js';
+import type { PackedTexts } from './text-column.js';
 
 /** Requests handed to the join since the last batch. Times are epoch ms (the run's clock). */
 export interface DeferBatch {
   tickets: Int32Array;
   /** The ids the answer carried ('' for none). */
-  requestIds: string[];
-  frontIds: string[];
+  requestIds: PackedTexts;
+  frontIds: PackedTexts;
   plannedEpoch: Float64Array;
   endedEpoch: Float64Array;
   serviceMs: Float64Array;
@@ -59,9 +61,10 @@ export interface DecisionBatch {
  * the batch is taken (a ticket stays the recorder's until its decision comes back).
  */
 export class JoinClient implements StartJoin {
-  private tickets: number[] = [];
-  private requestIds: string[] = [];
-  private frontIds: string[] = [];
+  private tickets = new Int32Array(1024);
+  private count = 0;
+  private readonly requestIds = new TextColumn();
+  private readonly frontIds = new TextColumn();
 
   constructor(
     private readonly epochOf: (clockMs: number) => number,
@@ -69,39 +72,52 @@ export class JoinClient implements StartJoin {
   ) {}
 
   defer(ticket: number, answered: Answered): void {
-    this.tickets.push(ticket);
+    if (this.count === this.tickets.length) {
+      const tickets = new Int32Array(this.count * 2);
+      tickets.set(this.tickets);
+      this.tickets = tickets;
+    }
+    this.tickets[this.count++] = ticket;
     this.requestIds.push(answered.outcome.requestId ?? '');
     this.frontIds.push(answered.outcome.frontRequestId ?? '');
   }
 
   /** Requests handed over since the last batch. */
   get unsent(): number {
-    return this.tickets.length;
+    return this.count;
   }
 
   /** The requests since the last batch, or undefined when there are none. */
   takeBatch(): DeferBatch | undefined {
-    const n = this.tickets.length;
+    const n = this.count;
     if (n === 0) return undefined;
     const batch: DeferBatch = {
-      tickets: Int32Array.from(this.tickets),
-      requestIds: this.requestIds,
-      frontIds: this.frontIds,
+      tickets: this.tickets.slice(0, n),
+      requestIds: this.requestIds.take(),
+      frontIds: this.frontIds.take(),
       plannedEpoch: new Float64Array(n),
       endedEpoch: new Float64Array(n),
       serviceMs: new Float64Array(n),
     };
     for (let i = 0; i < n; i++) {
-      const ticket = this.tickets[i]!;
+      const ticket = batch.tickets[i]!;
       batch.plannedEpoch[i] = this.epochOf(this.kept.plannedAtOf(ticket));
       batch.endedEpoch[i] = this.epochOf(this.kept.endedAtOf(ticket));
       batch.serviceMs[i] = this.kept.serviceMsOf(ticket);
     }
-    this.tickets = [];
-    this.requestIds = [];
-    this.frontIds = [];
+    this.count = 0;
     return batch;
   }
+}
+
+/** The buffers of a batch of requests, which move to the reading thread with it (its transfer list). */
+export function deferBuffers(batch: DeferBatch): ArrayBuffer[] {
+  return [batch.tickets, batch.plannedEpoch, batch.endedEpoch, batch.serviceMs].map((c) => c.buffer as ArrayBuffer).concat(textBuffers(batch.requestIds), textBuffers(batch.frontIds));
+}
+
+/** The buffers of a batch of decisions, which move to the run's thread with it. */
+export function decisionBuffers(batch: DecisionBatch): ArrayBuffer[] {
+  return [batch.tickets, batch.starts, batch.basis, batch.reason, batch.requestId, batch.report, batch.numbers, batch.status, batch.errorType].map((c) => c.buffer as ArrayBuffer);
 }
 
 /**
@@ -154,6 +170,8 @@ export class ThreadRecorder implements JoinRecorder {
 
   /** Keeps a batch's times and hands each request to `defer` (the join's). */
   add(batch: DeferBatch, defer: (ticket: number, answered: { outcome: AnswerIds }) => void): void {
+    const requestId = textReader(batch.requestIds);
+    const frontId = textReader(batch.frontIds);
     for (let i = 0; i < batch.tickets.length; i++) {
       const ticket = batch.tickets[i]!;
       if (ticket >= this.plannedEpoch.length) this.grow(ticket);
@@ -161,8 +179,10 @@ export class ThreadRecorder implements JoinRecorder {
       this.endedEpoch[ticket] = batch.endedEpoch[i]!;
       this.serviceMs[ticket] = batch.serviceMs[i]!;
       const outcome: AnswerIds = {};
-      if (batch.requestIds[i] !== '') outcome.requestId = batch.requestIds[i]!;
-      if (batch.frontIds[i] !== '') outcome.frontRequestId = batch.frontIds[i]!;
+      const id = requestId(i);
+      const front = frontId(i);
+      if (id !== '') outcome.requestId = id;
+      if (front !== '') outcome.frontRequestId = front;
       defer(ticket, { outcome });
     }
   }

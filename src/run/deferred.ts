@@ -7,8 +7,9 @@
  *
  * A request is a slot (its ticket), reused once the request is decided. The outcome object is
  * kept as it is except a plain `ok` without a REPORT, the usual answer of an HTTP endpoint: of
- * that one the recorder reads only its kind, request id and request index (Recorder.record), which
- * the columns keep.
+ * that one the recorder reads only its kind and request index (Recorder.record), which the
+ * columns keep. Not its request id: a string kept that long would cost the collections what
+ * the columns save, and the join names the cold starts it decides by their REPORT's id.
  */
 import type { Outcome } from '../targets/target.js';
 import type { Answered } from './recorder.js';
@@ -24,7 +25,6 @@ export class DeferredRequests {
   private request = new Int32Array(FIRST_SLOTS);
   /** 1 while a slot holds a request. */
   private live = new Uint8Array(FIRST_SLOTS);
-  private readonly requestIds: (string | undefined)[] = [];
   /** Outcomes kept whole (errors, answers with a REPORT), by slot. */
   private readonly outcomes = new Map<number, Outcome>();
   private readonly free: number[] = [];
@@ -41,7 +41,6 @@ export class DeferredRequests {
     const { outcome } = a;
     if (outcome.kind === 'ok' && outcome.report === undefined) {
       this.request[slot] = outcome.request ?? -1;
-      this.requestIds[slot] = outcome.requestId;
     } else {
       this.outcomes.set(slot, outcome);
     }
@@ -52,7 +51,6 @@ export class DeferredRequests {
   take(ticket: number): Answered {
     const outcome = this.outcomes.get(ticket) ?? this.plainOutcome(ticket);
     this.outcomes.delete(ticket);
-    this.requestIds[ticket] = undefined;
     this.live[ticket] = 0;
     this.free.push(ticket);
     return { plannedAt: this.plannedAt[ticket]!, endedAt: this.endedAt[ticket]!, latencyMs: this.latencyMs[ticket]!, serviceMs: this.serviceMs[ticket]!, outcome };
@@ -85,8 +83,6 @@ export class DeferredRequests {
 
   private plainOutcome(slot: number): Outcome {
     const outcome: Outcome = { kind: 'ok' };
-    const requestId = this.requestIds[slot];
-    if (requestId !== undefined) outcome.requestId = requestId;
     if (this.request[slot]! >= 0) outcome.request = this.request[slot]!;
     return outcome;
   }

@@ -187,7 +187,10 @@ export class Recorder {
     this.record(this.deferred.take(ticket), decision);
   }
 
-  /** Of a plain `ok` outcome this reads its kind, requestId and request only: DeferredRequests keeps those. */
+  /**
+   * Of a plain `ok` outcome this reads its kind and request only (DeferredRequests keeps those),
+   * and its request id for a cold start the decision does not name (a target's own decision).
+   */
   private record(a: Answered, decision: StartDecision | undefined): void {
     if (decision !== undefined) this.recordStart(a, decision);
     this.recordReport(a.outcome, decision?.report ?? a.outcome.report);

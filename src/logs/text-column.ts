@@ -1,0 +1,76 @@
+/**
+ * Strings kept as UTF-8 bytes in one column, for a batch that crosses to another thread. A
+ * request id kept as a string for the second or two until its batch leaves would be copied by
+ * each young-generation collection of the thread that sends and times requests, and promoted;
+ * written here, the string is garbage at once, and the bytes leave with the message without
+ * being copied (transferred) nor serialized one string at a time.
+ */
+export interface PackedTexts {
+  bytes: Uint8Array;
+  /** Where each text ends in `bytes`: text i is bytes[ends[i - 1] ?? 0, ends[i]). */
+  ends: Uint32Array;
+}
+
+const FIRST_TEXTS = 1024;
+/** Bytes a UTF-16 code unit takes in UTF-8, at most. */
+const MAX_BYTES_PER_UNIT = 3;
+
+export class TextColumn {
+  private bytes: Buffer;
+  private ends: Uint32Array;
+  private count = 0;
+  private used = 0;
+
+  constructor() {
+    this.bytes = Buffer.from(new ArrayBuffer(FIRST_TEXTS * 40));
+    this.ends = new Uint32Array(FIRST_TEXTS);
+  }
+
+  push(text: string): void {
+    if (this.count === this.ends.length) {
+      const ends = new Uint32Array(this.ends.length * 2);
+      ends.set(this.ends);
+      this.ends = ends;
+    }
+    if (text.length > 0) {
+      const room = this.used + text.length * MAX_BYTES_PER_UNIT;
+      if (room > this.bytes.length) this.bytes = grown(this.bytes, this.used, room);
+      this.used += this.bytes.write(text, this.used, 'utf8');
+    }
+    this.ends[this.count++] = this.used;
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /**
+   * The texts pushed since the last take, in buffers of their own (to transfer); the column
+   * starts again, empty, with room for as many.
+   */
+  take(): PackedTexts {
+    const out: PackedTexts = { bytes: new Uint8Array(this.bytes.buffer, 0, this.used), ends: new Uint32Array(this.ends.buffer, 0, this.count) };
+    this.bytes = Buffer.from(new ArrayBuffer(this.bytes.length));
+    this.ends = new Uint32Array(this.ends.length);
+    this.count = 0;
+    this.used = 0;
+    return out;
+  }
+}
+
+/** The buffers of packed texts (for a message's transfer list). */
+export function textBuffers(texts: PackedTexts): ArrayBuffer[] {
+  return [texts.bytes.buffer as ArrayBuffer, texts.ends.buffer as ArrayBuffer];
+}
+
+/** Reads packed texts back: text i. */
+export function textReader(texts: PackedTexts): (i: number) => string {
+  const bytes = Buffer.from(texts.bytes.buffer, texts.bytes.byteOffset, texts.bytes.byteLength);
+  return (i) => bytes.toString('utf8', i === 0 ? 0 : texts.ends[i - 1], texts.ends[i]);
+}
+
+function grown(bytes: Buffer, used: number, atLeast: number): Buffer {
+  const next = Buffer.from(new ArrayBuffer(Math.max(atLeast, bytes.length * 2)));
+  bytes.copy(next, 0, 0, used);
+  return next;
+}
