@@ -13,6 +13,13 @@
 //         (target: on >= 0.95 x off): at full speed the engine's thread is the limit, so with a
 //         core of its own for the reading thread the engine's throughput follows that ratio.
 //         The stand-in answers on plain TCP at a few µs a request, on the other core.
+//      c. With --reader-core N (a third core: neither coldbench's nor the stand-in's), the target
+//         as it applies wherever the reading thread has a core to run on: closed, full speed,
+//         logs on with the reading thread moved to core N (taskset on its thread id, before the
+//         load starts), against logs off: requests/s (target: on >= 0.95 x off). On two cores
+//         it cannot be measured: the stand-in already keeps its core 84-98% busy at full speed
+//         (each closed run gives the stand-in's CPU during the load), and a reading thread
+//         moved there would slow its answers.
 //      b. The same at a fixed rate: open model at --engine-rate/s (default 5,000) for --duration
 //         s: the engine thread's requests per CPU-second (there the wait between sends is most
 //         of its CPU), and of the whole process over the whole run (the shell's `times`).
@@ -24,6 +31,7 @@
 //   4. Memory: open model, 2,000/s for --memory-duration s (default 300; 0 skips) with logs on:
 //      peak RSS (VmHWM) and the RSS slope after the first minute.
 import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -37,7 +45,11 @@ const ENGINE_RATE = 5_000;
 
 export async function main(argv = {}) {
   const opt = { ...options({ runs: 5, durationSec: 10 }), ...argv };
-  const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { 'memory-duration': { type: 'string' }, 'latency-duration': { type: 'string' }, 'engine-rate': { type: 'string' } } });
+  const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { 'memory-duration': { type: 'string' }, 'latency-duration': { type: 'string' }, 'engine-rate': { type: 'string' }, 'reader-core': { type: 'string' } } });
+  const readerCore = argv.readerCore ?? (values['reader-core'] === undefined ? undefined : Number(values['reader-core']));
+  if (readerCore !== undefined && (!Number.isInteger(readerCore) || readerCore < 0 || readerCore >= availableParallelism() || readerCore === opt.toolCore || readerCore === opt.serverCore)) {
+    throw new Error(`--reader-core ${values['reader-core'] ?? readerCore}: give a core of this machine (0-${availableParallelism() - 1}) that is neither coldbench's (${opt.toolCore}) nor the stand-in's (${opt.serverCore})`);
+  }
   const engineRate = Number(argv.engineRate ?? values['engine-rate'] ?? ENGINE_RATE);
   const memorySec = Number(argv.memorySec ?? values['memory-duration'] ?? 300);
   const latencySec = Number(argv.latencySec ?? values['latency-duration'] ?? 20);
@@ -54,10 +66,12 @@ export async function main(argv = {}) {
         await pause();
         round[`rate-${mode}`] = await runColdbench(openProfile(server, opt.durationSec, mode === 'on', engineRate), { core: opt.toolCore, cpu: true, threads: true, timeoutMs: (opt.durationSec + 180) * 1000 });
       }
-      for (const mode of order) {
-        log(`round ${i + 1}/${opt.runs}: closed, logs ${mode}`);
+      const closed = readerCore === undefined ? ['off', 'on'] : ['off', 'on', 'split'];
+      for (const mode of i % 2 === 0 ? closed : closed.toReversed()) {
+        log(`round ${i + 1}/${opt.runs}: closed, logs ${mode === 'split' ? `on, the reading thread on core ${readerCore}` : mode}`);
         await pause();
-        round[mode] = await runColdbench(closedProfile(server, opt.durationSec, mode === 'on'), { core: opt.toolCore, cpu: true, threads: true, timeoutMs: (opt.durationSec + 180) * 1000 });
+        const split = mode === 'split' ? { readerCore } : {};
+        round[mode] = await runColdbench(closedProfile(server, opt.durationSec, mode !== 'off'), { core: opt.toolCore, cpu: true, threads: true, serverPid: server.child.pid, ...split, timeoutMs: (opt.durationSec + 180) * 1000 });
       }
       if (latencySec > 0) {
         for (const mode of order) {
@@ -76,8 +90,10 @@ export async function main(argv = {}) {
   } finally {
     await stop(server.child);
   }
+  // Once to warm up (the JIT compiles the path), then measured.
+  await measureJoin(20_000);
   const joinRate = await measureJoin(200_000);
-  return summarize(rounds, memory, joinRate, { ...opt, engineRate }, memorySec);
+  return summarize(rounds, memory, joinRate, { ...opt, engineRate, readerCore }, memorySec);
 }
 
 /** Longer than the 5 s a run reads before its start, so that no run reads the lines of the one before. */
@@ -114,14 +130,15 @@ function openProfile(server, durationSec, withLogs = true, rate = MEMORY_RATE) {
  * engine's thread: a request's end with the join attached (it is kept, and batched for the
  * reading thread) against the same without logs, and the decisions counted when they come back.
  * The reading thread: the parse of a line, and the join (the batch of requests taken in, the
- * line matched, the decision batched). Between them: the two messages, cloned (both sides).
+ * line matched, the decision batched). Between them: the two messages, their columns
+ * transferred (both sides).
  */
 export async function measureJoin(n) {
   const dist = (p) => import(pathToFileURL(join(repoRoot, 'dist', p)).href);
   const { Recorder } = await dist('run/recorder.js');
   const { LogJoin } = await dist('logs/join.js');
   const { platformEventOf } = await dist('logs/events.js');
-  const { JoinClient, ThreadRecorder, applyDecisions } = await dist('logs/thread-join.js');
+  const { JoinClient, ThreadRecorder, applyDecisions, deferBuffers, decisionBuffers } = await dist('logs/thread-join.js');
   const ids = Array.from({ length: n }, (_, i) => `${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`);
   const stream = '2026/12/05/[$LATEST]0123456789abcdef0123456789abcdef';
   const raw = ids.map((id, i) => ({ eventId: String(i), logStreamName: stream, timestamp: 1.7e12 + i + 1, ingestionTime: 1.7e12 + i + 2000, message: `REPORT RequestId: ${id}\tDuration: 1.12 ms\tBilled Duration: 2 ms\tMemory Size: 256 MB\tMax Memory Used: 71 MB\t${i % 100 === 0 ? 'Init Duration: 182.31 ms\t' : ''}\n` }));
@@ -154,7 +171,8 @@ export async function measureJoin(n) {
     }
   });
   let sent;
-  const deferMessageUs = time(() => (sent = batches.map((b) => structuredClone(b))));
+  // Posted as coldbench posts them: the columns transferred, not copied.
+  const deferMessageUs = time(() => (sent = batches.map((b) => structuredClone(b, { transfer: deferBuffers(b) }))));
   // The reading thread's side: the requests taken in, each line joined, decisions batched.
   const there = new ThreadRecorder();
   const logJoin = new LogJoin({ recorder: there, mode: 'sync', viaAccessLog: false, epochOf: (t) => t, asyncMaxAttempts: 3 });
@@ -167,7 +185,7 @@ export async function measureJoin(n) {
     }
   });
   let back;
-  const decisionMessageUs = time(() => (back = decisions.map((d) => structuredClone(d))));
+  const decisionMessageUs = time(() => (back = decisions.map((d) => structuredClone(d, { transfer: decisionBuffers(d) }))));
   const applyUs = time(() => {
     for (const d of back) applyDecisions(d, recorder);
   });
@@ -190,8 +208,20 @@ function summarize(rounds, memory, joinRate, opt, memorySec) {
       return [i + 1, f(perThread(off, 'main'), 0), f(perThread(on, 'main'), 0), f(mainRatios[i], 3), `${f(usPerRequest(off, 'reader'), 2)} / ${f(usPerRequest(on, 'reader'), 2)}`, `${f(usPerRequest(off, 'other'), 2)} / ${f(usPerRequest(on, 'other'), 2)}`, f(perCpu(off), 0), f(perCpu(on), 0), f(rateCpuRatios[i], 3), `${off.dropped} / ${on.dropped}`];
     }),
   ));
-  const rows = rounds.map((r, i) => [i + 1, f(r.off.ratePerSec, 0), f(r.on.ratePerSec, 0), f(ratios[i], 3), `${f(usPerRequest(r.off, 'main'), 2)} / ${f(usPerRequest(r.on, 'main'), 2)}`, `${f(usPerRequest(r.on, 'reader'), 2)}`, `${f(usPerRequest(r.off, 'other'), 2)} / ${f(usPerRequest(r.on, 'other'), 2)}`, f(cpuRatios[i], 3), `${r.on.result.logs?.matched}/${r.on.result.logs?.deferred}`, f((1000 * r.on.result.logs?.apiCalls) / r.on.requests, 2)]);
-  console.log(table(['round', 'closed, one core: off req/s', 'on req/s', 'on / off', 'µs per request off / on: engine thread, joins included', 'reading thread (on)', 'other threads', 'process req per CPU-s on / off', 'matched', 'calls per 1,000'], rows));
+  const standIn = (r) => (100 * r.loadCpuSec.server) / ((Date.parse(r.result.endedAt) - Date.parse(r.result.startedAt)) / 1000);
+  const rows = rounds.map((r, i) => [i + 1, f(r.off.ratePerSec, 0), f(r.on.ratePerSec, 0), f(ratios[i], 3), `${f(usPerRequest(r.off, 'main'), 2)} / ${f(usPerRequest(r.on, 'main'), 2)}`, `${f(usPerRequest(r.on, 'reader'), 2)}`, `${f(usPerRequest(r.off, 'other'), 2)} / ${f(usPerRequest(r.on, 'other'), 2)}`, f(cpuRatios[i], 3), `${r.on.result.logs?.matched}/${r.on.result.logs?.deferred}`, f((1000 * r.on.result.logs?.apiCalls) / r.on.requests, 2), `${f(standIn(r.off), 0)} / ${f(standIn(r.on), 0)}`]);
+  console.log(table(['round', 'closed, one core: off req/s', 'on req/s', 'on / off', 'µs per request off / on: engine thread, joins included', 'reading thread (on)', 'other threads', 'process req per CPU-s on / off', 'matched', 'calls per 1,000', 'stand-in: % of its core in the load, off / on'], rows));
+  const loadSec = (r) => (Date.parse(r.result.endedAt) - Date.parse(r.result.startedAt)) / 1000;
+  const busy = (r, kinds) => (100 * kinds.reduce((a, k) => a + r.loadCpuSec[k], 0)) / loadSec(r);
+  const split = opt.readerCore !== undefined;
+  const splitRatios = split ? rounds.map((r) => r.split.ratePerSec / r.off.ratePerSec) : [];
+  if (split) {
+    console.log(table(
+      ['round', `closed, the reading thread on core ${opt.readerCore}: off req/s`, 'on req/s', 'on / off', 'µs per request off / on: engine thread', 'reading thread: % of its core in the load', 'matched', 'reading thread moved before the load'],
+      rounds.map((r, i) => [i + 1, f(r.off.ratePerSec, 0), f(r.split.ratePerSec, 0), f(splitRatios[i], 3), `${f(usPerRequest(r.off, 'main'), 2)} / ${f(usPerRequest(r.split, 'main'), 2)}`, f(busy(r.split, ['reader']), 0), `${r.split.result.logs?.matched}/${r.split.result.logs?.deferred}`, r.split.readerPinned ? 'yes' : 'NO']),
+    ));
+  }
+  const medianSplitRatio = split ? median(splitRatios) : undefined;
   // At full speed the engine's thread is the limit: with a core of its own for the reading thread,
   // requests/s follow its requests per CPU-second.
   const closedMainRatios = rounds.map((r) => perThread(r.on, 'main') / perThread(r.off, 'main'));
@@ -216,9 +246,10 @@ function summarize(rounds, memory, joinRate, opt, memorySec) {
   }
   console.log(`the log path alone, µs per request: the engine's thread: a request's end ${f(joinRate.endOnUs, 2)} with logs against ${f(joinRate.endOffUs, 2)} without, decisions counted ${f(joinRate.applyUs, 2)}; the reading thread: parse ${f(joinRate.parseUs, 2)}, join ${f(joinRate.joinUs, 2)}; the messages ${f(joinRate.messageUs, 2)} (both threads); ${f(joinRate.perSec, 0)} requests/s in all (${joinRate.matched} of ${joinRate.requests} matched, ${joinRate.decided} decided)`);
   const verdicts = [
-    verdict(`the HTTP engine's throughput with logs on within 5% of logs off, the reading on its own thread: closed, full speed, the engine thread's requests per CPU-second, joins included, median ratio ${f(medianClosedMainRatio, 3)} (rounds ${closedMainRatios.map((x) => f(x, 3)).join(', ')}; at ${opt.engineRate}/s: ${f(medianMainRatio, 3)}, of the whole process ${f(medianRateCpuRatio, 3)})`, medianClosedMainRatio >= 0.95),
+    ...(split ? [verdict(`the HTTP engine's throughput with logs on within 5% of logs off, the reading thread on core ${opt.readerCore}: closed, full speed, requests/s median ratio ${f(medianSplitRatio, 3)} (rounds ${splitRatios.map((x) => f(x, 3)).join(', ')}), the thread moved before the load in every run`, medianSplitRatio >= 0.95 && rounds.every((r) => r.split.readerPinned))] : []),
+    verdict(`the HTTP engine's throughput with logs on within 5% of logs off, as the engine thread's requests per CPU-second at full speed (closed; joins included; its core shared with the reading thread): median ratio ${f(medianClosedMainRatio, 3)} (rounds ${closedMainRatios.map((x) => f(x, 3)).join(', ')}; at ${opt.engineRate}/s: ${f(medianMainRatio, 3)}, of the whole process ${f(medianRateCpuRatio, 3)})`, medianClosedMainRatio >= 0.95),
     verdict(`the same with everything on one core: closed, requests/s median ratio ${f(medianRatio, 3)} (requests per CPU-second of the process: ${f(medianCpuRatio, 3)})`, medianRatio >= 0.95),
-    verdict(`every request matched in every logs-on run`, on.every((l) => l !== undefined && l.unmatched === 0 && l.complete)),
+    verdict(`every request matched in every logs-on run`, [...on, ...(split ? rounds.map((r) => r.split.result.logs) : [])].every((l) => l !== undefined && l.unmatched === 0 && l.complete)),
   ];
   let memoryFigures;
   if (memory !== undefined) {
@@ -232,7 +263,7 @@ function summarize(rounds, memory, joinRate, opt, memorySec) {
     verdicts.push(verdict(`peak RSS under 150 MB with logs on (${f(peakHwmMB, 1)} MB)`, peakHwmMB < 150));
   }
   console.log(verdicts.join('\n'));
-  const path = save('logs', { options: { ...opt, memorySec }, rounds: rounds.map((r) => ({ off: r.off.ratePerSec, on: r.on.ratePerSec, offPerCpuSec: perCpu(r.off), onPerCpuSec: perCpu(r.on), rateOffThreadCpuSec: r['rate-off'].threadCpuSec, rateOnThreadCpuSec: r['rate-on'].threadCpuSec, closedOffThreadCpuSec: r.off.threadCpuSec, closedOnThreadCpuSec: r.on.threadCpuSec, rateRequests: [r['rate-off'].requests, r['rate-on'].requests], rateOffPerCpuSec: perCpu(r['rate-off']), rateOnPerCpuSec: perCpu(r['rate-on']), logs: r.on.result.logs })), medianRatio, medianCpuRatio, medianMainRatio, medianClosedMainRatio, medianRateCpuRatio, latency, joinRate, memory: memoryFigures, verdicts });
+  const path = save('logs', { options: { ...opt, memorySec }, rounds: rounds.map((r) => ({ off: r.off.ratePerSec, on: r.on.ratePerSec, offPerCpuSec: perCpu(r.off), onPerCpuSec: perCpu(r.on), rateOffThreadCpuSec: r['rate-off'].threadCpuSec, rateOnThreadCpuSec: r['rate-on'].threadCpuSec, closedOffThreadCpuSec: r.off.threadCpuSec, closedOnThreadCpuSec: r.on.threadCpuSec, closedOffLoadCpuSec: r.off.loadCpuSec, closedOnLoadCpuSec: r.on.loadCpuSec, ...(split && { split: r.split.ratePerSec, splitReaderPinned: r.split.readerPinned, splitLoadCpuSec: r.split.loadCpuSec, splitLogs: r.split.result.logs }), rateRequests: [r['rate-off'].requests, r['rate-on'].requests], rateOffPerCpuSec: perCpu(r['rate-off']), rateOnPerCpuSec: perCpu(r['rate-on']), logs: r.on.result.logs })), medianRatio, medianCpuRatio, medianMainRatio, medianClosedMainRatio, medianSplitRatio, medianRateCpuRatio, latency, joinRate, memory: memoryFigures, verdicts });
   log(`wrote ${path}`);
   return { verdicts };
 }

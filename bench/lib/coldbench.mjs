@@ -1,5 +1,6 @@
 // Run the built coldbench CLI (bin/coldbench.js -> dist/) on a generated profile, pinned to the
 // tool core, and normalize its result (SPEC section 7 field names) like the peers' results.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync, rmSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -34,9 +35,12 @@ export async function requireColdbench() {
  * sends and times requests), of the log reading thread (the one at nice 19) and of the others
  * (V8's and libuv's helpers) from the load's start to its end, or with logs read to the end of
  * the reading after it, where the joins of the load's last seconds happen: the result's
- * startedAt, and endedAt plus logs.waitedMs, interpolated between samples).
+ * startedAt, and endedAt plus logs.waitedMs, interpolated between samples). With threads:
+ * readerCore (move the log reading thread to that core as soon as it is seen, before the load
+ * starts: `readerPinned` says whether it was), serverPid (sample that process's CPU too, as
+ * `server`); `loadCpuSec` is the same CPU from the load's start to its end only.
  */
-export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sampleEveryMs, args: extra = [], cpu = false, threads = false } = {}) {
+export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sampleEveryMs, args: extra = [], cpu = false, threads = false, readerCore, serverPid } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'coldbench-bench-'));
   const file = join(dir, `${profile.name}.yaml`);
   writeFileSync(file, stringify(profile));
@@ -45,6 +49,7 @@ export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sam
   let timer;
   let threadTimer;
   const threadCpu = [];
+  let readerPinnedAtMs;
   const t0 = Date.now();
   try {
     const [cmd, cmdArgs] = cpu ? ['sh', ['-c', `${[process.execPath, ...args].map(quote).join(' ')}; code=$?; times >&2; exit $code`]] : [process.execPath, args];
@@ -61,7 +66,13 @@ export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sam
             for (const t of seen) byThread.set(t.tid, t);
             const sec = { main: 0, reader: 0, other: 0 };
             for (const t of byThread.values()) sec[t.kind] += t.sec;
+            if (serverPid !== undefined) sec.server = processCpuSeconds(serverPid) ?? NaN;
             threadCpu.push({ atMs: Date.now(), sec });
+            const reader = seen.find((t) => t.kind === 'reader');
+            if (readerCore !== undefined && reader !== undefined && readerPinnedAtMs === undefined) {
+              execFileSync('taskset', ['-pc', String(readerCore), reader.tid], { stdio: 'ignore' });
+              readerPinnedAtMs = Date.now();
+            }
           }, 100);
         }
         if (!sampleEveryMs) return;
@@ -76,7 +87,8 @@ export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sam
     clearInterval(threadTimer);
     const result = parseResult(r, dir);
     const cpuSec = cpu ? childCpuSeconds(r.stderr) : undefined;
-    return { ...normalize(result), ...(cpu && { cpuSec }), ...(threads && { threadCpuSec: cpuDuringLoad(threadCpu, result) }), command: `taskset -c ${core} node bin/coldbench.js run <profile> --json --no-progress${extra.length > 0 ? ` ${extra.join(' ')}` : ''}`, profile, result, rss: samples, exitCode: r.code };
+    const pinned = readerCore === undefined ? {} : { readerPinned: readerPinnedAtMs !== undefined && readerPinnedAtMs < Date.parse(result.startedAt) };
+    return { ...normalize(result), ...(cpu && { cpuSec }), ...(threads && { threadCpuSec: cpuDuringLoad(threadCpu, result), loadCpuSec: cpuDuringLoad(threadCpu, result, false) }), ...pinned, command: `taskset -c ${core} node bin/coldbench.js run <profile> --json --no-progress${extra.length > 0 ? ` ${extra.join(' ')}` : ''}`, profile, result, rss: samples, exitCode: r.code };
   } finally {
     clearInterval(timer);
     clearInterval(threadTimer);
@@ -121,6 +133,14 @@ function normalize(result) {
   };
 }
 
+/** User + system CPU seconds of a process (all its threads), from /proc/<pid>/stat; null once it is gone. */
+export function processCpuSeconds(pid) {
+  const stat = readProc(`/proc/${pid}/stat`);
+  if (!stat) return null;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC;
+}
+
 /**
  * User + system CPU seconds of each thread of the node process at or under `rootPid`, with its
  * kind: `main` (the thread whose id is the process's), `reader` (nice 19: the log reading
@@ -144,13 +164,14 @@ export function threadCpuSeconds(rootPid) {
 }
 
 /**
- * CPU seconds of each thread kind between the load's start and its end (with logs read, the end
- * of the reading after it), from samples { atMs, sec: { main, reader, other } } (past the last one,
- * its value: the process was saving its result); null without a sample before the start.
+ * CPU seconds of each kind between the load's start and its end (with logs read and
+ * `throughReading`, the end of the reading after it), from samples { atMs, sec: { main, reader,
+ * other, server? } } (past the last one, its value: the process was saving its result); null
+ * without a sample before the start.
  */
-function cpuDuringLoad(samples, result) {
+function cpuDuringLoad(samples, result, throughReading = true) {
   const from = Date.parse(result.startedAt);
-  const to = Date.parse(result.endedAt) + (result.logs?.waitedMs ?? 0);
+  const to = Date.parse(result.endedAt) + (throughReading ? (result.logs?.waitedMs ?? 0) : 0);
   const at = (t, kind) => {
     // Past the last sample (taken up to 100 ms before the process ended): its value.
     const last = samples[samples.length - 1];
@@ -161,7 +182,7 @@ function cpuDuringLoad(samples, result) {
     return a.sec[kind] + ((b.sec[kind] - a.sec[kind]) * (t - a.atMs)) / (b.atMs - a.atMs);
   };
   const out = {};
-  for (const kind of ['main', 'reader', 'other']) {
+  for (const kind of Object.keys(samples[0]?.sec ?? {})) {
     const [start, end] = [at(from, kind), at(to, kind)];
     if (start === null || end === null) return null;
     out[kind] = end - start;
