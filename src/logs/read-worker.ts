@@ -23,7 +23,8 @@ export interface ReaderThreadData {
 
 const port = parentPort!;
 const data = workerData as ReaderThreadData;
-const post = (message: FromReader): void => port.postMessage(message);
+/** Posts a message to the run's thread; the buffers in `transfer` move with it rather than being copied. */
+const post = (message: FromReader, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
 /**
  * The join lives here, beside the reading: the run's thread sends the requests it could not
@@ -52,7 +53,7 @@ function attach(setup: JoinSetup): void {
 
 function sendDecisions(): void {
   const batch = recorder.takeDecisions();
-  if (batch !== undefined) port.postMessage({ type: 'decisions', batch, pending: join?.pending ?? 0 } satisfies FromReader, decisionBuffers(batch));
+  if (batch !== undefined) post({ type: 'decisions', batch, pending: join?.pending ?? 0 }, decisionBuffers(batch));
 }
 
 function takeDefers(defers: DeferBatch | undefined): void {
