@@ -17,7 +17,7 @@
 //         as it applies wherever the reading thread has a core to run on: closed, full speed,
 //         logs on with the reading thread moved to core N (taskset on its thread id, before the
 //         load starts), against logs off: requests/s (target: on >= 0.95 x off). On two cores
-//         it cannot be measured: the stand-in already keeps its core 84-98% busy at full speed
+//         it cannot be measured: the stand-in already keeps its core 76-98% busy at full speed
 //         (each closed run gives the stand-in's CPU during the load), and a reading thread
 //         moved there would slow its answers.
 //      b. The same at a fixed rate: open model at --engine-rate/s (default 5,000) for --duration

@@ -172,6 +172,7 @@ export function threadCpuSeconds(rootPid) {
 function cpuDuringLoad(samples, result, throughReading = true) {
   const from = Date.parse(result.startedAt);
   const to = Date.parse(result.endedAt) + (throughReading ? (result.logs?.waitedMs ?? 0) : 0);
+  if (samples.length === 0) return null;
   const at = (t, kind) => {
     // Past the last sample (taken up to 100 ms before the process ended): its value.
     const last = samples[samples.length - 1];
