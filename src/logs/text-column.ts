@@ -5,6 +5,8 @@
  * written here, the string is garbage at once, and the bytes leave with the message without
  * being copied (transferred) nor serialized one string at a time.
  */
+import { grownTo } from '../util/columns.js';
+
 export interface PackedTexts {
   bytes: Uint8Array;
   /** Where each text ends in `bytes`: text i is bytes[ends[i - 1] ?? 0, ends[i]). */
@@ -27,11 +29,7 @@ export class TextColumn {
   }
 
   push(text: string): void {
-    if (this.count === this.ends.length) {
-      const ends = new Uint32Array(this.ends.length * 2);
-      ends.set(this.ends);
-      this.ends = ends;
-    }
+    if (this.count === this.ends.length) this.ends = grownTo(this.ends, this.count * 2);
     if (text.length > 0) {
       const room = this.used + text.length * MAX_BYTES_PER_UNIT;
       if (room > this.bytes.length) this.bytes = grown(this.bytes, this.used, room);

@@ -17,6 +17,7 @@ import { decodeHistogram, encodeHistogram } from '../result/histogram.js';
 import type { AnswerIds, JoinFigures, JoinRecorder } from './join.js';
 import { TextColumn, textBuffers, textReader } from './text-column.js';
 import type { PackedTexts } from './text-column.js';
+import { grownTo } from '../util/columns.js';
 
 /** Requests handed to the join since the last batch. Times are epoch ms (the run's clock). */
 export interface DeferBatch {
@@ -72,11 +73,7 @@ export class JoinClient implements StartJoin {
   ) {}
 
   defer(ticket: number, answered: Answered): void {
-    if (this.count === this.tickets.length) {
-      const tickets = new Int32Array(this.count * 2);
-      tickets.set(this.tickets);
-      this.tickets = tickets;
-    }
+    if (this.count === this.tickets.length) this.tickets = grownTo(this.tickets, this.count * 2);
     this.tickets[this.count++] = ticket;
     this.requestIds.push(answered.outcome.requestId ?? '');
     this.frontIds.push(answered.outcome.frontRequestId ?? '');
@@ -193,11 +190,9 @@ export class ThreadRecorder implements JoinRecorder {
 
   private grow(ticket: number): void {
     const size = Math.max(ticket + 1, this.plannedEpoch.length * 2);
-    for (const key of ['plannedEpoch', 'endedEpoch', 'serviceMs'] as const) {
-      const column = new Float64Array(size);
-      column.set(this[key]);
-      this[key] = column;
-    }
+    this.plannedEpoch = grownTo(this.plannedEpoch, size);
+    this.endedEpoch = grownTo(this.endedEpoch, size);
+    this.serviceMs = grownTo(this.serviceMs, size);
   }
 
   /** The decisions since the last batch, or undefined when there are none. */

@@ -13,6 +13,7 @@
  */
 import type { Outcome } from '../targets/target.js';
 import type { Answered } from './recorder.js';
+import { grownTo } from '../util/columns.js';
 
 const FIRST_SLOTS = 1024;
 
@@ -90,18 +91,13 @@ export class DeferredRequests {
   private grow(): number {
     if (this.used === this.plannedAt.length) {
       const size = this.used * 2;
-      this.plannedAt = copyInto(new Float64Array(size), this.plannedAt);
-      this.endedAt = copyInto(new Float64Array(size), this.endedAt);
-      this.latencyMs = copyInto(new Float64Array(size), this.latencyMs);
-      this.serviceMs = copyInto(new Float64Array(size), this.serviceMs);
-      this.request = copyInto(new Int32Array(size), this.request);
-      this.live = copyInto(new Uint8Array(size), this.live);
+      this.plannedAt = grownTo(this.plannedAt, size);
+      this.endedAt = grownTo(this.endedAt, size);
+      this.latencyMs = grownTo(this.latencyMs, size);
+      this.serviceMs = grownTo(this.serviceMs, size);
+      this.request = grownTo(this.request, size);
+      this.live = grownTo(this.live, size);
     }
     return this.used++;
   }
-}
-
-function copyInto<T extends Float64Array | Int32Array | Uint8Array>(to: T, from: T): T {
-  to.set(from);
-  return to;
 }

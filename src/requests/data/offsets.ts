@@ -3,6 +3,8 @@
  * read from disk. Four bytes a row (a Uint32Array) for files under 4 GiB, eight beyond, grown by
  * doubling, so the index of 10 million rows takes 40 MB while it is built and at most 80 MB.
  */
+import { grownTo } from '../../util/columns.js';
+
 export class RowOffsets {
   private starts: Uint32Array | Float64Array;
   private count = 0;
@@ -18,11 +20,7 @@ export class RowOffsets {
   }
 
   push(start: number): void {
-    if (this.count === this.starts.length) {
-      const grown = new (this.starts.constructor as Uint32ArrayConstructor | Float64ArrayConstructor)(this.starts.length * 2);
-      grown.set(this.starts);
-      this.starts = grown;
-    }
+    if (this.count === this.starts.length) this.starts = grownTo(this.starts, this.count * 2);
     this.starts[this.count++] = start;
   }
 
