@@ -13,32 +13,39 @@
  * Where this reads a line, it gives the record the general parser gives (a property test holds
  * the two together).
  */
-import type { LogRecord } from './records.js';
+import type { LambdaReport, LogRecord } from './records.js';
 
 type ReportNumbers = 'durationMs' | 'billedDurationMs' | 'memorySizeMB' | 'maxMemoryUsedMB' | 'initDurationMs' | 'restoreDurationMs' | 'billedRestoreDurationMs';
 
-/** Each REPORT key, with its record field and the unit Lambda writes it in. */
-const REPORT_KEYS = new Map<string, { field: ReportNumbers; unit: 'ms' | 'MB' }>([
-  ['Duration', { field: 'durationMs', unit: 'ms' }],
-  ['Billed Duration', { field: 'billedDurationMs', unit: 'ms' }],
-  ['Memory Size', { field: 'memorySizeMB', unit: 'MB' }],
-  ['Max Memory Used', { field: 'maxMemoryUsedMB', unit: 'MB' }],
-  ['Init Duration', { field: 'initDurationMs', unit: 'ms' }],
-  ['Restore Duration', { field: 'restoreDurationMs', unit: 'ms' }],
-  ['Billed Restore Duration', { field: 'billedRestoreDurationMs', unit: 'ms' }],
-]);
-/** The record's field order, as the general parser builds it. */
-const REPORT_ORDER: readonly ReportNumbers[] = ['durationMs', 'billedDurationMs', 'memorySizeMB', 'maxMemoryUsedMB', 'initDurationMs', 'restoreDurationMs', 'billedRestoreDurationMs'];
+/**
+ * Each REPORT key (with the ": " after it), its record field and the unit Lambda writes it in,
+ * in the record's field order (the order the general parser builds it in).
+ */
+const REPORT_KEYS: readonly { key: string; field: ReportNumbers; unit: string }[] = [
+  { key: 'Duration: ', field: 'durationMs', unit: ' ms' },
+  { key: 'Billed Duration: ', field: 'billedDurationMs', unit: ' ms' },
+  { key: 'Memory Size: ', field: 'memorySizeMB', unit: ' MB' },
+  { key: 'Max Memory Used: ', field: 'maxMemoryUsedMB', unit: ' MB' },
+  { key: 'Init Duration: ', field: 'initDurationMs', unit: ' ms' },
+  { key: 'Restore Duration: ', field: 'restoreDurationMs', unit: ' ms' },
+  { key: 'Billed Restore Duration: ', field: 'billedRestoreDurationMs', unit: ' ms' },
+];
 
 const ID_RE = /^[0-9A-Za-z-]+$/;
-const NUMBER_RE = /^\d+(?:\.\d+)?$/;
 const VERSION_RE = /^(?:\$LATEST|\d+)$/;
+const REPORT_PREFIX = 'REPORT RequestId: ';
+const TAB = 9;
+const ZERO = 48;
+const DOT = 46;
+/** Up to this many digits, a decimal's digits read as an integer are exact, and so are the powers of ten. */
+const EXACT_DIGITS = 15;
+const POWERS_OF_TEN = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /** The record of one of Lambda's own START / END / REPORT lines, or undefined. */
 export function parseCanonicalLine(line: string): LogRecord | undefined {
   switch (line.charCodeAt(0)) {
     case 82: // R
-      return line.startsWith('REPORT RequestId: ') ? report(line) : undefined;
+      return line.startsWith(REPORT_PREFIX) ? report(line) : undefined;
     case 83: // S
       return line.startsWith('START RequestId: ') ? start(line) : undefined;
     case 69: // E
@@ -48,29 +55,76 @@ export function parseCanonicalLine(line: string): LogRecord | undefined {
   }
 }
 
+/**
+ * A REPORT, read in one pass over the line without cutting it into fields: a reading parses a
+ * line per request, and a substring per field, key and unit cost more than the rest of it.
+ */
 function report(line: string): LogRecord | undefined {
-  const body = withoutNewline(line);
-  const tab = body.indexOf('\t', 18);
-  if (tab < 0 || !body.endsWith('\t')) return undefined;
-  const requestId = body.slice(18, tab);
+  const length = line.endsWith('\n') ? line.length - 1 : line.length;
+  if (length === 0 || line.charCodeAt(length - 1) !== TAB) return undefined;
+  const tab = line.indexOf('\t', REPORT_PREFIX.length);
+  if (tab < 0) return undefined;
+  const requestId = line.slice(REPORT_PREFIX.length, tab);
   if (!ID_RE.test(requestId)) return undefined;
-  const numbers: Partial<Record<ReportNumbers, number>> = {};
-  for (let from = tab + 1; from < body.length; ) {
-    const next = body.indexOf('\t', from);
-    const field = body.slice(from, next);
+  const values: (number | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+  for (let from = tab + 1; from < length; ) {
+    const next = line.indexOf('\t', from);
+    const k = keyAt(line, from);
+    if (k < 0 || values[k] !== undefined) return undefined;
+    const { key, unit } = REPORT_KEYS[k]!;
+    const numberEnd = next - unit.length;
+    if (!line.startsWith(unit, numberEnd)) return undefined;
+    const value = decimal(line, from + key.length, numberEnd);
+    if (value === undefined) return undefined;
+    values[k] = value;
     from = next + 1;
-    const colon = field.indexOf(': ');
-    const space = field.lastIndexOf(' ');
-    const key = colon < 0 ? undefined : REPORT_KEYS.get(field.slice(0, colon));
-    if (key === undefined || space <= colon + 1 || field.slice(space + 1) !== key.unit || key.field in numbers) return undefined;
-    const text = field.slice(colon + 2, space);
-    if (!NUMBER_RE.test(text)) return undefined;
-    numbers[key.field] = Number(text);
   }
-  if (numbers.durationMs === undefined && numbers.billedDurationMs === undefined) return undefined;
-  const record: Record<string, unknown> = { type: 'report', requestId };
-  for (const field of REPORT_ORDER) if (numbers[field] !== undefined) record[field] = numbers[field];
-  return record as unknown as LogRecord;
+  if (values[0] === undefined && values[1] === undefined) return undefined;
+  // Named stores, in REPORT_KEYS' order: a store by a computed key would cost more than the read.
+  const record: LambdaReport = { type: 'report', requestId };
+  const [duration, billed, memory, maxMemory, init, restore, billedRestore] = values;
+  if (duration !== undefined) record.durationMs = duration;
+  if (billed !== undefined) record.billedDurationMs = billed;
+  if (memory !== undefined) record.memorySizeMB = memory;
+  if (maxMemory !== undefined) record.maxMemoryUsedMB = maxMemory;
+  if (init !== undefined) record.initDurationMs = init;
+  if (restore !== undefined) record.restoreDurationMs = restore;
+  if (billedRestore !== undefined) record.billedRestoreDurationMs = billedRestore;
+  return record;
+}
+
+/** Which REPORT key the line has at `at` (an index into REPORT_KEYS), or -1. */
+function keyAt(line: string, at: number): number {
+  for (let k = 0; k < REPORT_KEYS.length; k++) if (line.startsWith(REPORT_KEYS[k]!.key, at)) return k;
+  return -1;
+}
+
+/**
+ * The number written in line[from, to) as digits with an optional fraction (`\d+(\.\d+)?`), or
+ * undefined for anything else. The value is Number()'s: up to EXACT_DIGITS digits, the digits as
+ * an integer and the power of ten are exact, and IEEE division rounds their quotient as Number()
+ * rounds the decimal; longer numbers go through Number().
+ */
+function decimal(line: string, from: number, to: number): number | undefined {
+  let digits = 0;
+  let fraction = -1;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const c = line.charCodeAt(i);
+    if (c === DOT) {
+      if (fraction >= 0 || i === from || i === to - 1) return undefined;
+      fraction = 0;
+      continue;
+    }
+    const d = c - ZERO;
+    if (d < 0 || d > 9) return undefined;
+    value = value * 10 + d;
+    digits++;
+    if (fraction >= 0) fraction++;
+  }
+  if (digits === 0) return undefined;
+  if (digits > EXACT_DIGITS) return Number(line.slice(from, to));
+  return fraction > 0 ? value / POWERS_OF_TEN[fraction]! : value;
 }
 
 function start(line: string): LogRecord | undefined {

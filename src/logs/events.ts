@@ -26,18 +26,17 @@ export function platformEventOf(event: LogEvent): PlatformEvent | undefined {
   if (record === undefined) return undefined;
   const timed = record as { time?: string };
   const own = timed.time === undefined ? Number.NaN : Date.parse(timed.time);
-  const times: EventTimes = {
-    atMs: Number.isFinite(own) ? own : event.timestamp,
-    lagMs: event.ingestionTime - event.timestamp,
-    stream: event.logStreamName,
-  };
+  // Each kind's fields written out, not spread from one object of times: an event per line.
+  const atMs = Number.isFinite(own) ? own : event.timestamp;
+  const lagMs = event.ingestionTime - event.timestamp;
+  const stream = event.logStreamName;
   switch (record.type) {
     case 'report':
-      return record.requestId === undefined ? undefined : { kind: 'report', requestId: record.requestId, report: record, ...times };
+      return record.requestId === undefined ? undefined : { kind: 'report', requestId: record.requestId, report: record, atMs, lagMs, stream };
     case 'start':
-      return record.requestId === undefined ? undefined : { kind: 'start', requestId: record.requestId, ...times };
+      return record.requestId === undefined ? undefined : { kind: 'start', requestId: record.requestId, atMs, lagMs, stream };
     case 'initStart':
-      return { kind: 'initStart', record: { ...record, time: new Date(times.atMs).toISOString() }, ...times };
+      return { kind: 'initStart', record: { ...record, time: new Date(atMs).toISOString() }, atMs, lagMs, stream };
     default:
       return undefined;
   }

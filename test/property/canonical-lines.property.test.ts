@@ -90,6 +90,23 @@ describe('Lambda\'s own lines, read by the faster path', () => {
     fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 120 }), fc.string({ maxLength: 40 }).map((s) => `REPORT RequestId: ${s}`)), sameAsGeneral), params(3000));
   }, TIMEOUT_MS);
 
+  it('reads each number as Number() does, whatever its digits', () => {
+    const digits = (max: number) => fc.stringMatching(new RegExp(`^[0-9]{1,${max}}$`));
+    const decimal = fc.oneof(digits(20), fc.tuple(digits(12), digits(12)).map(([a, b]) => `${a}.${b}`));
+    fc.assert(fc.property(decimal, (text) => {
+      const line = `REPORT RequestId: 8f5a1c2e\tDuration: ${text} ms\tBilled Duration: 1 ms\t\n`;
+      expect(parseCanonicalLine(line)).toMatchObject({ durationMs: Number(text) });
+      sameAsGeneral(line);
+    }), params(3000));
+    // Dots where a number has none: read as the general parser reads them, or not at all.
+    const odd = fc.tuple(digits(4), digits(4)).chain(([a, b]) => fc.constantFrom(`${a}.`, `.${b}`, `${a}..${b}`, `${a}.${b}.${a}`, '.'));
+    fc.assert(fc.property(odd, (text) => {
+      const line = `REPORT RequestId: 8f5a1c2e\tDuration: ${text} ms\tBilled Duration: 1 ms\t\n`;
+      expect(parseCanonicalLine(line)).toBeUndefined();
+      sameAsGeneral(line);
+    }), params(500));
+  }, TIMEOUT_MS);
+
   it('reads a cold REPORT\'s numbers', () => {
     expect(parseCanonicalLine('REPORT RequestId: 8f5a1c2e-1b2c-4d5e-8f90-123456789abc\tDuration: 2.51 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 67 MB\tInit Duration: 160.12 ms\t\n')).toStrictEqual({
       type: 'report', requestId: '8f5a1c2e-1b2c-4d5e-8f90-123456789abc', durationMs: 2.51, billedDurationMs: 3, memorySizeMB: 128, maxMemoryUsedMB: 67, initDurationMs: 160.12,
