@@ -138,11 +138,16 @@ export function applyDecisions(batch: DecisionBatch, recorder: Pick<Recorder, 'd
 
 function reportOf(batch: DecisionBatch, i: number): LambdaReport {
   const report: LambdaReport = { type: 'report' };
+  const n = batch.numbers;
   const row = i * NUMBERS.length;
-  for (let k = 0; k < NUMBERS.length; k++) {
-    const value = batch.numbers[row + k]!;
-    if (!Number.isNaN(value)) report[NUMBERS[k]!] = value;
-  }
+  // Named stores, in NUMBERS' order: on the run's thread, for every request decided.
+  if (!Number.isNaN(n[row]!)) report.durationMs = n[row]!;
+  if (!Number.isNaN(n[row + 1]!)) report.billedDurationMs = n[row + 1]!;
+  if (!Number.isNaN(n[row + 2]!)) report.memorySizeMB = n[row + 2]!;
+  if (!Number.isNaN(n[row + 3]!)) report.maxMemoryUsedMB = n[row + 3]!;
+  if (!Number.isNaN(n[row + 4]!)) report.initDurationMs = n[row + 4]!;
+  if (!Number.isNaN(n[row + 5]!)) report.restoreDurationMs = n[row + 5]!;
+  if (!Number.isNaN(n[row + 6]!)) report.billedRestoreDurationMs = n[row + 6]!;
   if (batch.status[i]! >= 0) report.status = batch.texts[batch.status[i]!]!;
   if (batch.errorType[i]! >= 0) report.errorType = batch.texts[batch.errorType[i]!]!;
   return report;
