@@ -15,20 +15,19 @@
  */
 import type { LambdaReport, LogRecord } from './records.js';
 
-type ReportNumbers = 'durationMs' | 'billedDurationMs' | 'memorySizeMB' | 'maxMemoryUsedMB' | 'initDurationMs' | 'restoreDurationMs' | 'billedRestoreDurationMs';
-
 /**
- * Each REPORT key (with the ": " after it), its record field and the unit Lambda writes it in,
- * in the record's field order (the order the general parser builds it in).
+ * Each REPORT key (with the ": " after it) and the unit Lambda writes it in, in the order of the
+ * record's fields (durationMs, billedDurationMs, memorySizeMB, maxMemoryUsedMB, initDurationMs,
+ * restoreDurationMs, billedRestoreDurationMs: the order the general parser builds them in).
  */
-const REPORT_KEYS: readonly { key: string; field: ReportNumbers; unit: string }[] = [
-  { key: 'Duration: ', field: 'durationMs', unit: ' ms' },
-  { key: 'Billed Duration: ', field: 'billedDurationMs', unit: ' ms' },
-  { key: 'Memory Size: ', field: 'memorySizeMB', unit: ' MB' },
-  { key: 'Max Memory Used: ', field: 'maxMemoryUsedMB', unit: ' MB' },
-  { key: 'Init Duration: ', field: 'initDurationMs', unit: ' ms' },
-  { key: 'Restore Duration: ', field: 'restoreDurationMs', unit: ' ms' },
-  { key: 'Billed Restore Duration: ', field: 'billedRestoreDurationMs', unit: ' ms' },
+const REPORT_KEYS: readonly { key: string; unit: string }[] = [
+  { key: 'Duration: ', unit: ' ms' },
+  { key: 'Billed Duration: ', unit: ' ms' },
+  { key: 'Memory Size: ', unit: ' MB' },
+  { key: 'Max Memory Used: ', unit: ' MB' },
+  { key: 'Init Duration: ', unit: ' ms' },
+  { key: 'Restore Duration: ', unit: ' ms' },
+  { key: 'Billed Restore Duration: ', unit: ' ms' },
 ];
 
 const ID_RE = /^[0-9A-Za-z-]+$/;
