@@ -173,8 +173,7 @@ export class ThreadRecorder implements JoinRecorder {
   /** Keeps a batch's times and hands each request to `defer` (the join's). */
   add(batch: DeferBatch, defer: (ticket: number, answered: { outcome: AnswerIds }) => void): void {
     const requestId = textReader(batch.requestIds);
-    // Only requests through API Gateway carry a front id: read none when the batch has none.
-    const frontId = batch.frontIds.bytes.length === 0 ? (): string => '' : textReader(batch.frontIds);
+    const frontId = textReader(batch.frontIds);
     for (let i = 0; i < batch.tickets.length; i++) {
       const ticket = batch.tickets[i]!;
       if (ticket >= this.plannedEpoch.length) this.grow(ticket);
