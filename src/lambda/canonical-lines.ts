@@ -56,7 +56,9 @@ export function parseCanonicalLine(line: string): LogRecord | undefined {
 
 /**
  * A REPORT, read in one pass over the line without cutting it into fields: a reading parses a
- * line per request, and a substring per field, key and unit cost more than the rest of it.
+ * line per request, and a substring per field, key and unit cost more than the rest of it. The
+ * numbers stay in locals until the record is built (NaN: not in the line): an array of them
+ * would be garbage on every line.
  */
 function report(line: string): LogRecord | undefined {
   const length = line.endsWith('\n') ? line.length - 1 : line.length;
@@ -65,30 +67,46 @@ function report(line: string): LogRecord | undefined {
   if (tab < 0) return undefined;
   const requestId = line.slice(REPORT_PREFIX.length, tab);
   if (!ID_RE.test(requestId)) return undefined;
-  const values: (number | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+  let duration = Number.NaN;
+  let billed = Number.NaN;
+  let memory = Number.NaN;
+  let maxMemory = Number.NaN;
+  let init = Number.NaN;
+  let restore = Number.NaN;
+  let billedRestore = Number.NaN;
+  /** Bit k: REPORT_KEYS[k] was read. */
+  let read = 0;
   for (let from = tab + 1; from < length; ) {
     const next = line.indexOf('\t', from);
     const k = keyAt(line, from);
-    if (k < 0 || values[k] !== undefined) return undefined;
+    if (k < 0 || (read & (1 << k)) !== 0) return undefined;
     const { key, unit } = REPORT_KEYS[k]!;
     const numberEnd = next - unit.length;
     if (!line.startsWith(unit, numberEnd)) return undefined;
     const value = decimal(line, from + key.length, numberEnd);
-    if (value === undefined) return undefined;
-    values[k] = value;
+    if (Number.isNaN(value)) return undefined;
+    read |= 1 << k;
+    switch (k) {
+      case 0: duration = value; break;
+      case 1: billed = value; break;
+      case 2: memory = value; break;
+      case 3: maxMemory = value; break;
+      case 4: init = value; break;
+      case 5: restore = value; break;
+      default: billedRestore = value;
+    }
     from = next + 1;
   }
-  if (values[0] === undefined && values[1] === undefined) return undefined;
+  if ((read & 0b11) === 0) return undefined;
   // Named stores, in REPORT_KEYS' order: a store by a computed key would cost more than the read.
   const record: LambdaReport = { type: 'report', requestId };
-  const [duration, billed, memory, maxMemory, init, restore, billedRestore] = values;
-  if (duration !== undefined) record.durationMs = duration;
-  if (billed !== undefined) record.billedDurationMs = billed;
-  if (memory !== undefined) record.memorySizeMB = memory;
-  if (maxMemory !== undefined) record.maxMemoryUsedMB = maxMemory;
-  if (init !== undefined) record.initDurationMs = init;
-  if (restore !== undefined) record.restoreDurationMs = restore;
-  if (billedRestore !== undefined) record.billedRestoreDurationMs = billedRestore;
+  if (!Number.isNaN(duration)) record.durationMs = duration;
+  if (!Number.isNaN(billed)) record.billedDurationMs = billed;
+  if (!Number.isNaN(memory)) record.memorySizeMB = memory;
+  if (!Number.isNaN(maxMemory)) record.maxMemoryUsedMB = maxMemory;
+  if (!Number.isNaN(init)) record.initDurationMs = init;
+  if (!Number.isNaN(restore)) record.restoreDurationMs = restore;
+  if (!Number.isNaN(billedRestore)) record.billedRestoreDurationMs = billedRestore;
   return record;
 }
 
@@ -100,28 +118,28 @@ function keyAt(line: string, at: number): number {
 
 /**
  * The number written in line[from, to) as digits with an optional fraction (`\d+(\.\d+)?`), or
- * undefined for anything else. The value is Number()'s: up to EXACT_DIGITS digits, the digits as
+ * NaN for anything else. The value is Number()'s: up to EXACT_DIGITS digits, the digits as
  * an integer and the power of ten are exact, and IEEE division rounds their quotient as Number()
  * rounds the decimal; longer numbers go through Number().
  */
-function decimal(line: string, from: number, to: number): number | undefined {
+function decimal(line: string, from: number, to: number): number {
   let digits = 0;
   let fraction = -1;
   let value = 0;
   for (let i = from; i < to; i++) {
     const c = line.charCodeAt(i);
     if (c === DOT) {
-      if (fraction >= 0 || i === from || i === to - 1) return undefined;
+      if (fraction >= 0 || i === from || i === to - 1) return Number.NaN;
       fraction = 0;
       continue;
     }
     const d = c - ZERO;
-    if (d < 0 || d > 9) return undefined;
+    if (d < 0 || d > 9) return Number.NaN;
     value = value * 10 + d;
     digits++;
     if (fraction >= 0) fraction++;
   }
-  if (digits === 0) return undefined;
+  if (digits === 0) return Number.NaN;
   if (digits > EXACT_DIGITS) return Number(line.slice(from, to));
   return fraction > 0 ? value / POWERS_OF_TEN[fraction]! : value;
 }
