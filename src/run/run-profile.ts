@@ -30,6 +30,7 @@ import { logsResultParts } from '../logs/section.js';
 import { shardProfile } from '../schedule/shard.js';
 import type { Shard } from '../schedule/shard.js';
 import { profileHash } from '../result/shard.js';
+import type { ShardIdentity } from '../result/shard.js';
 import { DEFAULT_START_TOLERANCE_MS, approachStart } from './start-at.js';
 import { prepareRequests } from '../requests/prepare.js';
 import type { PreparedRequests } from '../requests/prepare.js';
@@ -134,16 +135,29 @@ async function runOpened(
     result.warnings.push(...(open.info.warnings ?? []));
     return result;
   };
+  let startEpochMs: number | undefined;
+  const shard = opts.shard;
+  const hash = shard === undefined ? undefined : profileHash(loaded.redacted);
+  /** A shard's identity, which `merge` checks: on its result, and on its checkpoints once the start instant is known. */
+  const shardOf = shard === undefined || hash === undefined ? undefined : (firstSendLateMs: number | null): ShardIdentity => ({
+    index: shard.index,
+    count: shard.count,
+    profileHash: hash,
+    startAt: startEpochMs === undefined ? null : startedAt.toISOString(),
+    host: hostname(),
+    firstSendLateMs: firstSendLateMs === null ? null : Math.round(firstSendLateMs * 1000) / 1000,
+  });
   const checkpointOf = (run: RunRecord): Result => {
     const result = buildCheckpoint({ run, loaded, startedAt, eventLoopDelay: loopDelay, cost: costOf(cost, open.info), targetInfo: open.info, plan });
     result.warnings.push(...(open.info.warnings ?? []));
+    if (shardOf !== undefined) result.shard = shardOf(run.firstSendLateMs);
     // Saved like a result: with the profile's secrets redacted.
     return redactRecord(result, loaded.secrets);
   };
   if (opts.checkpoint !== undefined) await firstCheckpoint(opts.checkpoint, (recorder) => checkpointOf(
     { status: 'interrupted', recorder, startedAt: recorder.startedAt, endedAt: recorder.startedAt, abandoned: 0, firstSendLateMs: null },
   ));
-  const startEpochMs = opts.startAt === undefined ? undefined : await opts.startAt();
+  startEpochMs = opts.startAt === undefined ? undefined : await opts.startAt();
   let startAt: number | undefined;
   if (startEpochMs !== undefined) {
     opts.onStep?.(`starting at ${new Date(startEpochMs).toISOString()}`);
@@ -210,16 +224,7 @@ async function runOpened(
   if (checkpoints !== undefined) result.checkpoints = { everyMs: opts.checkpoint!.everyMs, ...roundStats(checkpoints.stats) };
   result.thresholds = evaluateThresholds(rules, result);
   result.warnings.push(...runWarnings(open.target.retriedSends ?? 0, gate.failed));
-  if (opts.shard !== undefined) {
-    result.shard = {
-      index: opts.shard.index,
-      count: opts.shard.count,
-      profileHash: profileHash(loaded.redacted),
-      startAt: startEpochMs === undefined ? null : startedAt.toISOString(),
-      host: hostname(),
-      firstSendLateMs: run.firstSendLateMs === null ? null : Math.round(run.firstSendLateMs * 1000) / 1000,
-    };
-  }
+  if (shardOf !== undefined) result.shard = shardOf(run.firstSendLateMs);
   // Every string of the result (the function's name, rules, warnings) as it may be printed or saved.
   return redactRecord(result, loaded.secrets);
 }

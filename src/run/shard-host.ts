@@ -3,20 +3,23 @@
  * profile and hands its result to the parent over IPC. It prints nothing; the parent shows one
  * progress line and one summary.
  *
+ * With checkpoints on, it sends the shard so far to the parent every interval, as a run alone
+ * writes its checkpoint file; the parent writes one file for the whole run.
+ *
  * Its start is the parent's: it reports 'ready' once its target is warmed up and connected, and
  * starts the load at the instant the parent then sends to every worker. The parent handles
  * Ctrl-C and passes 'stop' (then 'hardStop') on; when the parent goes away for any reason (exit,
  * crash, kill -9) the IPC channel closes and this process stops at once: no orphans.
  */
 import type { LoadedProfile } from '../profile/types.js';
-import type { Counts, RunResult } from '../result/result.js';
+import type { Counts, Result, RunResult } from '../result/result.js';
 import type { Shard } from '../schedule/shard.js';
 import { ColdbenchError } from '../errors.js';
 import type { ExitCode } from '../errors.js';
 import { runProfile } from './run-profile.js';
 
 export type WorkerRequest =
-  | { type: 'run'; loaded: LoadedProfile; shard: Shard; toleranceMs: number }
+  | { type: 'run'; loaded: LoadedProfile; shard: Shard; toleranceMs: number; checkpointMs?: number }
   | { type: 'start'; startAtMs: number }
   | { type: 'stop' }
   | { type: 'hardStop' };
@@ -24,6 +27,8 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'progress'; counts: Counts; inFlight: number }
+  /** The shard so far (status partial), every checkpointMs: the parent merges the workers' latest into its checkpoint file. */
+  | { type: 'checkpoint'; result: Result }
   | { type: 'result'; result: RunResult }
   | { type: 'error'; message: string; hint?: string; exitCode: ExitCode };
 
@@ -52,6 +57,7 @@ async function run(msg: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
       hardStop: hardStop.signal,
       stopStatus: () => 'interrupted',
       startToleranceMs: msg.toleranceMs,
+      ...(msg.checkpointMs !== undefined && { checkpoint: { everyMs: msg.checkpointMs, sink: { save: (result: Result) => send({ type: 'checkpoint', result }) } } }),
       startAt: async () => {
         await send({ type: 'ready' });
         return started;

@@ -6,12 +6,18 @@
  * emulator gets one emulator, started here and shared by every worker as one Lambda service is
  * shared by every client: its environments, cold starts and concurrency limits are the same as
  * for one process.
+ *
+ * With checkpoints on, the run has one checkpoint file, the workers' shards so far merged; a
+ * worker that dies during the load counts in the result with its last checkpoint.
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { ColdbenchError, RunError } from '../errors.js';
 import type { LoadedProfile } from '../profile/types.js';
-import type { Counts, RunResult } from '../result/result.js';
+import { mergeShards } from '../result/merge/index.js';
+import type { Counts, Result, RunResult } from '../result/result.js';
+import type { CheckpointOptions } from './checkpoints.js';
+import { PARTIAL_WARNING } from './build-result.js';
 import { builtScript, startLocalEmulator } from './local.js';
 import { frontUrl, withLogsDefaults } from './open-target.js';
 import type { LocalEmulator } from './local.js';
@@ -27,6 +33,11 @@ export interface WorkersOptions {
   onStep?: (message: string) => void;
   /** Called at the start with the workers' summed live state, for one progress line. */
   onStart?: (state: WorkersState) => void;
+  /**
+   * Checkpoints of the whole run: every worker sends its shard so far each interval once the
+   * load has started, and the workers' latest, merged, go to the sink as they come in.
+   */
+  checkpoint?: CheckpointOptions;
 }
 
 export interface WorkersState {
@@ -37,6 +48,8 @@ export interface WorkersState {
 export interface WorkersRun {
   /** The shards' results, by index; a worker that failed has none. */
   results: RunResult[];
+  /** The last checkpoint (status partial) of each worker that ended without a result: what it measured until then. */
+  partials: Result[];
   /** Whether the load was started (false: a worker failed, or the run was stopped, before it). */
   started: boolean;
   /** The first failure of a worker, if one failed: the run's error. */
@@ -57,14 +70,16 @@ const EXIT_GRACE_MS = 5000;
 export async function runWorkers(loaded: LoadedProfile, opts: WorkersOptions): Promise<WorkersRun> {
   let emulator: LocalEmulator | undefined;
   const workers: Worker[] = [];
+  const checkpoints = opts.checkpoint === undefined ? undefined : new MergedCheckpoints(workers, opts.checkpoint);
   try {
     const shared = await shareEmulator(loaded, opts, (e) => (emulator = e));
     opts.onStep?.(`starting ${opts.count} worker${opts.count === 1 ? '' : 's'}`);
-    for (let index = 1; index <= opts.count; index++) workers.push(new Worker(index, opts.count));
+    for (let index = 1; index <= opts.count; index++) workers.push(new Worker(index, opts.count, () => checkpoints?.arrived()));
     // The compiled requests (closures, an open data file) do not cross to a process: each worker
     // prepares its own from the profile, reading the data file again.
     const { requests: _compiled, ...sendable } = shared;
-    for (const w of workers) w.send({ type: 'run', loaded: sendable, shard: { index: w.index, count: opts.count }, toleranceMs: opts.toleranceMs });
+    const checkpointMs = opts.checkpoint?.everyMs;
+    for (const w of workers) w.send({ type: 'run', loaded: sendable, shard: { index: w.index, count: opts.count }, toleranceMs: opts.toleranceMs, ...(checkpointMs !== undefined && { checkpointMs }) });
     // Every worker gets the same start instant, also when the run is stopped before it starts
     // (then at once, with nothing to send): their results are the shards of one run.
     let startedAtMs: number | undefined;
@@ -91,14 +106,17 @@ export async function runWorkers(loaded: LoadedProfile, opts: WorkersOptions): P
       forward({ type: 'stop' })();
     }
     await Promise.all(workers.map((w) => w.finished));
+    await checkpoints?.stop();
     const failure = workers.find((w) => w.failure !== undefined)?.failure;
     return {
       results: workers.flatMap((w) => (w.result === undefined ? [] : [w.result])),
+      partials: workers.flatMap((w) => (w.result === undefined && w.checkpoint !== undefined ? [w.checkpoint] : [])),
       started,
       ...(failure !== undefined && { failure }),
       pids: workers.map((w) => w.pid),
     };
   } finally {
+    await checkpoints?.stop();
     await Promise.all(workers.map((w) => w.kill()));
     await emulator?.close();
   }
@@ -123,6 +141,66 @@ async function shareEmulator(loaded: LoadedProfile, opts: WorkersOptions, keep: 
   const { local: front, ...rest } = withLogs;
   const url = frontUrl(emulator.endpoint, front!.front, front!.function, withLogs.url);
   return { ...loaded, profile: { ...loaded.profile, target: { ...rest, url } } };
+}
+
+/**
+ * The workers' checkpoints come together (one start instant, one interval): a moment after the
+ * first of a round comes in, the latest of each worker are merged and written as the run's one
+ * checkpoint file. A save still in progress then puts the next off until it ends.
+ */
+const GATHER_MS = 250;
+
+class MergedCheckpoints {
+  private due: NodeJS.Timeout | undefined;
+  private saving: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly workers: readonly Worker[],
+    private readonly opts: CheckpointOptions,
+  ) {}
+
+  /** A worker's checkpoint came in. */
+  arrived(): void {
+    if (this.stopped || this.due !== undefined) return;
+    this.due = setTimeout(() => this.write(), GATHER_MS);
+    this.due.unref();
+  }
+
+  /** No more writes; waits for one in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.due);
+    await this.saving;
+  }
+
+  private write(): void {
+    this.due = undefined;
+    if (this.stopped) return;
+    if (this.saving !== undefined) {
+      void this.saving.then(() => this.arrived());
+      return;
+    }
+    try {
+      this.saving = this.opts.sink.save(mergedCheckpoint(this.workers)).catch((err: unknown) => this.opts.onError?.(err)).finally(() => (this.saving = undefined));
+    } catch (err) {
+      // A checkpoint must never take the run down with it.
+      this.opts.onError?.(err);
+    }
+  }
+}
+
+/**
+ * The run so far: the latest of each worker (its result once in, else its last checkpoint)
+ * merged as shards are, status `partial` and no verdicts, as a run alone's checkpoint.
+ */
+function mergedCheckpoint(workers: readonly Worker[]): Result {
+  const latest = workers.flatMap((w) => {
+    const result = w.result ?? w.checkpoint;
+    return result === undefined ? [] : [{ source: `worker ${w.label}`, result }];
+  });
+  const merged = mergeShards(latest, { allowPartial: true, recordFiles: false });
+  return { ...merged, status: 'partial', thresholds: [], warnings: [PARTIAL_WARNING, ...merged.warnings] };
 }
 
 /** Resolves 'failed' as soon as a worker fails before being ready. */
@@ -150,13 +228,15 @@ class Worker {
   readonly ready: Promise<void>;
   readonly finished: Promise<void>;
   result: RunResult | undefined;
+  /** The latest shard so far it sent, once its load had a start instant (the merge needs one). */
+  checkpoint: Result | undefined;
   failure: ColdbenchError | undefined;
   counts: Partial<Counts> = {};
   inFlight = 0;
   private readonly child: ChildProcess;
   private stderr = '';
 
-  constructor(readonly index: number, readonly count: number) {
+  constructor(readonly index: number, readonly count: number, private readonly onCheckpoint: () => void) {
     this.child = fork(builtScript('shard-host.js'), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     this.pid = this.child.pid ?? -1;
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => (this.stderr = (this.stderr + d).slice(-4000)));
@@ -194,6 +274,12 @@ class Worker {
       case 'progress':
         this.counts = msg.counts;
         this.inFlight = msg.inFlight;
+        return;
+      case 'checkpoint':
+        // Those sent before the start instant was known (the first, empty one) cannot be merged.
+        if (typeof msg.result.shard?.startAt !== 'string') return;
+        this.checkpoint = msg.result;
+        this.onCheckpoint();
         return;
       case 'result':
         this.result = msg.result;

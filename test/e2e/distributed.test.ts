@@ -226,4 +226,37 @@ describe('--workers', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(ran.pids.filter(alive)).toEqual([]);
   }, 60_000);
+
+  it('a worker killed during the load: the other goes on, and the merged result keeps what the killed one measured up to its last checkpoint', async () => {
+    const file = await profile('workers-kill', constant(100, '6s'));
+    const out = join(dir, 'workers-kill');
+    let killed: number | undefined;
+    const ran = await coldbench(['run', file, '--workers', '2', '--checkpoint', '500ms', '--out', out, '--json'], {
+      cwd: dir,
+      onSpawn: (pid, now) => {
+        const poll = setInterval(() => {
+          if (!now().stderr.includes('starting the load at')) return;
+          clearInterval(poll);
+          // Three checkpoints' time into the load, the first worker goes without a word.
+          setTimeout(() => {
+            killed = descendants(pid).find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('shard-host.js'));
+            if (killed !== undefined) process.kill(killed, 'SIGKILL');
+          }, 1000 + 1600);
+        }, 100);
+      },
+    });
+    expect(killed).toBeDefined();
+    expect(ran.code, ran.stderr).toBe(1);
+    expect(ran.stderr).toMatch(/worker 1\/2 was killed \(SIGKILL\) without a result/);
+    const result = JSON.parse(ran.stdout);
+    expect(result.status).toBe('partial');
+    expect(result.shards.map((s: { index: number; status: string }) => [s.index, s.status])).toEqual([[1, 'partial'], [2, 'completed']]);
+    // The other shard sent its whole half (300); the killed one adds what it had sent by its last checkpoint.
+    expect(result.counts.sent).toBeGreaterThan(300);
+    expect(result.counts.sent).toBeLessThan(600);
+    expect(result.warnings.join('\n')).toMatch(/shard 1\/2 is a checkpoint/);
+    // The run's checkpoint file went once the result was saved.
+    expect((await readdir(out)).filter((f) => f.endsWith('.partial.json'))).toEqual([]);
+    expect(await readdir(out)).toHaveLength(1);
+  }, 60_000);
 });

@@ -187,6 +187,59 @@ describe('checkpoints', () => {
     }
   });
 
+  it('--workers 2 killed with SIGKILL leaves one checkpoint: the workers\' shards so far, merged', async () => {
+    const file = await profile('killed-workers', 60, 100);
+    const out = join(dir, 'out-killed-workers');
+    const ran = await coldbench(['run', file, '--out', out, '--checkpoint', '500ms', '--no-progress', '--workers', '2'], {
+      cwd: dir,
+      onSpawn: (child) => {
+        const poll = setInterval(async () => {
+          const files = await readdir(out).catch(() => [] as string[]);
+          const partial = files.find((f) => f.endsWith('.partial.json'));
+          if (partial === undefined) return;
+          const r = JSON.parse(await readFile(join(out, partial), 'utf8').catch(() => '{}')) as { counts?: { sent: number }; shards?: unknown[] };
+          if ((r.counts?.sent ?? 0) >= 200 && r.shards?.length === 2) {
+            clearInterval(poll);
+            child.kill('SIGKILL');
+          }
+        }, 100);
+        child.on('close', () => clearInterval(poll));
+      },
+    });
+    expect(ran.signal).toBe('SIGKILL');
+    const files = await readdir(out);
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const partial = files.filter((f) => f.endsWith('.partial.json'));
+    expect(partial).toHaveLength(1);
+    expect(partial[0]).toMatch(/^killed-workers-\d{8}T\d{6}Z\.partial\.json$/);
+    const result = JSON.parse(await readFile(join(out, partial[0]!), 'utf8'));
+    expect(result.status).toBe('partial');
+    expect(result.thresholds).toEqual([]);
+    expect(result.warnings[0]).toMatch(/checkpoint of a run that had not ended/);
+    expect(result.shards.map((s: { index: number; status: string }) => [s.index, s.status])).toEqual([[1, 'partial'], [2, 'partial']]);
+    // Each worker sends half the rate: both halves are in the merged counts.
+    expect(result.counts.sent).toBeGreaterThanOrEqual(200);
+    expect(result.counts.ok + result.counts.abandoned).toBe(result.counts.sent);
+    const report = await coldbench(['report', join(out, partial[0]!)], { cwd: dir });
+    expect(report.code).toBe(0);
+    expect(report.stdout).toMatch(/killed-workers: partial in/);
+  }, 60_000);
+
+  it('a --workers run that ends removes its checkpoint', async () => {
+    const file = await profile('ends-workers', 3, 100);
+    const out = join(dir, 'out-ends-workers');
+    await mkdir(out, { recursive: true });
+    const seen = new Set<string>();
+    const poll = setInterval(() => void readdir(out).then((fs) => fs.forEach((f) => seen.add(f))), 50);
+    const ran = await coldbench(['run', file, '--out', out, '--checkpoint', '500ms', '--no-progress', '--workers', '2'], { cwd: dir });
+    clearInterval(poll);
+    expect(ran.code).toBe(0);
+    const files = await readdir(out);
+    expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(1);
+    expect(files.some((f) => f.endsWith('.partial.json'))).toBe(false);
+    expect([...seen].some((f) => f.endsWith('.partial.json'))).toBe(true);
+  }, 60_000);
+
   it('a bad --checkpoint is bad usage', async () => {
     const ran = await coldbench(['run', await profile('badcp', 1), '--checkpoint', 'often'], { cwd: dir });
     expect(ran.code).toBe(2);

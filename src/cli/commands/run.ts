@@ -51,7 +51,7 @@ export async function runCommand(file: string, flags: RunFlags, out: Output): Pr
     // Everything that can fail before the load fails here: exit 2, nothing sent.
     await checkBeforeLoad(loaded, flags.save ? { outDir: flags.out } : {});
     if (loaded.profile.matrix !== undefined) return await runMatrixCommand(loaded, flags, out, signals, checkpoint);
-    if (mode.kind === 'workers') return await runWorkersCommand(loaded, mode, flags, out, signals);
+    if (mode.kind === 'workers') return await runWorkersCommand(loaded, mode, flags, out, signals, checkpoint);
     const startAtMs = mode.startAtMs;
     let result: Result;
     try {
@@ -150,9 +150,14 @@ export function parseCheckpoint(text: string): number {
 /**
  * `--workers N`: N shards in N processes, one progress line, one merged result (the shards'
  * files beside it with --keep-shards). A worker that failed before the load started fails the
- * run; one that failed during it leaves the others' merged result, saved as partial.
+ * run; one that failed during it leaves the others' merged result with its own last checkpoint
+ * (what it measured until then), saved as partial. With checkpoints on, the workers' latest are
+ * merged into the run's one checkpoint file while it runs (workers.ts).
  */
-async function runWorkersCommand(loaded: LoadedProfile, mode: Extract<RunMode, { kind: 'workers' }>, flags: RunFlags, out: Output, signals: ReturnType<typeof handleSignals>): Promise<number> {
+async function runWorkersCommand(
+  loaded: LoadedProfile, mode: Extract<RunMode, { kind: 'workers' }>, flags: RunFlags, out: Output, signals: ReturnType<typeof handleSignals>,
+  checkpoint: (CheckpointOptions & { sink: CheckpointFile }) | undefined,
+): Promise<number> {
   const { runWorkers } = await import('../../run/workers.js');
   const { mergeShards } = await import('../../result/merge/index.js');
   let stopProgress = (): void => undefined;
@@ -167,9 +172,10 @@ async function runWorkersCommand(loaded: LoadedProfile, mode: Extract<RunMode, {
       onStart: (state) => {
         stopProgress = startProgress(state, { out, totalMs: plannedMs(loaded), enabled: flags.progress && !flags.quiet });
       },
+      ...(checkpoint && { checkpoint }),
     });
     stopProgress();
-    if (run.failure !== undefined && (!run.started || run.results.length === 0)) throw run.failure;
+    if (run.failure !== undefined && (!run.started || run.results.length + run.partials.length === 0)) throw run.failure;
     const keep = mode.keepShards && flags.save;
     // The shards' files and the merged result go to one folder, or together to a temporary one.
     const folder = flags.save ? new ResultFolder(flags.out) : undefined;
@@ -187,8 +193,12 @@ async function runWorkersCommand(loaded: LoadedProfile, mode: Extract<RunMode, {
       const file = keep ? await save(result) : undefined;
       inputs.push({ source: file ?? `worker ${result.shard?.index}/${mode.count}`, result });
     }
+    // A worker that failed counts with its last checkpoint: what it measured until then.
+    for (const result of run.partials) inputs.push({ source: `worker ${result.shard?.index}/${mode.count} (its last checkpoint)`, result });
     const merged = mergeShards(inputs, { allowPartial: run.failure !== undefined, recordFiles: keep });
     const saved = await save(merged);
+    if (saved !== undefined) await checkpoint?.sink.discard();
+    else if (checkpoint?.sink.file !== undefined) out.error(`the last checkpoint is ${checkpoint.sink.file}`);
     await report(merged, saved, flags, out);
     const fallback = folder?.fallback;
     if (fallback !== undefined) out.error(`error: could not save the result in ${fallback.folder} (${fallback.error}); it was saved in ${saved ?? fallback.savedIn} instead`);
