@@ -9,7 +9,7 @@
 import type { Result, ThresholdVerdict } from '../result/result.js';
 import type { Recorder } from '../run/recorder.js';
 import type { Histogram } from '../result/histogram.js';
-import { latencyParts, metricValue, requestParts } from './metrics.js';
+import { latencyParts, metricValue, rateCounts, requestParts, summaryOf } from './metrics.js';
 import type { HistogramKey, LatencyGroup, MetricId, RequestGroup, Stat } from './metrics.js';
 import { compare } from './parse.js';
 import type { ThresholdRule } from './parse.js';
@@ -38,11 +38,23 @@ export interface LiveOptions {
  * rate.achieved is known only at the end and never aborts.
  */
 export function evaluateLive(rules: readonly ThresholdRule[], recorder: Recorder, options: LiveOptions = {}): ThresholdVerdict[] {
+  return judgeLive(rules, (rule) => liveValue(rule.metric.id, recorder), options);
+}
+
+/**
+ * The same judgement over a result of the run so far: the merged checkpoints of `--workers`,
+ * whose recorders are in other processes.
+ */
+export function evaluateLiveResult(rules: readonly ThresholdRule[], result: Result, options: LiveOptions = {}): ThresholdVerdict[] {
+  return judgeLive(rules, (rule) => resultLiveValue(rule, result), options);
+}
+
+function judgeLive(rules: readonly ThresholdRule[], valueOf: (rule: ThresholdRule) => LiveValue | null, options: LiveOptions): ThresholdVerdict[] {
   const minSamples = options.minSamples ?? 100;
   const failed: ThresholdVerdict[] = [];
   for (const rule of rules) {
     if (!rule.abortOnFail) continue;
-    const live = liveValue(rule.metric.id, recorder);
+    const live = valueOf(rule);
     if (live === null) continue;
     if (rule.metric.kind === 'count') {
       if (countFailedForGood(live.value, rule)) failed.push({ rule: rule.source, actual: live.value, pass: false });
@@ -93,6 +105,28 @@ function countFailedForGood(count: number, rule: ThresholdRule): boolean {
 interface LiveValue {
   value: number;
   samples: number;
+}
+
+/** A rule's metric in a result so far, with its observations: as liveValue reads a recorder. */
+function resultLiveValue(rule: ThresholdRule, result: Result): LiveValue | null {
+  const id = rule.metric.id;
+  const value = metricValue(id, result);
+  if (value === null) return null;
+  switch (rule.metric.kind) {
+    case 'count':
+      return { value, samples: value };
+    case 'rate':
+      return { value, samples: rateCounts(id, result)?.trials ?? 0 };
+    case 'time': {
+      const parts = latencyParts(id);
+      return parts === undefined ? null : { value, samples: summaryOf(result, parts[0])?.count ?? 0 };
+    }
+    case 'usd':
+      return { value, samples: result.cost?.invocations ?? 0 };
+    case 'perSec':
+      // rate.achieved is known only at the end.
+      return null;
+  }
 }
 
 function liveValue(id: MetricId, recorder: Recorder): LiveValue | null {

@@ -3,8 +3,9 @@
  * profile and hands its result to the parent over IPC. It prints nothing; the parent shows one
  * progress line and one summary.
  *
- * With checkpoints on, it sends the shard so far to the parent every interval, as a run alone
- * writes its checkpoint file; the parent writes one file for the whole run.
+ * With checkpoints on, or a threshold marked abortOnFail, it sends the shard so far to the parent
+ * every interval, as a run alone writes its checkpoint file: the parent writes one file for the
+ * whole run, and judges the rules on the merged run so far.
  *
  * Its start is the parent's: it reports 'ready' once its target is warmed up and connected, and
  * starts the load at the instant the parent then sends to every worker. The parent handles
@@ -19,16 +20,18 @@ import type { ExitCode } from '../errors.js';
 import { runProfile } from './run-profile.js';
 
 export type WorkerRequest =
-  | { type: 'run'; loaded: LoadedProfile; shard: Shard; toleranceMs: number; checkpointMs?: number }
+  | { type: 'run'; loaded: LoadedProfile; shard: Shard; toleranceMs: number; snapshotMs?: number }
   | { type: 'start'; startAtMs: number }
   | { type: 'stop' }
+  /** A threshold marked abortOnFail failed on the merged run so far: stop, with status 'aborted'. */
+  | { type: 'abort' }
   | { type: 'hardStop' };
 
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'progress'; counts: Counts; inFlight: number }
-  /** The shard so far (status partial), every checkpointMs: the parent merges the workers' latest into its checkpoint file. */
-  | { type: 'checkpoint'; result: Result }
+  /** The shard so far (status partial), every snapshotMs: the parent merges the workers' latest. */
+  | { type: 'snapshot'; result: Result }
   | { type: 'result'; result: RunResult }
   | { type: 'error'; message: string; hint?: string; exitCode: ExitCode };
 
@@ -37,6 +40,7 @@ const PROGRESS_EVERY_MS = 250;
 const ORPHAN_EXIT_MS = 2000;
 
 const stop = new AbortController();
+let aborted = false;
 const hardStop = new AbortController();
 let start: ((startAtMs: number) => void) | undefined;
 const started = new Promise<number>((resolve) => (start = resolve));
@@ -55,9 +59,10 @@ async function run(msg: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
       shard: msg.shard,
       stop: stop.signal,
       hardStop: hardStop.signal,
-      stopStatus: () => 'interrupted',
+      stopStatus: () => (aborted ? 'aborted' : 'interrupted'),
       startToleranceMs: msg.toleranceMs,
-      ...(msg.checkpointMs !== undefined && { checkpoint: { everyMs: msg.checkpointMs, sink: { save: (result: Result) => send({ type: 'checkpoint', result }) } } }),
+      // Built as a checkpoint is; sent to the parent instead of a file.
+      ...(msg.snapshotMs !== undefined && { checkpoint: { everyMs: msg.snapshotMs, sink: { save: (result: Result) => send({ type: 'snapshot', result }) } } }),
       startAt: async () => {
         await send({ type: 'ready' });
         return started;
@@ -93,6 +98,10 @@ process.on('message', (msg: WorkerRequest) => {
       return;
     // The parent sends a start before a stop, so a run stopped before its start ends at once.
     case 'stop':
+      stop.abort();
+      return;
+    case 'abort':
+      aborted = true;
       stop.abort();
       return;
     case 'hardStop':

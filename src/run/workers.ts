@@ -7,15 +7,19 @@
  * shared by every client: its environments, cold starts and concurrency limits are the same as
  * for one process.
  *
- * With checkpoints on, the run has one checkpoint file, the workers' shards so far merged; a
- * worker that dies during the load counts in the result with its last checkpoint.
+ * With checkpoints on, or a threshold marked abortOnFail, each worker sends its shard so far every
+ * interval: the run has one checkpoint file, the workers' shards so far merged, the abortOnFail
+ * rules are judged on that merged run (a failed one stops every worker, status 'aborted'), and a
+ * worker that dies during the load counts in the result with the last shard it sent.
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { ColdbenchError, RunError } from '../errors.js';
 import type { LoadedProfile } from '../profile/types.js';
 import { mergeShards } from '../result/merge/index.js';
-import type { Counts, Result, RunResult } from '../result/result.js';
+import type { Counts, Result, RunResult, ThresholdVerdict } from '../result/result.js';
+import { evaluateLiveResult, parseThresholds } from '../gate/index.js';
+import type { ThresholdRule } from '../gate/index.js';
 import type { CheckpointOptions } from './checkpoints.js';
 import { PARTIAL_WARNING } from './build-result.js';
 import { builtScript, startLocalEmulator } from './local.js';
@@ -34,8 +38,8 @@ export interface WorkersOptions {
   /** Called at the start with the workers' summed live state, for one progress line. */
   onStart?: (state: WorkersState) => void;
   /**
-   * Checkpoints of the whole run: every worker sends its shard so far each interval once the
-   * load has started, and the workers' latest, merged, go to the sink as they come in.
+   * Checkpoints of the whole run: the workers' latest snapshots, merged, go to the sink every
+   * `everyMs` once the load has started.
    */
   checkpoint?: CheckpointOptions;
 }
@@ -48,10 +52,12 @@ export interface WorkersState {
 export interface WorkersRun {
   /** The shards' results, by index; a worker that failed has none. */
   results: RunResult[];
-  /** The last checkpoint (status partial) of each worker that ended without a result: what it measured until then. */
+  /** The last snapshot (status partial) of each worker that ended without a result: what it measured until then. */
   partials: Result[];
   /** Whether the load was started (false: a worker failed, or the run was stopped, before it). */
   started: boolean;
+  /** The abortOnFail rule that failed on the merged run so far and stopped every worker, if one did. */
+  stoppedBy?: ThresholdVerdict;
   /** The first failure of a worker, if one failed: the run's error. */
   failure?: ColdbenchError;
   /** The process ids of the workers (for tests that check none is left behind). */
@@ -70,16 +76,21 @@ const EXIT_GRACE_MS = 5000;
 export async function runWorkers(loaded: LoadedProfile, opts: WorkersOptions): Promise<WorkersRun> {
   let emulator: LocalEmulator | undefined;
   const workers: Worker[] = [];
-  const checkpoints = opts.checkpoint === undefined ? undefined : new MergedCheckpoints(workers, opts.checkpoint);
+  const abortRules = parseThresholds(loaded.profile.thresholds).rules.filter((r) => r.abortOnFail);
+  const snapshotMs = Math.min(opts.checkpoint?.everyMs ?? Infinity, abortRules.length > 0 ? LIVE_MS : Infinity);
+  const soFar = snapshotMs === Infinity ? undefined : new RunSoFar(workers, {
+    abortRules,
+    onAbort: () => workers.forEach((w) => w.send({ type: 'abort' })),
+    ...(opts.checkpoint !== undefined && { checkpoint: opts.checkpoint }),
+  });
   try {
     const shared = await shareEmulator(loaded, opts, (e) => (emulator = e));
     opts.onStep?.(`starting ${opts.count} worker${opts.count === 1 ? '' : 's'}`);
-    for (let index = 1; index <= opts.count; index++) workers.push(new Worker(index, opts.count, () => checkpoints?.arrived()));
+    for (let index = 1; index <= opts.count; index++) workers.push(new Worker(index, opts.count, () => soFar?.arrived()));
     // The compiled requests (closures, an open data file) do not cross to a process: each worker
     // prepares its own from the profile, reading the data file again.
     const { requests: _compiled, ...sendable } = shared;
-    const checkpointMs = opts.checkpoint?.everyMs;
-    for (const w of workers) w.send({ type: 'run', loaded: sendable, shard: { index: w.index, count: opts.count }, toleranceMs: opts.toleranceMs, ...(checkpointMs !== undefined && { checkpointMs }) });
+    for (const w of workers) w.send({ type: 'run', loaded: sendable, shard: { index: w.index, count: opts.count }, toleranceMs: opts.toleranceMs, ...(soFar !== undefined && { snapshotMs }) });
     // Every worker gets the same start instant, also when the run is stopped before it starts
     // (then at once, with nothing to send): their results are the shards of one run.
     let startedAtMs: number | undefined;
@@ -106,17 +117,19 @@ export async function runWorkers(loaded: LoadedProfile, opts: WorkersOptions): P
       forward({ type: 'stop' })();
     }
     await Promise.all(workers.map((w) => w.finished));
-    await checkpoints?.stop();
+    await soFar?.stop();
     const failure = workers.find((w) => w.failure !== undefined)?.failure;
+    const stoppedBy = soFar?.failed;
     return {
       results: workers.flatMap((w) => (w.result === undefined ? [] : [w.result])),
-      partials: workers.flatMap((w) => (w.result === undefined && w.checkpoint !== undefined ? [w.checkpoint] : [])),
+      partials: workers.flatMap((w) => (w.result === undefined && w.snapshot !== undefined ? [w.snapshot] : [])),
       started,
+      ...(stoppedBy !== undefined && { stoppedBy }),
       ...(failure !== undefined && { failure }),
       pids: workers.map((w) => w.pid),
     };
   } finally {
-    await checkpoints?.stop();
+    await soFar?.stop();
     await Promise.all(workers.map((w) => w.kill()));
     await emulator?.close();
   }
@@ -144,49 +157,64 @@ async function shareEmulator(loaded: LoadedProfile, opts: WorkersOptions, keep: 
 }
 
 /**
- * The workers' checkpoints come together (one start instant, one interval): a moment after the
- * first of a round comes in, the latest of each worker are merged and written as the run's one
- * checkpoint file. A save still in progress then puts the next off until it ends.
+ * The workers' snapshots come together (one start instant, one interval): a moment after the
+ * first of a round comes in, the latest of each worker are merged.
  */
 const GATHER_MS = 250;
+/** abortOnFail rules are judged on the merged run this often (a run alone judges them at each request). */
+const LIVE_MS = 1000;
 
-class MergedCheckpoints {
+/**
+ * The run so far, from the workers' snapshots: abortOnFail rules judged on it, and the run's one
+ * checkpoint file written from it every checkpoint interval. A save still in progress when the
+ * next is due puts it off to the next round.
+ */
+class RunSoFar {
+  /** The abortOnFail rule that failed, once one did. */
+  failed: ThresholdVerdict | undefined;
   private due: NodeJS.Timeout | undefined;
   private saving: Promise<void> | undefined;
+  private savedAtMs = -Infinity;
   private stopped = false;
 
   constructor(
     private readonly workers: readonly Worker[],
-    private readonly opts: CheckpointOptions,
+    private readonly opts: { abortRules: ThresholdRule[]; onAbort: (failed: ThresholdVerdict) => void; checkpoint?: CheckpointOptions },
   ) {}
 
-  /** A worker's checkpoint came in. */
+  /** A worker's snapshot came in. */
   arrived(): void {
     if (this.stopped || this.due !== undefined) return;
-    this.due = setTimeout(() => this.write(), GATHER_MS);
+    this.due = setTimeout(() => this.gather(), GATHER_MS);
     this.due.unref();
   }
 
-  /** No more writes; waits for one in progress. */
+  /** No more rounds; waits for a save in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.due);
     await this.saving;
   }
 
-  private write(): void {
+  private gather(): void {
     this.due = undefined;
     if (this.stopped) return;
-    if (this.saving !== undefined) {
-      void this.saving.then(() => this.arrived());
+    const { abortRules, checkpoint } = this.opts;
+    let merged: Result;
+    try {
+      merged = mergedSnapshot(this.workers);
+    } catch (err) {
+      // Neither a checkpoint nor a rule may take the run down with it.
+      checkpoint?.onError?.(err);
       return;
     }
-    try {
-      this.saving = this.opts.sink.save(mergedCheckpoint(this.workers)).catch((err: unknown) => this.opts.onError?.(err)).finally(() => (this.saving = undefined));
-    } catch (err) {
-      // A checkpoint must never take the run down with it.
-      this.opts.onError?.(err);
+    if (this.failed === undefined && abortRules.length > 0) {
+      this.failed = evaluateLiveResult(abortRules, merged)[0];
+      if (this.failed !== undefined) this.opts.onAbort(this.failed);
     }
+    if (checkpoint === undefined || this.saving !== undefined || Date.now() - this.savedAtMs < checkpoint.everyMs - GATHER_MS) return;
+    this.savedAtMs = Date.now();
+    this.saving = checkpoint.sink.save(merged).catch((err: unknown) => checkpoint.onError?.(err)).finally(() => (this.saving = undefined));
   }
 }
 
@@ -194,9 +222,9 @@ class MergedCheckpoints {
  * The run so far: the latest of each worker (its result once in, else its last checkpoint)
  * merged as shards are, status `partial` and no verdicts, as a run alone's checkpoint.
  */
-function mergedCheckpoint(workers: readonly Worker[]): Result {
+function mergedSnapshot(workers: readonly Worker[]): Result {
   const latest = workers.flatMap((w) => {
-    const result = w.result ?? w.checkpoint;
+    const result = w.result ?? w.snapshot;
     return result === undefined ? [] : [{ source: `worker ${w.label}`, result }];
   });
   const merged = mergeShards(latest, { allowPartial: true, recordFiles: false });
@@ -229,14 +257,14 @@ class Worker {
   readonly finished: Promise<void>;
   result: RunResult | undefined;
   /** The latest shard so far it sent, once its load had a start instant (the merge needs one). */
-  checkpoint: Result | undefined;
+  snapshot: Result | undefined;
   failure: ColdbenchError | undefined;
   counts: Partial<Counts> = {};
   inFlight = 0;
   private readonly child: ChildProcess;
   private stderr = '';
 
-  constructor(readonly index: number, readonly count: number, private readonly onCheckpoint: () => void) {
+  constructor(readonly index: number, readonly count: number, private readonly onSnapshot: () => void) {
     this.child = fork(builtScript('shard-host.js'), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     this.pid = this.child.pid ?? -1;
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => (this.stderr = (this.stderr + d).slice(-4000)));
@@ -275,11 +303,11 @@ class Worker {
         this.counts = msg.counts;
         this.inFlight = msg.inFlight;
         return;
-      case 'checkpoint':
+      case 'snapshot':
         // Those sent before the start instant was known (the first, empty one) cannot be merged.
         if (typeof msg.result.shard?.startAt !== 'string') return;
-        this.checkpoint = msg.result;
-        this.onCheckpoint();
+        this.snapshot = msg.result;
+        this.onSnapshot();
         return;
       case 'result':
         this.result = msg.result;

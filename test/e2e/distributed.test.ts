@@ -227,6 +227,32 @@ describe('--workers', () => {
     expect(ran.pids.filter(alive)).toEqual([]);
   }, 60_000);
 
+  it('an abortOnFail rule is judged on the workers\' merged run: it stops every worker, status aborted, exit 3', async () => {
+    const failing = createServer((req, res) => {
+      req.resume();
+      res.writeHead(503).end();
+    });
+    await new Promise<void>((r) => failing.listen(0, '127.0.0.1', r));
+    const port = (failing.address() as AddressInfo).port;
+    const file = join(dir, 'workers-abort.yaml');
+    // Each worker alone stays under the limit for the first 0.3 s; the two together pass it.
+    await writeFile(file, `name: workers-abort\ntarget: { kind: http, url: "http://127.0.0.1:${port}/" }\nload:\n${constant(100, '30s')}thresholds:\n  - { rule: "errors.count < 40", abortOnFail: true }\n`);
+    const out = join(dir, 'workers-abort');
+    const started = Date.now();
+    const ran = await coldbench(['run', file, '--workers', '2', '--checkpoint', '0', '--out', out, '--json'], { cwd: dir });
+    failing.closeAllConnections();
+    await new Promise((r) => failing.close(r));
+    expect(ran.code, ran.stderr).toBe(3);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const result = JSON.parse(ran.stdout);
+    expect(result.status).toBe('aborted');
+    expect(result.shards.map((s: { status: string }) => s.status)).toEqual(['aborted', 'aborted']);
+    expect(result.counts.errors).toBeGreaterThanOrEqual(40);
+    expect(result.counts.sent).toBeLessThan(1000);
+    expect(result.thresholds).toEqual([expect.objectContaining({ rule: 'errors.count < 40', pass: false })]);
+    expect(result.warnings).toContain('stopped early: threshold "errors.count < 40" failed during the run (abortOnFail)');
+  }, 60_000);
+
   it('a worker killed during the load: the other goes on, and the merged result keeps what the killed one measured up to its last checkpoint', async () => {
     const file = await profile('workers-kill', constant(100, '6s'));
     const out = join(dir, 'workers-kill');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateLive, evaluateThresholds, liveGate, parseThresholds } from '../../src/gate/index.js';
+import { evaluateLive, evaluateLiveResult, evaluateThresholds, liveGate, parseThresholds } from '../../src/gate/index.js';
 import { Recorder } from '../../src/run/recorder.js';
 import { buildFixture } from '../diff/fixtures.js';
 
@@ -116,5 +116,29 @@ describe('evaluateLive', () => {
     expect(rates(failing)).toBeUndefined(); // checked too recently
     now = 1000;
     expect(rates(failing)).toEqual(expect.objectContaining({ rule: 'errors.rate < 5%', pass: false }));
+  });
+});
+
+describe('evaluateLiveResult (the merged run so far of --workers)', () => {
+  it('judges a result as evaluateLive judges a recorder: enough samples for latencies and rates, counts past their limit, never rate.achieved', () => {
+    const { rules } = parseThresholds([
+      { rule: 'warm.p99 < 1ms', abortOnFail: true },
+      { rule: 'cold.rate < 1%', abortOnFail: true },
+      { rule: 'cold.count < 3', abortOnFail: true },
+      { rule: 'cold.count > 100000', abortOnFail: true },
+      { rule: 'rate.achieved > 1000000/s', abortOnFail: true },
+      'all.p50 < 1ms',
+    ]);
+    const few = buildFixture({ seed: 1, requests: 40, coldRate: 0.5 });
+    expect(few.counts.cold).toBeGreaterThanOrEqual(3);
+    // 40 requests: too few for the latency and the rate; the count has failed for good.
+    expect(evaluateLiveResult(rules, few)).toEqual([{ rule: 'cold.count < 3', actual: few.counts.cold, pass: false }]);
+    const many = buildFixture({ seed: 1, requests: 400, coldRate: 0.5 });
+    const classified = many.counts.warm + many.counts.cold + many.counts.proactive;
+    expect(evaluateLiveResult(rules, many)).toEqual([
+      { rule: 'warm.p99 < 1ms', actual: many.latency.warm.p99, pass: false },
+      { rule: 'cold.rate < 1%', actual: many.counts.cold / classified, pass: false },
+      { rule: 'cold.count < 3', actual: many.counts.cold, pass: false },
+    ]);
   });
 });

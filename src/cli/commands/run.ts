@@ -16,7 +16,7 @@ import type { SavedResult } from '../../result/save.js';
 import { CheckpointFile } from '../../result/checkpoint.js';
 import { checkBeforeLoad } from '../../run/before-load.js';
 import type { CheckpointOptions } from '../../run/checkpoints.js';
-import { RunFailure, runProfile, splitProfile } from '../../run/run-profile.js';
+import { RunFailure, runProfile, runWarnings, splitProfile } from '../../run/run-profile.js';
 import { parseDuration } from '../../util/duration.js';
 import { checkStartNotMissed } from '../../run/start-at.js';
 import { runModeOf } from '../distribution.js';
@@ -152,7 +152,8 @@ export function parseCheckpoint(text: string): number {
  * files beside it with --keep-shards). A worker that failed before the load started fails the
  * run; one that failed during it leaves the others' merged result with its own last checkpoint
  * (what it measured until then), saved as partial. With checkpoints on, the workers' latest are
- * merged into the run's one checkpoint file while it runs (workers.ts).
+ * merged into the run's one checkpoint file while it runs, and abortOnFail rules are judged on
+ * the merged run so far (workers.ts).
  */
 async function runWorkersCommand(
   loaded: LoadedProfile, mode: Extract<RunMode, { kind: 'workers' }>, flags: RunFlags, out: Output, signals: ReturnType<typeof handleSignals>,
@@ -196,6 +197,7 @@ async function runWorkersCommand(
     // A worker that failed counts with its last checkpoint: what it measured until then.
     for (const result of run.partials) inputs.push({ source: `worker ${result.shard?.index}/${mode.count} (its last checkpoint)`, result });
     const merged = mergeShards(inputs, { allowPartial: run.failure !== undefined, recordFiles: keep });
+    merged.warnings.push(...runWarnings(0, run.stoppedBy));
     const saved = await save(merged);
     if (saved !== undefined) await checkpoint?.sink.discard();
     else if (checkpoint?.sink.file !== undefined) out.error(`the last checkpoint is ${checkpoint.sink.file}`);
