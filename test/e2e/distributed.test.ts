@@ -56,6 +56,15 @@ function descendants(pid: number): number[] {
   return out;
 }
 
+/** Calls `action` `delayMs` after a --workers run says when its load starts (on stderr). */
+function afterLoadStarts(now: () => Ran, delayMs: number, action: () => void): void {
+  const poll = setInterval(() => {
+    if (!now().stderr.includes('starting the load at')) return;
+    clearInterval(poll);
+    setTimeout(action, delayMs);
+  }, 100);
+}
+
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -195,23 +204,17 @@ describe('--workers', () => {
     let signalled = false;
     const ran = await coldbench(['run', file, '--workers', '2', '--out', out, '--json'], {
       cwd: dir,
-      onSpawn: (pid, now) => {
-        const poll = setInterval(() => {
-          // Once the workers have sent something, Ctrl-C as a terminal sends it: to every process of the group.
-          if (!now().stderr.includes('starting the load at')) return;
-          clearInterval(poll);
-          setTimeout(() => {
-            signalled = true;
-            for (const p of [pid, ...descendants(pid)]) {
-              try {
-                process.kill(p, 'SIGINT');
-              } catch {
-                // already gone
-              }
-            }
-          }, 1500);
-        }, 100);
-      },
+      // Once the workers have sent something, Ctrl-C as a terminal sends it: to every process of the group.
+      onSpawn: (pid, now) => afterLoadStarts(now, 1500, () => {
+        signalled = true;
+        for (const p of [pid, ...descendants(pid)]) {
+          try {
+            process.kill(p, 'SIGINT');
+          } catch {
+            // already gone
+          }
+        }
+      }),
     });
     expect(signalled).toBe(true);
     expect(ran.code, ran.stderr).toBe(130);
@@ -259,17 +262,11 @@ describe('--workers', () => {
     let killed: number | undefined;
     const ran = await coldbench(['run', file, '--workers', '2', '--checkpoint', '500ms', '--out', out, '--json'], {
       cwd: dir,
-      onSpawn: (pid, now) => {
-        const poll = setInterval(() => {
-          if (!now().stderr.includes('starting the load at')) return;
-          clearInterval(poll);
-          // Three checkpoints' time into the load, the first worker goes without a word.
-          setTimeout(() => {
-            killed = descendants(pid).find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('shard-host.js'));
-            if (killed !== undefined) process.kill(killed, 'SIGKILL');
-          }, 1000 + 1600);
-        }, 100);
-      },
+      // Three checkpoints' time into the load (it starts a second after the line), the first worker goes without a word.
+      onSpawn: (pid, now) => afterLoadStarts(now, 1000 + 1600, () => {
+        killed = descendants(pid).find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('shard-host.js'));
+        if (killed !== undefined) process.kill(killed, 'SIGKILL');
+      }),
     });
     expect(killed).toBeDefined();
     expect(ran.code, ran.stderr).toBe(1);

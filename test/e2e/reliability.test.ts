@@ -4,6 +4,7 @@
  * temporary folder (exit 1, named); a run killed with SIGKILL leaves a checkpoint that report and
  * diff read and call partial; a run that ends removes its checkpoint.
  */
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,6 +36,20 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
   await rm(dir, { recursive: true, force: true });
 });
+
+/** Kills the run with SIGKILL once its checkpoint in `out` satisfies `ready`. */
+function killOnCheckpoint(child: ChildProcess, out: string, ready: (r: { counts?: { sent: number }; shards?: unknown[] }) => boolean): void {
+  const poll = setInterval(async () => {
+    const files = await readdir(out).catch(() => [] as string[]);
+    const partial = files.find((f) => f.endsWith('.partial.json'));
+    if (partial === undefined) return;
+    if (ready(JSON.parse(await readFile(join(out, partial), 'utf8').catch(() => '{}')))) {
+      clearInterval(poll);
+      child.kill('SIGKILL');
+    }
+  }, 100);
+  child.on('close', () => clearInterval(poll));
+}
 
 async function profile(name: string, seconds: number, rate = 50): Promise<string> {
   const file = join(dir, `${name}.yaml`);
@@ -127,19 +142,7 @@ describe('checkpoints', () => {
     const started = Date.now();
     const ran = await coldbench(['run', file, '--out', out, '--checkpoint', '500ms', '--no-progress'], {
       cwd: dir,
-      onSpawn: (child) => {
-        const poll = setInterval(async () => {
-          const files = await readdir(out).catch(() => [] as string[]);
-          const partial = files.find((f) => f.endsWith('.partial.json'));
-          if (partial === undefined) return;
-          const r = JSON.parse(await readFile(join(out, partial), 'utf8').catch(() => '{}')) as { counts?: { sent: number } };
-          if ((r.counts?.sent ?? 0) >= 100) {
-            clearInterval(poll);
-            child.kill('SIGKILL');
-          }
-        }, 100);
-        child.on('close', () => clearInterval(poll));
-      },
+      onSpawn: (child) => killOnCheckpoint(child, out, (r) => (r.counts?.sent ?? 0) >= 100),
     });
     expect(ran.signal).toBe('SIGKILL');
     expect(Date.now() - started).toBeLessThan(30_000);
@@ -192,19 +195,7 @@ describe('checkpoints', () => {
     const out = join(dir, 'out-killed-workers');
     const ran = await coldbench(['run', file, '--out', out, '--checkpoint', '500ms', '--no-progress', '--workers', '2'], {
       cwd: dir,
-      onSpawn: (child) => {
-        const poll = setInterval(async () => {
-          const files = await readdir(out).catch(() => [] as string[]);
-          const partial = files.find((f) => f.endsWith('.partial.json'));
-          if (partial === undefined) return;
-          const r = JSON.parse(await readFile(join(out, partial), 'utf8').catch(() => '{}')) as { counts?: { sent: number }; shards?: unknown[] };
-          if ((r.counts?.sent ?? 0) >= 200 && r.shards?.length === 2) {
-            clearInterval(poll);
-            child.kill('SIGKILL');
-          }
-        }, 100);
-        child.on('close', () => clearInterval(poll));
-      },
+      onSpawn: (child) => killOnCheckpoint(child, out, (r) => (r.counts?.sent ?? 0) >= 200 && r.shards?.length === 2),
     });
     expect(ran.signal).toBe('SIGKILL');
     const files = await readdir(out);
