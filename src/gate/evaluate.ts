@@ -6,7 +6,7 @@
  * nothing was sent, cost.per1M for an HTTP target) fails with actual null: a gate that cannot
  * see its metric must not pass silently. Count metrics always have data (zero is a count).
  */
-import type { Result, ThresholdVerdict } from '../result/result.js';
+import type { Counts, Result, ThresholdVerdict } from '../result/result.js';
 import type { Recorder } from '../run/recorder.js';
 import type { Histogram } from '../result/histogram.js';
 import { latencyParts, metricValue, rateCounts, requestParts, summaryOf } from './metrics.js';
@@ -151,23 +151,43 @@ function liveValue(id: MetricId, recorder: Recorder): LiveValue | null {
       default: return null;
     }
   }
-  const c = recorder.counts;
-  const classified = c.warm + c.cold + c.proactive;
+  if (id === 'cost.per1M') {
+    const cost = recorder.cost?.summary();
+    return cost === undefined || cost.invocations === 0 ? null : { value: cost.per1M, samples: cost.invocations };
+  }
+  return countsValue(id, recorder.counts);
+}
+
+/** The run's count and rate metrics, from its counts alone; null for any other metric. */
+function countsValue(id: MetricId, c: Counts): LiveValue | null {
+  const ratio = (part: number, whole: number): LiveValue | null => (whole > 0 ? { value: part / whole, samples: whole } : null);
+  const count = (n: number): LiveValue => ({ value: n, samples: n });
   switch (id) {
-    case 'cold.rate': return ratio(c.cold, classified);
+    case 'cold.rate': return ratio(c.cold, c.warm + c.cold + c.proactive);
     case 'errors.rate': return ratio(c.errors, c.sent);
     case 'throttles.rate': return ratio(c.throttles, c.sent);
     case 'cold.count': return count(c.cold);
     case 'errors.count': return count(c.errors);
     case 'throttles.count': return count(c.throttles);
     case 'dropped.count': return count(c.dropped);
-    case 'cost.per1M': {
-      const cost = recorder.cost?.summary();
-      return cost === undefined || cost.invocations === 0 ? null : { value: cost.per1M, samples: cost.invocations };
-    }
     default:
       return null;
   }
+}
+
+/** Whether a rule's metric is one of the run's counts or rates (countsValue reads it). */
+export function readFromCounts(rule: ThresholdRule): boolean {
+  return COUNT_METRICS.has(rule.metric.id);
+}
+
+const COUNT_METRICS = new Set<MetricId>(['cold.rate', 'errors.rate', 'throttles.rate', 'cold.count', 'errors.count', 'throttles.count', 'dropped.count']);
+
+/**
+ * evaluateLive over the run's counts alone, for the count and rate rules: `--workers` sums the
+ * counts its workers report a few times a second.
+ */
+export function evaluateLiveCounts(rules: readonly ThresholdRule[], counts: Counts, options: LiveOptions = {}): ThresholdVerdict[] {
+  return judgeLive(rules, (rule) => countsValue(rule.metric.id, counts), options);
 }
 
 /** The live histogram of a group; undefined for async times, known only once the logs are read. */

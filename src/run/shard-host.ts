@@ -3,9 +3,10 @@
  * profile and hands its result to the parent over IPC. It prints nothing; the parent shows one
  * progress line and one summary.
  *
- * With checkpoints on, or a threshold marked abortOnFail, it sends the shard so far to the parent
- * every interval, as a run alone writes its checkpoint file: the parent writes one file for the
- * whole run, and judges the rules on the merged run so far.
+ * With checkpoints on, or an abortOnFail rule on latencies or cost, it sends the shard so far to
+ * the parent every interval, as a run alone writes its checkpoint file: the parent writes one
+ * file for the whole run, and judges those rules on the merged shards. Its progress (counts, four
+ * times a second) serves the count and rate rules.
  *
  * Its start is the parent's: it reports 'ready' once its target is warmed up and connected, and
  * starts the load at the instant the parent then sends to every worker. The parent handles

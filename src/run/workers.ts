@@ -7,10 +7,11 @@
  * shared by every client: its environments, cold starts and concurrency limits are the same as
  * for one process.
  *
- * With checkpoints on, or a threshold marked abortOnFail, each worker sends its shard so far every
- * interval: the run has one checkpoint file, the workers' shards so far merged, the abortOnFail
- * rules are judged on that merged run (a failed one stops every worker, status 'aborted'), and a
- * worker that dies during the load counts in the result with the last shard it sent.
+ * With checkpoints on, each worker sends its shard so far every interval: the run has one
+ * checkpoint file, the workers' shards so far merged, and a worker that dies during the load
+ * counts in the result with the last shard it sent. abortOnFail rules are judged on the whole
+ * run: count and rate rules on the workers' summed counts (reported four times a second), the
+ * others on their merged shards; a failed one stops every worker, status 'aborted'.
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -18,8 +19,7 @@ import { ColdbenchError, RunError } from '../errors.js';
 import type { LoadedProfile } from '../profile/types.js';
 import { mergeShards } from '../result/merge/index.js';
 import type { Counts, Result, RunResult, ThresholdVerdict } from '../result/result.js';
-import { evaluateLiveResult, parseThresholds } from '../gate/index.js';
-import type { ThresholdRule } from '../gate/index.js';
+import { evaluateLiveCounts, evaluateLiveResult, parseThresholds, readFromCounts } from '../gate/index.js';
 import type { CheckpointOptions } from './checkpoints.js';
 import { PARTIAL_WARNING } from './build-result.js';
 import { builtScript, startLocalEmulator } from './local.js';
@@ -77,16 +77,28 @@ export async function runWorkers(loaded: LoadedProfile, opts: WorkersOptions): P
   let emulator: LocalEmulator | undefined;
   const workers: Worker[] = [];
   const abortRules = parseThresholds(loaded.profile.thresholds).rules.filter((r) => r.abortOnFail);
-  const snapshotMs = Math.min(opts.checkpoint?.everyMs ?? Infinity, abortRules.length > 0 ? LIVE_MS : Infinity);
+  // Count and rate rules read the counts every worker reports a few times a second; the others
+  // (latencies, cost, per request name) need the workers' shards so far.
+  const countRules = abortRules.filter(readFromCounts);
+  const shardRules = abortRules.filter((r) => !readFromCounts(r));
+  let stoppedBy: ThresholdVerdict | undefined;
+  const stopFor = (failed: ThresholdVerdict | undefined): void => {
+    if (failed === undefined || stoppedBy !== undefined) return;
+    stoppedBy = failed;
+    workers.forEach((w) => w.send({ type: 'abort' }));
+  };
+  const snapshotMs = Math.min(opts.checkpoint?.everyMs ?? Infinity, shardRules.length > 0 ? RULES_SNAPSHOT_MS : Infinity);
   const soFar = snapshotMs === Infinity ? undefined : new RunSoFar(workers, {
-    abortRules,
-    onAbort: () => workers.forEach((w) => w.send({ type: 'abort' })),
+    ...(shardRules.length > 0 && { judge: (merged: Result) => stopFor(evaluateLiveResult(shardRules, merged)[0]) }),
     ...(opts.checkpoint !== undefined && { checkpoint: opts.checkpoint }),
   });
+  const onProgress = countRules.length === 0 ? undefined : (): void => {
+    if (stoppedBy === undefined) stopFor(evaluateLiveCounts(countRules, summedCounts(workers))[0]);
+  };
   try {
     const shared = await shareEmulator(loaded, opts, (e) => (emulator = e));
     opts.onStep?.(`starting ${opts.count} worker${opts.count === 1 ? '' : 's'}`);
-    for (let index = 1; index <= opts.count; index++) workers.push(new Worker(index, opts.count, () => soFar?.arrived()));
+    for (let index = 1; index <= opts.count; index++) workers.push(new Worker(index, opts.count, { snapshot: () => soFar?.arrived(), progress: onProgress }));
     // The compiled requests (closures, an open data file) do not cross to a process: each worker
     // prepares its own from the profile, reading the data file again.
     const { requests: _compiled, ...sendable } = shared;
@@ -119,7 +131,6 @@ export async function runWorkers(loaded: LoadedProfile, opts: WorkersOptions): P
     await Promise.all(workers.map((w) => w.finished));
     await soFar?.stop();
     const failure = workers.find((w) => w.failure !== undefined)?.failure;
-    const stoppedBy = soFar?.failed;
     return {
       results: workers.flatMap((w) => (w.result === undefined ? [] : [w.result])),
       partials: workers.flatMap((w) => (w.result === undefined && w.snapshot !== undefined ? [w.snapshot] : [])),
@@ -161,17 +172,19 @@ async function shareEmulator(loaded: LoadedProfile, opts: WorkersOptions, keep: 
  * first of a round comes in, the latest of each worker are merged.
  */
 const GATHER_MS = 250;
-/** abortOnFail rules are judged on the merged run this often (a run alone judges them at each request). */
-const LIVE_MS = 1000;
+/**
+ * With abortOnFail rules on latencies, cost or a request name, the workers send their shards at
+ * least this often: building one holds a worker's load for milliseconds (about 20 ms at 10,000
+ * requests/s, docs/reliability.md), as often as a run alone's checkpoints do by default.
+ */
+const RULES_SNAPSHOT_MS = 10_000;
 
 /**
- * The run so far, from the workers' snapshots: abortOnFail rules judged on it, and the run's one
- * checkpoint file written from it every checkpoint interval. A save still in progress when the
- * next is due puts it off to the next round.
+ * The run so far, from the workers' snapshots: the abortOnFail rules that need it judged on it,
+ * and the run's one checkpoint file written from it every checkpoint interval. A save still in
+ * progress when the next is due puts it off to the next round.
  */
 class RunSoFar {
-  /** The abortOnFail rule that failed, once one did. */
-  failed: ThresholdVerdict | undefined;
   private due: NodeJS.Timeout | undefined;
   private saving: Promise<void> | undefined;
   private savedAtMs = -Infinity;
@@ -179,7 +192,7 @@ class RunSoFar {
 
   constructor(
     private readonly workers: readonly Worker[],
-    private readonly opts: { abortRules: ThresholdRule[]; onAbort: (failed: ThresholdVerdict) => void; checkpoint?: CheckpointOptions },
+    private readonly opts: { judge?: (merged: Result) => void; checkpoint?: CheckpointOptions },
   ) {}
 
   /** A worker's snapshot came in. */
@@ -199,7 +212,7 @@ class RunSoFar {
   private gather(): void {
     this.due = undefined;
     if (this.stopped) return;
-    const { abortRules, checkpoint } = this.opts;
+    const { judge, checkpoint } = this.opts;
     let merged: Result;
     try {
       merged = mergedSnapshot(this.workers);
@@ -208,10 +221,7 @@ class RunSoFar {
       checkpoint?.onError?.(err);
       return;
     }
-    if (this.failed === undefined && abortRules.length > 0) {
-      this.failed = evaluateLiveResult(abortRules, merged)[0];
-      if (this.failed !== undefined) this.opts.onAbort(this.failed);
-    }
+    judge?.(merged);
     if (checkpoint === undefined || this.saving !== undefined || Date.now() - this.savedAtMs < checkpoint.everyMs - GATHER_MS) return;
     this.savedAtMs = Date.now();
     this.saving = checkpoint.sink.save(merged).catch((err: unknown) => checkpoint.onError?.(err)).finally(() => (this.saving = undefined));
@@ -236,15 +246,17 @@ function failureOf(workers: readonly Worker[]): Promise<'failed'> {
   return new Promise((resolve) => workers.forEach((w) => void w.finished.then(() => w.result === undefined && resolve('failed'))));
 }
 
+/** The workers' counts as they last reported them, summed. */
+function summedCounts(workers: readonly Worker[]): Counts {
+  const sum: Counts = { planned: 0, sent: 0, ok: 0, errors: 0, throttles: 0, dropped: 0, warm: 0, cold: 0, proactive: 0, unknown: 0 };
+  for (const w of workers) for (const key of Object.keys(sum) as (keyof Counts)[]) sum[key] += w.counts[key] ?? 0;
+  return sum;
+}
+
 function summedState(workers: readonly Worker[]): WorkersState {
-  const counts = (): Counts => {
-    const sum: Counts = { planned: 0, sent: 0, ok: 0, errors: 0, throttles: 0, dropped: 0, warm: 0, cold: 0, proactive: 0, unknown: 0 };
-    for (const w of workers) for (const key of Object.keys(sum) as (keyof Counts)[]) sum[key] += w.counts[key] ?? 0;
-    return sum;
-  };
   return {
     get recorder() {
-      return { counts: counts() };
+      return { counts: summedCounts(workers) };
     },
     inFlight: () => workers.reduce((a, w) => a + w.inFlight, 0),
   };
@@ -264,7 +276,11 @@ class Worker {
   private readonly child: ChildProcess;
   private stderr = '';
 
-  constructor(readonly index: number, readonly count: number, private readonly onSnapshot: () => void) {
+  constructor(
+    readonly index: number,
+    readonly count: number,
+    private readonly heard: { snapshot: () => void; progress: (() => void) | undefined },
+  ) {
     this.child = fork(builtScript('shard-host.js'), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     this.pid = this.child.pid ?? -1;
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => (this.stderr = (this.stderr + d).slice(-4000)));
@@ -302,12 +318,13 @@ class Worker {
       case 'progress':
         this.counts = msg.counts;
         this.inFlight = msg.inFlight;
+        this.heard.progress?.();
         return;
       case 'snapshot':
         // Those sent before the start instant was known (the first, empty one) cannot be merged.
         if (typeof msg.result.shard?.startAt !== 'string') return;
         this.snapshot = msg.result;
-        this.onSnapshot();
+        this.heard.snapshot();
         return;
       case 'result':
         this.result = msg.result;

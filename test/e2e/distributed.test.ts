@@ -230,7 +230,7 @@ describe('--workers', () => {
     expect(ran.pids.filter(alive)).toEqual([]);
   }, 60_000);
 
-  it('an abortOnFail rule is judged on the workers\' merged run: it stops every worker, status aborted, exit 3', async () => {
+  it('a count rule marked abortOnFail is judged on the workers\' summed counts: it stops every worker, status aborted, exit 3', async () => {
     const failing = createServer((req, res) => {
       req.resume();
       res.writeHead(503).end();
@@ -254,6 +254,19 @@ describe('--workers', () => {
     expect(result.counts.sent).toBeLessThan(1000);
     expect(result.thresholds).toEqual([expect.objectContaining({ rule: 'errors.count < 40', pass: false })]);
     expect(result.warnings).toContain('stopped early: threshold "errors.count < 40" failed during the run (abortOnFail)');
+  }, 60_000);
+
+  it('a latency rule marked abortOnFail is judged on the workers\' merged shards, at the checkpoint interval', async () => {
+    const file = join(dir, 'workers-abort-latency.yaml');
+    await writeFile(file, `name: workers-abort-latency\ntarget: { kind: http, url: "${url}" }\nload:\n${constant(200, '30s')}thresholds:\n  - { rule: "all.p50 < 0.001ms", abortOnFail: true }\n`);
+    const started = Date.now();
+    const ran = await coldbench(['run', file, '--workers', '2', '--checkpoint', '1s', '--out', join(dir, 'workers-abort-latency'), '--json'], { cwd: dir });
+    expect(ran.code, ran.stderr).toBe(3);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const result = JSON.parse(ran.stdout);
+    expect(result.status).toBe('aborted');
+    expect(result.counts.sent).toBeLessThan(3000);
+    expect(result.warnings).toContain('stopped early: threshold "all.p50 < 0.001ms" failed during the run (abortOnFail)');
   }, 60_000);
 
   it('a worker killed during the load: the other goes on, and the merged result keeps what the killed one measured up to its last checkpoint', async () => {

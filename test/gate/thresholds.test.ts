@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateLive, evaluateLiveResult, evaluateThresholds, liveGate, parseThresholds } from '../../src/gate/index.js';
+import { evaluateLive, evaluateLiveCounts, evaluateLiveResult, evaluateThresholds, liveGate, parseThresholds, readFromCounts } from '../../src/gate/index.js';
 import { Recorder } from '../../src/run/recorder.js';
 import { buildFixture } from '../diff/fixtures.js';
 
@@ -140,5 +140,20 @@ describe('evaluateLiveResult (the merged run so far of --workers)', () => {
       { rule: 'cold.rate < 1%', actual: many.counts.cold / classified, pass: false },
       { rule: 'cold.count < 3', actual: many.counts.cold, pass: false },
     ]);
+  });
+});
+
+describe('evaluateLiveCounts (the summed counts of --workers)', () => {
+  it('judges the count and rate rules from counts alone, and reads no other metric', () => {
+    const { rules } = parseThresholds([
+      { rule: 'errors.count < 5', abortOnFail: true },
+      { rule: 'errors.rate < 1%', abortOnFail: true },
+      { rule: 'warm.p99 < 1ms', abortOnFail: true },
+    ]);
+    expect(rules.map(readFromCounts)).toEqual([true, true, false]);
+    const counts = (sent: number, errors: number) => ({ planned: sent, sent, ok: sent - errors, errors, throttles: 0, dropped: 0, warm: sent - errors, cold: 0, proactive: 0, unknown: 0 });
+    // 50 sent: the rate has too few observations; the count is past its limit.
+    expect(evaluateLiveCounts(rules, counts(50, 5))).toEqual([{ rule: 'errors.count < 5', actual: 5, pass: false }]);
+    expect(evaluateLiveCounts(rules, counts(200, 4))).toEqual([{ rule: 'errors.rate < 1%', actual: 0.02, pass: false }]);
   });
 });
