@@ -175,12 +175,10 @@ function countsValue(id: MetricId, c: Counts): LiveValue | null {
   }
 }
 
-/** Whether a rule's metric is one of the run's counts or rates (countsValue reads it). */
+/** Whether a rule's metric is one of the run's own counts or rates, which countsValue reads (not a request name's). */
 export function readFromCounts(rule: ThresholdRule): boolean {
-  return COUNT_METRICS.has(rule.metric.id);
+  return (rule.metric.kind === 'count' || rule.metric.kind === 'rate') && requestParts(rule.metric.id) === undefined;
 }
-
-const COUNT_METRICS = new Set<MetricId>(['cold.rate', 'errors.rate', 'throttles.rate', 'cold.count', 'errors.count', 'throttles.count', 'dropped.count']);
 
 /**
  * evaluateLive over the run's counts alone, for the count and rate rules: `--workers` sums the

@@ -33,7 +33,9 @@ const START_TIMEOUT_MS = 30_000;
  * 206-231 MB with the default, 189-191 MB with 8 and 166-174 MB with 4 (two runs each). Smaller,
  * its collections run more often; closed runs at full speed showed no change in the engine
  * thread's requests per CPU-second with 8 or 4 (four interleaved rounds each, within their
- * spread), and the reading thread about 1 µs more per request with 4.
+ * spread), and the reading thread about 1 µs more per request with 4. At 2,000 requests/s, p99
+ * with logs on was 4.4-6.9 ms with 8, 4.2-9.3 ms with 4 and 4.6-11.2 ms with 2 (V8's helper
+ * threads busier), and no better with 16 or 32 (4 or 5 interleaved 15 s rounds each).
  */
 const READER_YOUNG_GENERATION_MB = 8;
 
