@@ -9,6 +9,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CloudWatchLogsClient, CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
 import { regionFor, usesDummyCredentials } from '../targets/lambda-client.js';
 import { networkErrorClass } from '../targets/net-errors.js';
+import { logEventsOf, scanFilterPage } from './page-scan.js';
+import type { EventList } from './page-scan.js';
 
 /** One event as FilterLogEvents returns it (times in epoch ms). */
 export interface LogEvent {
@@ -31,7 +33,8 @@ export interface FilterParams {
 }
 
 export interface FilterPage {
-  events: LogEvent[];
+  /** Parsed a slice at a time when read from the API (page-scan.ts); an array is one too. */
+  events: EventList;
   /** Present while more pages remain: a page can be partly full, or empty, and still have one. */
   nextToken?: string;
 }
@@ -106,7 +109,7 @@ export interface LogsClientOptions {
  * Where the transport leaves a successful page's events for the call that asked (see
  * createSdkLogsApi). The call's async context carries it down to the request handler.
  */
-const pageSlot = new AsyncLocalStorage<{ events?: unknown[] }>();
+const pageSlot = new AsyncLocalStorage<{ events?: EventList }>();
 
 /** A FilterLogEvents client from @aws-sdk/client-cloudwatch-logs, loaded only when logs are read. */
 export async function createSdkLogsApi(opts: LogsClientOptions, env: NodeJS.ProcessEnv = process.env): Promise<LogsApi> {
@@ -116,10 +119,10 @@ export async function createSdkLogsApi(opts: LogsClientOptions, env: NodeJS.Proc
 
   /**
    * The SDK builds, signs and sends each call and reads every error answer. A successful page's
-   * events are read here, with one JSON.parse, and the SDK deserializes only the rest of the
-   * page (its nextToken): its schema-driven reading of a 10,000-event page costs several times
-   * a JSON.parse and holds the load's thread in one piece, which an open model's latencies
-   * would show. The events keep the API's own field names, as the SDK gives them.
+   * events are read here, a slice at a time as the reader takes them (page-scan.ts), and the SDK
+   * deserializes only the rest of the page (its nextToken): its schema-driven reading of a
+   * 10,000-event page costs several times a JSON.parse and makes every event's objects at once.
+   * The events keep the API's own field names, as the SDK gives them.
    */
   class PageHandler extends NodeHttpHandler {
     override async handle(...args: Parameters<InstanceType<typeof NodeHttpHandler>['handle']>): ReturnType<InstanceType<typeof NodeHttpHandler>['handle']> {
@@ -129,14 +132,15 @@ export async function createSdkLogsApi(opts: LogsClientOptions, env: NodeJS.Proc
       if (slot === undefined || response.statusCode !== 200 || response.body === undefined) return out;
       const chunks: Buffer[] = [];
       for await (const chunk of response.body as AsyncIterable<Buffer | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      const bytes = Buffer.concat(chunks);
       let rest: Buffer;
       try {
-        const page = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { events?: unknown; nextToken?: unknown };
-        slot.events = Array.isArray(page.events) ? page.events : [];
-        rest = Buffer.from(JSON.stringify(typeof page.nextToken === 'string' ? { nextToken: page.nextToken } : {}));
+        const page = scanFilterPage(bytes);
+        slot.events = page.events;
+        rest = Buffer.from(JSON.stringify(page.nextToken !== undefined ? { nextToken: page.nextToken } : {}));
       } catch {
-        // Not JSON: the SDK reads it as it would have, and says what is wrong.
-        rest = Buffer.concat(chunks);
+        // Not a JSON object: the SDK reads it as it would have, and says what is wrong.
+        rest = bytes;
       }
       response.body = Readable.from([rest]);
       for (const name of Object.keys(response.headers)) if (name.toLowerCase() === 'content-length') response.headers[name] = String(rest.length);
@@ -157,7 +161,7 @@ export async function createSdkLogsApi(opts: LogsClientOptions, env: NodeJS.Proc
   const client: CloudWatchLogsClient = new sdk.CloudWatchLogsClient(config);
   return {
     async filter(params, signal) {
-      const slot: { events?: unknown[] } = {};
+      const slot: { events?: EventList } = {};
       try {
         const out = await pageSlot.run(slot, () =>
           client.send(
@@ -171,7 +175,7 @@ export async function createSdkLogsApi(opts: LogsClientOptions, env: NodeJS.Proc
             signal !== undefined ? { abortSignal: signal } : {},
           ),
         );
-        const events = logEventsOf(slot.events ?? out.events ?? []);
+        const events = slot.events ?? logEventsOf(out.events ?? []);
         return out.nextToken !== undefined && out.nextToken !== '' ? { events, nextToken: out.nextToken } : { events };
       } catch (err) {
         throw logsFailureOf(err);
@@ -179,20 +183,4 @@ export async function createSdkLogsApi(opts: LogsClientOptions, env: NodeJS.Proc
     },
     close: () => client.destroy(),
   };
-}
-
-/**
- * The events that carry what the reader needs, as parsed (the API's field names are the
- * LogEvent's): the others, never seen from the API, are skipped.
- */
-function logEventsOf(raw: readonly unknown[]): LogEvent[] {
-  const events: LogEvent[] = [];
-  for (const item of raw) {
-    const e = item as Partial<Record<keyof LogEvent, unknown>>;
-    if (typeof e.eventId !== 'string' || typeof e.timestamp !== 'number' || typeof e.message !== 'string') continue;
-    if (typeof e.logStreamName !== 'string') e.logStreamName = '';
-    if (typeof e.ingestionTime !== 'number') e.ingestionTime = e.timestamp;
-    events.push(e as LogEvent);
-  }
-  return events;
 }

@@ -147,7 +147,9 @@ function finish(source: LocalLogSource, id: number): void {
 /** One call for the run's thread (the probe of a group before the load). */
 async function filter(api: LogsApi, id: number, params: Parameters<LogsApi['filter']>[0]): Promise<void> {
   try {
-    post({ type: 'filtered', id, page: await api.filter(params) });
+    const { events, nextToken } = await api.filter(params);
+    // The events cross to the run's thread as an array (a page from the API parses them when taken).
+    post({ type: 'filtered', id, page: { events: events.slice(0, events.length), ...(nextToken !== undefined && { nextToken }) } });
   } catch (err) {
     post({ type: 'filtered', id, error: failureData(err) });
   }

@@ -20,6 +20,7 @@
 import type { LogEvent, LogsApi } from './api.js';
 import { LogsApiError, logsFailureOf } from './api.js';
 import { BoundedMap } from '../util/bounded-map.js';
+import type { EventList } from './page-scan.js';
 
 export interface ReaderClock {
   /** Epoch milliseconds. */
@@ -226,12 +227,12 @@ export class GroupReader {
    * tens of milliseconds, and an open model at thousands of requests/s would send late and pile
    * up requests in flight meanwhile.
    */
-  private async takeAll(events: readonly LogEvent[]): Promise<void> {
+  private async takeAll(events: EventList): Promise<void> {
     for (let from = 0; from < events.length; from += this.sliceSize) {
       await yieldToLoad();
-      const distinct: LogEvent[] = [];
-      const to = Math.min(events.length, from + this.sliceSize);
-      for (let i = from; i < to; i++) if (this.take(events[i]!)) distinct.push(events[i]!);
+      // A slice of a page read from the API is parsed here (page-scan.ts): a page that turns out
+      // not to be JSON throws, and is asked for again.
+      const distinct = events.slice(from, from + this.sliceSize).filter((event) => this.take(event));
       if (distinct.length > 0) this.opts.onEvents(distinct);
     }
   }
