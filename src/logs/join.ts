@@ -295,6 +295,10 @@ export class LogJoin {
     const init = this.initStartOf(e);
     const report = reportFor(e, init);
     const startMs = e.atMs - (report.durationMs ?? 0);
+    // Attempts are told apart by their time: Lambda retries a failed event one, then two minutes
+    // later (invocation-async-error-handling). A REPORT read again, by a window whose event ids
+    // were forgotten, is not another attempt.
+    if (run.ends.includes(e.atMs)) return;
     run.ends.push(e.atMs);
     run.lastStatus = report.status;
     if (!this.waiting.has(e.requestId)) return; // a retry: counted when the reading ends

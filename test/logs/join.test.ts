@@ -136,6 +136,9 @@ describe('LogJoin (async)', () => {
     expect(join.pending).toBe(3); // ev-1 may be retried; ev-2 and ev-3 not seen yet
     join.onPlatform(start('ev-1', 61_000));
     join.onPlatform(report('ev-1', 61_100, { durationMs: 100, status: 'success' }));
+    // The first attempt's lines read again (a window read twice, its ids forgotten): no third attempt.
+    join.onPlatform(start('ev-1', 300));
+    join.onPlatform(report('ev-1', 800, { initDurationMs: 150, durationMs: 500, status: 'error', errorType: 'Error' }));
     join.onPlatform(start('ev-2', 60));
     join.onPlatform(report('ev-2', 90, { durationMs: 30 }));
     // ev-3 was never seen; ev-2's REPORT has no Status (a text line): it may still be retried.
