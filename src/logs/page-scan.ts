@@ -154,13 +154,15 @@ function expect(bytes: Buffer, at: number, byte: number): void {
   }
 }
 
+/** JSON's whitespace: space, line feed, carriage return, tab. */
+function isSpace(c: number | undefined): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
 function skipSpace(bytes: Buffer, at: number): number {
   let i = at;
-  for (;;) {
-    const c = bytes[i];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
-    i++;
-  }
+  while (isSpace(bytes[i])) i++;
+  return i;
 }
 
 /** Just past the string that opens at `at`: its closing quote is the first with an even run of backslashes before it. */
@@ -199,7 +201,7 @@ function valueEnd(bytes: Buffer, at: number): number {
   let i = at;
   while (i < bytes.length) {
     const d = bytes[i];
-    if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
+    if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET || isSpace(d)) break;
     i++;
   }
   if (i === at) throw new SyntaxError(`expected a value at ${at}`);

@@ -24,10 +24,6 @@ export class BoundedMap<K, V> {
     return this.map.get(key);
   }
 
-  has(key: K): boolean {
-    return this.map.has(key);
-  }
-
   set(key: K, value: V): void {
     if (!this.map.has(key)) this.order.push(key);
     this.map.set(key, value);
