@@ -81,6 +81,8 @@ export interface JoinFigures {
   withoutAccessLog: number;
   /** REPORT lines of requests this run did not send (other traffic), or read twice. */
   unclaimedReports: number;
+  /** REPORT lines joined to a request of this run (an async event's retries each have theirs). */
+  claimedReports: number;
   /** Ingestion lag of the REPORT lines matched, ms. */
   lag: Histogram;
   /** Every REPORT whose time fell inside the run, whoever sent its request (not per request). */
@@ -110,7 +112,7 @@ export class LogJoin {
   private readonly initStarts = new Map<string, PlatformEvent & { kind: 'initStart' }>();
   private runWindow: { fromMs: number; toMs: number } = { fromMs: -Infinity, toMs: Infinity };
   readonly figures: JoinFigures = {
-    deferred: 0, matched: 0, unmatched: 0, withoutId: 0, notInvoked: 0, throttledBehindFront: 0, withoutAccessLog: 0, unclaimedReports: 0,
+    deferred: 0, matched: 0, unmatched: 0, withoutId: 0, notInvoked: 0, throttledBehindFront: 0, withoutAccessLog: 0, unclaimedReports: 0, claimedReports: 0,
     lag: newHistogram(),
     runLevel: { invocations: 0, coldStarts: 0, init: newHistogram() },
     skew: { lowMs: undefined, highMs: undefined },
@@ -261,6 +263,7 @@ export class LogJoin {
   private matchSync(ticket: number, e: PlatformEvent & { kind: 'report' }): void {
     const f = this.figures;
     f.matched++;
+    f.claimedReports++;
     recordMs(f.lag, Math.max(0, e.lagMs));
     const init = this.initStartOf(e);
     const report = reportFor(e, init);
@@ -300,6 +303,7 @@ export class LogJoin {
     // were forgotten, is not another attempt.
     if (run.ends.includes(e.atMs)) return;
     run.ends.push(e.atMs);
+    this.figures.claimedReports++;
     run.lastStatus = report.status;
     if (!this.waiting.has(e.requestId)) return; // a retry: counted when the reading ends
     this.waiting.delete(e.requestId);

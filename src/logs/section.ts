@@ -29,6 +29,7 @@ export function logsResultParts(outcome: LogReadingOutcome): LogsResultParts {
     notInvoked: j.notInvoked,
     throttledBehindFront: j.throttledBehindFront,
     unclaimedReports: j.unclaimedReports,
+    claimedReports: j.claimedReports,
     lagMs: j.lag.totalCount > 0 ? summarize(j.lag) : null,
     waitedMs: Math.round(outcome.waitedMs),
     stoppedEarly: outcome.stoppedEarly,

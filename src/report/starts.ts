@@ -31,7 +31,8 @@ export function logsLine(r: Result): string | undefined {
   const share = joinable > 0 ? ` (${((100 * l.matched) / joinable).toFixed(1)}%)` : '';
   const lag = l.lagMs === null ? '' : `; log lag p50 ${fmtMs(l.lagMs.p50)}, max ${fmtMs(l.lagMs.max)}`;
   const calls = `; ${l.apiCalls} FilterLogEvents calls${l.throttledCalls > 0 ? ` (${l.throttledCalls} throttled)` : ''}`;
-  const waited = `; read ${fmtMs(l.waitedMs)} after the load`;
+  // Absent from files merged by versions that left out a value the shards disagreed on.
+  const waited = typeof l.waitedMs === 'number' ? `; read ${fmtMs(l.waitedMs)} after the load` : '';
   const via = l.accessLogGroup === undefined ? '' : ` through the access log ${l.accessLogGroup}`;
   const notInvoked = l.notInvoked > 0 ? `; ${l.notInvoked} never reached the function${(l.throttledBehindFront ?? 0) > 0 ? ` (${l.throttledBehindFront} throttled by Lambda behind the front)` : ''}` : '';
   const noId = l.withoutId > 0 ? `; ${l.withoutId} answered without a request id` : '';

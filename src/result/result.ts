@@ -201,6 +201,8 @@ export interface LogsSection {
   throttledBehindFront: number;
   /** REPORT lines of requests this run did not send, or read twice. */
   unclaimedReports: number;
+  /** REPORT lines joined to this run's requests (an async event's retries each have one). */
+  claimedReports: number;
   /** Ingestion lag (ingestionTime - timestamp) of the matched REPORT lines. */
   lagMs: Summary | null;
   /** How long the reading went on after the load. */

@@ -22,7 +22,11 @@ let emulator: Emulator;
 beforeAll(async () => {
   emulator = await startEmulator({
     baseDir: profilesDir,
-    functions: { url: fn('functions/hello.handler', { concurrency: 4, idleTimeoutMs: 60_000, environment: { INIT_MS: '80' }, logDelayMs: 500 }) },
+    functions: {
+      url: fn('functions/hello.handler', { concurrency: 4, idleTimeoutMs: 60_000, environment: { INIT_MS: '80' }, logDelayMs: 500 }),
+      // A log group of its own: the read window starts before the run, and must hold no other test's lines.
+      shared: fn('functions/hello.handler', { concurrency: 6, idleTimeoutMs: 60_000, environment: { INIT_MS: '80' }, logDelayMs: 500 }),
+    },
   });
 });
 
@@ -75,5 +79,34 @@ load: { maxInFlight: 20, phases: [ { burst: { count: 4 } }, { constant: { rate: 
     expect(result.logs.throttledBehindFront).toBeGreaterThan(0);
     expect(result.counts.cold).toBeGreaterThanOrEqual(2); // the first request, and again after the idle gap
     expect(result.counts.unknown).toBe(0);
+  });
+
+  it('--workers 2: each worker joins its own requests; the merged result counts the log group\'s lines once, not once per worker', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'coldbench-e2e-logs-'));
+    dirs.push(out);
+    const profile = join(out, 'shared.yaml');
+    await writeFile(profile, `name: shared
+target:
+  kind: http
+  url: ${emulator.functionUrl('shared')}
+  coldStart: { logs: { function: shared, endpoint: ${emulator.endpoint}, wait: 20s, poll: 300ms } }
+load: { maxInFlight: 20, phases: [ { burst: { count: 8 } }, { constant: { rate: 40, duration: 1s } } ] }
+`);
+    const ran = await coldbench(['run', profile, '--workers', '2', '--out', out, '--no-progress'], { cwd: out, timeoutMs: 90_000 });
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/starts from \/aws\/lambda\/shared: (\d+) of \1 requests matched \(100\.0%\)/);
+    const result = await savedResult(out);
+    expect(result.shards).toHaveLength(2);
+    const all = (await groundTruth(emulator.endpoint)).filter((i) => i.function === 'shared');
+    const truth = all.filter((i) => i.status !== 'throttled');
+    const cold = truth.filter((i) => i.firstInEnvironment);
+    expect(cold.length).toBeGreaterThanOrEqual(2);
+    expect(result.counts).toMatchObject({ sent: all.length, cold: cold.length, warm: truth.length - cold.length, unknown: 0 });
+    // Both workers read every line of the group: the merge counts each line once.
+    expect(result.logs).toMatchObject({ matched: truth.length, claimedReports: truth.length, unclaimedReports: 0, complete: true });
+    expect(result.logs.runLevel).toMatchObject({ invocations: truth.length, coldStarts: cold.length });
+    expect(result.logs.runLevel.init.count).toBe(cold.length);
+    expect(result.logs.clockSkewMs.low).toBeTypeOf('number');
+    expect(result.warnings.join('\n')).not.toMatch(/^logs\./m);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { encodeHistogram, newHistogram, recordMs, summarize } from '../../src/result/histogram.js';
+import { decodeHistogram, encodeHistogram, newHistogram, recordMs, summarize } from '../../src/result/histogram.js';
 import { mergeShards } from '../../src/result/merge/index.js';
 import type { ShardInput } from '../../src/result/merge/index.js';
 import type { Result } from '../../src/result/result.js';
@@ -152,5 +152,72 @@ describe('fields merged by the generic rules', () => {
       { t: 1, sent: 4, ok: 4, errors: 0, throttles: 0, dropped: 0, cold: 0, p50: 2, p99: 2 },
       { t: 2, sent: 1, ok: 1, errors: 0, throttles: 0, dropped: 1, cold: 1, p50: null, p99: null },
     ]);
+  });
+
+  it('takes the longest wait, the checkpoints\' largest build, and a reading stopped early from one shard', () => {
+    const inputs = shards(2).map((input, i) => edit(input, (r) => {
+      const extra = r as unknown as Record<string, unknown>;
+      extra.logs = { source: 'cloudwatch-logs', logGroup: `/aws/lambda/f${i}`, waitedMs: 1200 + 800 * i, stoppedEarly: i === 1 };
+      r.checkpoints = { everyMs: 1000, written: 3 + i, buildMsTotal: 2 + i, buildMsMax: 1.5 - i };
+    }));
+    const merged = mergeShards(inputs) as unknown as Record<string, any>;
+    expect(merged.logs).toMatchObject({ waitedMs: 2000, stoppedEarly: true });
+    expect(merged.checkpoints).toEqual({ everyMs: 1000, written: 7, buildMsTotal: 5, buildMsMax: 1.5 });
+    expect(merged.warnings.join('\n')).not.toMatch(/waitedMs|stoppedEarly|checkpoints/);
+  });
+});
+
+describe('the logs section of shards that read one log group', () => {
+  /** A shard's reading: every REPORT it read is claimed or unclaimed; runLevel counts those timed inside the run. */
+  function reading(r: Result, l: { claimed: number; unclaimed: number; invocations: number; inits: number[]; skew: [number, number]; group?: string; host?: string }): void {
+    const init = newHistogram();
+    for (const ms of l.inits) recordMs(init, ms);
+    const extra = r as unknown as Record<string, unknown>;
+    extra.logs = {
+      source: 'cloudwatch-logs', logGroup: l.group ?? '/aws/lambda/shared', matched: l.claimed, claimedReports: l.claimed, unclaimedReports: l.unclaimed,
+      apiCalls: 10, events: l.claimed + l.unclaimed, waitedMs: 100, stoppedEarly: false, problems: [`seen by ${r.shard!.index}`, 'said by all'],
+      clockSkewMs: { low: l.skew[0], high: l.skew[1] }, runLevel: { invocations: l.invocations, coldStarts: l.inits.length, init: summarize(init) },
+    };
+    r.histograms.runLevelInit = encodeHistogram(init);
+    if (l.host !== undefined) r.shard!.host = l.host;
+  }
+
+  // 100 invocations in the run, 3 of them sent by another client. Shard 1 sent 60 and read all
+  // 100 (its 40 unclaimed are shard 2's 37 and the 3 others); shard 2 sent 37 and stopped before
+  // the last 5 lines.
+  const both = (): ShardInput[] => {
+    const [a, b] = shards(2);
+    return [
+      edit(a!, (r) => reading(r, { claimed: 60, unclaimed: 40, invocations: 100, inits: [300, 310, 320, 330], skew: [-2, 5] })),
+      edit(b!, (r) => reading(r, { claimed: 37, unclaimed: 58, invocations: 95, inits: [300, 310, 320], skew: [-1, 7] })),
+    ];
+  };
+
+  it('counts the group\'s lines once: run-level figures from the fullest reading, unclaimed lines as no shard claimed them', () => {
+    const merged = mergeShards(both());
+    expect(merged.logs).toMatchObject({ matched: 97, claimedReports: 97, unclaimedReports: 3, apiCalls: 20, events: 195 });
+    expect(merged.logs!.runLevel).toMatchObject({ invocations: 100, coldStarts: 4 });
+    expect(merged.logs!.runLevel.init).toMatchObject({ count: 4, min: 300, max: 330 });
+    // The stored histogram is the one the summary was made from, so a merge of merges stays right.
+    expect(summarize(decodeHistogram(merged.histograms.runLevelInit!)).count).toBe(4);
+    expect(merged.logs!.problems).toEqual(['seen by 1', 'said by all', 'seen by 2']);
+    expect(merged.warnings.join('\n')).not.toMatch(/logs\./);
+  });
+
+  it('keeps the tightest clock-skew bounds of shards of one machine, and none across machines', () => {
+    const one = mergeShards(both().map((s) => edit(s, (r) => (r.shard!.host = 'box'))));
+    expect(one.logs!.clockSkewMs).toEqual({ low: -1, high: 5 });
+    const two = mergeShards(both().map((s, i) => edit(s, (r) => (r.shard!.host = `box-${i}`))));
+    expect(two.logs!.clockSkewMs).toEqual({ low: null, high: null });
+    expect(two.warnings.join('\n')).toMatch(/logs\.clockSkewMs: the shards ran on different machines/);
+  });
+
+  it('adds the line counts of shards that read different groups, and says why when a shard lacks claimedReports', () => {
+    const [a, b] = both();
+    const apart = mergeShards([a!, edit(b!, (r) => ((r.logs as { logGroup: string }).logGroup = '/aws/lambda/other'))]);
+    expect(apart.logs).toMatchObject({ unclaimedReports: 98, runLevel: { invocations: 195, coldStarts: 7 } });
+    const old = mergeShards([a!, edit(b!, (r) => delete (r.logs as { claimedReports?: number }).claimedReports)]);
+    expect(old.logs!.unclaimedReports).toBe(98);
+    expect(old.warnings.join('\n')).toMatch(/logs\.unclaimedReports: a shard was written before claimedReports existed/);
   });
 });

@@ -9,7 +9,9 @@
  *   summaries are never averaged.
  * - Fields listed in SUMMED are added up: a number, or every number of an object (a counts map:
  *   errors by class, counts by outcome).
- * - Fields listed in ALL_TRUE are true when they are true in every shard.
+ * - Fields listed in LARGEST are the largest shard's value (a time the longest shard took).
+ * - Fields listed in ALL_TRUE are true when they are true in every shard, those in ANY_TRUE when
+ *   they are true in one.
  * - An object is merged field by field with these same rules.
  * - Anything else must be the same in every shard, and is kept; a value that differs is left out
  *   with a warning rather than guessed.
@@ -42,13 +44,18 @@ export const SUMMED: readonly string[] = [
   'counts', 'errors', 'throttles', 'startReasons', 'rate.target', 'rate.achieved',
   'requests.*.counts', 'requests.*.errors', 'requests.*.throttles', 'requests.*.startReasons',
   'logs.deferred', 'logs.matched', 'logs.unmatched', 'logs.withoutId', 'logs.notInvoked', 'logs.throttledBehindFront',
-  'logs.unclaimedReports', 'logs.apiCalls', 'logs.throttledCalls', 'logs.failedCalls', 'logs.events',
+  'logs.unclaimedReports', 'logs.claimedReports', 'logs.apiCalls', 'logs.throttledCalls', 'logs.failedCalls', 'logs.events',
   'logs.duplicateEvents', 'logs.runLevel.invocations', 'logs.runLevel.coldStarts',
-  'async.attempts', 'async.retries', 'async.neverRan',
+  'async.attempts', 'async.retries', 'async.neverRan', 'checkpoints.written', 'checkpoints.buildMsTotal',
 ];
+
+/** Paths whose merge is the largest shard's value. */
+export const LARGEST: readonly string[] = ['logs.waitedMs', 'checkpoints.buildMsMax'];
 
 /** Booleans that hold for the merge only when they hold for every shard. */
 export const ALL_TRUE: readonly string[] = ['logs.complete', 'data.exhausted'];
+/** Booleans that hold for the merge when they hold for one shard. */
+export const ANY_TRUE: readonly string[] = ['logs.stoppedEarly'];
 
 const SUMMARY_KEYS = ['count', 'min', 'mean', 'stdev', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
 
@@ -62,6 +69,8 @@ export interface FieldContext {
 export function mergeField(path: string, values: readonly unknown[], ctx: FieldContext): unknown {
   if (matches(SUMMED, path)) return sum(path, values, ctx);
   if (matches(ALL_TRUE, path)) return values.every((v) => v === true);
+  if (matches(ANY_TRUE, path)) return values.some((v) => v === true);
+  if (matches(LARGEST, path)) return largest(path, values, ctx);
   const present = values.filter((v) => v !== undefined && v !== null);
   if (present.length === 0) return values.includes(null) ? null : undefined;
   if (present.some(isSummary)) return summaryAt(path, values, ctx);
@@ -104,6 +113,14 @@ function sum(path: string, values: readonly unknown[], ctx: FieldContext): unkno
     return out;
   }
   ctx.warnings.push(`${path}: the shards hold values that cannot be added (${present.map((v) => JSON.stringify(v)).join(', ')}); left out`);
+  return undefined;
+}
+
+function largest(path: string, values: readonly unknown[], ctx: FieldContext): unknown {
+  const present = values.filter((v) => v !== undefined && v !== null);
+  if (present.length === 0) return values.includes(null) ? null : undefined;
+  if (present.every((v) => typeof v === 'number')) return Math.max(...(present as number[]));
+  ctx.warnings.push(`${path}: the shards hold values that are not numbers (${present.map((v) => JSON.stringify(v)).join(', ')}); left out`);
   return undefined;
 }
 

@@ -14,18 +14,19 @@ import type { MergedShard } from '../shard.js';
 import { checkShards } from './check.js';
 import { mergeObject } from './fields.js';
 import { mergeHistograms } from './histograms.js';
+import { mergeLogs } from './logs.js';
 import { mergeColdStarts, mergeCost, mergeStatus } from './parts.js';
 import { mergeTimelines } from './timeline.js';
 import type { MergeOptions, ShardInput } from './types.js';
 
 export type { MergeOptions, ShardInput } from './types.js';
-export { HISTOGRAM_OF, SUMMED, ALL_TRUE } from './fields.js';
+export { HISTOGRAM_OF, SUMMED, LARGEST, ALL_TRUE, ANY_TRUE } from './fields.js';
 
 /** Fields merged here by name; every other field goes through the generic rules of fields.ts. */
 const BY_NAME = new Set([
   'schemaVersion', 'tool', 'name', 'status', 'startedAt', 'endedAt', 'durationMs', 'profile', 'target',
   'histograms', 'timeline', 'timelineBucketMs', 'coldStarts', 'cost', 'coldStartRate', 'eventLoopDelay',
-  'thresholds', 'warnings', 'shard', 'shards', 'missingShards',
+  'thresholds', 'warnings', 'shard', 'shards', 'missingShards', 'logs',
 ]);
 
 /** Merges shard results; throws a UsageError (exit 2) when they are not the shards of one run. */
@@ -37,6 +38,7 @@ export function mergeShards(inputs: readonly ShardInput[], opts: MergeOptions = 
   const histograms = mergeHistograms(shards, warnings);
   const sources = shards.map((s) => s.source);
   const generic = mergeObject('', shards.map((s) => s.result), { histograms, sources, warnings }, BY_NAME) as Partial<Result>;
+  const logs = mergeLogs(shards, { histograms, sources, warnings });
   const startedAtMs = Date.parse(first.shard!.startAt!);
   const endedAtMs = Math.max(...shards.map((s) => Date.parse(s.result.endedAt)));
   const { timeline, bucketMs } = mergeTimelines(shards, startedAtMs, warnings);
@@ -53,6 +55,7 @@ export function mergeShards(inputs: readonly ShardInput[], opts: MergeOptions = 
     profile: first.profile,
     target: first.target,
     ...generic,
+    ...(logs !== undefined && { logs }),
     counts,
     coldStartRate: classified > 0 ? Math.round((counts.cold / classified) * 1e6) / 1e6 : null,
     eventLoopDelay: null,
