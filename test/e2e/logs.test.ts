@@ -14,6 +14,9 @@ import { startEmulator } from '../../src/emulator/index.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { fn, groundTruth, profilesDir } from '../emulator/helpers.js';
 import { coldbench } from '../helpers/bin.js';
+import { publishedSchema, schemaErrors, undescribedFields } from '../helpers/schema.js';
+
+const resultSchema = publishedSchema('result.schema.json');
 
 const repo = resolve(import.meta.dirname, '../..');
 const dirs: string[] = [];
@@ -108,5 +111,7 @@ load: { maxInFlight: 20, phases: [ { burst: { count: 8 } }, { constant: { rate: 
     expect(result.logs.runLevel.init.count).toBe(cold.length);
     expect(result.logs.clockSkewMs.low).toBeTypeOf('number');
     expect(result.warnings.join('\n')).not.toMatch(/^logs\./m);
+    expect(schemaErrors(resultSchema, result)).toEqual([]);
+    expect(undescribedFields(resultSchema, result)).toEqual([]);
   });
 });

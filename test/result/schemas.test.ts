@@ -1,7 +1,8 @@
 /**
  * Every file coldbench writes matches its published JSON Schema and holds no field the schema
- * does not describe: a Lambda run (cold starts, REPORT figures, cost), an HTTP run, an
- * interrupted run, and a matrix (its configuration results and the matrix result).
+ * does not describe: a Lambda run (cold starts, REPORT figures, cost), an HTTP run, runs that read
+ * their starts from the logs (behind a Function URL, and async invokes), an interrupted run, and
+ * a matrix (its configuration results and the matrix result).
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -30,7 +31,11 @@ beforeAll(async () => {
   emulator = await startEmulator({
     baseDir: profilesDir,
     accountConcurrency: 20,
-    functions: { hello: fn('functions/hello.handler', { concurrency: 2, environment: { WORK_MS: '20' } }) },
+    functions: {
+      hello: fn('functions/hello.handler', { concurrency: 2, environment: { WORK_MS: '20' } }),
+      url: fn('functions/hello.handler', { concurrency: 2, logDelayMs: 0 }),
+      events: fn('functions/flaky.handler', { environment: { FAIL_RATE: '0' }, logDelayMs: 0, logFormat: 'JSON' }),
+    },
   });
   server = createServer((req, res) => {
     req.resume();
@@ -76,6 +81,34 @@ thresholds: [ "cold.count < 100" ]
     const result = await runProfile(load(`name: http-run\ntarget: { kind: http, url: "${url}" }\nload: { phases: [ { constant: { rate: 50, duration: 300ms } } ] }\n`));
     expectDescribed(resultSchema, await saved(await writeResult(result, dir)));
   });
+
+  it('an HTTP run whose starts are read from the logs', async () => {
+    const result = await runProfile(load(`name: http-logs-run
+target:
+  kind: http
+  url: ${emulator.functionUrl('url')}
+  coldStart: { logs: { function: url, endpoint: ${emulator.endpoint}, wait: 10s, poll: 200ms } }
+load: { phases: [ { constant: { rate: 20, duration: 300ms } } ] }
+`));
+    expect(result.logs).toMatchObject({ complete: true, unmatched: 0 });
+    expect(result.logs!.runLevel.init).not.toBeNull();
+    expectDescribed(resultSchema, await saved(await writeResult(result, dir)));
+  }, 30_000);
+
+  it('async invokes read from the logs', async () => {
+    const result = await runProfile(load(`name: async-run
+target:
+  kind: lambda
+  function: events
+  endpoint: ${emulator.endpoint}
+  invocationType: Event
+  coldStart: { logs: { wait: 10s, poll: 200ms } }
+load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
+`));
+    expect(result.async).toMatchObject({ neverRan: 0 });
+    expect(result.async!.queueDelay.count).toBe(result.counts.sent);
+    expectDescribed(resultSchema, await saved(await writeResult(result, dir)));
+  }, 30_000);
 
   it('an interrupted run', async () => {
     const stop = new AbortController();
