@@ -21,6 +21,12 @@ export interface LogEvent {
   /** When CloudWatch Logs took it in. */
   ingestionTime: number;
   message: string;
+  /**
+   * Set by the group reader (not the API): the event is not later than ids it has forgotten, so
+   * a window read again may have handed it over before. It still matches a request waiting for
+   * it, but is not counted again.
+   */
+  maybeReadBefore?: true;
 }
 
 export interface FilterParams {

@@ -13,6 +13,8 @@ interface EventTimes {
   /** Ingestion lag of the event, ms. */
   lagMs: number;
   stream: string;
+  /** The event may have been handed over before (LogEvent.maybeReadBefore): joined, never counted again. */
+  readBefore?: true;
 }
 
 export type PlatformEvent =

@@ -99,11 +99,14 @@ export interface JoinFigures {
   };
 }
 
+/** A line of one request (START, REPORT): joined to it by its request id. */
+type RequestEvent = Extract<PlatformEvent, { kind: 'report' | 'start' }>;
+
 export class LogJoin {
   /** Requests waiting for their line, by Lambda request id (through API Gateway: by its id): their tickets with the recorder. */
   private readonly waiting = new Map<string, number>();
   private readonly waitingFront = new Map<string, number>();
-  private readonly early = new BoundedMap<string, PlatformEvent[]>(MAX_EARLY, (_, events) => {
+  private readonly early = new BoundedMap<string, RequestEvent[]>(MAX_EARLY, (_, events) => {
     this.figures.unclaimedReports += events.filter((x) => x.kind === 'report').length;
   });
   private readonly earlyAccess = new BoundedMap<string, AccessRecord>(MAX_EARLY);
@@ -192,7 +195,19 @@ export class LogJoin {
       this.initStarts.set(e.stream, e);
       return;
     }
+    // A line a window read again after its id was forgotten was counted when first read.
+    if (e.readBefore === true) return this.routeAgain(e);
     if (e.kind === 'report') this.countRunLevel(e);
+    this.route(e);
+  }
+
+  /** A line that may have been read before: it can still match a request waiting for it, and is otherwise dropped. */
+  private routeAgain(e: RequestEvent): void {
+    if (this.opts.mode === 'async' ? this.asyncRuns.has(e.requestId) : this.waiting.has(e.requestId)) this.route(e);
+  }
+
+  /** A line to its request: now, or once the request is handed over (kept early until then). */
+  private route(e: RequestEvent): void {
     if (this.opts.mode === 'async') return this.onAsync(e);
     if (e.kind !== 'report') return;
     const ticket = this.waiting.get(e.requestId);
@@ -240,7 +255,8 @@ export class LogJoin {
     const early = this.early.get(id);
     if (early === undefined) return;
     this.early.delete(id);
-    for (const e of early) this.onPlatform(e);
+    // Counted in the run-level figures when they were read: only joined now.
+    for (const e of early) this.route(e);
   }
 
   private throughAccess(ticket: number, access: AccessRecord): void {
@@ -287,7 +303,7 @@ export class LogJoin {
     return this.opts.epochOf(this.opts.recorder.deferred.endedAtOf(ticket));
   }
 
-  private onAsync(e: PlatformEvent & { kind: 'report' | 'start' }): void {
+  private onAsync(e: RequestEvent): void {
     const run = this.asyncRuns.get(e.requestId);
     if (run === undefined) return this.keepEarly(e);
     if (e.kind === 'start') {
@@ -356,7 +372,7 @@ export class LogJoin {
     this.opts.recorder.decideStart(ticket, decision);
   }
 
-  private keepEarly(e: PlatformEvent & { requestId: string }): void {
+  private keepEarly(e: RequestEvent): void {
     const list = this.early.get(e.requestId);
     if (list !== undefined) list.push(e);
     else this.early.set(e.requestId, [e]);

@@ -54,10 +54,12 @@ export interface ReadStats {
   events: number;
   /** Events read again by an overlapping window, and dropped. */
   duplicates: number;
+  /** The largest ingestion lag (ingestionTime - timestamp) of an event read, ms. */
+  largestLagMs: number;
 }
 
 export function newReadStats(): ReadStats {
-  return { apiCalls: 0, throttled: 0, failed: 0, events: 0, duplicates: 0 };
+  return { apiCalls: 0, throttled: 0, failed: 0, events: 0, duplicates: 0, largestLagMs: 0 };
 }
 
 export interface GroupReaderOptions {
@@ -248,8 +250,10 @@ export class GroupReader {
       return false;
     }
     this.opts.stats.events++;
+    if (event.timestamp <= this.seen.forgottenUpTo) event.maybeReadBefore = true;
     const lagMs = event.ingestionTime - event.timestamp;
     if (lagMs > this.maxLagMs) this.maxLagMs = lagMs;
+    if (lagMs > this.opts.stats.largestLagMs) this.opts.stats.largestLagMs = lagMs;
     this.lags[this.lagCount++ % LAG_SAMPLES] = lagMs;
     return true;
   }

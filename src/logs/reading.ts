@@ -11,6 +11,9 @@ import type { GroupSpec, JoinedLogSource } from './source.js';
 
 export type LogMode = 'sync' | 'async';
 
+/** After the run's end plus the largest lag seen, a round that begins this much later reads its last lines. */
+const RUN_END_MARGIN_MS = 1_000;
+
 /** The filter of the platform lines the join reads; undefined (every line) when the format is unknown. */
 export function platformPattern(format: 'Text' | 'JSON' | undefined, mode: LogMode): string | undefined {
   // Filter pattern syntax: "?term" is OR, a quoted term is a phrase, `{ $.key = "value" }` a JSON test.
@@ -103,11 +106,19 @@ export class LogReading {
     source.setRunWindow(this.fromEpoch, opts.runEndEpoch);
     const began = clock.now();
     const deadline = began + (opts.stop?.aborted === true ? 0 : config.waitMs);
-    while (!this.fatal && source.pending > 0 && opts.hardStop?.aborted !== true) {
+    // The run-level figures count every REPORT timed inside the run, also when no request waits
+    // for its line (answers without an id, starts known otherwise): the reading goes on until a
+    // round began once the run's last lines were in, at the largest lag seen (within the wait).
+    const linesInAt = (): number => opts.runEndEpoch + source.stats().largestLagMs + RUN_END_MARGIN_MS;
+    let roundAt = -Infinity;
+    const done = (): boolean => source.pending === 0 && roundAt >= linesInAt();
+    while (!this.fatal && !done() && opts.hardStop?.aborted !== true) {
       opts.onWaiting?.(source.pending);
+      roundAt = clock.now();
       await this.readAll(opts.hardStop, true);
-      if (source.pending === 0 || clock.now() >= deadline || opts.stop?.aborted === true) break;
-      await clock.sleep(Math.min(config.pollMs, Math.max(0, deadline - clock.now())), opts.stop);
+      if (done() || clock.now() >= deadline || opts.stop?.aborted === true) break;
+      const next = source.pending > 0 ? config.pollMs : Math.min(config.pollMs, linesInAt() - clock.now());
+      await clock.sleep(Math.max(0, Math.min(next, deadline - clock.now())), opts.stop);
     }
     const stoppedEarly = source.pending > 0 && (opts.stop?.aborted === true || opts.hardStop?.aborted === true);
     const figures = await source.finish();

@@ -27,6 +27,7 @@ export class SeenEvents {
   private orderTime: Float64Array;
   private head = 0;
   private count = 0;
+  private forgotten = -Infinity;
 
   /** Past `max` ids, the oldest is forgotten for each new one. `firstSlots`: a power of two. */
   constructor(
@@ -44,6 +45,14 @@ export class SeenEvents {
   /** Ids remembered. */
   get size(): number {
     return this.count;
+  }
+
+  /**
+   * The latest timestamp of an id forgotten (-Infinity: none). An event not remembered that is
+   * not later than this may have been read before, its id since forgotten.
+   */
+  get forgottenUpTo(): number {
+    return this.forgotten;
   }
 
   /** Remembers an event's id; false when it was remembered already (read before). */
@@ -77,6 +86,7 @@ export class SeenEvents {
 
   private forgetOldest(): void {
     const ring = this.orderTime.length;
+    if (this.orderTime[this.head]! > this.forgotten) this.forgotten = this.orderTime[this.head]!;
     this.remove(this.orderHigh[this.head]!, this.orderLow[this.head]!);
     this.head = (this.head + 1) % ring;
     this.count--;

@@ -166,7 +166,9 @@ export class LocalLogSource implements LogSource {
     const parsed: PlatformEvent[] = [];
     for (const event of events) {
       const e = platformEventOf(event);
-      if (e !== undefined) parsed.push(e);
+      if (e === undefined) continue;
+      if (event.maybeReadBefore === true) e.readBefore = true;
+      parsed.push(e);
     }
     if (parsed.length > 0) link.platform(parsed);
   }

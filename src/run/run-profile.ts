@@ -212,7 +212,7 @@ async function runOpened(
       runEndEpoch: epochOf(run.endedAt),
       ...(opts.stop !== undefined && { stop: opts.stop }),
       ...(opts.hardStop !== undefined && { hardStop: opts.hardStop }),
-      onWaiting: everyFewSeconds((pending: number) => opts.onStep?.(`reading the function's logs: ${pending} request${pending === 1 ? '' : 's'} not matched yet`)),
+      onWaiting: everyFewSeconds((pending: number) => opts.onStep?.(pending === 0 ? "reading the function's logs up to the run's end" : `reading the function's logs: ${pending} request${pending === 1 ? '' : 's'} not matched yet`)),
     });
   } finally {
     await checkpoints?.stop();

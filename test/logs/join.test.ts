@@ -59,6 +59,36 @@ describe('LogJoin (sync)', () => {
     expect(cost.unreported).toBe(1);
   });
 
+  it('counts a REPORT read before its request was handed over once in the run-level figures, sync and async', () => {
+    for (const mode of ['sync', 'async'] as const) {
+      const { join, request } = setUp(mode);
+      join.setRunWindow(EPOCH, EPOCH + 10_000);
+      join.onPlatform(report('early-1', 400, { initDurationMs: 200 }));
+      join.onPlatform(report('other-1', 500));
+      request(0, 450, { requestId: 'early-1', status: mode === 'async' ? 202 : 200 });
+      const figures = join.finish();
+      expect(figures.matched, mode).toBe(1);
+      expect(figures.runLevel.invocations, mode).toBe(2);
+      expect(figures.runLevel.coldStarts, mode).toBe(1);
+      expect(figures.runLevel.init.totalCount, mode).toBe(1);
+      expect(figures, mode).toMatchObject({ claimedReports: 1, unclaimedReports: 1 });
+    }
+  });
+
+  it('joins a line that may have been read before to a request waiting for it, and never counts it again', () => {
+    for (const mode of ['sync', 'async'] as const) {
+      const { join, request } = setUp(mode);
+      join.setRunWindow(EPOCH, EPOCH + 10_000);
+      request(0, 450, { requestId: 'late-1', status: mode === 'async' ? 202 : 200 });
+      join.onPlatform({ ...report('late-1', 400, { initDurationMs: 200 }), readBefore: true });
+      join.onPlatform({ ...report('other-1', 500), readBefore: true });
+      join.onPlatform(report('other-2', 600));
+      const figures = join.finish();
+      expect(figures, mode).toMatchObject({ matched: 1, claimedReports: 1, unclaimedReports: 1 });
+      expect(figures.runLevel.invocations, mode).toBe(1);
+    }
+  });
+
   it('counts a cold start in the second its request ended, also when the REPORT comes seconds later', () => {
     const { recorder, join, request } = setUp();
     request(500, 700, { requestId: 'c' });

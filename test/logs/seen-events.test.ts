@@ -49,6 +49,20 @@ describe('SeenEvents', () => {
     );
   });
 
+  it('says up to when ids were forgotten, by time or past the cap', () => {
+    const seen = new SeenEvents(3, 8);
+    expect(seen.forgottenUpTo).toBe(-Infinity);
+    seen.add('a', 100);
+    seen.add('b', 300);
+    seen.add('c', 200);
+    seen.forgetBefore(250);
+    expect(seen.forgottenUpTo).toBe(100); // b (300) is first in line: c waits behind it
+    seen.add('d', 400);
+    seen.add('e', 150); // past the cap: b goes
+    expect(seen.forgottenUpTo).toBe(300);
+    expect(seen.add('b', 300)).toBe(true); // forgotten: not known as read
+  });
+
   it('keeps a million CloudWatch-like ids apart, and forgets them by time', () => {
     const seen = new SeenEvents(1_000_000);
     const id = (k: number): string => `3${String(k).padStart(55, '0')}`;

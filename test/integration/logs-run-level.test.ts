@@ -1,0 +1,80 @@
+/**
+ * The run-level figures read from the logs (logs.runLevel: every REPORT timed inside the run,
+ * whoever sent its request) against the emulator's ground truth. Lines are ingested 2 s after
+ * they are written, so the reading must go on past the run's end also when no request waits for
+ * its line (starts known from the log tail, answers without an id), and a window read again after
+ * its ids were forgotten (async runs read for the whole wait) must not count its lines twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import { parseProfileText } from '../../src/profile/index.js';
+import type { Result } from '../../src/result/result.js';
+import { runProfile } from '../../src/run/run-profile.js';
+import { fn, groundTruth, profilesDir } from '../emulator/helpers.js';
+
+let emulator: Emulator;
+
+beforeAll(async () => {
+  const spec = { concurrency: 8, idleTimeoutMs: 3000, environment: { INIT_MS: '150', WORK_MS: '50' }, logDelayMs: 2000 };
+  emulator = await startEmulator({
+    baseDir: profilesDir,
+    accountConcurrency: 1000,
+    functions: { events: fn('functions/hello.handler', spec), tail: fn('functions/hello.handler', spec), noid: fn('functions/hello.handler', spec) },
+  });
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+const LOAD = 'load: { model: open, maxInFlight: 100, phases: [ { constant: { rate: 20, duration: 2s } }, { burst: { count: 10 } }, { idle: 4s }, { burst: { count: 20 } } ] }';
+
+async function run(name: string, target: string): Promise<Result> {
+  return runProfile(parseProfileText(`name: ${name}\ntarget: ${target}\n${LOAD}\n`, { file: `${name}.yaml`, baseDir: profilesDir, env: {} }));
+}
+
+/** The function's REPORTs timed inside the run's window (a line's time is its invocation's end); `slackMs` either side may fall either way. */
+async function reportsInside(fn: string, result: Result, slackMs: number): Promise<{ low: number; high: number; cold: [number, number] }> {
+  const truth = (await groundTruth(emulator.endpoint)).filter((i) => i.function === fn && i.status !== 'throttled');
+  const from = Date.parse(result.startedAt) - 5000;
+  const to = Date.parse(result.endedAt);
+  const within = (margin: number) => truth.filter((i) => i.endedAt >= from - margin && i.endedAt <= to + margin);
+  const [sure, maybe] = [within(-slackMs), within(slackMs)];
+  const cold = (list: typeof truth): number => list.filter((i) => i.firstInEnvironment).length;
+  return { low: sure.length, high: maybe.length, cold: [cold(sure), cold(maybe)] };
+}
+
+function expectBetween(value: number, [low, high]: [number, number]): void {
+  expect(value).toBeGreaterThanOrEqual(low);
+  expect(value).toBeLessThanOrEqual(high);
+}
+
+describe('logs.runLevel against the ground truth', () => {
+  it('async invokes: every REPORT inside the run once, though the reading goes on for the whole wait', async () => {
+    const result = await run('events', `{ kind: lambda, function: events, endpoint: ${emulator.endpoint}, invocationType: Event, coldStart: { logs: { wait: 8s, poll: 500ms } } }`);
+    const inside = await reportsInside('events', result, 5);
+    expect(inside.low).toBeGreaterThan(30);
+    expectBetween(result.logs!.runLevel.invocations, [inside.low, inside.high]);
+    expectBetween(result.logs!.runLevel.coldStarts, inside.cold);
+    expect(result.logs!.runLevel.init!.count).toBe(result.logs!.runLevel.coldStarts);
+  }, 60_000);
+
+  it('starts known from the log tail: the reading goes on until the run\'s last lines are in', async () => {
+    const result = await run('tail', `{ kind: lambda, function: tail, endpoint: ${emulator.endpoint}, coldStart: { logs: { wait: 20s, poll: 500ms } } }`);
+    const inside = await reportsInside('tail', result, 5);
+    expect(result.logs!.waitedMs).toBeGreaterThanOrEqual(2000);
+    expect(result.logs!.waitedMs).toBeLessThan(20_000);
+    expectBetween(result.logs!.runLevel.invocations, [inside.low, inside.high]);
+    expectBetween(result.logs!.runLevel.coldStarts, inside.cold);
+  }, 60_000);
+
+  it('answers without a request id: the run-level figures are complete', async () => {
+    const result = await run('noid', `{ kind: http, url: ${emulator.functionUrl('noid')}, coldStart: { logs: { function: noid, endpoint: ${emulator.endpoint}, requestIdHeader: x-no-such-header, wait: 20s, poll: 500ms } } }`);
+    expect(result.logs!.perRequest).toBe(false);
+    const inside = await reportsInside('noid', result, 5);
+    expectBetween(result.logs!.runLevel.invocations, [inside.low, inside.high]);
+    expectBetween(result.logs!.runLevel.coldStarts, inside.cold);
+    expect(result.warnings.join('\n')).toMatch(/no response carried a request id/);
+  }, 60_000);
+});
