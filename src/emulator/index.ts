@@ -2,6 +2,7 @@
  * The local Lambda emulator: a Lambda-compatible service on loopback whose execution
  * environments are real child processes. See docs/emulator.md.
  */
+import { setMaxListeners } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -88,6 +89,9 @@ export async function startEmulator(config: LocalEmulatorConfig, opts: EmulatorO
     stopping: new AbortController(),
     closed: false,
   };
+  // Every async event waiting for its retry or for room listens for the close: hundreds at once
+  // are no leak, and Node's warning about them would reach the run's output.
+  setMaxListeners(0, core.stopping.signal);
   const logFiles: WriteStream[] = [];
   if (opts.logDir !== undefined) mkdirSync(opts.logDir, { recursive: true });
   const nodeRuntimePath = resolveNodeRuntime();

@@ -48,6 +48,9 @@ export const LAG_WARNING_P99_MS = 10;
  */
 export const LOOP_DELAY_WARNING_P99_MS = 20;
 
+/** The basis of a start a checkpoint counts unknown because the request's line was not read yet. */
+export const WAITING_BASIS = 'CloudWatch Logs: line not read yet when the checkpoint was written';
+
 /** A checkpoint of a run still going: the result so far, with status `partial`. */
 export function buildCheckpoint(input: Omit<BuildInput, 'partial'>): Result {
   return { ...buildResult({ ...input, partial: true }), status: 'partial' };
@@ -59,7 +62,10 @@ export function buildResult(input: BuildInput): RunResult {
   const h = recorder.histograms;
   const profile = loaded.profile;
   const durationMs = run.endedAt - run.startedAt;
-  const c = recorder.counts;
+  // A checkpoint is written while requests still wait for their line in the function's logs:
+  // their start is counted unknown in it, as a run's end counts those never matched.
+  const waiting = input.partial === true ? recorder.deferred.size : 0;
+  const c = waiting === 0 ? recorder.counts : { ...recorder.counts, unknown: recorder.counts.unknown + waiting };
   const classified = c.warm + c.cold + c.proactive;
   const isLambda = profile.target.kind === 'lambda';
   const reported = h.billed.totalCount > 0 || h.init.totalCount > 0;
@@ -112,6 +118,7 @@ export function buildResult(input: BuildInput): RunResult {
       unknown: Object.fromEntries(recorder.startBases.unknown),
     },
   };
+  if (waiting > 0) result.startReasons.unknown[WAITING_BASIS] = waiting;
   addRequests(result, recorder.requests);
   if (input.plan?.data !== undefined) result.data = dataSection(input.plan, run, loaded);
   if (input.logs !== undefined) {
@@ -120,6 +127,9 @@ export function buildResult(input: BuildInput): RunResult {
     Object.assign(result.histograms, input.logs.histograms);
   }
   result.warnings = [...(input.partial === true ? [PARTIAL_WARNING] : []), ...warningsFor(result), ...(result.logs?.problems ?? [])];
+  if (waiting > 0) {
+    result.warnings.push(`${waiting} request${waiting === 1 ? ' was' : 's were'} still waiting for ${waiting === 1 ? 'its line' : 'their lines'} in the function's logs: counted unknown here, and their REPORT figures and cost are not in this checkpoint`);
+  }
   if (run.ranOut !== undefined && result.data !== undefined) {
     const afterS = round3(run.ranOut.afterMs / 1000);
     result.warnings.push(`the data file's ${result.data.rows} rows ran out after ${afterS} s (order: once): every row was sent once and the run ended there, before the end of its load`);

@@ -20,7 +20,8 @@ async function shutdown(): Promise<void> {
   closing = true;
   await emulator?.close().catch(() => undefined);
   send({ type: 'closed' });
-  process.disconnect?.();
+  // The channel is already closed when the parent went away first (its exit, kill -9).
+  if (process.connected) process.disconnect?.();
   process.exit(0);
 }
 

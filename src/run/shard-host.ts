@@ -85,7 +85,7 @@ async function run(msg: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
       exitCode: known ? err.exitCode : 1,
     });
   }
-  process.disconnect?.();
+  if (process.connected) process.disconnect?.();
   process.exit(0);
 }
 

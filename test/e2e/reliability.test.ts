@@ -12,6 +12,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { profilesDir } from '../emulator/helpers.js';
 import { coldbench } from '../helpers/bin.js';
 import { folderSwap } from '../helpers/folders.js';
 
@@ -172,6 +173,39 @@ describe('checkpoints', () => {
     expect(folder.code).toBe(2);
     expect(folder.stderr).toMatch(/only checkpoints of runs that never ended/);
   });
+
+  it('a run reading its starts from the logs, killed with SIGKILL: the checkpoint counts the requests still waiting for their line unknown, and the emulator it started ends quietly', async () => {
+    const file = join(dir, 'killed-logs.yaml');
+    await writeFile(file, `name: killed-logs
+target:
+  kind: http
+  url: /hello
+  coldStart: { logs: { wait: 30s, poll: 300ms } }
+  local:
+    front: function-url
+    function: hello
+    functions:
+      hello: { handler: ${join(profilesDir, 'functions/hello.handler')}, concurrency: 8, logDelay: 3s }
+load: { phases: [ { constant: { rate: 20, duration: 60s } } ] }
+`);
+    const out = join(dir, 'out-killed-logs');
+    const ran = await coldbench(['run', file, '--out', out, '--checkpoint', '500ms', '--no-progress'], {
+      cwd: dir,
+      onSpawn: (child) => killOnCheckpoint(child, out, (r) => (r.counts?.sent ?? 0) >= 80),
+    });
+    expect(ran.signal).toBe('SIGKILL');
+    // The emulator's process outlives its parent by a moment, and says nothing on the way out.
+    expect(ran.stderr).not.toMatch(/Error|ERR_|at /);
+    const partial = (await readdir(out)).find((f) => f.endsWith('.partial.json'));
+    const result = JSON.parse(await readFile(join(out, partial!), 'utf8'));
+    const c = result.counts;
+    // Lines come 3 s after the invocation: the last seconds' requests were waiting for theirs.
+    const waiting = result.startReasons.unknown['CloudWatch Logs: line not read yet when the checkpoint was written'];
+    expect(waiting).toBeGreaterThan(0);
+    expect(c.warm + c.cold + c.proactive + c.unknown).toBe(c.ok + c.errors);
+    expect(c.unknown).toBe(waiting);
+    expect(result.warnings.join('\n')).toMatch(new RegExp(`${waiting} requests? (was|were) still waiting for (its line|their lines) in the function's logs`));
+  }, 60_000);
 
   it('a run that ends removes its checkpoint; --checkpoint 0 writes none', async () => {
     for (const every of ['200ms', '0']) {

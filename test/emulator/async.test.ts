@@ -84,6 +84,19 @@ describe('async invocations', () => {
     expect((await groundTruth(h.emu.endpoint)).filter((i) => i.requestId === requestId)).toHaveLength(1);
   });
 
+  it('holds many throttled events waiting at once without a listener warning in the output', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const sent = await Promise.all(Array.from({ length: 15 }, () => sendEvent('closed', {})));
+      for (const { requestId } of sent) await attemptsOf(requestId, 1);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
+  });
+
   it('does not make close() wait for a retry scheduled minutes away', async () => {
     const e = await startEmulator({ baseDir: repoRoot, accountConcurrency: 5, functions: { f: fn(flaky, { logDelayMs: 0 }) } });
     const l = client(e.endpoint);
