@@ -95,8 +95,10 @@ export class LogReading {
 
   /**
    * After the load: stops the regular polls, then reads until every request is matched, the
-   * wait is over, or `stop` aborts (Ctrl-C). A run already stopped still gets one round of reads,
-   * which `hardStop` (a second Ctrl-C) cuts short. `onWaiting` is told how many are pending.
+   * wait is over, or `stop` aborts (Ctrl-C). A load that `stop` already ended (a Ctrl-C during
+   * it) keeps the wait for the lines of the requests it sent: then only `hardStop` (a second
+   * Ctrl-C) cuts the reading short, as it cuts the wait for requests in flight. `onWaiting` is
+   * told how many are pending.
    */
   async finish(opts: { stop?: AbortSignal; hardStop?: AbortSignal; onWaiting?: (pending: number) => void; runEndEpoch: number }): Promise<LogReadingOutcome> {
     if (!this.attached) throw new Error('LogReading.finish before attach');
@@ -105,7 +107,8 @@ export class LogReading {
     await this.loop;
     source.setRunWindow(this.fromEpoch, opts.runEndEpoch);
     const began = clock.now();
-    const deadline = began + (opts.stop?.aborted === true ? 0 : config.waitMs);
+    const deadline = began + config.waitMs;
+    const cut = opts.stop?.aborted === true ? opts.hardStop : opts.stop;
     // The run-level figures count every REPORT timed inside the run, also when no request waits
     // for its line (answers without an id, starts known otherwise): the reading goes on until a
     // round began once the run's last lines were in, at the largest lag seen (within the wait).
@@ -116,14 +119,14 @@ export class LogReading {
       opts.onWaiting?.(source.pending);
       roundAt = clock.now();
       await this.readAll(opts.hardStop, true);
-      if (done() || clock.now() >= deadline || opts.stop?.aborted === true) break;
+      if (done() || clock.now() >= deadline || cut?.aborted === true) break;
       const next = source.pending > 0 ? config.pollMs : Math.min(config.pollMs, linesInAt() - clock.now());
-      await clock.sleep(Math.max(0, Math.min(next, deadline - clock.now())), opts.stop);
+      await clock.sleep(Math.max(0, Math.min(next, deadline - clock.now())), cut);
     }
-    const stoppedEarly = source.pending > 0 && (opts.stop?.aborted === true || opts.hardStop?.aborted === true);
+    const stoppedEarly = !done() && (cut?.aborted === true || opts.hardStop?.aborted === true);
     const figures = await source.finish();
     const stats = this.opts.source.stats();
-    if (figures.deferred > 0 && stats.events === 0 && !this.fatal) {
+    if (figures.deferred > 0 && stats.events === 0 && !this.fatal && !stoppedEarly) {
       this.problems.push(`no platform line was read from ${this.opts.logGroup}: check the group and the function's SystemLogLevel (INFO keeps START and REPORT)`);
     }
     return {

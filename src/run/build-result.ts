@@ -235,7 +235,8 @@ function warningsFor(r: Result): string[] {
   if (logs !== undefined && logs.unmatched > 0) {
     const joinable = logs.deferred - logs.notInvoked - logs.withoutId;
     const share = joinable > 0 ? ` (${round3((100 * logs.matched) / joinable)}% matched)` : '';
-    w.push(`${logs.unmatched} requests were not matched to a REPORT line in ${logs.logGroup} within the wait${share}: their start is unknown; raise coldStart.logs.wait if the logs are late`);
+    const why = logs.stoppedEarly ? 'the reading was stopped (Ctrl-C) before they were read' : 'raise coldStart.logs.wait if the logs are late';
+    w.push(`${logs.unmatched} requests were not matched to a REPORT line in ${logs.logGroup} within the wait${share}: their start is unknown; ${why}`);
   }
   const loop = r.eventLoopDelay;
   if (loop !== null && loop.p99 > LOOP_DELAY_WARNING_P99_MS) {

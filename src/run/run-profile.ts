@@ -212,7 +212,10 @@ async function runOpened(
       runEndEpoch: epochOf(run.endedAt),
       ...(opts.stop !== undefined && { stop: opts.stop }),
       ...(opts.hardStop !== undefined && { hardStop: opts.hardStop }),
-      onWaiting: everyFewSeconds((pending: number) => opts.onStep?.(pending === 0 ? "reading the function's logs up to the run's end" : `reading the function's logs: ${pending} request${pending === 1 ? '' : 's'} not matched yet`)),
+      onWaiting: everyFewSeconds((pending: number) => {
+        const what = pending === 0 ? "reading the function's logs up to the run's end" : `reading the function's logs: ${pending} request${pending === 1 ? '' : 's'} not matched yet`;
+        opts.onStep?.(`${what} (Ctrl-C${opts.stop?.aborted === true ? ' again' : ''} stops waiting)`);
+      }),
     });
   } finally {
     await checkpoints?.stop();

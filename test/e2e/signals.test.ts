@@ -141,10 +141,52 @@ target:
     functions: { hello: { handler: ${functions}/hello.handler } }
 load: { phases: [ { constant: { rate: 10, duration: 1s } } ] }
 `;
-    const ran = await interruptAt(profile, /reading the function's logs: \d+ requests? not matched yet/, signal, `logs-${signal}`);
+    const ran = await interruptAt(profile, /reading the function's logs: \d+ requests? not matched yet \(Ctrl-C stops waiting\)/, signal, `logs-${signal}`);
     expect(ran.code, ran.stderr).toBe(130);
     expect(ran.afterSignalMs).toBeLessThan(10_000);
     const [result] = await savedResults(`logs-${signal}`);
     expect(result).toMatchObject({ status: 'interrupted', counts: { sent: 10 }, logs: { stoppedEarly: true } });
+  });
+
+  it('the load of a run that reads its logs (SIGINT): the load stops, the lines of what it sent are still read, exit 130', async () => {
+    const functions = resolve(import.meta.dirname, '../../profiles/functions');
+    const file = join(dir, 'logs-load.yaml');
+    await writeFile(file, `name: lload
+target:
+  kind: http
+  url: /
+  coldStart: { logs: { wait: 30s, poll: 500ms } }
+  local:
+    front: function-url
+    function: hello
+    functions: { hello: { handler: ${functions}/hello.handler } }
+load: { phases: [ { constant: { rate: 10, duration: 30s } } ] }
+`);
+    let signalledAt = 0;
+    const ran = await coldbench(['run', file, '--out', join(dir, 'logs-load'), '--no-progress'], {
+      cwd: dir,
+      timeoutMs: 60_000,
+      onStderr: (all, child) => {
+        // The load starts once the logs are checked; it runs a few seconds before the signal.
+        if (signalledAt === 0 && /checking the logs of/.test(all)) {
+          signalledAt = -1;
+          setTimeout(() => {
+            signalledAt = Date.now();
+            child.kill('SIGINT');
+          }, 3000);
+        }
+      },
+    });
+    expect(signalledAt).toBeGreaterThan(0);
+    expect(ran.code, ran.stderr).toBe(130);
+    expect(ran.stderr).toMatch(/\(Ctrl-C again stops waiting\)/);
+    expect(Date.now() - signalledAt).toBeLessThan(20_000);
+    const [result] = (await savedResults('logs-load')) as [{ status: string; counts: Record<string, number>; logs: Record<string, unknown> }];
+    expect(result.status).toBe('interrupted');
+    expect(result.counts.sent).toBeGreaterThan(10);
+    expect(result.counts.sent).toBeLessThan(100);
+    // Every request sent before the signal has its line read: none is left unknown.
+    expect(result.counts.unknown).toBe(0);
+    expect(result.logs).toMatchObject({ complete: true, stoppedEarly: false, unmatched: 0 });
   });
 });
