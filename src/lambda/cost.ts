@@ -52,7 +52,11 @@ export function invocationCostUsd(
 export interface CostSummary {
   /** USD for the whole run. */
   total: number;
-  /** USD per million invocations at this run's mix (total / invocations * 1e6). */
+  /**
+   * USD per million invocations at this run's mix: the compute of the invocations with a REPORT,
+   * per invocation, plus the request price (total / invocations * 1e6 when every one had a
+   * REPORT). An invocation with no REPORT has an unknown compute, not a free one.
+   */
   per1M: number;
   invocations: number;
   /** Invocations with no REPORT: counted for the request price only (their duration is unknown). */
@@ -107,7 +111,7 @@ export class CostAccumulator {
     const total = computeCost + requestCost;
     return {
       total,
-      per1M: this.#invocations === 0 ? 0 : (total / this.#invocations) * 1_000_000,
+      per1M: perMillion(computeCost, this.#invocations, this.#unreported, this.prices),
       invocations: this.#invocations,
       unreported: this.#unreported,
       gbSeconds: this.#gbSeconds,
@@ -117,6 +121,16 @@ export class CostAccumulator {
       prices: { ...this.prices },
     };
   }
+}
+
+/**
+ * USD per million invocations: the compute of those with a REPORT, per invocation, plus the
+ * request price. With none reported, the request price alone (`unreported` says so).
+ */
+export function perMillion(computeCost: number, invocations: number, unreported: number, prices: PriceConfig): number {
+  if (invocations === 0) return 0;
+  const reported = invocations - unreported;
+  return ((reported === 0 ? 0 : computeCost / reported) + prices.perRequest) * 1_000_000;
 }
 
 function validAmount(value: number): boolean {

@@ -246,6 +246,10 @@ function warningsFor(r: Result): string[] {
   if (logs !== undefined && !logs.perRequest) {
     w.push(`no response carried a request id to join on: cold starts are known for the run as a whole only (logs.runLevel: ${logs.runLevel.coldStarts} of ${logs.runLevel.invocations} invocations in the run window), not per request`);
   }
+  if (r.cost !== null && r.cost.unreported > 0) {
+    const { unreported, invocations } = r.cost;
+    w.push(`${unreported} of ${invocations} invocations had no REPORT figures: cost.total leaves out their compute (a lower bound), and cost.per1M prices them at the other invocations' mean`);
+  }
   if (r.counts.abandoned > 0) {
     w.push(`${r.counts.abandoned} requests were still in flight when the run stopped and are not counted`);
   }

@@ -85,6 +85,21 @@ describe('CostAccumulator', () => {
     expect(s.computeCost).toBeCloseTo(0.01 * 0.25 * 0.0000133334, 15);
     expect(s.total).toBeCloseTo(s.requestCost + s.computeCost, 15);
     expect(s.architecture).toBe('arm64');
+    // Per million: the one reported invocation's compute stands for the others', not $0.
+    expect(s.per1M).toBeCloseTo((s.computeCost / 1 + 0.0000002) * 1e6, 9);
+  });
+
+  it('prices a million invocations the same whether some REPORTs were read or all of them', () => {
+    const all = new CostAccumulator();
+    const some = new CostAccumulator();
+    for (let i = 0; i < 100; i++) {
+      all.add(120, 1024);
+      if (i % 4 === 0) some.add(120, 1024);
+      else some.addUnreported();
+    }
+    expect(all.summary().per1M).toBeCloseTo(all.summary().total * 1e4, 9);
+    expect(some.summary().per1M).toBeCloseTo(all.summary().per1M, 9);
+    expect(some.summary().total).toBeLessThan(all.summary().total);
   });
 
   it('empty run costs nothing', () => {

@@ -1,6 +1,7 @@
 /**
  * Fields of the result that merge by a rule of their own: cost, cold-start events, status.
  */
+import { perMillion } from '../../lambda/cost.js';
 import type { CostSummary } from '../../lambda/cost.js';
 import { MAX_COLD_START_EVENTS } from '../result.js';
 import type { ColdStartEvent, ResultStatus } from '../result.js';
@@ -27,11 +28,12 @@ export function mergeCost(shards: readonly ShardInput[], warnings: string[]): Co
   const add = (f: (c: CostSummary) => number): number => all.reduce((a, c) => a + (f(c) ?? 0), 0);
   const total = add((c) => c.total);
   const invocations = add((c) => c.invocations);
+  const unreported = add((c) => c.unreported);
   return {
     total,
-    per1M: invocations === 0 ? 0 : (total / invocations) * 1_000_000,
+    per1M: perMillion(add((c) => c.computeCost), invocations, unreported, first.prices),
     invocations,
-    unreported: add((c) => c.unreported),
+    unreported,
     gbSeconds: add((c) => c.gbSeconds),
     requestCost: add((c) => c.requestCost),
     computeCost: add((c) => c.computeCost),
