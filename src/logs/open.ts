@@ -11,6 +11,9 @@ import type { LogMode } from './reading.js';
 import { probeLogGroup, resolveLogs } from './resolve.js';
 import { WorkerLogSource } from './worker-source.js';
 
+/** FilterLogEvents allows 5 calls a second per account and Region (CloudWatch Logs quotas). */
+const MIN_AWS_POLL_MS = 200;
+
 export interface OpenLogsOptions {
   mode: LogMode;
   /** Timeout of one API call. */
@@ -38,6 +41,9 @@ export async function openLogReading(config: LogsConfig, opts: OpenLogsOptions):
   const source = await WorkerLogSource.start(client, groups);
   try {
     const notes = [...resolved.notes];
+    if (config.endpoint === undefined && config.pollMs < MIN_AWS_POLL_MS) {
+      notes.push(`coldStart.logs.poll is ${config.pollMs} ms: each poll calls FilterLogEvents for each group, and AWS allows 5 calls a second per account and Region: faster polls are throttled, and slow down every other reader of the account's logs`);
+    }
     const probes: [string, string][] = [[resolved.logGroup, 'the log group']];
     if (config.accessLog !== undefined) probes.push([config.accessLog.logGroup, 'the access log group']);
     for (const [group, what] of probes) {

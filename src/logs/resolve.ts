@@ -61,7 +61,7 @@ export async function resolveLogs(config: LogsConfig, timeoutMs: number): Promis
     return { logGroup: config.logGroup ?? logging?.LogGroup ?? fallback, logFormat: format, info, notes };
   } catch (err) {
     if (err instanceof RunError) throw err;
-    const stop = preflightError(err, lambda, parts.where);
+    const stop = preflightError(err, lambda, parts.where, 'target.coldStart.logs');
     if (stop !== undefined) throw stop;
     notes.push(`could not read the configuration of function "${config.function}" (${nameOf(err)}): reading ${fallback}, in either log format; cost is estimated without its memory size`);
     return { logGroup: fallback, logFormat: undefined, info: {}, notes };

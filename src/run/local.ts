@@ -54,13 +54,18 @@ export async function startLocalEmulator(config: LocalEmulatorConfig, opts: { lo
     const start: HostRequest = { type: 'start', config, ...(opts.logDir !== undefined && { logDir: opts.logDir }) };
     child.send(start);
   });
+  return { ...runningEmulator(endpoint, config), close: () => closeHost(child) };
+}
+
+/** An emulator of `config` already serving at `endpoint` (started by another process, which closes it). */
+export function runningEmulator(endpoint: string, config: LocalEmulatorConfig): LocalEmulator {
   return {
     endpoint,
     infoOf: (name) => {
       const fn = config.functions[name];
       return fn ? { architecture: fn.architecture, memorySizeMB: fn.memoryMB } : {};
     },
-    close: () => closeHost(child),
+    close: async () => undefined,
   };
 }
 

@@ -8,7 +8,7 @@ import type { LogReading } from '../logs/reading.js';
 import type { PreparedRequests } from '../requests/prepare.js';
 import { API_GATEWAY_PREFIX, accessLogGroup } from '../emulator/api-gateway.js';
 import { FUNCTION_URL_PREFIX } from '../emulator/function-url.js';
-import { startLocalEmulator } from './local.js';
+import { runningEmulator, startLocalEmulator } from './local.js';
 import type { LocalEmulator } from './local.js';
 
 export interface OpenTarget {
@@ -24,13 +24,17 @@ export interface OpenTargetOptions {
   onStep?: (message: string) => void;
   /** The profile's requests compiled with their data file (src/requests/prepare.ts). */
   requests?: PreparedRequests;
+  /** For a profile with local:, the endpoint of an emulator already running (--workers share one): used instead of starting one. */
+  sharedEmulator?: string;
 }
 
 export async function openTarget(profile: Profile, opts: OpenTargetOptions): Promise<OpenTarget> {
   const config = profile.target;
   const emulatorConfig = config.kind === 'http' ? config.local?.emulator : config.local;
   let emulator: LocalEmulator | undefined;
-  if (emulatorConfig !== undefined) {
+  if (emulatorConfig !== undefined && opts.sharedEmulator !== undefined) {
+    emulator = runningEmulator(opts.sharedEmulator, emulatorConfig);
+  } else if (emulatorConfig !== undefined) {
     opts.onStep?.('starting the local Lambda emulator');
     emulator = await startLocalEmulator(emulatorConfig);
   }

@@ -66,6 +66,8 @@ export interface RunProfileOptions {
   onWarning?: (message: string) => void;
   /** Writes a checkpoint of the result while the load runs (see run/checkpoints.ts). */
   checkpoint?: CheckpointOptions;
+  /** For a profile with local:, the endpoint of the emulator the parent of --workers started (see openTarget). */
+  sharedEmulator?: string;
 }
 
 /** The note that the run waits for its last answers comes after this long. */
@@ -82,7 +84,7 @@ export class RunFailure extends RunError {
 }
 
 export async function runProfile(loaded: LoadedProfile, opts: RunProfileOptions = {}): Promise<RunResult> {
-  const profile = opts.shard === undefined ? loaded.profile : splitProfile(loaded.profile, opts.shard);
+  const profile = opts.shard === undefined ? loaded.profile : splitProfile(loaded.profile, opts.shard, opts.sharedEmulator !== undefined);
   // A shard's thresholds are judged on the merged result only, not on its own part.
   const rules = opts.shard === undefined ? parseThresholds(profile.thresholds).rules : [];
   const gate = new AbortGate(rules, opts);
@@ -338,16 +340,16 @@ class AbortGate {
 }
 
 /** The shard's part of the profile; a profile that cannot be split this way is a UsageError. */
-export function splitProfile(profile: Profile, shard: Shard): Profile {
+export function splitProfile(profile: Profile, shard: Shard, sharedEmulator = false): Profile {
   if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 1 || shard.index > shard.count) {
     throw new UsageError(`shard ${shard.index}/${shard.count}: the index must be a whole number from 1 to ${shard.count}`);
   }
-  const split = shardProfile(profile, shard);
+  const split = shardProfile(profile, shard, sharedEmulator);
   if (split.problems.length > 0) {
     throw new UsageError(
       `cannot run shard ${shard.index}/${shard.count}: ${split.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
       split.problems.some((p) => p.field === 'target.local')
-        ? 'run it on one machine with --workers N (the workers share one emulator), or serve the functions with `coldbench emulator <profile>` and point target.endpoint at it'
+        ? `run it on one machine with --workers N (the workers share one emulator), or serve the functions with \`coldbench emulator <profile>\` and point ${profile.target.kind === 'http' ? 'target.url at the front it prints, and target.coldStart.logs.endpoint' : 'target.endpoint'} at it`
         : 'raise the field to at least the number of shards, or run fewer shards',
     );
   }

@@ -21,7 +21,8 @@ import type { ExitCode } from '../errors.js';
 import { runProfile } from './run-profile.js';
 
 export type WorkerRequest =
-  | { type: 'run'; loaded: LoadedProfile; shard: Shard; toleranceMs: number; snapshotMs?: number }
+  /** `emulator`: the endpoint of the local emulator the parent started for a profile with local: (shared by every worker). */
+  | { type: 'run'; loaded: LoadedProfile; shard: Shard; toleranceMs: number; snapshotMs?: number; emulator?: string }
   | { type: 'start'; startAtMs: number }
   | { type: 'stop' }
   /** A threshold marked abortOnFail failed on the merged run so far: stop, with status 'aborted'. */
@@ -62,6 +63,7 @@ async function run(msg: Extract<WorkerRequest, { type: 'run' }>): Promise<void> 
       hardStop: hardStop.signal,
       stopStatus: () => (aborted ? 'aborted' : 'interrupted'),
       startToleranceMs: msg.toleranceMs,
+      ...(msg.emulator !== undefined && { sharedEmulator: msg.emulator }),
       // Built as a checkpoint is; sent to the parent instead of a file.
       ...(msg.snapshotMs !== undefined && { checkpoint: { everyMs: msg.snapshotMs, sink: { save: (result: Result) => send({ type: 'snapshot', result }) } } }),
       startAt: async () => {

@@ -23,7 +23,6 @@ import { evaluateLiveCounts, evaluateLiveResult, parseThresholds, readFromCounts
 import type { CheckpointOptions } from './checkpoints.js';
 import { PARTIAL_WARNING } from './build-result.js';
 import { builtScript, startLocalEmulator } from './local.js';
-import { frontUrl, withLogsDefaults } from './open-target.js';
 import type { LocalEmulator } from './local.js';
 import type { WorkerReply, WorkerRequest } from './shard-host.js';
 
@@ -101,8 +100,10 @@ export async function runWorkers(loaded: LoadedProfile, opts: WorkersOptions): P
     for (let index = 1; index <= opts.count; index++) workers.push(new Worker(index, opts.count, { snapshot: () => soFar?.arrived(), progress: onProgress }));
     // The compiled requests (closures, an open data file) do not cross to a process: each worker
     // prepares its own from the profile, reading the data file again.
-    const { requests: _compiled, ...sendable } = shared;
-    for (const w of workers) w.send({ type: 'run', loaded: sendable, shard: { index: w.index, count: opts.count }, toleranceMs: opts.toleranceMs, ...(soFar !== undefined && { snapshotMs }) });
+    const { requests: _compiled, ...sendable } = loaded;
+    for (const w of workers) {
+      w.send({ type: 'run', loaded: sendable, shard: { index: w.index, count: opts.count }, toleranceMs: opts.toleranceMs, ...(soFar !== undefined && { snapshotMs }), ...(shared !== undefined && { emulator: shared }) });
+    }
     // Every worker gets the same start instant, also when the run is stopped before it starts
     // (then at once, with nothing to send): their results are the shards of one run.
     let startedAtMs: number | undefined;
@@ -147,24 +148,18 @@ export async function runWorkers(loaded: LoadedProfile, opts: WorkersOptions): P
 }
 
 /**
- * A profile with a local: emulator: start it here, and point every worker at it (a Lambda
- * target's endpoint, or an HTTP target's URL on the front), with the logs read from it too.
+ * A profile with a local: emulator: start it here; every worker sends to it (and reads its logs
+ * from it) as a run alone sends to its own, and its result names the target as the profile does,
+ * not by this emulator's port.
  */
-async function shareEmulator(loaded: LoadedProfile, opts: WorkersOptions, keep: (e: LocalEmulator) => void): Promise<LoadedProfile> {
+async function shareEmulator(loaded: LoadedProfile, opts: WorkersOptions, keep: (e: LocalEmulator) => void): Promise<string | undefined> {
   const target = loaded.profile.target;
   const local = target.kind === 'lambda' ? target.local : target.local?.emulator;
-  if (local === undefined) return loaded;
+  if (local === undefined) return undefined;
   opts.onStep?.('starting the local Lambda emulator (shared by the workers)');
   const emulator = await startLocalEmulator(local);
   keep(emulator);
-  const withLogs = withLogsDefaults(target, emulator);
-  if (withLogs.kind === 'lambda') {
-    const { local: _local, ...rest } = withLogs;
-    return { ...loaded, profile: { ...loaded.profile, target: { ...rest, endpoint: emulator.endpoint } } };
-  }
-  const { local: front, ...rest } = withLogs;
-  const url = frontUrl(emulator.endpoint, front!.front, front!.function, withLogs.url);
-  return { ...loaded, profile: { ...loaded.profile, target: { ...rest, url } } };
+  return emulator.endpoint;
 }
 
 /**

@@ -70,9 +70,10 @@ export interface ShardProblem {
 /**
  * The shard's profile: the same phases (the runner keeps the shard's arrivals), its part of
  * maxInFlight, connections, workers and iterations. Returns the problems instead when the profile
- * cannot be split this way.
+ * cannot be split this way. `sharedEmulator`: the shards are the workers of one machine, which
+ * share the one emulator of a local: profile (--workers).
  */
-export function shardProfile(profile: Profile, shard: Shard): { profile: Profile; problems: ShardProblem[] } {
+export function shardProfile(profile: Profile, shard: Shard, sharedEmulator = false): { profile: Profile; problems: ShardProblem[] } {
   const problems: ShardProblem[] = [];
   const need = (field: string, total: number | undefined, what: string): void => {
     if (total !== undefined && total < shard.count) {
@@ -86,7 +87,7 @@ export function shardProfile(profile: Profile, shard: Shard): { profile: Profile
     need('load.iterations', load.iterations, 'iterations');
   }
   if (profile.target.kind === 'http') need('target.connections', profile.target.connections, 'connections');
-  if (profile.target.local !== undefined) {
+  if (profile.target.local !== undefined && !sharedEmulator) {
     problems.push({
       field: 'target.local',
       message: 'a local: emulator cannot be split across machines: each shard would start an emulator of its own, with its own environments, cold starts and concurrency limits',

@@ -55,7 +55,11 @@ export function noControlPlane(err: unknown): boolean {
   return name === 'Unknown' || name === 'UnknownError' || name === 'SyntaxError' || !/Exception$|Error$/.test(name);
 }
 
-export function preflightError(err: unknown, config: LambdaTargetConfig, where: string): RunError | undefined {
+/**
+ * `at` is where the profile sets the function, region and endpoint the hints name: `target`,
+ * or `target.coldStart.logs` for the function whose logs are read.
+ */
+export function preflightError(err: unknown, config: LambdaTargetConfig, where: string, at = 'target'): RunError | undefined {
   const { name, message } = describe(err);
   const cause = { cause: err };
   if (name === 'AccessDeniedException' || name === 'AccessDenied') return undefined;
@@ -63,7 +67,7 @@ export function preflightError(err: unknown, config: LambdaTargetConfig, where: 
   if (name === 'ResourceNotFoundException') {
     return new RunError(
       `Lambda function "${functionLabel(config)}" not found at ${where}`,
-      'check target.function and target.qualifier, and target.region or target.endpoint',
+      `check ${at}.function${at === 'target' ? ' and target.qualifier' : ''}, and ${at}.region or ${at}.endpoint`,
       cause,
     );
   }
@@ -75,20 +79,20 @@ export function preflightError(err: unknown, config: LambdaTargetConfig, where: 
     return new RunError(`AWS rejected the credentials (${name}): ${message}`, CREDENTIALS_HINT, cause);
   }
   if (/region is missing/i.test(message)) {
-    return new RunError('no AWS region for the Lambda target', 'set target.region in the profile, or AWS_REGION', cause);
+    return new RunError('no AWS region for the Lambda target', `set ${at}.region in the profile, or AWS_REGION`, cause);
   }
   const network = networkErrorClass(err);
   if (network === 'connect-refused') {
     return new RunError(
       `cannot connect to ${where}: connection refused`,
       config.endpoint === undefined
-        ? 'check the network and target.region'
-        : 'start the endpoint (e.g. `coldbench emulator <profile>`) or fix target.endpoint',
+        ? `check the network and ${at}.region`
+        : `start the endpoint (e.g. \`coldbench emulator <profile>\`) or fix ${at}.endpoint`,
       cause,
     );
   }
   if (network !== undefined) {
-    return new RunError(`cannot reach ${where} (${network}): ${message}`, 'check target.endpoint / target.region and the network', cause);
+    return new RunError(`cannot reach ${where} (${network}): ${message}`, `check ${at}.endpoint / ${at}.region and the network`, cause);
   }
   return new RunError(`GetFunctionConfiguration for "${functionLabel(config)}" failed: ${name}: ${message}`, undefined, cause);
 }

@@ -46,11 +46,11 @@ interface Started {
 }
 
 /** Starts `coldbench emulator` on a free port and waits for its "press Ctrl-C" line. */
-function startEmulatorCommand(): Promise<Started> {
+function startEmulatorCommand(file = profile): Promise<Started> {
   return new Promise((resolve, reject) => {
     let out = '';
     let resolved = false;
-    const done = coldbench(['emulator', profile, '--port', '0'], {
+    const done = coldbench(['emulator', file, '--port', '0'], {
       cwd: dir,
       onSpawn: (child) => children.push(child),
       onStdout: (chunk, child) => {
@@ -70,6 +70,28 @@ function startEmulatorCommand(): Promise<Started> {
 }
 
 describe('coldbench emulator', () => {
+  it('serves the functions of an HTTP profile\'s local: section too, behind both fronts', async () => {
+    const file = join(dir, 'http-emu.yaml');
+    await writeFile(file, `name: http-emu
+target:
+  kind: http
+  url: /hi
+  local:
+    front: api-gateway
+    function: hello
+    functions:
+      hello: { handler: ${join(profilesDir, 'functions/hello')}.handler, environment: { WORK_MS: "1" } }
+load: { phases: [ { constant: { rate: 10, duration: 1s } } ] }
+`);
+    const emu = await startEmulatorCommand(file);
+    const viaGateway = await fetch(`${emu.endpoint}/_apigw/hello/hi`);
+    expect(viaGateway.status).toBe(200);
+    expect(viaGateway.headers.get('apigw-requestid')).toBeTruthy();
+    expect((await fetch(emu.functionUrl)).status).toBe(200);
+    emu.child.kill('SIGINT');
+    expect((await emu.done).code).toBe(0);
+  });
+
   it('serves the Invoke API, the function URL and the ground truth until Ctrl-C, then stops its environments', async () => {
     const emu = await startEmulatorCommand();
     const invoked = await fetch(`${emu.endpoint}/2015-03-31/functions/hello/invocations`, { method: 'POST', body: '{"name":"cli"}' });

@@ -82,7 +82,20 @@ load: { maxInFlight: 20, phases: [ { burst: { count: 4 } }, { constant: { rate: 
     expect(result.logs.throttledBehindFront).toBeGreaterThan(0);
     expect(result.counts.cold).toBeGreaterThanOrEqual(2); // the first request, and again after the idle gap
     expect(result.counts.unknown).toBe(0);
-  });
+
+    // As two workers sharing one emulator: the same target in the result, so diff compares the two.
+    const outWorkers = await mkdtemp(join(tmpdir(), 'coldbench-e2e-logs-'));
+    dirs.push(outWorkers);
+    const workers = await coldbench(['run', 'profiles/http-logs-local.yaml', '--workers', '2', '--out', outWorkers, '--no-progress'], { cwd: repo, timeoutMs: 90_000 });
+    expect(workers.code, workers.stderr).toBe(0);
+    const merged = await savedResult(outWorkers);
+    expect(merged.target).toEqual(result.target);
+    expect(merged.logs).toMatchObject({ complete: true, unmatched: 0, unclaimedReports: 0 });
+    expect(merged.logs.matched + merged.logs.notInvoked).toBe(merged.counts.sent);
+    const diff = await coldbench(['diff', join(out, (await readdir(out))[0]!), join(outWorkers, (await readdir(outWorkers))[0]!)], { cwd: repo });
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stdout + diff.stderr).not.toMatch(/different endpoints/);
+  }, 150_000);
 
   it('--workers 2: each worker joins its own requests; the merged result counts the log group\'s lines once, not once per worker', async () => {
     const out = await mkdtemp(join(tmpdir(), 'coldbench-e2e-logs-'));

@@ -78,3 +78,25 @@ describe('logs.runLevel against the ground truth', () => {
     expect(result.warnings.join('\n')).toMatch(/no response carried a request id/);
   }, 60_000);
 });
+
+describe('the function whose logs are read, checked before the load', () => {
+  async function refusal(logs: string): Promise<{ message: string; hint?: string }> {
+    const started = Date.now();
+    const err = await run('refused', `{ kind: http, url: ${emulator.functionUrl('noid')}, coldStart: { logs: ${logs} } }`).then(
+      () => undefined,
+      (e: unknown) => e as { message: string; hint?: string },
+    );
+    expect(err, 'the run was not refused').toBeDefined();
+    expect(Date.now() - started).toBeLessThan(15_000);
+    return err!;
+  }
+
+  it('names the logs fields in its hints, not the target\'s', async () => {
+    const missing = await refusal(`{ function: nosuch, endpoint: ${emulator.endpoint} }`);
+    expect(missing.message).toMatch(/Lambda function "nosuch" not found/);
+    expect(missing.hint).toBe('check target.coldStart.logs.function, and target.coldStart.logs.region or target.coldStart.logs.endpoint');
+    const refused = await refusal('{ function: noid, endpoint: "http://127.0.0.1:1" }');
+    expect(refused.message).toMatch(/connection refused/);
+    expect(refused.hint).toMatch(/fix target\.coldStart\.logs\.endpoint$/);
+  });
+});

@@ -10,11 +10,13 @@ export async function emulatorCommand(file: string, flags: { port: number; logDi
   const loaded = await loadProfile(file, { env: process.env, sets: flags.set });
   out.addProfileSecrets(loaded);
   const target = loaded.profile.target;
-  if (target.kind !== 'lambda' || target.local === undefined) {
-    throw new UsageError(`${file} has no target.local section`, 'the emulator serves the functions listed under target.local.functions of a lambda target');
+  // A Lambda target's local: section, or an HTTP target's (its functions behind a front).
+  const local = target.kind === 'lambda' ? target.local : target.local?.emulator;
+  if (local === undefined) {
+    throw new UsageError(`${file} has no target.local section`, 'the emulator serves the functions listed under target.local.functions');
   }
   const { startEmulator } = await import('../../emulator/index.js');
-  const emulator = await startEmulator(target.local, {
+  const emulator = await startEmulator(local, {
     port: flags.port,
     host: '127.0.0.1',
     ...(flags.logDir !== undefined && { logDir: flags.logDir }),
@@ -22,7 +24,7 @@ export async function emulatorCommand(file: string, flags: { port: number; logDi
     throw portError(err, flags.port) ?? err;
   });
   out.human(`coldbench emulator listening on ${emulator.endpoint} (Lambda and CloudWatch Logs APIs: --endpoint-url ${emulator.endpoint})`);
-  for (const name of Object.keys(target.local.functions)) {
+  for (const name of Object.keys(local.functions)) {
     out.human(`  function ${name}: function URL ${emulator.functionUrl(name)}; API Gateway ${emulator.apiGatewayUrl(name)}`);
     out.human(`    logs in ${emulator.logGroup(name)}; API Gateway access log in ${emulator.accessLogGroup(name)}`);
   }
