@@ -196,7 +196,17 @@ function warningsFor(base: readonly Result[], candidate: readonly Result[]): str
   const target = (r: Result): string => r.target.function ?? r.target.url ?? '';
   const targets = unique([...base, ...candidate].map(target));
   if (targets.length > 1) w.push(`the runs target different endpoints: ${targets.join(', ')}`);
+  const invocation = unique([...base, ...candidate].map(invokedAsync));
+  if (invocation.length > 1 && base.concat(candidate).every((r) => r.target.kind === 'lambda')) {
+    w.push('one side invoked asynchronously (Event): its latencies are the 202 answers\', not the invocations\'; compare async.queueDelay and async.endToEnd between async runs');
+  }
   return w;
+}
+
+/** Whether a Lambda run invoked with invocationType Event (its profile says so, or it read async figures). */
+function invokedAsync(r: Result): boolean {
+  const target = (r.profile as { target?: { invocationType?: unknown } } | null)?.target;
+  return r.async !== undefined || target?.invocationType === 'Event';
 }
 
 function unique<T>(xs: readonly T[]): T[] {

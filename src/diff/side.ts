@@ -83,10 +83,15 @@ export class PooledSide {
     const total = sum((c) => c.total) ?? 0;
     const request = sum((c) => c.requestCost);
     const compute = sum((c) => c.computeCost);
+    // As a run's own per1M (lambda/cost.ts): the compute of the invocations with a REPORT, per
+    // invocation; one whose REPORT was never read has an unknown compute, not a free one.
+    const reported = invocations - costs.reduce((a, c) => a + (c.unreported ?? 0), 0);
+    const computePer1M = compute === null ? null : reported === 0 ? 0 : (compute / reported) * 1e6;
+    const requestPer1M = request === null ? null : (request / invocations) * 1e6;
     return {
-      per1M: (total / invocations) * 1e6,
-      requestPer1M: request === null ? null : (request / invocations) * 1e6,
-      computePer1M: compute === null ? null : (compute / invocations) * 1e6,
+      per1M: computePer1M === null || requestPer1M === null ? (total / invocations) * 1e6 : computePer1M + requestPer1M,
+      requestPer1M,
+      computePer1M,
     };
   }
 
@@ -121,6 +126,7 @@ export function noDataReason(id: MetricId): string {
   if (group === 'cold' || id === 'cold.rate') return id === 'cold.rate' ? 'no requests classified warm or cold' : 'no cold starts';
   if (group === 'init') return 'no Init Duration reports';
   if (id === 'cost.per1M') return 'no cost (only Lambda targets have one)';
+  if (group === 'queueDelay' || group === 'endToEnd') return 'no async invokes read from the logs (invocationType: Event with coldStart.logs)';
   return 'no requests sent';
 }
 

@@ -113,4 +113,25 @@ describe('fail-on', () => {
     const d = diffResults([base], [more], { failOn: failOn('errors.count > +20') });
     expect(d.failOn[0]).toMatchObject({ significant: null, pass: false });
   });
+
+  it('prices invocations whose REPORT was never read at the others\' compute, not as free', () => {
+    // The same run, its REPORTs read for a quarter of the invocations only: the compute of the
+    // others is unknown, and per1M must not read as a saving.
+    const partial = structuredClone(base);
+    const cost = partial.cost!;
+    cost.unreported = Math.round(cost.invocations * 0.75);
+    cost.computeCost *= 0.25;
+    cost.total = cost.requestCost + cost.computeCost;
+    const d = diffResults([base], [partial]);
+    const row = d.rows.find((r) => r.metric === 'cost.per1M')!;
+    expect(Math.abs(row.deltaPct!)).toBeLessThan(1);
+  });
+
+  it('says when one side invoked asynchronously, and why an async metric has no value on the other', () => {
+    const async = structuredClone(same);
+    async.profile = { target: { invocationType: 'Event' } };
+    expect(diffResults([base], [async]).warnings.join('\n')).toMatch(/one side invoked asynchronously \(Event\)/);
+    expect(diffResults([base], [same]).warnings.join('\n')).not.toMatch(/asynchronously/);
+    expect(() => diffResults([base], [same], { failOn: failOn('queueDelay.p50 > +10%') })).toThrow(/the base: no async invokes read from the logs/);
+  });
 });
