@@ -46,7 +46,9 @@ export interface ColdProbeInput {
 }
 
 export async function forceColdStarts(input: ColdProbeInput): Promise<ColdProbe> {
-  const config = input.loaded.profile.target as LambdaTargetConfig;
+  // Each probe is invoked synchronously whatever the load's invocationType: its own REPORT (the
+  // log tail) is the measurement, and an async invoke's 202 answer carries none.
+  const config: LambdaTargetConfig = { ...(input.loaded.profile.target as LambdaTargetConfig), invocationType: 'RequestResponse' };
   const target = await createLambdaTarget(config, { connections: 1 });
   try {
     const info = await target.preflight();

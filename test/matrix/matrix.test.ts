@@ -204,3 +204,28 @@ describe('an interrupted or failed matrix', () => {
     }
   }, 30_000);
 });
+
+describe('a matrix whose load invokes asynchronously (invocationType: Event)', () => {
+  it('still measures its forced cold starts, each invoked synchronously for its own REPORT', async () => {
+    const emulator = await startCpu();
+    const outDir = await mkdtemp(join(tmpdir(), 'coldbench-matrix-async-'));
+    try {
+      const loaded = parseProfileText(
+        `name: mx-async
+target: { kind: lambda, function: cpu, endpoint: ${emulator.endpoint}, invocationType: Event }
+load: { phases: [ { constant: { rate: 10, duration: 300ms } } ] }
+matrix: { memory: [256], coldStarts: 2 }
+`,
+        { file: 'mx.yaml', baseDir: profilesDir, env: {} },
+      );
+      const run = await runMatrix(loaded, { outDir, control: { pollMs: 20 } });
+      const forced = run.runs[0]!.result.forcedColdStarts!;
+      expect(forced.counts).toMatchObject({ sent: 2, cold: 2, unknown: 0 });
+      expect(forced.init?.count).toBe(2);
+      expect(forced.reports.map((r) => r.memorySizeMB)).toEqual([256, 256]);
+    } finally {
+      await emulator.close();
+      await rm(outDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
