@@ -49,6 +49,8 @@ export interface JoinOptions {
 
 /** Platform lines and access-log lines kept for requests not (yet) seen; the oldest go first. */
 const MAX_EARLY = 50_000;
+/** Requests decided by their target whose REPORT is not read yet, at most; past it the oldest go (their REPORT then counts unclaimed). */
+const MAX_KNOWN = 200_000;
 
 const SOURCE = 'CloudWatch Logs';
 
@@ -110,6 +112,8 @@ export class LogJoin {
     this.figures.unclaimedReports += events.filter((x) => x.kind === 'report').length;
   });
   private readonly earlyAccess = new BoundedMap<string, AccessRecord>(MAX_EARLY);
+  /** Ids of requests whose start their target decided (a log tail): their REPORTs are claimed, not joined. */
+  private readonly knownIds = new BoundedMap<string, true>(MAX_KNOWN);
   private readonly asyncRuns = new Map<string, AsyncRun>();
   /** The latest INIT_START of each log stream (one stream per execution environment). */
   private readonly initStarts = new Map<string, PlatformEvent & { kind: 'initStart' }>();
@@ -189,6 +193,14 @@ export class LogJoin {
     this.await(id, ticket);
   }
 
+  /** A request its target decided itself (a log tail): its REPORT, read before or after now, is this run's. */
+  known(requestId: string): void {
+    const early = this.early.get(requestId);
+    if (early === undefined) return this.knownIds.set(requestId, true);
+    this.early.delete(requestId);
+    this.figures.claimedReports += early.filter((e) => e.kind === 'report').length;
+  }
+
   /** A platform line read from the function's log group. */
   onPlatform(e: PlatformEvent): void {
     if (e.kind === 'initStart') {
@@ -211,7 +223,11 @@ export class LogJoin {
     if (this.opts.mode === 'async') return this.onAsync(e);
     if (e.kind !== 'report') return;
     const ticket = this.waiting.get(e.requestId);
-    if (ticket === undefined) return this.keepEarly(e);
+    if (ticket === undefined) {
+      if (this.knownIds.delete(e.requestId)) this.figures.claimedReports++;
+      else this.keepEarly(e);
+      return;
+    }
     this.waiting.delete(e.requestId);
     this.matchSync(ticket, e);
   }

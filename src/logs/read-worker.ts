@@ -59,7 +59,7 @@ function sendDecisions(): void {
 function takeDefers(defers: DeferBatch | undefined): void {
   if (defers === undefined || join === undefined) return;
   const j = join;
-  recorder.add(defers, (ticket, answered) => j.defer(ticket, answered));
+  recorder.add(defers, (ticket, answered) => j.defer(ticket, answered), (requestId) => j.known(requestId));
   sendDecisions();
 }
 

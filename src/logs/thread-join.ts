@@ -25,6 +25,8 @@ export interface DeferBatch {
   /** The ids the answer carried ('' for none). */
   requestIds: PackedTexts;
   frontIds: PackedTexts;
+  /** Ids of requests whose start their target decided (StartJoin.known): not tickets, claimed when read. */
+  knownIds: PackedTexts;
   plannedEpoch: Float64Array;
   endedEpoch: Float64Array;
   serviceMs: Float64Array;
@@ -66,6 +68,7 @@ export class JoinClient implements StartJoin {
   private count = 0;
   private readonly requestIds = new TextColumn();
   private readonly frontIds = new TextColumn();
+  private readonly knownIds = new TextColumn();
 
   constructor(
     private readonly epochOf: (clockMs: number) => number,
@@ -79,6 +82,10 @@ export class JoinClient implements StartJoin {
     this.frontIds.push(answered.outcome.frontRequestId ?? '');
   }
 
+  known(requestId: string): void {
+    this.knownIds.push(requestId);
+  }
+
   /** Requests handed over since the last batch. */
   get unsent(): number {
     return this.count;
@@ -87,11 +94,12 @@ export class JoinClient implements StartJoin {
   /** The requests since the last batch, or undefined when there are none. */
   takeBatch(): DeferBatch | undefined {
     const n = this.count;
-    if (n === 0) return undefined;
+    if (n === 0 && this.knownIds.length === 0) return undefined;
     const batch: DeferBatch = {
       tickets: this.tickets.slice(0, n),
       requestIds: this.requestIds.take(),
       frontIds: this.frontIds.take(),
+      knownIds: this.knownIds.take(),
       plannedEpoch: new Float64Array(n),
       endedEpoch: new Float64Array(n),
       serviceMs: new Float64Array(n),
@@ -109,7 +117,7 @@ export class JoinClient implements StartJoin {
 
 /** The buffers of a batch of requests, which move to the reading thread with it (its transfer list). */
 export function deferBuffers(batch: DeferBatch): ArrayBuffer[] {
-  return [batch.tickets, batch.plannedEpoch, batch.endedEpoch, batch.serviceMs].map((c) => c.buffer as ArrayBuffer).concat(textBuffers(batch.requestIds), textBuffers(batch.frontIds));
+  return [batch.tickets, batch.plannedEpoch, batch.endedEpoch, batch.serviceMs].map((c) => c.buffer as ArrayBuffer).concat(textBuffers(batch.requestIds), textBuffers(batch.frontIds), textBuffers(batch.knownIds));
 }
 
 /** The buffers of a batch of decisions, which move to the run's thread with it. */
@@ -170,8 +178,12 @@ export class ThreadRecorder implements JoinRecorder {
     serviceMsOf: (ticket: number): number => this.serviceMs[ticket]!,
   };
 
-  /** Keeps a batch's times and hands each request to `defer` (the join's). */
-  add(batch: DeferBatch, defer: (ticket: number, answered: { outcome: AnswerIds }) => void): void {
+  /** Keeps a batch's times and hands each request to `defer` (the join's), each known id to `known`. */
+  add(batch: DeferBatch, defer: (ticket: number, answered: { outcome: AnswerIds }) => void, known?: (requestId: string) => void): void {
+    if (known !== undefined) {
+      const id = textReader(batch.knownIds);
+      for (let i = 0; i < batch.knownIds.ends.length; i++) known(id(i));
+    }
     const requestId = textReader(batch.requestIds);
     const frontId = textReader(batch.frontIds);
     for (let i = 0; i < batch.tickets.length; i++) {

@@ -102,6 +102,7 @@ export class WorkerLogSource implements JoinedLogSource {
         this.deferredCount++;
         client.defer(ticket, answered);
       },
+      known: (requestId) => client.known(requestId),
     };
   }
 

@@ -44,6 +44,8 @@ export interface StartDecision {
  */
 export interface StartJoin {
   defer(ticket: number, answered: Answered): void;
+  /** A request whose start its target decided (a log tail, a header): its REPORT, when read, is this run's. */
+  known?(requestId: string): void;
 }
 
 /** The decision a target made itself; undefined when it could not tell (plain HTTP). */
@@ -175,6 +177,7 @@ export class Recorder {
       this.startJoin.defer(this.deferred.add(answered), answered);
       return;
     }
+    if (outcome.requestId !== undefined) this.startJoin?.known?.(outcome.requestId);
     this.record(answered, decisionOf(outcome));
   }
 

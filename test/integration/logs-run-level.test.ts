@@ -67,6 +67,8 @@ describe('logs.runLevel against the ground truth', () => {
     expect(result.logs!.waitedMs).toBeLessThan(20_000);
     expectBetween(result.logs!.runLevel.invocations, [inside.low, inside.high]);
     expectBetween(result.logs!.runLevel.coldStarts, inside.cold);
+    // The REPORTs are this run's, though their tails decided the starts: claimed, not unclaimed.
+    expect(result.logs).toMatchObject({ claimedReports: result.counts.sent - result.counts.throttles, unclaimedReports: 0 });
   }, 60_000);
 
   it('answers without a request id: the run-level figures are complete', async () => {

@@ -89,6 +89,19 @@ describe('LogJoin (sync)', () => {
     }
   });
 
+  it('claims the REPORT of a request its target decided (a log tail), read before or after it ended', () => {
+    const { recorder, join } = setUp();
+    const decided = (id: string) => recorder.completed({ plannedAt: 0, sentAt: 0, endedAt: 30, outcome: { kind: 'ok', status: 200, requestId: id, start: 'warm', startReason: 'tail' } });
+    join.onPlatform(report('tail-early', 20));
+    decided('tail-early');
+    decided('tail-late');
+    join.onPlatform(report('tail-late', 25));
+    join.onPlatform(report('stranger', 26));
+    const figures = join.finish();
+    expect(figures).toMatchObject({ deferred: 0, claimedReports: 2, unclaimedReports: 1 });
+    expect(recorder.counts.warm).toBe(2);
+  });
+
   it('counts a cold start in the second its request ended, also when the REPORT comes seconds later', () => {
     const { recorder, join, request } = setUp();
     request(500, 700, { requestId: 'c' });
