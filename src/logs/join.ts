@@ -141,6 +141,11 @@ export class LogJoin {
     return this.waiting.size + this.waitingFront.size + (this.opts.mode === 'async' ? this.undecidedAsync() : 0);
   }
 
+  /** Of `pending`, async events already run that may still be retried (their last attempt did not succeed, or did not say). */
+  get retrying(): number {
+    return this.opts.mode === 'async' ? this.undecidedAsync() : 0;
+  }
+
   /** The earliest send time (epoch ms) of a request still waiting, for the sweep; undefined if none. */
   oldestPendingEpoch(): number | undefined {
     // Maps keep insertion order, the order requests ended: the first entry is the oldest but for

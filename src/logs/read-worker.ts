@@ -124,10 +124,10 @@ async function round(source: LocalLogSource, id: number, request: RoundRequest):
     if (link === undefined) throw new Error('a round before the join was attached');
     await source.round(request, link, control.signal);
     sendDecisions();
-    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0 });
+    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0, retrying: join?.retrying ?? 0 });
   } catch (err) {
     sendDecisions();
-    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0, error: failureData(err) });
+    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0, retrying: join?.retrying ?? 0, error: failureData(err) });
   } finally {
     aborts.delete(id);
   }

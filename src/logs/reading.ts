@@ -100,7 +100,7 @@ export class LogReading {
    * Ctrl-C) cuts the reading short, as it cuts the wait for requests in flight. `onWaiting` is
    * told how many are pending.
    */
-  async finish(opts: { stop?: AbortSignal; hardStop?: AbortSignal; onWaiting?: (pending: number) => void; runEndEpoch: number }): Promise<LogReadingOutcome> {
+  async finish(opts: { stop?: AbortSignal; hardStop?: AbortSignal; onWaiting?: (pending: number, retrying: number) => void; runEndEpoch: number }): Promise<LogReadingOutcome> {
     if (!this.attached) throw new Error('LogReading.finish before attach');
     const { clock, config, source } = this.opts;
     this.loopStop.abort();
@@ -116,7 +116,7 @@ export class LogReading {
     let roundAt = -Infinity;
     const done = (): boolean => source.pending === 0 && roundAt >= linesInAt();
     while (!this.fatal && !done() && opts.hardStop?.aborted !== true) {
-      opts.onWaiting?.(source.pending);
+      opts.onWaiting?.(source.pending, source.retrying);
       roundAt = clock.now();
       await this.readAll(opts.hardStop, true);
       if (done() || clock.now() >= deadline || cut?.aborted === true) break;

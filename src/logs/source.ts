@@ -92,6 +92,8 @@ export interface JoinedLogSource {
   round(request: RoundRequest, signal?: AbortSignal): Promise<void>;
   /** Requests still waiting for a line. */
   readonly pending: number;
+  /** Of those, async events already run that may still be retried. */
+  readonly retrying: number;
   /** Ends the join: requests never matched are counted `unknown`. */
   finish(): Promise<JoinFigures>;
   stats(): ReadStats;

@@ -27,5 +27,6 @@ export type FromReader =
   /** Decisions, and the requests still waiting for a line after them. */
   | { type: 'decisions'; batch: DecisionBatch; pending: number }
   | { type: 'filtered'; id: number; page?: FilterPage; error?: FailureData }
-  | { type: 'done'; id: number; stats: ReadStats; pending: number; error?: FailureData }
+  /** `retrying`: of the pending, async events that may still be retried (LogJoin.retrying). */
+  | { type: 'done'; id: number; stats: ReadStats; pending: number; retrying: number; error?: FailureData }
   | { type: 'finished'; id: number; stats: ReadStats; figures?: EncodedFigures; error?: FailureData };

@@ -53,6 +53,8 @@ export class WorkerLogSource implements JoinedLogSource {
   private client: JoinClient | undefined;
   /** Requests the thread said were still waiting, as of its last message. */
   private waitingThere = 0;
+  /** Of those, async events that may still be retried, as of its last round. */
+  private retryingThere = 0;
   /** Requests handed over and decisions counted, here. */
   private deferredCount = 0;
   private decidedWithReport = 0;
@@ -112,6 +114,10 @@ export class WorkerLogSource implements JoinedLogSource {
 
   get pending(): number {
     return this.waitingThere + (this.client?.unsent ?? 0);
+  }
+
+  get retrying(): number {
+    return Math.min(this.retryingThere, this.pending);
   }
 
   round(request: RoundRequest, signal?: AbortSignal): Promise<void> {
@@ -190,6 +196,7 @@ export class WorkerLogSource implements JoinedLogSource {
       case 'done':
         this.latest = m.stats;
         this.waitingThere = m.pending;
+        this.retryingThere = m.retrying;
         this.settle(m.id, m.error, undefined);
         return;
       case 'finished':

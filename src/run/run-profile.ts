@@ -214,8 +214,13 @@ async function runOpened(
       runEndEpoch: epochOf(run.endedAt),
       ...(opts.stop !== undefined && { stop: opts.stop }),
       ...(opts.hardStop !== undefined && { hardStop: opts.hardStop }),
-      onWaiting: everyFewSeconds((pending: number) => {
-        const what = pending === 0 ? "reading the function's logs up to the run's end" : `reading the function's logs: ${pending} request${pending === 1 ? '' : 's'} not matched yet`;
+      onWaiting: everyFewSeconds((pending: number, retrying: number) => {
+        const unmatched = pending - retrying;
+        const parts = [
+          ...(unmatched > 0 ? [`${unmatched} request${unmatched === 1 ? '' : 's'} not matched yet`] : []),
+          ...(retrying > 0 ? [`${retrying} async event${retrying === 1 ? '' : 's'} that may still be retried`] : []),
+        ];
+        const what = parts.length === 0 ? "reading the function's logs up to the run's end" : `reading the function's logs: ${parts.join(', ')}`;
         opts.onStep?.(`${what} (Ctrl-C${opts.stop?.aborted === true ? ' again' : ''} stops waiting)`);
       }),
     });
@@ -275,13 +280,13 @@ async function prepareOrThrow(loaded: LoadedProfile): Promise<PreparedRequests> 
 }
 
 /** Calls `f` the first time, then at most once every 10 s: a step line, not a flood. */
-function everyFewSeconds<T>(f: (x: T) => void): (x: T) => void {
+function everyFewSeconds<A extends unknown[]>(f: (...args: A) => void): (...args: A) => void {
   let last = -Infinity;
-  return (x) => {
+  return (...args) => {
     const now = performance.now();
     if (now - last < 10_000) return;
     last = now;
-    f(x);
+    f(...args);
   };
 }
 

@@ -30,8 +30,8 @@ afterAll(async () => {
 
 const LOAD = 'load: { model: open, maxInFlight: 100, phases: [ { constant: { rate: 20, duration: 2s } }, { burst: { count: 10 } }, { idle: 4s }, { burst: { count: 20 } } ] }';
 
-async function run(name: string, target: string): Promise<Result> {
-  return runProfile(parseProfileText(`name: ${name}\ntarget: ${target}\n${LOAD}\n`, { file: `${name}.yaml`, baseDir: profilesDir, env: {} }));
+async function run(name: string, target: string, steps: string[] = []): Promise<Result> {
+  return runProfile(parseProfileText(`name: ${name}\ntarget: ${target}\n${LOAD}\n`, { file: `${name}.yaml`, baseDir: profilesDir, env: {} }), { onStep: (s) => steps.push(s) });
 }
 
 /** The function's REPORTs timed inside the run's window (a line's time is its invocation's end); `slackMs` either side may fall either way. */
@@ -52,7 +52,10 @@ function expectBetween(value: number, [low, high]: [number, number]): void {
 
 describe('logs.runLevel against the ground truth', () => {
   it('async invokes: every REPORT inside the run once, though the reading goes on for the whole wait', async () => {
-    const result = await run('events', `{ kind: lambda, function: events, endpoint: ${emulator.endpoint}, invocationType: Event, coldStart: { logs: { wait: 8s, poll: 500ms } } }`);
+    const steps: string[] = [];
+    const result = await run('events', `{ kind: lambda, function: events, endpoint: ${emulator.endpoint}, invocationType: Event, coldStart: { logs: { wait: 8s, poll: 500ms } } }`, steps);
+    // Text REPORTs do not say whether an attempt failed: the wait is for retries, and says so.
+    expect(steps.join('\n')).toMatch(/reading the function's logs: (\d+ requests? not matched yet, )?\d+ async events? that may still be retried/);
     const inside = await reportsInside('events', result, 5);
     expect(inside.low).toBeGreaterThan(30);
     expectBetween(result.logs!.runLevel.invocations, [inside.low, inside.high]);
