@@ -173,11 +173,14 @@ export class Recorder {
         assertNever(outcome);
     }
     const answered: Answered = { plannedAt: c.plannedAt, endedAt: c.endedAt, latencyMs, serviceMs, outcome };
-    if (outcome.start === undefined && this.startJoin !== undefined) {
-      this.startJoin.defer(this.deferred.add(answered), answered);
-      return;
+    const join = this.startJoin;
+    if (join !== undefined) {
+      if (outcome.start === undefined) {
+        join.defer(this.deferred.add(answered), answered);
+        return;
+      }
+      if (outcome.requestId !== undefined) join.known?.(outcome.requestId);
     }
-    if (outcome.requestId !== undefined) this.startJoin?.known?.(outcome.requestId);
     this.record(answered, decisionOf(outcome));
   }
 

@@ -43,18 +43,24 @@ async function savedResult(out: string): Promise<Record<string, any>> {
   return JSON.parse(await readFile(join(out, file!), 'utf8'));
 }
 
-describe('coldbench binary, cold starts from the logs', () => {
-  it('waits for the reading after the load, then reports the emulator ground truth behind its Function URL', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'coldbench-e2e-logs-'));
-    dirs.push(out);
-    const profile = join(out, 'url.yaml');
-    await writeFile(profile, `name: url
+/** A profile in a folder of its own that sends to the in-process emulator's function `fn` through its URL, starts from its logs. */
+async function urlProfile(fn: string, burst: number, rate: number): Promise<{ out: string; profile: string }> {
+  const out = await mkdtemp(join(tmpdir(), 'coldbench-e2e-logs-'));
+  dirs.push(out);
+  const profile = join(out, `${fn}.yaml`);
+  await writeFile(profile, `name: ${fn}
 target:
   kind: http
-  url: ${emulator.functionUrl('url')}
-  coldStart: { logs: { function: url, endpoint: ${emulator.endpoint}, wait: 20s, poll: 300ms } }
-load: { maxInFlight: 20, phases: [ { burst: { count: 4 } }, { constant: { rate: 20, duration: 1s } } ] }
+  url: ${emulator.functionUrl(fn)}
+  coldStart: { logs: { function: ${fn}, endpoint: ${emulator.endpoint}, wait: 20s, poll: 300ms } }
+load: { maxInFlight: 20, phases: [ { burst: { count: ${burst} } }, { constant: { rate: ${rate}, duration: 1s } } ] }
 `);
+  return { out, profile };
+}
+
+describe('coldbench binary, cold starts from the logs', () => {
+  it('waits for the reading after the load, then reports the emulator ground truth behind its Function URL', async () => {
+    const { out, profile } = await urlProfile('url', 4, 20);
     const ran = await coldbench(['run', profile, '--out', out, '--no-progress'], { cwd: out, timeoutMs: 60_000 });
     expect(ran.code, ran.stderr).toBe(0);
     const result = await savedResult(out);
@@ -98,16 +104,7 @@ load: { maxInFlight: 20, phases: [ { burst: { count: 4 } }, { constant: { rate: 
   }, 150_000);
 
   it('--workers 2: each worker joins its own requests; the merged result counts the log group\'s lines once, not once per worker', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'coldbench-e2e-logs-'));
-    dirs.push(out);
-    const profile = join(out, 'shared.yaml');
-    await writeFile(profile, `name: shared
-target:
-  kind: http
-  url: ${emulator.functionUrl('shared')}
-  coldStart: { logs: { function: shared, endpoint: ${emulator.endpoint}, wait: 20s, poll: 300ms } }
-load: { maxInFlight: 20, phases: [ { burst: { count: 8 } }, { constant: { rate: 40, duration: 1s } } ] }
-`);
+    const { out, profile } = await urlProfile('shared', 8, 40);
     const ran = await coldbench(['run', profile, '--workers', '2', '--out', out, '--no-progress'], { cwd: out, timeoutMs: 90_000 });
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout).toMatch(/starts from \/aws\/lambda\/shared: (\d+) of \1 requests matched \(100\.0%\)/);

@@ -127,10 +127,8 @@ matrix: { memory: [256, 512] }
     expect(runs[0]).toMatchObject({ status: 'interrupted' });
   });
 
-  it.each(['SIGINT', 'SIGTERM'] as const)("reading the function's logs after the load (%s): the reading stops, exit 130", async (signal) => {
-    const functions = resolve(import.meta.dirname, '../../profiles/functions');
-    // The emulator's log lines become readable 2 s after they are written: the reading waits.
-    const profile = `name: lsig
+  /** 10 requests a second behind the emulator's function URL, starts read from its logs (readable 2 s after they are written). */
+  const logsProfile = (name: string, seconds: number): string => `name: ${name}
 target:
   kind: http
   url: /
@@ -138,10 +136,13 @@ target:
   local:
     front: function-url
     function: hello
-    functions: { hello: { handler: ${functions}/hello.handler } }
-load: { phases: [ { constant: { rate: 10, duration: 1s } } ] }
+    functions: { hello: { handler: ${resolve(import.meta.dirname, '../../profiles/functions')}/hello.handler } }
+load: { phases: [ { constant: { rate: 10, duration: ${seconds}s } } ] }
 `;
-    const ran = await interruptAt(profile, /reading the function's logs: \d+ requests? not matched yet \(Ctrl-C stops waiting\)/, signal, `logs-${signal}`);
+
+  it.each(['SIGINT', 'SIGTERM'] as const)("reading the function's logs after the load (%s): the reading stops, exit 130", async (signal) => {
+    // The lines become readable 2 s after they are written: the reading waits.
+    const ran = await interruptAt(logsProfile('lsig', 1), /reading the function's logs: \d+ requests? not matched yet \(Ctrl-C stops waiting\)/, signal, `logs-${signal}`);
     expect(ran.code, ran.stderr).toBe(130);
     expect(ran.afterSignalMs).toBeLessThan(10_000);
     const [result] = await savedResults(`logs-${signal}`);
@@ -149,19 +150,8 @@ load: { phases: [ { constant: { rate: 10, duration: 1s } } ] }
   });
 
   it('the load of a run that reads its logs (SIGINT): the load stops, the lines of what it sent are still read, exit 130', async () => {
-    const functions = resolve(import.meta.dirname, '../../profiles/functions');
     const file = join(dir, 'logs-load.yaml');
-    await writeFile(file, `name: lload
-target:
-  kind: http
-  url: /
-  coldStart: { logs: { wait: 30s, poll: 500ms } }
-  local:
-    front: function-url
-    function: hello
-    functions: { hello: { handler: ${functions}/hello.handler } }
-load: { phases: [ { constant: { rate: 10, duration: 30s } } ] }
-`);
+    await writeFile(file, logsProfile('lload', 30));
     let signalledAt = 0;
     const ran = await coldbench(['run', file, '--out', join(dir, 'logs-load'), '--no-progress'], {
       cwd: dir,
