@@ -13,6 +13,8 @@ export type LogMode = 'sync' | 'async';
 
 /** After the run's end plus the largest lag seen, a round that begins this much later reads its last lines. */
 const RUN_END_MARGIN_MS = 1_000;
+/** After the load, the longest pause between reads (the default poll), whatever coldStart.logs.poll says. */
+const AFTER_LOAD_POLL_MS = 2_000;
 
 /** The filter of the platform lines the join reads; undefined (every line) when the format is unknown. */
 export function platformPattern(format: 'Text' | 'JSON' | undefined, mode: LogMode): string | undefined {
@@ -67,6 +69,7 @@ export class LogReading {
   private loop: Promise<void> | undefined;
   private readonly loopStop = new AbortController();
   private fromEpoch = 0;
+  private runStartEpoch = 0;
   private fatal = false;
   readonly filterPattern: string | undefined;
 
@@ -82,14 +85,17 @@ export class LogReading {
 
   /**
    * Joins the requests of `recorder` from now on. `epochOf` turns the runner's clock into epoch
-   * ms; `fromEpoch` is where the first read starts (the run's start, less the skew margin).
+   * ms; `runStartEpoch` is the run's start, where the run-level figures begin; the first read
+   * starts `marginMs` before it (log clocks may be a little behind ours).
    */
-  attach(recorder: Recorder, epochOf: (clockMs: number) => number, fromEpoch: number): void {
+  attach(recorder: Recorder, epochOf: (clockMs: number) => number, runStartEpoch: number, marginMs: number): void {
+    const fromEpoch = runStartEpoch - marginMs;
     const { config, mode, source } = this.opts;
     recorder.startJoin = source.attach(recorder, { mode, viaAccessLog: config.accessLog !== undefined, asyncMaxAttempts: this.opts.asyncMaxAttempts ?? 3 }, epochOf);
     this.attached = true;
     this.fromEpoch = fromEpoch;
-    source.setRunWindow(fromEpoch, Infinity);
+    this.runStartEpoch = runStartEpoch;
+    source.setRunWindow(runStartEpoch, Infinity);
     this.loop = this.pollUntilStopped();
   }
 
@@ -100,27 +106,32 @@ export class LogReading {
    * Ctrl-C) cuts the reading short, as it cuts the wait for requests in flight. `onWaiting` is
    * told how many are pending.
    */
-  async finish(opts: { stop?: AbortSignal; hardStop?: AbortSignal; onWaiting?: (pending: number, retrying: number) => void; runEndEpoch: number }): Promise<LogReadingOutcome> {
+  async finish(opts: { stop?: AbortSignal; hardStop?: AbortSignal; onWaiting?: (pending: number, retrying: number) => void; runEndEpoch: number; invoked: boolean }): Promise<LogReadingOutcome> {
     if (!this.attached) throw new Error('LogReading.finish before attach');
     const { clock, config, source } = this.opts;
     this.loopStop.abort();
     await this.loop;
-    source.setRunWindow(this.fromEpoch, opts.runEndEpoch);
+    source.setRunWindow(this.runStartEpoch, opts.runEndEpoch);
     const began = clock.now();
     const deadline = began + config.waitMs;
     const cut = opts.stop?.aborted === true ? opts.hardStop : opts.stop;
     // The run-level figures count every REPORT timed inside the run, also when no request waits
     // for its line (answers without an id, starts known otherwise): the reading goes on until a
     // round began once the run's last lines were in, at the largest lag seen (within the wait).
+    // A run that invoked the function but has read none of its lines yet knows no lag: it reads
+    // on for the wait.
     const linesInAt = (): number => opts.runEndEpoch + source.stats().largestLagMs + RUN_END_MARGIN_MS;
+    const lagKnown = (): boolean => !opts.invoked || source.stats().events > 0;
     let roundAt = -Infinity;
-    const done = (): boolean => source.pending === 0 && roundAt >= linesInAt();
+    const done = (): boolean => source.pending === 0 && lagKnown() && roundAt >= linesInAt();
     while (!this.fatal && !done() && opts.hardStop?.aborted !== true) {
       opts.onWaiting?.(source.pending, source.retrying);
       roundAt = clock.now();
       await this.readAll(opts.hardStop, true);
       if (done() || clock.now() >= deadline || cut?.aborted === true) break;
-      const next = source.pending > 0 ? config.pollMs : Math.min(config.pollMs, linesInAt() - clock.now());
+      // After the load, reads come at least as often as the default poll: lines are due now.
+      const every = Math.min(config.pollMs, AFTER_LOAD_POLL_MS);
+      const next = source.pending > 0 || !lagKnown() ? every : Math.min(every, linesInAt() - clock.now());
       await clock.sleep(Math.max(0, Math.min(next, deadline - clock.now())), cut);
     }
     const stoppedEarly = !done() && (cut?.aborted === true || opts.hardStop?.aborted === true);

@@ -258,7 +258,9 @@ export class Recorder {
    */
   private bill(outcome: Outcome, report: LambdaReport | undefined): void {
     if (this.cost === undefined) return;
-    if (outcome.kind === 'error' && !outcome.errorClass.startsWith('function-error:')) return;
+    // An error with a REPORT ran (a 5xx of a front, whose function failed, has its REPORT joined
+    // from the logs): it is billed whatever the client saw.
+    if (outcome.kind === 'error' && report === undefined && !outcome.errorClass.startsWith('function-error:')) return;
     const billedMs = report?.billedDurationMs;
     const memoryMB = report?.memorySizeMB ?? this.defaultMemoryMB;
     if (billedMs !== undefined && memoryMB !== undefined) this.cost.add(billedMs, memoryMB);

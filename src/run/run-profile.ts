@@ -188,7 +188,7 @@ async function runOpened(
     },
   });
   const epochOf = clockToEpoch();
-  open.logs?.attach(runner.recorder, epochOf, epochOf(runner.recorder.startedAt) - LOG_WINDOW_MARGIN_MS);
+  open.logs?.attach(runner.recorder, epochOf, epochOf(runner.recorder.startedAt), LOG_WINDOW_MARGIN_MS);
   /** The run so far, read from the live recorder without changing it. */
   const snapshot = (): Result => checkpointOf(
     { status: 'interrupted', recorder: runner.recorder, startedAt: runner.recorder.startedAt, endedAt: realClock.now(), abandoned: runner.inFlight(), firstSendLateMs: null },
@@ -212,6 +212,8 @@ async function runOpened(
     // what it has read; checkpoints go on meanwhile.
     logs = await open.logs?.finish({
       runEndEpoch: epochOf(run.endedAt),
+      // A request answered, or failed (a timeout may have run), may have run the function and logged.
+      invoked: run.recorder.counts.ok + run.recorder.counts.errors > 0,
       ...(opts.stop !== undefined && { stop: opts.stop }),
       ...(opts.hardStop !== undefined && { hardStop: opts.hardStop }),
       onWaiting: everyFewSeconds((pending: number, retrying: number) => {

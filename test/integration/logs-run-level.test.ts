@@ -20,7 +20,13 @@ beforeAll(async () => {
   emulator = await startEmulator({
     baseDir: profilesDir,
     accountConcurrency: 1000,
-    functions: { events: fn('functions/hello.handler', spec), tail: fn('functions/hello.handler', spec), noid: fn('functions/hello.handler', spec) },
+    functions: {
+      events: fn('functions/hello.handler', spec),
+      tail: fn('functions/hello.handler', spec),
+      noid: fn('functions/hello.handler', spec),
+      before: fn('functions/hello.handler', spec),
+      short: fn('functions/hello.handler', spec),
+    },
   });
 });
 
@@ -37,7 +43,7 @@ async function run(name: string, target: string, steps: string[] = []): Promise<
 /** The function's REPORTs timed inside the run's window (a line's time is its invocation's end); `slackMs` either side may fall either way. */
 async function reportsInside(fn: string, result: Result, slackMs: number): Promise<{ low: number; high: number; cold: [number, number] }> {
   const truth = (await groundTruth(emulator.endpoint)).filter((i) => i.function === fn && i.status !== 'throttled');
-  const from = Date.parse(result.startedAt) - 5000;
+  const from = Date.parse(result.startedAt);
   const to = Date.parse(result.endedAt);
   const within = (margin: number) => truth.filter((i) => i.endedAt >= from - margin && i.endedAt <= to + margin);
   const [sure, maybe] = [within(-slackMs), within(slackMs)];
@@ -81,6 +87,29 @@ describe('logs.runLevel against the ground truth', () => {
     expectBetween(result.logs!.runLevel.invocations, [inside.low, inside.high]);
     expectBetween(result.logs!.runLevel.coldStarts, inside.cold);
     expect(result.warnings.join('\n')).toMatch(/no response carried a request id/);
+  }, 60_000);
+});
+
+describe('lines that are not the run\'s, and a run too short to see any lag', () => {
+  it('counts another client\'s invocations just before the run as unclaimed, not in the run', async () => {
+    // Read from 5 s before the start (log clocks may lag ours): those lines are read, but are not the run's.
+    for (let i = 0; i < 6; i++) expect((await fetch(emulator.functionUrl('before'))).status).toBe(200);
+    const result = await run('before', `{ kind: http, url: ${emulator.functionUrl('before')}, coldStart: { logs: { function: before, endpoint: ${emulator.endpoint}, wait: 20s, poll: 500ms } } }`);
+    const inside = await reportsInside('before', result, 5);
+    expectBetween(result.logs!.runLevel.invocations, [inside.low, inside.high]);
+    expect(result.logs!.claimedReports).toBe(result.counts.sent - result.counts.throttles);
+    expect(result.logs!.unclaimedReports).toBe(6);
+  }, 60_000);
+
+  it('answers without an id, 3 requests and no line read during the load: reads on until they come', async () => {
+    const result = await runProfile(parseProfileText(`name: short
+target: { kind: http, url: ${emulator.functionUrl('short')}, coldStart: { logs: { function: short, endpoint: ${emulator.endpoint}, requestIdHeader: x-no-such-header, wait: 20s, poll: 10m } } }
+load: { phases: [ { burst: { count: 3 } } ] }
+`, { file: 'short.yaml', baseDir: profilesDir, env: {} }));
+    expect(result.logs!.runLevel.invocations).toBe(3);
+    expect(result.logs!.problems).toEqual([]);
+    // Lines come 2 s after they are written; a poll of 10 minutes does not hold the reading after the load.
+    expect(result.logs!.waitedMs).toBeLessThan(10_000);
   }, 60_000);
 });
 

@@ -89,6 +89,15 @@ describe('LogJoin (sync)', () => {
     }
   });
 
+  it('bills a request the front answered with an error when its REPORT says the function ran', () => {
+    const { recorder, join, request } = setUp();
+    request(0, 30, { kind: 'error', errorClass: 'http-5xx', status: 502, requestId: 'failed-1' } as Partial<Outcome>);
+    join.onPlatform(report('failed-1', 25, { billedDurationMs: 100, memorySizeMB: 1024, status: 'error', errorType: 'Runtime.ExitError' }));
+    join.finish();
+    expect(recorder.counts).toMatchObject({ errors: 1, warm: 1 });
+    expect(recorder.cost!.summary()).toMatchObject({ invocations: 1, unreported: 0, gbSeconds: 0.1 });
+  });
+
   it('claims the REPORT of a request its target decided (a log tail), read before or after it ended', () => {
     const { recorder, join } = setUp();
     const decided = (id: string) => recorder.completed({ plannedAt: 0, sentAt: 0, endedAt: 30, outcome: { kind: 'ok', status: 200, requestId: id, start: 'warm', startReason: 'tail' } });
