@@ -244,11 +244,13 @@ function warningsFor(r: Result): string[] {
   }
   if (logs?.stoppedEarly === true) w.push('the reading of the logs was stopped before its wait was over: the join may be incomplete');
   if (logs !== undefined && !logs.perRequest) {
-    w.push(`no response carried a request id to join on: cold starts are known for the run as a whole only (logs.runLevel: ${logs.runLevel.coldStarts} of ${logs.runLevel.invocations} invocations in the run window), not per request`);
+    w.push(`no response carried a request id to join on: cold starts are known for the run as a whole only (logs.runLevel: ${logs.runLevel.coldStarts} cold start${logs.runLevel.coldStarts === 1 ? '' : 's'} in ${logs.runLevel.invocations} invocation${logs.runLevel.invocations === 1 ? '' : 's'} in the run window), not per request`);
   }
   if (r.cost !== null && r.cost.unreported > 0) {
     const { unreported, invocations } = r.cost;
-    w.push(`${unreported} of ${invocations} invocations had no REPORT figures: cost.total leaves out their compute (a lower bound), and cost.per1M prices them at the other invocations' mean`);
+    w.push(unreported === invocations
+      ? `no invocation had REPORT figures: cost.total and cost.per1M are the request price only, their compute unknown`
+      : `${unreported} of ${invocations} invocations had no REPORT figures: cost.total leaves out their compute (a lower bound), and cost.per1M prices them at the other invocations' mean`);
   }
   if (r.counts.abandoned > 0) {
     w.push(`${r.counts.abandoned} requests were still in flight when the run stopped and are not counted`);

@@ -163,7 +163,13 @@ async function runOpened(
   let startAt: number | undefined;
   if (startEpochMs !== undefined) {
     opts.onStep?.(`starting at ${new Date(startEpochMs).toISOString()}`);
-    startAt = await approachStart(startEpochMs, opts.startToleranceMs ?? DEFAULT_START_TOLERANCE_MS, { stop: gate.stop });
+    try {
+      startAt = await approachStart(startEpochMs, opts.startToleranceMs ?? DEFAULT_START_TOLERANCE_MS, { stop: gate.stop });
+    } catch (err) {
+      // Nothing was sent: the empty checkpoint written before the start goes too.
+      await opts.checkpoint?.sink.discard?.().catch(() => undefined);
+      throw err;
+    }
   }
   startedAt = startEpochMs === undefined ? new Date() : new Date(startEpochMs);
   const onCompleted = gate.onCompleted;

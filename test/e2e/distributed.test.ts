@@ -184,6 +184,28 @@ describe('bad flags of a distributed run', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('a start instant that passes while the shard prepares: exit 4, and its checkpoint file is removed', async () => {
+    // The HTTP warm-up waits 1.5 s for each answer: the start instant passes meanwhile.
+    const slow = createServer((req, res) => {
+      req.resume();
+      setTimeout(() => res.end('ok'), 1500);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      const file = join(dir, 'missed.yaml');
+      await writeFile(file, `name: missed\ntarget: { kind: http, url: "http://127.0.0.1:${(slow.address() as AddressInfo).port}/" }\nload:\n${constant(10, '1s')}`);
+      const out = join(dir, 'missed-out');
+      const ran = await coldbench(['run', file, '--shard', '1/2', '--start-at', String(Date.now() + 1200), '--out', out], { cwd: dir });
+      expect(ran.code, ran.stderr).toBe(4);
+      expect(ran.stderr).toMatch(/nothing was sent/);
+      const left = existsSync(out) ? await readdir(out) : [];
+      expect(left).toEqual([]);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
+    }
+  });
+
   it('Kubernetes: --shard env reads JOB_COMPLETION_INDEX (from 0) and COLDBENCH_SHARD_COUNT', async () => {
     const file = await profile('k8s', constant(40, '500ms'));
     const out = join(dir, 'k8s-out');

@@ -15,7 +15,7 @@ export async function validateCommand(file: string, flags: { set: string[]; json
   const load = profile.load;
   const plan =
     load.model === 'open'
-      ? `open model, ${load.phases.length} phase${load.phases.length === 1 ? '' : 's'}, ${plannedCount(load.phases).toLocaleString('en-US')} requests over ${formatDuration(scheduleDurationMs(load.phases))}`
+      ? `open model, ${load.phases.length} phase${load.phases.length === 1 ? '' : 's'}, ${plannedCount(load.phases).toLocaleString('en-US')} request${plannedCount(load.phases) === 1 ? '' : 's'} over ${formatDuration(scheduleDurationMs(load.phases))}`
       : `closed model, ${load.concurrency} workers, ${load.iterations !== undefined ? `${load.iterations} iterations` : `for ${formatDuration(load.durationMs ?? 0)}`}`;
   const target = profile.target.kind === 'http' ? `http ${profile.target.method} ${profile.target.url}` : `lambda ${profile.target.function}${profile.target.local ? ' (local emulator)' : ''}`;
   out.human(`${file}: ok: "${profile.name}", ${target}, ${plan}`);
