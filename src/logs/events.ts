@@ -59,6 +59,8 @@ export interface AccessRecord {
   /** Lambda's answer to the integration call: 429 when it throttled it (the function never ran). */
   integrationStatus: number | undefined;
   lagMs: number;
+  /** False when the line has no field of the Lambda id's name at all (a format that does not log it), rather than `-`. */
+  hasLambdaField: boolean;
 }
 
 /**
@@ -82,6 +84,7 @@ export function accessRecordOf(event: LogEvent, fields: AccessLogFields): Access
     lambdaId: idOf(record[fields.lambdaRequestIdField]),
     integrationStatus: Number.isInteger(status) ? status : undefined,
     lagMs: event.ingestionTime - event.timestamp,
+    hasLambdaField: fields.lambdaRequestIdField in record,
   };
 }
 

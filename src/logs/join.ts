@@ -81,6 +81,8 @@ export interface JoinFigures {
   throttledBehindFront: number;
   /** Requests still waiting for their access-log line (API Gateway) when the reading ended. */
   withoutAccessLog: number;
+  /** Requests whose access-log line has no field of the Lambda id's name (LogJoinOptions.lambdaField): unknown. */
+  withoutLambdaField: number;
   /** REPORT lines of requests this run did not send (other traffic), or read twice. */
   unclaimedReports: number;
   /** REPORT lines joined to a request of this run (an async event's retries each have theirs). */
@@ -119,7 +121,7 @@ export class LogJoin {
   private readonly initStarts = new Map<string, PlatformEvent & { kind: 'initStart' }>();
   private runWindow: { fromMs: number; toMs: number } = { fromMs: -Infinity, toMs: Infinity };
   readonly figures: JoinFigures = {
-    deferred: 0, matched: 0, unmatched: 0, withoutId: 0, notInvoked: 0, throttledBehindFront: 0, withoutAccessLog: 0, unclaimedReports: 0, claimedReports: 0,
+    deferred: 0, matched: 0, unmatched: 0, withoutId: 0, notInvoked: 0, throttledBehindFront: 0, withoutAccessLog: 0, withoutLambdaField: 0, unclaimedReports: 0, claimedReports: 0,
     lag: newHistogram(),
     runLevel: { invocations: 0, coldStarts: 0, init: newHistogram() },
     skew: { lowMs: undefined, highMs: undefined },
@@ -259,7 +261,7 @@ export class LogJoin {
     const noReport = `${SOURCE}: no REPORT line read within the wait`;
     for (const ticket of this.waiting.values()) this.decide(ticket, { start: 'unknown', basis: noReport, reason: noReport });
     f.withoutAccessLog = this.waitingFront.size;
-    f.unmatched = this.waiting.size + this.waitingFront.size;
+    f.unmatched = this.waiting.size + this.waitingFront.size + f.withoutLambdaField;
     this.waiting.clear();
     this.waitingFront.clear();
     if (f.async !== undefined) this.finishAsync(f.async);
@@ -281,6 +283,12 @@ export class LogJoin {
   }
 
   private throughAccess(ticket: number, access: AccessRecord): void {
+    if (!access.hasLambdaField) {
+      // Not a call that never happened (`-`): a format that does not log the Lambda id.
+      this.figures.withoutLambdaField++;
+      const basis = `${SOURCE}: the access-log line has no Lambda request id field`;
+      return this.decide(ticket, { start: 'unknown', basis, reason: basis });
+    }
     const throttled = access.integrationStatus === 429;
     if (access.lambdaId === undefined || throttled) {
       this.figures.notInvoked++;

@@ -137,6 +137,10 @@ export class LogReading {
     const stoppedEarly = !done() && (cut?.aborted === true || opts.hardStop?.aborted === true);
     const figures = await source.finish();
     const stats = this.opts.source.stats();
+    if (figures.withoutLambdaField > 0) {
+      const field = config.accessLog?.lambdaRequestIdField;
+      this.problems.push(`${figures.withoutLambdaField} access-log line${figures.withoutLambdaField === 1 ? ' has' : 's have'} no field "${field}" (coldStart.logs.accessLog.lambdaRequestIdField): their requests' start is unknown; the stage's access log must log $context.integration.requestId under that name (docs/logs.md)`);
+    }
     if (figures.deferred > 0 && stats.events === 0 && !this.fatal && !stoppedEarly) {
       this.problems.push(`no platform line was read from ${this.opts.logGroup}: check the group and the function's SystemLogLevel (INFO keeps START and REPORT)`);
     }

@@ -232,7 +232,7 @@ export class WorkerLogSource implements JoinedLogSource {
     this.client?.takeBatch();
     this.waitingThere = 0;
     return {
-      deferred: this.deferredCount, matched: this.decidedWithReport, unmatched: left.length, withoutId: 0, notInvoked: 0, throttledBehindFront: 0, withoutAccessLog: 0, unclaimedReports: 0, claimedReports: this.decidedWithReport,
+      deferred: this.deferredCount, matched: this.decidedWithReport, unmatched: left.length, withoutId: 0, notInvoked: 0, throttledBehindFront: 0, withoutAccessLog: 0, withoutLambdaField: 0, unclaimedReports: 0, claimedReports: this.decidedWithReport,
       lag: newHistogram(),
       runLevel: { invocations: 0, coldStarts: 0, init: newHistogram() },
       skew: { lowMs: undefined, highMs: undefined },

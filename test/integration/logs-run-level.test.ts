@@ -26,6 +26,7 @@ beforeAll(async () => {
       noid: fn('functions/hello.handler', spec),
       before: fn('functions/hello.handler', spec),
       short: fn('functions/hello.handler', spec),
+      gwfield: fn('functions/hello.handler', spec),
     },
   });
 });
@@ -110,6 +111,21 @@ load: { phases: [ { burst: { count: 3 } } ] }
     expect(result.logs!.problems).toEqual([]);
     // Lines come 2 s after they are written; a poll of 10 minutes does not hold the reading after the load.
     expect(result.logs!.waitedMs).toBeLessThan(10_000);
+  }, 60_000);
+});
+
+describe('an access log that does not log the Lambda id under the name given', () => {
+  it('leaves the requests unknown with a problem naming the field, not "never reached the function"', async () => {
+    const result = await runProfile(parseProfileText(`name: gwfield
+target:
+  kind: http
+  url: ${emulator.apiGatewayUrl('gwfield')}
+  coldStart: { logs: { function: gwfield, endpoint: ${emulator.endpoint}, wait: 20s, poll: 500ms, accessLog: { logGroup: ${emulator.accessLogGroup('gwfield')}, lambdaRequestIdField: awsEndpointRequestId } } }
+load: { phases: [ { burst: { count: 4 } } ] }
+`, { file: 'gwfield.yaml', baseDir: profilesDir, env: {} }));
+    expect(result.counts).toMatchObject({ ok: 4, unknown: 4 });
+    expect(result.logs).toMatchObject({ notInvoked: 0, unmatched: 4, complete: false });
+    expect(result.logs!.problems.join('\n')).toMatch(/4 access-log lines have no field "awsEndpointRequestId" \(coldStart\.logs\.accessLog\.lambdaRequestIdField\)/);
   }, 60_000);
 });
 

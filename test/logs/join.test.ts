@@ -156,16 +156,16 @@ describe('LogJoin through an API Gateway access log', () => {
   it('maps API Gateway ids to Lambda ids, in either order, and tells apart a request that never reached the function', () => {
     const { recorder, join, request } = setUp('sync', true);
     request(0, 400, { frontRequestId: 'gw-1', requestId: 'gw-1' });
-    join.onAccess({ frontId: 'gw-1', lambdaId: 'lam-1', integrationStatus: 200, lagMs: 900 });
+    join.onAccess({ frontId: 'gw-1', lambdaId: 'lam-1', integrationStatus: 200, lagMs: 900, hasLambdaField: true });
     join.onPlatform(report('lam-1', 390, { initDurationMs: 250, durationMs: 40 }));
-    join.onAccess({ frontId: 'gw-2', lambdaId: 'lam-2', integrationStatus: 200, lagMs: 900 });
+    join.onAccess({ frontId: 'gw-2', lambdaId: 'lam-2', integrationStatus: 200, lagMs: 900, hasLambdaField: true });
     join.onPlatform(report('lam-2', 1040));
     request(1000, 60, { frontRequestId: 'gw-2' });
     request(2000, 5, { frontRequestId: 'gw-3', kind: 'error', errorClass: 'http-5xx' } as Partial<Outcome>);
-    join.onAccess({ frontId: 'gw-3', lambdaId: undefined, integrationStatus: undefined, lagMs: 900 });
+    join.onAccess({ frontId: 'gw-3', lambdaId: undefined, integrationStatus: undefined, lagMs: 900, hasLambdaField: true });
     // Throttled by Lambda behind API Gateway: the integration has a request id, but never ran.
     request(2500, 5, { frontRequestId: 'gw-5', kind: 'error', errorClass: 'http-5xx' } as Partial<Outcome>);
-    join.onAccess({ frontId: 'gw-5', lambdaId: 'lam-5', integrationStatus: 429, lagMs: 900 });
+    join.onAccess({ frontId: 'gw-5', lambdaId: 'lam-5', integrationStatus: 429, lagMs: 900, hasLambdaField: true });
     request(3000, 30, { frontRequestId: 'gw-4' });
     // A REPORT keyed by API Gateway's id means nothing: only the access log joins.
     join.onPlatform(report('gw-4', 3020));
@@ -173,6 +173,16 @@ describe('LogJoin through an API Gateway access log', () => {
     expect(recorder.counts).toMatchObject({ cold: 1, warm: 1, unknown: 1 });
     expect(figures).toMatchObject({ matched: 2, notInvoked: 2, throttledBehindFront: 1, unmatched: 1, withoutAccessLog: 1 });
     expect(recorder.startBases.unknown.get('CloudWatch Logs: no access-log line read within the wait')).toBe(1);
+  });
+
+  it('leaves a request unknown, not "never invoked", when its access-log line has no Lambda id field at all', () => {
+    const { recorder, join, request } = setUp('sync', true);
+    request(0, 400, { frontRequestId: 'gw-1' });
+    join.onAccess({ frontId: 'gw-1', lambdaId: undefined, integrationStatus: undefined, lagMs: 900, hasLambdaField: false });
+    join.onPlatform(report('lam-1', 390));
+    const figures = join.finish();
+    expect(figures).toMatchObject({ notInvoked: 0, withoutLambdaField: 1, unmatched: 1, unclaimedReports: 1 });
+    expect(recorder.counts).toMatchObject({ unknown: 1, warm: 0 });
   });
 });
 
