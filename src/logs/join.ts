@@ -98,6 +98,8 @@ export interface JoinFigures {
     endToEnd: Histogram;
     /** Events by number of attempts seen: { "1": n, "2": m, ... }. */
     attempts: Record<string, number>;
+    /** The REPORTs of retries (attempts after an event's first), which Lambda bills as invocations of their own. */
+    retryReports: LambdaReport[];
     retries: number;
     neverRan: number;
   };
@@ -129,7 +131,7 @@ export class LogJoin {
 
   constructor(private readonly opts: JoinOptions) {
     if (opts.mode === 'async') {
-      this.figures.async = { queueDelay: newHistogram(), endToEnd: newHistogram(), attempts: {}, retries: 0, neverRan: 0 };
+      this.figures.async = { queueDelay: newHistogram(), endToEnd: newHistogram(), attempts: {}, retryReports: [], retries: 0, neverRan: 0 };
     }
   }
 
@@ -350,7 +352,11 @@ export class LogJoin {
     run.ends.push(e.atMs);
     this.figures.claimedReports++;
     run.lastStatus = report.status;
-    if (!this.waiting.has(e.requestId)) return; // a retry: counted when the reading ends
+    if (!this.waiting.has(e.requestId)) {
+      // A retry: counted when the reading ends, billed on its own.
+      this.figures.async?.retryReports.push(e.report);
+      return;
+    }
     this.waiting.delete(e.requestId);
     this.figures.matched++;
     recordMs(this.figures.lag, Math.max(0, e.lagMs));

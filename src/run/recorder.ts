@@ -194,6 +194,16 @@ export class Recorder {
   }
 
   /**
+   * A REPORT of an invocation that is no request of its own (an async event's retry): billed,
+   * and its billed duration and memory counted, as Lambda bills each attempt.
+   */
+  recordAttempt(report: LambdaReport): void {
+    this.bill({ kind: 'ok' }, report);
+    if (report.billedDurationMs !== undefined) recordMs(this.histograms.billed, report.billedDurationMs);
+    if (report.maxMemoryUsedMB !== undefined) recordMs(this.histograms.memoryUsed, report.maxMemoryUsedMB);
+  }
+
+  /**
    * Of a plain `ok` outcome this reads its kind and request only (DeferredRequests keeps those),
    * and its request id for a cold start the decision does not name (a target's own decision).
    */

@@ -238,6 +238,8 @@ async function runOpened(
   // A stop that came after the load, while its logs were read: the result is short of what the
   // reading would have found, and the run says it was interrupted (exit 130), as at any stage.
   if (run.status === 'completed' && gate.stop.aborted) run = { ...run, status: gate.status() };
+  // Each retry of an async event is an invocation Lambda bills, though no request of its own.
+  for (const report of logs?.join.async?.retryReports ?? []) run.recorder.recordAttempt(report);
   const result = build(run, logs !== undefined ? logsResultParts(logs) : undefined);
   if (checkpoints !== undefined) result.checkpoints = { everyMs: opts.checkpoint!.everyMs, ...roundStats(checkpoints.stats) };
   result.thresholds = evaluateThresholds(rules, result);

@@ -188,6 +188,9 @@ load:
     expect(truth).toHaveLength(4 * 3);
     expect(result.async).toMatchObject({ retries: 8, neverRan: 0, attempts: { '3': 4 } });
     expect(result.logs).toMatchObject({ matched: 4, unmatched: 0 });
+    // Lambda bills every attempt: the retries are invocations of their own.
+    expect(result.cost).toMatchObject({ invocations: 12, unreported: 0 });
+    expect(result.billed!.count).toBe(12);
     // A JSON REPORT says each attempt failed: the reading waited for the last retries, not the whole wait.
     expect(result.logs!.waitedMs).toBeLessThan(20_000);
   });
