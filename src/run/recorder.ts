@@ -175,6 +175,11 @@ export class Recorder {
     const answered: Answered = { plannedAt: c.plannedAt, endedAt: c.endedAt, latencyMs, serviceMs, outcome };
     const join = this.startJoin;
     if (join !== undefined) {
+      if (outcome.start === undefined && noAnswer(outcome)) {
+        // A timeout or a network failure: no answer, so no id to join a line to.
+        this.record(answered, { start: 'unknown', basis: NO_ANSWER, reason: NO_ANSWER });
+        return;
+      }
       if (outcome.start === undefined) {
         join.defer(this.deferred.add(answered), answered);
         return;
@@ -276,6 +281,13 @@ export class Recorder {
     if (billedMs !== undefined && memoryMB !== undefined) this.cost.add(billedMs, memoryMB);
     else this.cost.addUnreported();
   }
+}
+
+const NO_ANSWER = 'no answer (a timeout or a network failure): nothing to join its line to';
+
+/** An error with no response at all: it carries neither a status nor an id. */
+function noAnswer(outcome: Outcome): boolean {
+  return outcome.kind === 'error' && outcome.status === undefined && outcome.requestId === undefined;
 }
 
 function bump(map: Map<string, number>, key: string): void {

@@ -89,6 +89,17 @@ describe('LogJoin (sync)', () => {
     }
   });
 
+  it('does not hand the join a request that failed without an answer (a timeout): unknown at once, with its reason', () => {
+    const { recorder, join, request } = setUp();
+    request(0, 500, { kind: 'error', errorClass: 'timeout', status: undefined } as Partial<Outcome>);
+    request(10, 30, { requestId: 'ok-1' });
+    join.onPlatform(report('ok-1', 35));
+    const figures = join.finish();
+    expect(figures).toMatchObject({ deferred: 1, withoutId: 0, matched: 1 });
+    expect(recorder.counts).toMatchObject({ errors: 1, unknown: 1, warm: 1 });
+    expect([...recorder.startBases.unknown.keys()]).toEqual(['no answer (a timeout or a network failure): nothing to join its line to']);
+  });
+
   it('bills a request the front answered with an error when its REPORT says the function ran', () => {
     const { recorder, join, request } = setUp();
     request(0, 30, { kind: 'error', errorClass: 'http-5xx', status: 502, requestId: 'failed-1' } as Partial<Outcome>);
