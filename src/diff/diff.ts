@@ -63,13 +63,19 @@ export function diffResults(base: readonly Result[], candidate: readonly Result[
   const seed = options.seed ?? 1;
   const rows = pending.map((row) => (testable.includes(row) ? judge(row, sides.base, sides.candidate, alphaPerMetric, seed) : row));
   const strict = options.strict === true;
+  const verdicts = failOn.map((rule) => failOnVerdict(rule, rows.find((r) => r.metric === rule.metric.id)!, strict));
+  const untested = verdicts.filter((v) => !v.tested && v.pass && v.change !== null);
+  const warnings = warningsFor(base, candidate);
+  if (untested.length > 0) {
+    warnings.push(`${untested.map((v) => v.rule).join(', ')}: too few samples to test, so ${untested.length === 1 ? 'it passes' : 'they pass'} whatever the change; --strict fails a change past the limit without a test`);
+  }
   return {
     base: sideInfo(sides.base, options.files?.base),
     candidate: sideInfo(sides.candidate, options.files?.candidate),
     confidence, alphaPerMetric, tested: testable.length, seed, maxSamplesPerRun, strict,
     rows,
-    failOn: failOn.map((rule) => failOnVerdict(rule, rows.find((r) => r.metric === rule.metric.id)!, strict)),
-    warnings: warningsFor(base, candidate),
+    failOn: verdicts,
+    warnings,
   };
 }
 
@@ -166,9 +172,10 @@ function failOnVerdict(rule: FailOnRule, row: DiffRow, strict: boolean): FailOnV
   const increaseIsBad = rule.op === '>' || rule.op === '>=';
   // Untested metrics (counts, rate.achieved) are exact: null. A quantile with too few samples
   // was not testable: it is not significant.
+  const tested = row.test === 'none' || row.ci !== null;
   const significant = row.test === 'none' ? null : row.ci === null ? false : increaseIsBad ? row.ci.lo > 0 : row.ci.hi < 0;
   const pass = !(beyond && (strict || significant !== false));
-  return { rule: rule.source, metric: row.metric, change, relative: rule.relative, significant, pass };
+  return { rule: rule.source, metric: row.metric, change, relative: rule.relative, significant, tested, pass };
 }
 
 /** delta / base as a fraction; a change from 0 to anything is infinite. */
@@ -190,6 +197,9 @@ function warningsFor(base: readonly Result[], candidate: readonly Result[]): str
         w.push(`${label} run ${i + 1} (${r.name}) is a checkpoint of a run that never ended (status partial, saved ${r.endedAt}): it covers only part of its profile`);
       } else if (r.status !== 'completed') {
         w.push(`${label} run ${i + 1} (${r.name}) was ${r.status}: it covers only part of its profile`);
+      }
+      if (r.logs !== undefined && r.counts.unknown > 0) {
+        w.push(`${label} run ${i + 1} (${r.name}): ${r.counts.unknown} requests have an unknown start (its join with the logs was incomplete): its cold.* and init.* figures count only the others`);
       }
     });
   }

@@ -47,6 +47,8 @@ export interface FailOnVerdict {
    * test); null for metrics without a sampling model (counts, rate.achieved), taken as exact.
    */
   significant: boolean | null;
+  /** False when the metric had too few samples to test: the rule then passes unless --strict. */
+  tested: boolean;
   pass: boolean;
 }
 

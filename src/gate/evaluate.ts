@@ -14,6 +14,18 @@ import type { HistogramKey, LatencyGroup, MetricId, RequestGroup, Stat } from '.
 import { compare } from './parse.js';
 import type { ThresholdRule } from './parse.js';
 
+/**
+ * Rules on starts (cold.*, init.*) judge the requests whose start is known: when some are
+ * `unknown` (a join with the logs left incomplete), a warning says on how many they were judged.
+ */
+export function unknownStartsWarning(rules: readonly ThresholdRule[], result: Result): string | undefined {
+  const c = result.counts;
+  const onStarts = rules.filter((r) => /^(cold|init)\./.test(r.metric.id)).map((r) => r.source);
+  if (onStarts.length === 0 || c.unknown === 0) return undefined;
+  const known = c.warm + c.cold + c.proactive;
+  return `${c.unknown} request${c.unknown === 1 ? ' has' : 's have'} an unknown start: ${onStarts.join(', ')} ${onStarts.length === 1 ? 'was' : 'were'} judged on the ${known} whose start is known`;
+}
+
 export function evaluateThresholds(rules: readonly ThresholdRule[], result: Result): ThresholdVerdict[] {
   return rules.map((rule) => {
     const actual = metricValue(rule.metric.id, result);

@@ -19,7 +19,7 @@ export function diffTable(d: Diff): string {
   if (d.failOn.length > 0) {
     const f = table(['fail-on' + (d.strict ? ' (strict)' : ''), 'change', 'significant', 'result']);
     for (const v of d.failOn) {
-      f.push([v.rule, formatFailOnChange(v), v.significant === null ? 'exact' : v.significant ? 'yes' : 'no', v.pass ? 'pass' : 'FAIL']);
+      f.push([v.rule, formatFailOnChange(v), v.significant === null ? 'exact' : !v.tested ? 'not tested (too few samples)' : v.significant ? 'yes' : 'no', v.pass ? 'pass' : 'FAIL']);
     }
     out.push(f.toString());
   }

@@ -26,7 +26,7 @@ export function resultJunit(r: Result): string {
 
 export function diffJunit(d: Diff): string {
   const cases = d.failOn.map((v) => {
-    const significance = v.significant === null ? 'exact' : v.significant ? 'significant' : 'not significant';
+    const significance = v.significant === null ? 'exact' : !v.tested ? 'not tested: too few samples' : v.significant ? 'significant' : 'not significant';
     const detail = `change ${formatFailOnChange(v)} (${significance}${d.strict ? ', strict' : ''})`;
     return { name: v.rule, output: detail, ...(!v.pass && { failure: `${v.rule} failed: ${detail}` }) };
   });

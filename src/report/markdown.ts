@@ -63,10 +63,10 @@ export function diffMarkdown(d: Diff): string {
   ), '');
   out.push(`~ = not significant. ${d.tested} metrics tested at ${formatConfidence(d.confidence)} family-wise confidence (Bonferroni: each at ${formatConfidence(1 - d.alphaPerMetric)}); seed ${d.seed}.`, '');
   if (d.failOn.length > 0) {
-    const sig = (s: boolean | null): string => (s === null ? 'exact' : s ? 'yes' : 'no');
+    const sig = (v: { significant: boolean | null; tested: boolean }): string => (v.significant === null ? 'exact' : !v.tested ? 'not tested (too few samples)' : v.significant ? 'yes' : 'no');
     out.push(table(
       ['', `fail-on${d.strict ? ' (strict)' : ''}`, 'change', 'significant'],
-      d.failOn.map((v) => [v.pass ? PASS : FAIL, `\`${v.rule}\``, formatFailOnChange(v), sig(v.significant)]),
+      d.failOn.map((v) => [v.pass ? PASS : FAIL, `\`${v.rule}\``, formatFailOnChange(v), sig(v)]),
       [':---:', ':---', '---:', ':---'],
     ), '');
   }

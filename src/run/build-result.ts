@@ -236,7 +236,8 @@ function warningsFor(r: Result): string[] {
     const joinable = logs.deferred - logs.notInvoked - logs.withoutId;
     const share = joinable > 0 ? ` (${round3((100 * logs.matched) / joinable)}% matched)` : '';
     const why = logs.stoppedEarly ? 'the reading was stopped (Ctrl-C) before they were read' : 'raise coldStart.logs.wait if the logs are late';
-    w.push(`${logs.unmatched} requests were not matched to a REPORT line in ${logs.logGroup} within the wait${share}: their start is unknown; ${why}`);
+    const where = logs.accessLogGroup === undefined ? `a REPORT line in ${logs.logGroup}` : `their lines in ${logs.accessLogGroup} and ${logs.logGroup}`;
+    w.push(`${logs.unmatched} requests were not matched to ${where} within the wait${share}: their start is unknown (startReasons.unknown says which line was missing); ${why}`);
   }
   const loop = r.eventLoopDelay;
   if (loop !== null && loop.p99 > LOOP_DELAY_WARNING_P99_MS) {

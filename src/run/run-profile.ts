@@ -21,7 +21,7 @@ import { RunError } from '../errors.js';
 import type { Result } from '../result/result.js';
 import type { TargetInfo } from '../targets/target.js';
 import type { OpenTarget } from './open-target.js';
-import { evaluateThresholds, liveGate, parseThresholds } from '../gate/index.js';
+import { evaluateThresholds, liveGate, parseThresholds, unknownStartsWarning } from '../gate/index.js';
 import type { ThresholdRule } from '../gate/index.js';
 import type { ThresholdVerdict } from '../result/result.js';
 import type { RunState, RunStatus } from './runner.js';
@@ -243,6 +243,8 @@ async function runOpened(
   const result = build(run, logs !== undefined ? logsResultParts(logs) : undefined);
   if (checkpoints !== undefined) result.checkpoints = { everyMs: opts.checkpoint!.everyMs, ...roundStats(checkpoints.stats) };
   result.thresholds = evaluateThresholds(rules, result);
+  const unknownStarts = unknownStartsWarning(rules, result);
+  if (unknownStarts !== undefined) result.warnings.push(unknownStarts);
   result.warnings.push(...runWarnings(open.target.retriedSends ?? 0, gate.failed));
   if (shardOf !== undefined) result.shard = shardOf(run.firstSendLateMs);
   // Every string of the result (the function's name, rules, warnings) as it may be printed or saved.

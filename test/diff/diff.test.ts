@@ -104,7 +104,9 @@ describe('fail-on', () => {
     const coldP99 = d.rows.find((r) => r.metric === 'cold.p99')!;
     expect(coldP99.verdict).toBe('n/a');
     expect(coldP99.note).toMatch(/^too few samples to test \(1\d\d; p99 needs 1,000\)$/);
-    expect(d.failOn[0]).toMatchObject({ significant: false, pass: true });
+    expect(d.failOn[0]).toMatchObject({ significant: false, tested: false, pass: true });
+    // A rule that passed untested says so: it could not have failed without --strict.
+    expect(d.warnings.join('\n')).toMatch(/cold\.p99 > -100%: too few samples to test, so it passes whatever the change/);
     expect(diffResults([base], [same], { failOn: rules, strict: true }).failOn[0]!.pass).toBe(false);
   });
 
@@ -125,6 +127,14 @@ describe('fail-on', () => {
     const d = diffResults([base], [partial]);
     const row = d.rows.find((r) => r.metric === 'cost.per1M')!;
     expect(Math.abs(row.deltaPct!)).toBeLessThan(1);
+  });
+
+  it('says when a side\'s join with the logs left requests unknown', () => {
+    const partial = structuredClone(same);
+    (partial as { logs?: unknown }).logs = { complete: false };
+    partial.counts.unknown = 37;
+    expect(diffResults([base], [partial]).warnings.join('\n')).toMatch(/candidate run 1 \([^)]+\): 37 requests have an unknown start \(its join with the logs was incomplete\)/);
+    expect(diffResults([base], [same]).warnings.join('\n')).not.toMatch(/unknown start/);
   });
 
   it('says when one side invoked asynchronously, and why an async metric has no value on the other', () => {

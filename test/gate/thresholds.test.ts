@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateLive, evaluateLiveCounts, evaluateLiveResult, evaluateThresholds, liveGate, parseThresholds, readFromCounts } from '../../src/gate/index.js';
+import { evaluateLive, evaluateLiveCounts, evaluateLiveResult, evaluateThresholds, liveGate, parseThresholds, readFromCounts, unknownStartsWarning } from '../../src/gate/index.js';
 import { Recorder } from '../../src/run/recorder.js';
 import { buildFixture } from '../diff/fixtures.js';
 
@@ -74,6 +74,18 @@ describe('evaluateThresholds', () => {
       { rule: 'cost.per1M < $100', actual: null, pass: false },
       { rule: 'cold.count == 0', actual: 0, pass: true },
     ]);
+  });
+});
+
+describe('unknownStartsWarning', () => {
+  it('says on how many requests rules on starts were judged when some starts are unknown', () => {
+    const result = buildFixture({ requests: 1000, seed: 3, coldRate: 0.1, summaries: false });
+    const rules = parseThresholds(['cold.rate < 20%', 'all.p99 < 1s', 'init.p50 < 1s']).rules;
+    expect(unknownStartsWarning(rules, result)).toBeUndefined();
+    const unknown = { ...result, counts: { ...result.counts, unknown: 37 } };
+    const known = unknown.counts.warm + unknown.counts.cold + unknown.counts.proactive;
+    expect(unknownStartsWarning(rules, unknown)).toBe(`37 requests have an unknown start: cold.rate < 20%, init.p50 < 1s were judged on the ${known} whose start is known`);
+    expect(unknownStartsWarning(parseThresholds(['all.p99 < 1s']).rules, unknown)).toBeUndefined();
   });
 });
 

@@ -4,7 +4,7 @@
  * cost add up; every summary is recomputed from the added histograms; the profile's thresholds
  * are judged on the merged result only. See docs/distributed.md for the rules a field follows.
  */
-import { evaluateThresholds, parseThresholds } from '../../gate/index.js';
+import { evaluateThresholds, parseThresholds, unknownStartsWarning } from '../../gate/index.js';
 import type { ThresholdEntry } from '../../profile/types.js';
 import { TOOL_VERSION } from '../../version.js';
 import { encodeHistogram } from '../histogram.js';
@@ -70,7 +70,10 @@ export function mergeShards(inputs: readonly ShardInput[], opts: MergeOptions = 
     ...(checked.missing.length > 0 && { missingShards: checked.missing }),
   } as Result;
   merged.warnings = [...warnings, ...shardWarnings(shards)];
-  merged.thresholds = evaluateThresholds(parseThresholds(thresholdsOf(first.profile)).rules, merged);
+  const rules = parseThresholds(thresholdsOf(first.profile)).rules;
+  merged.thresholds = evaluateThresholds(rules, merged);
+  const unknownStarts = unknownStartsWarning(rules, merged);
+  if (unknownStarts !== undefined) merged.warnings.push(unknownStarts);
   return merged;
 }
 
