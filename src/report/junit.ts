@@ -5,6 +5,7 @@
 import type { Diff } from '../diff/types.js';
 import type { Result } from '../result/result.js';
 import { formatActual, formatFailOnChange } from './format.js';
+import { asyncLine, logsLine } from './starts.js';
 
 export interface JunitCase {
   name: string;
@@ -21,7 +22,9 @@ export function resultJunit(r: Result): string {
     output: `actual: ${formatActual(t)}`,
     ...(!t.pass && { failure: `${t.rule} failed: actual ${formatActual(t)}` }),
   }));
-  return junit(`coldbench thresholds: ${r.name}`, `coldbench.${r.name}`, cases);
+  // What a CI reader of the results needs besides the rules: how complete the join with the logs got, and the warnings.
+  const notes = [logsLine(r), asyncLine(r), ...r.warnings.map((w) => `warning: ${w}`)].filter((l): l is string => l !== undefined);
+  return junit(`coldbench thresholds: ${r.name}`, `coldbench.${r.name}`, cases, notes);
 }
 
 export function diffJunit(d: Diff): string {
@@ -31,10 +34,10 @@ export function diffJunit(d: Diff): string {
     return { name: v.rule, output: detail, ...(!v.pass && { failure: `${v.rule} failed: ${detail}` }) };
   });
   const names = (s: Diff['base']): string => s.names.join(', ');
-  return junit(`coldbench diff: ${names(d.base)} -> ${names(d.candidate)}`, 'coldbench.diff', cases);
+  return junit(`coldbench diff: ${names(d.base)} -> ${names(d.candidate)}`, 'coldbench.diff', cases, d.warnings.map((w) => `warning: ${w}`));
 }
 
-export function junit(suite: string, classname: string, cases: readonly JunitCase[]): string {
+export function junit(suite: string, classname: string, cases: readonly JunitCase[], notes: readonly string[] = []): string {
   const failures = cases.filter((c) => c.failure !== undefined).length;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -47,6 +50,7 @@ export function junit(suite: string, classname: string, cases: readonly JunitCas
     if (c.output !== undefined) lines.push(`      <system-out>${esc(c.output)}</system-out>`);
     lines.push('    </testcase>');
   }
+  if (notes.length > 0) lines.push(`    <system-out>${esc(notes.join('\n'))}</system-out>`);
   lines.push('  </testsuite>', '</testsuites>');
   return lines.join('\n') + '\n';
 }

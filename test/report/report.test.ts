@@ -42,6 +42,21 @@ describe('junit', () => {
     expect(childrenNamed(cases[0]!, 'failure')[0]!.attrs.message).toMatch(/^warm\.p99 > \+10% failed: change \+\d+\.\d% \(significant\)$/);
   });
 
+  it('says, besides the rules, how complete the join with the logs got and every warning', () => {
+    const withLogs = {
+      ...result,
+      warnings: ['37 requests were not matched'],
+      logs: { logGroup: '/aws/lambda/orders', deferred: 143, matched: 106, notInvoked: 0, withoutId: 0, lagMs: null, apiCalls: 9, throttledCalls: 0, waitedMs: 0, complete: false },
+    } as unknown as Result;
+    const [suite] = childrenNamed(parseXml(render(withLogs, 'junit')), 'testsuite');
+    const out = childrenNamed(suite!, 'system-out').map((e) => e.text).join('\n');
+    expect(out).toMatch(/starts from \/aws\/lambda\/orders: 106 of 143 requests matched \(74\.1%\)/);
+    expect(out).toMatch(/warning: 37 requests were not matched/);
+    const html = render(withLogs, 'html');
+    expect(html).toMatch(/<h2>Starts<\/h2>/);
+    expect(html).toMatch(/Starts from \/aws\/lambda\/orders: 106 of 143 requests matched/);
+  });
+
   it('escapes what XML cannot hold', () => {
     const odd = withThresholds({ ...result, name: 'a<b>&"c"' }, ['all.p50 < 1ms']);
     const xml = parseXml(render(odd, 'junit'));

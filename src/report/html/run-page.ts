@@ -13,6 +13,7 @@ import type { FigureInput, HeadlineItem } from './blocks.js';
 import type { ChartSpec } from './chart-spec.js';
 import { html } from './escape.js';
 import { renderPage } from './page.js';
+import { asyncLine, decisionRows, logsLine } from '../starts.js';
 import {
   coldStripFigure, histogramFigure, latencyOverTimeFigure, runHistograms, spectrumFigure, throughputFigure, timelineView,
 } from './run-charts.js';
@@ -33,10 +34,20 @@ export function renderRunHtml(r: Result): string {
       : section('Charts', `<p class="empty">No requests: ${r.counts.planned === 0 ? 'the profile planned none' : 'none was sent or completed'}, so there is nothing to draw.</p>`),
     thresholdsSection(r),
     section('Latency', latencyTable(r)),
+    startsSection(r),
     outcomesSection(r),
     section('Profile', `<pre><code>${html(stringify(r.profile ?? {}))}</code></pre>`),
   ].filter((s) => s !== '').join('\n');
   return renderPage({ title: `coldbench: ${r.name}`, body, charts: figures.map((f) => f.chart).filter((c): c is ChartSpec => c !== null) });
+}
+
+/** How each start was decided, and how complete the join with the function's logs got: as the terminal summary says it. */
+function startsSection(r: Result): string {
+  const rows = decisionRows(r).map(([start, rule, n]) => [start, rule, int(n)]);
+  const lines = [logsLine(r), asyncLine(r)].filter((l): l is string => l !== undefined).map((l) => `<p>${html(`${l[0]!.toUpperCase()}${l.slice(1)}.`)}</p>`);
+  if (rows.length === 0 && lines.length === 0) return '';
+  const decided = rows.length === 0 ? '' : table([{ head: 'start', text: true }, { head: 'decided by', text: true }, { head: 'count' }], rows);
+  return section('Starts', [decided, ...lines].join('\n'));
 }
 
 /** A run with nothing sent, completed or dropped has no charts, only a note saying so. */
