@@ -178,10 +178,12 @@ function countsValue(id: MetricId, c: Counts): LiveValue | null {
     case 'cold.rate': return ratio(c.cold, c.warm + c.cold + c.proactive);
     case 'errors.rate': return ratio(c.errors, c.sent);
     case 'throttles.rate': return ratio(c.throttles, c.sent);
+    case 'unknown.rate': return ratio(c.unknown, c.warm + c.cold + c.proactive + c.unknown);
     case 'cold.count': return count(c.cold);
     case 'errors.count': return count(c.errors);
     case 'throttles.count': return count(c.throttles);
     case 'dropped.count': return count(c.dropped);
+    case 'unknown.count': return count(c.unknown);
     default:
       return null;
   }

@@ -10,20 +10,24 @@ export type MetricKind = 'time' | 'rate' | 'count' | 'perSec' | 'usd';
 export type Stat = 'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'max' | 'mean';
 /** Latency summaries; queueDelay and endToEnd are async invokes' (result.async). */
 export type LatencyGroup = 'all' | 'warm' | 'cold' | 'init' | 'queueDelay' | 'endToEnd';
-export type RateMetric = 'cold.rate' | 'errors.rate' | 'throttles.rate';
-export type CountMetric = 'cold.count' | 'errors.count' | 'throttles.count' | 'dropped.count';
+/** unknown.*: requests whose start could not be decided (a join with the logs left incomplete). */
+export type RateMetric = 'cold.rate' | 'errors.rate' | 'throttles.rate' | 'unknown.rate';
+export type CountMetric = 'cold.count' | 'errors.count' | 'throttles.count' | 'dropped.count' | 'unknown.count';
+/** Run-level only: a request name of a mix has no dropped or unknown metric. */
+type RunOnly = 'dropped.count' | 'unknown.rate' | 'unknown.count';
 /** Latency groups a request of a mix has (result.requests.<name>.latency). */
 export type RequestGroup = 'all' | 'warm' | 'cold';
 /** The histogram a latency metric reads: a run-level group, or `requests.<name>.<group>`. */
 export type HistogramKey = LatencyGroup | `requests.${string}.latency.${RequestGroup}`;
 /** Per request name of a mix: `requests.checkout.warm.p99`, `requests.checkout.errors.rate`. */
-export type RequestMetric = `requests.${string}.${RequestGroup}.${Stat}` | `requests.${string}.${Exclude<RateMetric | CountMetric, 'dropped.count'>}`;
+export type RequestMetric = `requests.${string}.${RequestGroup}.${Stat}` | `requests.${string}.${Exclude<RateMetric | CountMetric, RunOnly>}`;
 export type MetricId = `${LatencyGroup}.${Stat}` | RateMetric | CountMetric | 'rate.achieved' | 'cost.per1M' | RequestMetric;
 
 export const STATS: readonly Stat[] = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'];
 export const GROUPS: readonly LatencyGroup[] = ['all', 'warm', 'cold', 'init', 'queueDelay', 'endToEnd'];
-const RATES: readonly RateMetric[] = ['cold.rate', 'errors.rate', 'throttles.rate'];
-const COUNTS: readonly CountMetric[] = ['cold.count', 'errors.count', 'throttles.count', 'dropped.count'];
+const RATES: readonly RateMetric[] = ['cold.rate', 'errors.rate', 'throttles.rate', 'unknown.rate'];
+const COUNTS: readonly CountMetric[] = ['cold.count', 'errors.count', 'throttles.count', 'dropped.count', 'unknown.count'];
+const RUN_ONLY: readonly string[] = ['dropped.count', 'unknown.rate', 'unknown.count'] satisfies readonly RunOnly[];
 
 export interface MetricDef {
   id: MetricId;
@@ -34,7 +38,7 @@ export interface MetricDef {
 
 export const METRIC_NAMES_HELP =
   'all|warm|cold|init|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, ' +
-  'throttles.rate, throttles.count, dropped.count, rate.achieved, cost.per1M, and per request of a mix ' +
+  'throttles.rate, throttles.count, dropped.count, unknown.rate, unknown.count, rate.achieved, cost.per1M, and per request of a mix ' +
   'requests.<name>.{all,warm,cold}.<stat> or requests.<name>.{errors,throttles,cold}.{rate,count}';
 
 const REQUEST_GROUPS: readonly RequestGroup[] = ['all', 'warm', 'cold'];
@@ -52,7 +56,7 @@ export function lookupMetric(name: string): MetricDef | undefined {
   const request = requestParts(name);
   if (request !== undefined) {
     const inner = lookupMetric(request[1]);
-    if (inner === undefined || inner.id === 'dropped.count' || inner.kind === 'perSec' || inner.kind === 'usd') return undefined;
+    if (inner === undefined || RUN_ONLY.includes(inner.id) || inner.kind === 'perSec' || inner.kind === 'usd') return undefined;
     const group = latencyParts(inner.id)?.[0];
     if (group !== undefined && !(REQUEST_GROUPS as string[]).includes(group)) return undefined;
     return { ...inner, id: `requests.${request[0]}.${inner.id}` as MetricId };
@@ -116,10 +120,12 @@ export function metricValue(id: MetricId, result: Result): number | null {
     case 'cold.rate': return result.coldStartRate;
     case 'errors.rate': return ratio(c.errors, c.sent);
     case 'throttles.rate': return ratio(c.throttles, c.sent);
+    case 'unknown.rate': return ratio(c.unknown, c.warm + c.cold + c.proactive + c.unknown);
     case 'cold.count': return c.cold;
     case 'errors.count': return c.errors;
     case 'throttles.count': return c.throttles;
     case 'dropped.count': return c.dropped;
+    case 'unknown.count': return c.unknown;
     case 'rate.achieved': return result.rate.achieved;
     case 'cost.per1M': return result.cost?.per1M ?? null;
   }
@@ -141,6 +147,7 @@ export function rateCounts(id: MetricId, result: Result): { events: number; tria
   }
   const c = result.counts;
   if (kind === 'cold.rate') return { events: c.cold, trials: c.warm + c.cold + c.proactive };
+  if (kind === 'unknown.rate') return { events: c.unknown, trials: c.warm + c.cold + c.proactive + c.unknown };
   return { events: kind === 'errors.rate' ? c.errors : c.throttles, trials: c.sent };
 }
 
@@ -158,7 +165,9 @@ function requestValue(result: Result, name: string, metric: RateMetric | CountMe
     case 'cold.count': return c.cold;
     case 'errors.count': return c.errors;
     case 'throttles.count': return c.throttles;
-    case 'dropped.count': return null;
+    case 'dropped.count':
+    case 'unknown.rate':
+    case 'unknown.count': return null; // run-level only (lookupMetric refuses them per request name)
   }
 }
 

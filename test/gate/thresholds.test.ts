@@ -27,7 +27,7 @@ describe('threshold grammar', () => {
 
   it.each([
     ['', 'empty rule: expected "<metric> <op> <value>", e.g. "warm.p99 < 250ms"'],
-    ['warm.p98 < 250ms', 'unknown metric "warm.p98": expected one of all|warm|cold|init|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, throttles.rate, throttles.count, dropped.count, rate.achieved, cost.per1M, and per request of a mix requests.<name>.{all,warm,cold}.<stat> or requests.<name>.{errors,throttles,cold}.{rate,count}'],
+    ['warm.p98 < 250ms', 'unknown metric "warm.p98": expected one of all|warm|cold|init|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, throttles.rate, throttles.count, dropped.count, unknown.rate, unknown.count, rate.achieved, cost.per1M, and per request of a mix requests.<name>.{all,warm,cold}.<stat> or requests.<name>.{errors,throttles,cold}.{rate,count}'],
     ['warm.p99 250ms', 'missing operator after "warm.p99": expected one of <= >= == != < >'],
     ['throttles.count = 0', 'missing operator after "throttles.count": expected one of <= >= == != < > (use == to compare for equality)'],
     ['warm.p99 <', 'missing value after "warm.p99 <": expected "<metric> <op> <value>", e.g. "warm.p99 < 250ms"'],
@@ -74,6 +74,19 @@ describe('evaluateThresholds', () => {
       { rule: 'cost.per1M < $100', actual: null, pass: false },
       { rule: 'cold.count == 0', actual: 0, pass: true },
     ]);
+  });
+});
+
+describe('unknown.rate and unknown.count', () => {
+  it('gate on the requests whose start could not be decided, run-level only', () => {
+    const result = buildFixture({ requests: 1000, seed: 3, coldRate: 0.1, summaries: false });
+    const unknown = { ...result, counts: { ...result.counts, unknown: 50 } };
+    const decided = unknown.counts.warm + unknown.counts.cold + unknown.counts.proactive + 50;
+    const { rules, problems } = parseThresholds(['unknown.count == 0', 'unknown.rate < 1%', `unknown.rate < ${(100 * 51) / decided}%`]);
+    expect(problems).toEqual([]);
+    expect(evaluateThresholds(rules, unknown).map((v) => [v.actual, v.pass])).toEqual([[50, false], [50 / decided, false], [50 / decided, true]]);
+    expect(evaluateThresholds(rules, result).map((v) => v.pass)).toEqual([true, true, true]);
+    expect(parseThresholds(['requests.browse.unknown.count == 0']).problems[0]?.message).toMatch(/unknown metric/);
   });
 });
 
