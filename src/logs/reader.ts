@@ -54,7 +54,7 @@ export interface ReadStats {
   events: number;
   /** Events read again by an overlapping window, and dropped. */
   duplicates: number;
-  /** The largest ingestion lag (ingestionTime - timestamp) of an event read, ms. */
+  /** The largest ingestion lag (ingestionTime - timestamp) of an event read, ms (the group readers' largest). */
   largestLagMs: number;
 }
 
@@ -85,9 +85,9 @@ const MAX_TRANSIENT_RETRIES = 4;
 const BACKOFF_START_MS = 200;
 const BACKOFF_MAX_MS = 5_000;
 /**
- * Most event ids remembered for deduplication; the oldest go first. An event read again after
- * its id is forgotten counts twice in the run-level figures: a million covers 25 s of windows
- * read again at 40,000 events/s, in 33 MB (seen-events.ts).
+ * Most event ids remembered for deduplication; the oldest go first: a million covers 25 s of
+ * windows read again at 40,000 events/s, in 33 MB (seen-events.ts). An event read again after
+ * its id is forgotten is marked maybe read before (LogEvent.maybeReadBefore), never counted twice.
  */
 const DEDUPE_MAX = 1_000_000;
 /** Ingestion lags kept to set the trail and overlap: the most recent ones. */
@@ -253,7 +253,6 @@ export class GroupReader {
     if (event.timestamp <= this.seen.forgottenUpTo) event.maybeReadBefore = true;
     const lagMs = event.ingestionTime - event.timestamp;
     if (lagMs > this.maxLagMs) this.maxLagMs = lagMs;
-    if (lagMs > this.opts.stats.largestLagMs) this.opts.stats.largestLagMs = lagMs;
     this.lags[this.lagCount++ % LAG_SAMPLES] = lagMs;
     return true;
   }

@@ -1,7 +1,8 @@
 /**
  * The ids of the events a group reader has read, so that an event a later window reads again is
- * dropped. Overlapping windows and sweeps read the same events again: each is counted once, in
- * the join and in the run-level figures, only while its id is remembered here.
+ * dropped. Overlapping windows and sweeps read the same events again: each is dropped while its id
+ * is remembered here; past that, an event not later than an id forgotten (forgottenUpTo) may have
+ * been read before, and the reader marks it so that it is never counted twice.
  *
  * So this must remember every id a window may still read, which at tens of thousands of events
  * a second and an overlap of tens of seconds (the ingestion lag's spread) is a million ids. A

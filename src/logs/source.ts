@@ -145,7 +145,7 @@ export class LocalLogSource implements LogSource {
   }
 
   stats(): ReadStats {
-    return { ...this.counters };
+    return { ...this.counters, largestLagMs: Math.max(0, ...this.readers.map(({ reader }) => reader.largestLagMs)) };
   }
 
   close(): void {
