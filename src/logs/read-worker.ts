@@ -11,7 +11,7 @@ import { LogJoin } from './join.js';
 import { realReaderClock } from './reader.js';
 import { joinLink, LocalLogSource } from './source.js';
 import type { GroupSpec, JoinSetup, RoundLink, RoundRequest } from './source.js';
-import { decisionBuffers, encodeFigures, ThreadRecorder } from './thread-join.js';
+import { decisionBuffers, deferBuffers, encodeFigures, ThreadRecorder } from './thread-join.js';
 import type { DeferBatch } from './thread-join.js';
 import type { FailureData, FromReader, ToReader } from './worker-protocol.js';
 
@@ -96,7 +96,7 @@ async function start(): Promise<void> {
         break;
       case 'round':
         takeDefers(message.defers);
-        void round(source, message.id, message.request);
+        void round(source, message.id, message.request, message.defers);
         break;
       case 'finish':
         takeDefers(message.defers);
@@ -117,17 +117,18 @@ async function start(): Promise<void> {
   post({ type: 'ready' });
 }
 
-async function round(source: LocalLogSource, id: number, request: RoundRequest): Promise<void> {
+/** `spare`: the requests that came with the round, read: they go back with its answer, to hold the next ones. */
+async function round(source: LocalLogSource, id: number, request: RoundRequest, spare: DeferBatch | undefined): Promise<void> {
   const control = new AbortController();
   aborts.set(id, control);
   try {
     if (link === undefined) throw new Error('a round before the join was attached');
     await source.round(request, link, control.signal);
     sendDecisions();
-    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0, retrying: join?.retrying ?? 0 });
+    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0, retrying: join?.retrying ?? 0, ...(spare !== undefined && { spare }) }, spare === undefined ? [] : deferBuffers(spare));
   } catch (err) {
     sendDecisions();
-    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0, retrying: join?.retrying ?? 0, error: failureData(err) });
+    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0, retrying: join?.retrying ?? 0, error: failureData(err), ...(spare !== undefined && { spare }) }, spare === undefined ? [] : deferBuffers(spare));
   } finally {
     aborts.delete(id);
   }

@@ -44,12 +44,15 @@ export class TextColumn {
 
   /**
    * The texts pushed since the last take, in buffers of their own (to transfer); the column
-   * starts again, empty, with room for as many.
+   * starts again, empty, with room for as many: in the buffers of `spare` (a batch taken before,
+   * given back) where they are large enough, else in new ones.
    */
-  take(): PackedTexts {
+  take(spare?: PackedTexts): PackedTexts {
     const out: PackedTexts = { bytes: new Uint8Array(this.bytes.buffer, 0, this.used), ends: new Uint32Array(this.ends.buffer, 0, this.count) };
-    this.bytes = Buffer.from(new ArrayBuffer(this.bytes.length));
-    this.ends = new Uint32Array(this.ends.length);
+    const bytes = spare?.bytes.buffer;
+    const ends = spare?.ends.buffer;
+    this.bytes = Buffer.from(bytes !== undefined && bytes.byteLength >= this.bytes.length ? bytes : new ArrayBuffer(this.bytes.length));
+    this.ends = ends !== undefined && ends.byteLength >= this.ends.byteLength ? new Uint32Array(ends) : new Uint32Array(this.ends.length);
     this.count = 0;
     this.used = 0;
     return out;

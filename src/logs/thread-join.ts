@@ -64,8 +64,10 @@ export interface DecisionBatch {
  * the batch is taken (a ticket stays the recorder's until its decision comes back).
  */
 export class JoinClient implements StartJoin {
-  private tickets = new Int32Array(1024);
+  private tickets: Int32Array = new Int32Array(1024);
   private count = 0;
+  /** A batch the reading thread gave back once read: its buffers hold the next batches. */
+  private spare: DeferBatch | undefined;
   private readonly requestIds = new TextColumn();
   private readonly frontIds = new TextColumn();
   private readonly knownIds = new TextColumn();
@@ -91,19 +93,34 @@ export class JoinClient implements StartJoin {
     return this.count;
   }
 
+  /**
+   * A batch taken before, given back by the reading thread once read (its buffers moved back):
+   * the next batches are written in its buffers. Buffers new to a run of tens of thousands of
+   * requests a second are memory the system has to map page by page as they are first written,
+   * a cost on the run's thread that reusing them avoids.
+   */
+  recycle(batch: DeferBatch): void {
+    this.spare = batch;
+  }
+
   /** The requests since the last batch, or undefined when there are none. */
   takeBatch(): DeferBatch | undefined {
     const n = this.count;
     if (n === 0 && this.knownIds.length === 0) return undefined;
+    const spare = this.spare;
+    this.spare = undefined;
     const batch: DeferBatch = {
-      tickets: this.tickets.slice(0, n),
-      requestIds: this.requestIds.take(),
-      frontIds: this.frontIds.take(),
-      knownIds: this.knownIds.take(),
-      plannedEpoch: new Float64Array(n),
-      endedEpoch: new Float64Array(n),
-      serviceMs: new Float64Array(n),
+      // The column itself moves with the batch; the next requests go to the spare's, or a new one.
+      tickets: this.tickets.subarray(0, n),
+      requestIds: this.requestIds.take(spare?.requestIds),
+      frontIds: this.frontIds.take(spare?.frontIds),
+      knownIds: this.knownIds.take(spare?.knownIds),
+      plannedEpoch: timesColumn(spare?.plannedEpoch, n),
+      endedEpoch: timesColumn(spare?.endedEpoch, n),
+      serviceMs: timesColumn(spare?.serviceMs, n),
     };
+    const tickets = spare?.tickets.buffer;
+    this.tickets = tickets !== undefined && tickets.byteLength >= this.tickets.byteLength ? new Int32Array(tickets) : new Int32Array(this.tickets.length);
     for (let i = 0; i < n; i++) {
       const ticket = batch.tickets[i]!;
       batch.plannedEpoch[i] = this.epochOf(this.kept.plannedAtOf(ticket));
@@ -114,6 +131,15 @@ export class JoinClient implements StartJoin {
     return batch;
   }
 }
+
+/** `n` times: in the buffer of a spare column when it has room, else in a new buffer with room to spare for larger batches. */
+function timesColumn(spare: Float64Array | undefined, n: number): Float64Array {
+  const buffer = spare?.buffer;
+  if (buffer !== undefined && buffer.byteLength >= n * Float64Array.BYTES_PER_ELEMENT) return new Float64Array(buffer, 0, n);
+  return new Float64Array(new ArrayBuffer(Math.max(MIN_TIMES, n + (n >> 1)) * Float64Array.BYTES_PER_ELEMENT), 0, n);
+}
+
+const MIN_TIMES = 1024;
 
 /** The buffers of a batch of requests, which move to the reading thread with it (its transfer list). */
 export function deferBuffers(batch: DeferBatch): ArrayBuffer[] {

@@ -27,6 +27,9 @@ export type FromReader =
   /** Decisions, and the requests still waiting for a line after them. */
   | { type: 'decisions'; batch: DecisionBatch; pending: number }
   | { type: 'filtered'; id: number; page?: FilterPage; error?: FailureData }
-  /** `retrying`: of the pending, async events that may still be retried (LogJoin.retrying). */
-  | { type: 'done'; id: number; stats: ReadStats; pending: number; retrying: number; error?: FailureData }
+  /**
+   * `retrying`: of the pending, async events that may still be retried (LogJoin.retrying).
+   * `spare`: the round's requests, read: their buffers go back to hold the next ones.
+   */
+  | { type: 'done'; id: number; stats: ReadStats; pending: number; retrying: number; error?: FailureData; spare?: DeferBatch }
   | { type: 'finished'; id: number; stats: ReadStats; figures?: EncodedFigures; error?: FailureData };

@@ -194,6 +194,7 @@ export class WorkerLogSource implements JoinedLogSource {
         this.settle(m.id, m.error, m.page ?? { events: [] });
         return;
       case 'done':
+        if (m.spare !== undefined) this.client?.recycle(m.spare);
         this.latest = m.stats;
         this.waitingThere = m.pending;
         this.retryingThere = m.retrying;

@@ -26,14 +26,21 @@ export class DeferredRequests {
   private request = new Int32Array(FIRST_SLOTS);
   /** 1 while a slot holds a request. */
   private live = new Uint8Array(FIRST_SLOTS);
+  /** 1 while a slot's outcome is kept whole (in `outcomes`). */
+  private whole = new Uint8Array(FIRST_SLOTS);
   /** Outcomes kept whole (errors, answers with a REPORT), by slot. */
   private readonly outcomes = new Map<number, Outcome>();
-  private readonly free: number[] = [];
+  /**
+   * The free slots, a stack in a column: an array would shrink as slots are taken and grow again,
+   * a copy each time, as each batch of decisions frees thousands of them.
+   */
+  private free = new Int32Array(FIRST_SLOTS);
+  private freeCount = 0;
   private used = 0;
 
   /** Keeps a request; its ticket. */
   add(a: Answered): number {
-    const slot = this.free.pop() ?? this.grow();
+    const slot = this.freeCount > 0 ? this.free[--this.freeCount]! : this.grow();
     this.plannedAt[slot] = a.plannedAt;
     this.endedAt[slot] = a.endedAt;
     this.latencyMs[slot] = a.latencyMs;
@@ -42,18 +49,26 @@ export class DeferredRequests {
     const { outcome } = a;
     if (outcome.kind === 'ok' && outcome.report === undefined) {
       this.request[slot] = outcome.request ?? -1;
+      this.whole[slot] = 0;
     } else {
       this.outcomes.set(slot, outcome);
+      this.whole[slot] = 1;
     }
     return slot;
   }
 
   /** The request of a ticket, as it was answered; its slot is free again. */
   take(ticket: number): Answered {
-    const outcome = this.outcomes.get(ticket) ?? this.plainOutcome(ticket);
-    this.outcomes.delete(ticket);
+    if (this.live[ticket] !== 1) throw new Error(`request ticket ${ticket} is not kept (decided twice?)`);
+    let outcome: Outcome;
+    if (this.whole[ticket] === 1) {
+      outcome = this.outcomes.get(ticket)!;
+      this.outcomes.delete(ticket);
+    } else {
+      outcome = this.plainOutcome(ticket);
+    }
     this.live[ticket] = 0;
-    this.free.push(ticket);
+    this.free[this.freeCount++] = ticket;
     return { plannedAt: this.plannedAt[ticket]!, endedAt: this.endedAt[ticket]!, latencyMs: this.latencyMs[ticket]!, serviceMs: this.serviceMs[ticket]!, outcome };
   }
 
@@ -72,7 +87,7 @@ export class DeferredRequests {
 
   /** Requests kept. */
   get size(): number {
-    return this.used - this.free.length;
+    return this.used - this.freeCount;
   }
 
   /** The tickets of the requests kept. */
@@ -97,6 +112,8 @@ export class DeferredRequests {
       this.serviceMs = grownTo(this.serviceMs, size);
       this.request = grownTo(this.request, size);
       this.live = grownTo(this.live, size);
+      this.whole = grownTo(this.whole, size);
+      this.free = grownTo(this.free, size);
     }
     return this.used++;
   }

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LogJoin } from '../../src/logs/join.js';
-import { applyDecisions, decodeFigures, encodeFigures, JoinClient, ThreadRecorder } from '../../src/logs/thread-join.js';
+import { applyDecisions, decodeFigures, deferBuffers, encodeFigures, JoinClient, ThreadRecorder } from '../../src/logs/thread-join.js';
 import { recordMs, valuesAtPercentiles } from '../../src/result/histogram.js';
 import type { Histogram } from '../../src/result/histogram.js';
 import type { Answered, StartDecision } from '../../src/run/recorder.js';
@@ -57,6 +57,38 @@ describe('the join across threads', () => {
     expect(seen).toEqual([[7, { requestId: 'r-7' }], [8, { frontRequestId: 'f-8' }], [5000, {}]]);
     expect([there.deferred.plannedAtOf(8), there.deferred.endedAtOf(8), there.deferred.serviceMsOf(8)]).toEqual([1_000_020, 1_000_060, 35]);
     expect([there.deferred.plannedAtOf(7), there.deferred.serviceMsOf(5000)]).toEqual([1_000_010, 36]);
+  });
+
+  it('a batch given back once read holds the next one, which comes out whole', () => {
+    let now = 0;
+    const kept = { plannedAtOf: (t: number) => now + t, endedAtOf: (t: number) => now + t + 1, serviceMsOf: () => 0.5 };
+    const client = new JoinClient((t) => t, kept);
+    const there = new ThreadRecorder();
+    const read = (batch: ReturnType<JoinClient['takeBatch']>): unknown[] => {
+      const seen: unknown[] = [];
+      there.add(batch!, (ticket, answered) => seen.push([ticket, answered.outcome.requestId, there.deferred.plannedAtOf(ticket), there.deferred.endedAtOf(ticket)]));
+      return seen;
+    };
+    // A first batch larger than the next: its buffers have room for them.
+    for (let t = 0; t < 3000; t++) client.defer(t, { plannedAt: 0, endedAt: 0, latencyMs: 0, serviceMs: 0, outcome: { kind: 'ok', requestId: `id-${t}` } });
+    const first = client.takeBatch()!;
+    const moved = structuredClone(first, { transfer: deferBuffers(first) });
+    expect(read(moved)).toHaveLength(3000);
+    const back = structuredClone(moved, { transfer: deferBuffers(moved) });
+    client.recycle(back);
+    now = 100;
+    // The requests after the take went to new columns; those after the recycle to the spare's.
+    for (let t = 0; t < 5; t++) client.defer(t, { plannedAt: 0, endedAt: 0, latencyMs: 0, serviceMs: 0, outcome: { kind: 'ok', requestId: `next-${t}` } });
+    const second = client.takeBatch()!;
+    expect(second.requestIds.bytes.buffer).not.toBe(back.requestIds.bytes.buffer);
+    expect(second.plannedEpoch.buffer).toBe(back.plannedEpoch.buffer);
+    for (let t = 0; t < 4; t++) client.defer(t + 10, { plannedAt: 0, endedAt: 0, latencyMs: 0, serviceMs: 0, outcome: { kind: 'ok', requestId: `third-${t}` } });
+    const third = client.takeBatch()!;
+    expect(third.tickets.buffer).toBe(back.tickets.buffer);
+    expect(third.requestIds.bytes.buffer).toBe(back.requestIds.bytes.buffer);
+    expect(third.requestIds.ends.buffer).toBe(back.requestIds.ends.buffer);
+    expect(read(structuredClone(second))).toEqual([0, 1, 2, 3, 4].map((t) => [t, `next-${t}`, 100 + t, 101 + t]));
+    expect(read(structuredClone(third))).toEqual([0, 1, 2, 3].map((t) => [t + 10, `third-${t}`, 110 + t, 111 + t]));
   });
 
   it('a reading\'s figures survive the trip, histograms included', () => {

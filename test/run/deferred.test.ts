@@ -42,6 +42,15 @@ describe('DeferredRequests', () => {
     expect(kept.size).toBe(0);
   });
 
+  it('refuses a ticket it does not hold: a request decided twice would hand its slot to two requests', () => {
+    const kept = new DeferredRequests();
+    const t = kept.add(answered(1));
+    kept.take(t);
+    expect(() => kept.take(t)).toThrow(/not kept/);
+    expect(() => kept.take(12_345)).toThrow(/not kept/);
+    expect(kept.tickets()).toEqual([]);
+  });
+
   it('keeps a plain ok outcome by its kind and request index only', () => {
     const kept = new DeferredRequests();
     const t = kept.add({ plannedAt: 0, endedAt: 1, latencyMs: 1, serviceMs: 1, outcome: { kind: 'ok', status: 200, requestId: 'r', request: 2, waitedMs: 0.5 } });
