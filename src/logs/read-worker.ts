@@ -39,19 +39,36 @@ function attach(setup: JoinSetup): void {
   const local = joinLink(join);
   link = {
     ...local,
-    // Decisions go back as each slice of lines is joined, so the run counts cold starts as they are found.
+    // Decisions go back as lines are joined, so the run counts cold starts as they are found.
     platform: (events) => {
       local.platform(events);
-      sendDecisions();
+      soonSendDecisions();
     },
     access: (records) => {
       local.access(records);
-      sendDecisions();
+      soonSendDecisions();
     },
   };
 }
 
+/**
+ * Decisions made within this long of each other go back in one message, unless this many wait:
+ * a message a slice of lines (100) would be hundreds a second at full speed, each an event to
+ * dispatch and a batch to read on the run's thread; a tenth of a second is no delay for the
+ * progress line.
+ */
+const DECISIONS_EVERY_MS = 100;
+const DECISIONS_AT_ONCE = 5_000;
+let decisionsTimer: NodeJS.Timeout | undefined;
+
+function soonSendDecisions(): void {
+  if (recorder.decisionsWaiting >= DECISIONS_AT_ONCE) sendDecisions();
+  else decisionsTimer ??= setTimeout(sendDecisions, DECISIONS_EVERY_MS);
+}
+
 function sendDecisions(): void {
+  if (decisionsTimer !== undefined) clearTimeout(decisionsTimer);
+  decisionsTimer = undefined;
   const batch = recorder.takeDecisions();
   if (batch !== undefined) post({ type: 'decisions', batch, pending: join?.pending ?? 0 }, decisionBuffers(batch));
 }
@@ -109,6 +126,7 @@ async function start(): Promise<void> {
         aborts.get(message.id)?.abort();
         break;
       case 'close':
+        if (decisionsTimer !== undefined) clearTimeout(decisionsTimer);
         source.close();
         port.close();
         break;

@@ -238,6 +238,11 @@ export class ThreadRecorder implements JoinRecorder {
     this.serviceMs = grownTo(this.serviceMs, size);
   }
 
+  /** Decisions made since the last batch. */
+  get decisionsWaiting(): number {
+    return this.decisions.size;
+  }
+
   /** The decisions since the last batch, or undefined when there are none. */
   takeDecisions(): DecisionBatch | undefined {
     const batch = this.decisions.build();
@@ -258,6 +263,10 @@ class DecisionsBuilder {
   private readonly errorType: number[] = [];
   private readonly texts: string[] = [];
   private readonly textIndex = new Map<string, number>();
+
+  get size(): number {
+    return this.tickets.length;
+  }
 
   add(ticket: number, d: StartDecision | undefined): void {
     this.tickets.push(ticket);
