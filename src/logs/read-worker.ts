@@ -159,6 +159,9 @@ function finish(source: LocalLogSource, id: number): void {
     sendDecisions();
     post({ type: 'finished', id, stats: source.stats(), figures: encodeFigures(figures) });
   } catch (err) {
+    // Decisions made before the failure go first: none may come after the answer (the run's
+    // thread then counts every request left as unknown).
+    sendDecisions();
     post({ type: 'finished', id, stats: source.stats(), error: failureData(err) });
   }
 }

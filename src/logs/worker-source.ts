@@ -230,6 +230,8 @@ export class WorkerLogSource implements JoinedLogSource {
     const left = this.recorder?.deferred.tickets() ?? [];
     const basis = `CloudWatch Logs: the reading ended before a line was read (${why})`;
     for (const ticket of left) this.recorder?.decideStart(ticket, { start: 'unknown', basis, reason: basis });
+    // Decisions a thread still alive sends after this are for requests counted here: not counted again.
+    this.recorder = undefined;
     this.client?.takeBatch();
     this.waitingThere = 0;
     return {
