@@ -212,6 +212,7 @@ function histogramOf(recorder: Recorder, key: HistogramKey): Histogram | undefin
     case 'queueDelay':
     case 'endToEnd': return undefined;
     case 'init': return h.init;
+    case 'billed': return h.billed;
     default: return h[group];
   }
 }

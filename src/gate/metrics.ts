@@ -8,8 +8,8 @@ import type { Result } from '../result/result.js';
 
 export type MetricKind = 'time' | 'rate' | 'count' | 'perSec' | 'usd';
 export type Stat = 'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'max' | 'mean';
-/** Latency summaries; queueDelay and endToEnd are async invokes' (result.async). */
-export type LatencyGroup = 'all' | 'warm' | 'cold' | 'init' | 'queueDelay' | 'endToEnd';
+/** Time summaries: latencies, Init and billed durations; queueDelay and endToEnd are async invokes' (result.async). */
+export type LatencyGroup = 'all' | 'warm' | 'cold' | 'init' | 'billed' | 'queueDelay' | 'endToEnd';
 /** unknown.*: requests whose start could not be decided (a join with the logs left incomplete). */
 export type RateMetric = 'cold.rate' | 'errors.rate' | 'throttles.rate' | 'unknown.rate';
 export type CountMetric = 'cold.count' | 'errors.count' | 'throttles.count' | 'dropped.count' | 'unknown.count';
@@ -24,7 +24,7 @@ export type RequestMetric = `requests.${string}.${RequestGroup}.${Stat}` | `requ
 export type MetricId = `${LatencyGroup}.${Stat}` | RateMetric | CountMetric | 'rate.achieved' | 'cost.per1M' | RequestMetric;
 
 export const STATS: readonly Stat[] = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'];
-export const GROUPS: readonly LatencyGroup[] = ['all', 'warm', 'cold', 'init', 'queueDelay', 'endToEnd'];
+export const GROUPS: readonly LatencyGroup[] = ['all', 'warm', 'cold', 'init', 'billed', 'queueDelay', 'endToEnd'];
 const RATES: readonly RateMetric[] = ['cold.rate', 'errors.rate', 'throttles.rate', 'unknown.rate'];
 const COUNTS: readonly CountMetric[] = ['cold.count', 'errors.count', 'throttles.count', 'dropped.count', 'unknown.count'];
 const RUN_ONLY: readonly string[] = ['dropped.count', 'unknown.rate', 'unknown.count'] satisfies readonly RunOnly[];
@@ -37,7 +37,7 @@ export interface MetricDef {
 }
 
 export const METRIC_NAMES_HELP =
-  'all|warm|cold|init|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, ' +
+  'all|warm|cold|init|billed|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, ' +
   'throttles.rate, throttles.count, dropped.count, unknown.rate, unknown.count, rate.achieved, cost.per1M, and per request of a mix ' +
   'requests.<name>.{all,warm,cold}.<stat> or requests.<name>.{errors,throttles,cold}.{rate,count}';
 
@@ -96,6 +96,7 @@ export function summaryOf(result: Result, key: HistogramKey): Summary | null {
   const group = key as LatencyGroup;
   switch (group) {
     case 'init': return result.init;
+    case 'billed': return result.billed;
     case 'queueDelay':
     case 'endToEnd': return result.async?.[group] ?? null;
     default: return result.latency[group];

@@ -60,6 +60,18 @@ describe('fail-on', () => {
   const base = buildFixture({ ...LAMBDA, seed: 11 });
   const same = buildFixture({ ...LAMBDA, seed: 12 });
 
+  it('compares billed durations, and reads worse when the candidate is billed longer', () => {
+    // Warm invocations twice as long: their billed durations (most of them) too.
+    const slower = buildFixture({ ...LAMBDA, seed: 13, warmMedianMs: 100 });
+    const faster = buildFixture({ ...LAMBDA, seed: 14 });
+    const d = diffResults([faster], [slower], { failOn: failOn('billed.p50 > +5%') });
+    expect(d.rows.find((r) => r.metric === 'billed.p50')?.verdict).toBe('worse');
+    expect(d.failOn[0]!.pass).toBe(false);
+    expect(diffResults([faster], [buildFixture({ ...LAMBDA, seed: 15 })], { failOn: failOn('billed.p50 > +5%') }).failOn[0]!.pass).toBe(true);
+    // Not a default row: only when a rule or --metrics names it.
+    expect(diffResults([faster], [slower]).rows.some((r) => r.metric.startsWith('billed.'))).toBe(false);
+  });
+
   it('passes a change that is not significant unless --strict', () => {
     // Pick a rule whose limit the noise alone crosses: any increase at all.
     const d = diffResults([base], [same], { failOn: failOn('all.p50 > +0%', 'all.p50 < -0%') });

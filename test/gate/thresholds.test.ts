@@ -27,7 +27,7 @@ describe('threshold grammar', () => {
 
   it.each([
     ['', 'empty rule: expected "<metric> <op> <value>", e.g. "warm.p99 < 250ms"'],
-    ['warm.p98 < 250ms', 'unknown metric "warm.p98": expected one of all|warm|cold|init|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, throttles.rate, throttles.count, dropped.count, unknown.rate, unknown.count, rate.achieved, cost.per1M, and per request of a mix requests.<name>.{all,warm,cold}.<stat> or requests.<name>.{errors,throttles,cold}.{rate,count}'],
+    ['warm.p98 < 250ms', 'unknown metric "warm.p98": expected one of all|warm|cold|init|billed|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, throttles.rate, throttles.count, dropped.count, unknown.rate, unknown.count, rate.achieved, cost.per1M, and per request of a mix requests.<name>.{all,warm,cold}.<stat> or requests.<name>.{errors,throttles,cold}.{rate,count}'],
     ['warm.p99 250ms', 'missing operator after "warm.p99": expected one of <= >= == != < >'],
     ['throttles.count = 0', 'missing operator after "throttles.count": expected one of <= >= == != < > (use == to compare for equality)'],
     ['warm.p99 <', 'missing value after "warm.p99 <": expected "<metric> <op> <value>", e.g. "warm.p99 < 250ms"'],
@@ -74,6 +74,33 @@ describe('evaluateThresholds', () => {
       { rule: 'cost.per1M < $100', actual: null, pass: false },
       { rule: 'cold.count == 0', actual: 0, pass: true },
     ]);
+  });
+});
+
+describe('billed.*', () => {
+  it('reads the billed durations of the REPORTs, and has no value without them', () => {
+    const lambda = buildFixture({ seed: 3, requests: 2000, coldRate: 0.05 });
+    const billed = lambda.billed!;
+    const { rules } = parseThresholds([`billed.p99 < ${billed.p99 + 1}ms`, `billed.max < ${billed.max - 1}ms`]);
+    expect(evaluateThresholds(rules, lambda)).toEqual([
+      { rule: `billed.p99 < ${billed.p99 + 1}ms`, actual: billed.p99, pass: true },
+      { rule: `billed.max < ${billed.max - 1}ms`, actual: billed.max, pass: false },
+    ]);
+    const http = buildFixture({ seed: 4, requests: 200, kind: 'http' });
+    expect(evaluateThresholds(parseThresholds(['billed.p50 < 1s']).rules, http)).toEqual([{ rule: 'billed.p50 < 1s', actual: null, pass: false }]);
+  });
+
+  it('is judged during the run from the REPORTs counted so far', () => {
+    const r = new Recorder(0);
+    for (let i = 0; i < 150; i++) {
+      r.planned();
+      r.sent(i, i);
+      r.completed({ plannedAt: i, sentAt: i, endedAt: i + 5, outcome: { kind: 'ok', start: 'warm', report: { type: 'report', durationMs: 299.2, billedDurationMs: 300 } } });
+    }
+    const { rules } = parseThresholds([{ rule: 'billed.p99 < 100ms', abortOnFail: true }]);
+    const [verdict] = evaluateLive(rules, r);
+    expect(verdict?.pass).toBe(false);
+    expect(verdict?.actual).toBeCloseTo(300, 0);
   });
 });
 
