@@ -93,7 +93,7 @@ function pointRow(metric: MetricDef, base: PooledSide, candidate: PooledSide): D
 }
 
 function testFor(metric: MetricDef, base: PooledSide, candidate: PooledSide): DiffTest {
-  if (metric.kind === 'time') return 'bootstrap';
+  if (metric.kind === 'time' || metric.kind === 'mb') return 'bootstrap';
   if (metric.kind === 'rate') return 'two-proportion';
   if (metric.kind === 'usd') return costModel(base) && costModel(candidate) ? 'bootstrap' : 'none';
   return 'none';

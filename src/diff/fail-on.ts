@@ -39,8 +39,8 @@ export function parseFailOnRule(source: string): FailOnRule | string {
   if (typeof split === 'string') return split.replace('"warm.p99 < 250ms"', '"warm.p99 > +10%"');
   const metric = lookupMetric(split.metric);
   if (metric === undefined) return `unknown metric "${split.metric}": expected one of ${METRIC_NAMES_HELP}`;
-  const m = /^([+-]?)\s*(\$?)\s*(\d+(?:\.\d+)?|\.\d+)\s*(%|pp|ms|s|\$|\/s)?$/.exec(split.value);
-  if (m === null) return `"${split.value}" is not a change such as +10%, +50ms, +2pp or +$0.05`;
+  const m = /^([+-]?)\s*(\$?)\s*(\d+(?:\.\d+)?|\.\d+)\s*(%|pp|ms|s|\$|\/s|MB)?$/.exec(split.value);
+  if (m === null) return `"${split.value}" is not a change such as +10%, +50ms, +2pp, +$0.05 or +16MB`;
   const [, sign = '', dollar = '', digits = '', unit = ''] = m;
   const n = (sign === '-' ? -1 : 1) * Number(digits);
   const base = { source: source.trim(), metric, op: split.op };
@@ -65,5 +65,7 @@ function absoluteLimit(n: number, unit: string, metric: MetricDef): number | str
       return unit === '' || unit === '/s' ? n : `${id} changes in requests per second (e.g. -10/s), or relatively (e.g. -10%)`;
     case 'usd':
       return unit === '$' ? n : `${id} changes in US dollars (e.g. +$0.05), or relatively (e.g. +10%)`;
+    case 'mb':
+      return unit === 'MB' ? n : `${id} changes in MB (e.g. +16MB), or relatively (e.g. +10%)`;
   }
 }

@@ -125,6 +125,7 @@ export function noDataReason(id: MetricId): string {
   if (group === 'warm') return 'no requests classified warm';
   if (group === 'cold' || id === 'cold.rate') return id === 'cold.rate' ? 'no requests classified warm or cold' : 'no cold starts';
   if (group === 'init') return 'no Init Duration reports';
+  if (group === 'memoryUsed') return 'no Max Memory Used reports (REPORT lines: a Lambda target, or coldStart.logs)';
   if (group === 'billed') return 'no billed durations (REPORT lines: a Lambda target, or coldStart.logs)';
   if (id === 'cost.per1M') return 'no cost (only Lambda targets have one)';
   if (id === 'unknown.rate') return 'no request whose start was to be decided';

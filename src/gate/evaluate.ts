@@ -129,7 +129,8 @@ function resultLiveValue(rule: ThresholdRule, result: Result): LiveValue | null 
       return { value, samples: value };
     case 'rate':
       return { value, samples: rateCounts(id, result)?.trials ?? 0 };
-    case 'time': {
+    case 'time':
+    case 'mb': {
       const parts = latencyParts(id);
       return parts === undefined ? null : { value, samples: summaryOf(result, parts[0])?.count ?? 0 };
     }
@@ -213,6 +214,7 @@ function histogramOf(recorder: Recorder, key: HistogramKey): Histogram | undefin
     case 'endToEnd': return undefined;
     case 'init': return h.init;
     case 'billed': return h.billed;
+    case 'memoryUsed': return h.memoryUsed;
     default: return h[group];
   }
 }

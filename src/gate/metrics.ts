@@ -6,10 +6,13 @@
 import type { Summary } from '../result/histogram.js';
 import type { Result } from '../result/result.js';
 
-export type MetricKind = 'time' | 'rate' | 'count' | 'perSec' | 'usd';
+export type MetricKind = 'time' | 'rate' | 'count' | 'perSec' | 'usd' | 'mb';
 export type Stat = 'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'max' | 'mean';
-/** Time summaries: latencies, Init and billed durations; queueDelay and endToEnd are async invokes' (result.async). */
-export type LatencyGroup = 'all' | 'warm' | 'cold' | 'init' | 'billed' | 'queueDelay' | 'endToEnd';
+/**
+ * Summaries of a distribution: latencies, Init and billed durations (times), the REPORTs' Max Memory
+ * Used (MB); queueDelay and endToEnd are async invokes' (result.async).
+ */
+export type LatencyGroup = 'all' | 'warm' | 'cold' | 'init' | 'billed' | 'memoryUsed' | 'queueDelay' | 'endToEnd';
 /** unknown.*: requests whose start could not be decided (a join with the logs left incomplete). */
 export type RateMetric = 'cold.rate' | 'errors.rate' | 'throttles.rate' | 'unknown.rate';
 export type CountMetric = 'cold.count' | 'errors.count' | 'throttles.count' | 'dropped.count' | 'unknown.count';
@@ -24,7 +27,7 @@ export type RequestMetric = `requests.${string}.${RequestGroup}.${Stat}` | `requ
 export type MetricId = `${LatencyGroup}.${Stat}` | RateMetric | CountMetric | 'rate.achieved' | 'cost.per1M' | RequestMetric;
 
 export const STATS: readonly Stat[] = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'];
-export const GROUPS: readonly LatencyGroup[] = ['all', 'warm', 'cold', 'init', 'billed', 'queueDelay', 'endToEnd'];
+export const GROUPS: readonly LatencyGroup[] = ['all', 'warm', 'cold', 'init', 'billed', 'memoryUsed', 'queueDelay', 'endToEnd'];
 const RATES: readonly RateMetric[] = ['cold.rate', 'errors.rate', 'throttles.rate', 'unknown.rate'];
 const COUNTS: readonly CountMetric[] = ['cold.count', 'errors.count', 'throttles.count', 'dropped.count', 'unknown.count'];
 const RUN_ONLY: readonly string[] = ['dropped.count', 'unknown.rate', 'unknown.count'] satisfies readonly RunOnly[];
@@ -37,7 +40,7 @@ export interface MetricDef {
 }
 
 export const METRIC_NAMES_HELP =
-  'all|warm|cold|init|billed|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, ' +
+  'all|warm|cold|init|billed|memoryUsed|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, ' +
   'throttles.rate, throttles.count, dropped.count, unknown.rate, unknown.count, rate.achieved, cost.per1M, and per request of a mix ' +
   'requests.<name>.{all,warm,cold}.<stat> or requests.<name>.{errors,throttles,cold}.{rate,count}';
 
@@ -64,7 +67,7 @@ export function lookupMetric(name: string): MetricDef | undefined {
   const id = name.replace(/\.p99\.9$/, '.p999');
   const [group, stat] = id.split('.') as [string, string | undefined];
   if (id.split('.').length === 2 && (GROUPS as string[]).includes(group) && (STATS as string[]).includes(stat ?? '')) {
-    return { id: id as MetricId, kind: 'time', higherIsWorse: true };
+    return { id: id as MetricId, kind: group === 'memoryUsed' ? 'mb' : 'time', higherIsWorse: true };
   }
   if ((RATES as string[]).includes(id)) return { id: id as MetricId, kind: 'rate', higherIsWorse: true };
   if ((COUNTS as string[]).includes(id)) return { id: id as MetricId, kind: 'count', higherIsWorse: true };
@@ -97,6 +100,7 @@ export function summaryOf(result: Result, key: HistogramKey): Summary | null {
   switch (group) {
     case 'init': return result.init;
     case 'billed': return result.billed;
+    case 'memoryUsed': return result.memoryUsedMB;
     case 'queueDelay':
     case 'endToEnd': return result.async?.[group] ?? null;
     default: return result.latency[group];
@@ -181,5 +185,6 @@ export function formatValue(kind: MetricKind, value: number | null): string {
     case 'count': return String(value);
     case 'perSec': return `${value.toFixed(1)}/s`;
     case 'usd': return `$${value.toFixed(4)}`;
+    case 'mb': return `${value.toFixed(1)} MB`;
   }
 }

@@ -101,6 +101,9 @@ function convert(n: number, unit: string, text: string, metric: MetricDef): numb
       return unit === '' || unit === '/s' ? n : wrong;
     case 'usd':
       return unit === '' || unit === '$' ? n : wrong;
+    case 'mb':
+      if (unit === 'MB') return n;
+      return unit === '' ? `"${text}" needs a unit: ${n}MB` : wrong;
   }
 }
 
@@ -111,6 +114,7 @@ export function unitHelp(metric: MetricDef): string {
     count: 'a whole number, e.g. 0',
     perSec: 'requests per second, e.g. 100 or 100/s',
     usd: 'US dollars per million invocations, e.g. $0.50',
+    mb: 'a memory size in MB, e.g. 256MB',
   };
   return `${metric.id} takes ${help[metric.kind]}`;
 }

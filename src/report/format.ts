@@ -26,6 +26,7 @@ export function formatChange(kind: MetricKind, delta: number | null): string {
     case 'usd': return `${sign(delta)}$${abs.toFixed(4)}`;
     case 'perSec': return `${sign(delta)}${abs.toFixed(1)}/s`;
     case 'count': return `${sign(delta)}${Number.isInteger(abs) ? abs : abs.toFixed(1)}`;
+    case 'mb': return `${sign(delta)}${formatValue('mb', abs)}`;
   }
 }
 

@@ -72,6 +72,16 @@ describe('fail-on', () => {
     expect(diffResults([faster], [slower]).rows.some((r) => r.metric.startsWith('billed.'))).toBe(false);
   });
 
+  it('compares Max Memory Used in MB, relatively or absolutely', () => {
+    const small = buildFixture({ ...LAMBDA, seed: 16, memoryMB: 70 });
+    const large = buildFixture({ ...LAMBDA, seed: 17, memoryMB: 90 });
+    const d = diffResults([small], [large], { failOn: failOn('memoryUsed.p50 > +10%', 'memoryUsed.max > +30MB') });
+    const row = d.rows.find((r) => r.metric === 'memoryUsed.p50')!;
+    expect([row.kind, row.verdict]).toEqual(['mb', 'worse']);
+    expect(d.failOn.map((v) => v.pass)).toEqual([false, true]);
+    expect(parseFailOn(['memoryUsed.max > +30ms']).problems[0]?.message).toMatch(/changes in MB/);
+  });
+
   it('passes a change that is not significant unless --strict', () => {
     // Pick a rule whose limit the noise alone crosses: any increase at all.
     const d = diffResults([base], [same], { failOn: failOn('all.p50 > +0%', 'all.p50 < -0%') });

@@ -23,6 +23,8 @@ export interface FixtureSpec {
   initMedianMs?: number;
   errorRate?: number;
   throttleRate?: number;
+  /** Max Memory Used of the REPORTs: this many MB, plus 0-6 by invocation (none when absent). */
+  memoryMB?: number;
   /**
    * Summaries cost ~15 ms each to compute; diff reads only the histograms, so many-trial tests
    * may skip them (every summary is then zero).
@@ -37,7 +39,7 @@ export function logNormal(random: Random, medianMs: number, sigma: number): numb
 
 export function buildFixture(spec: FixtureSpec): Result {
   const random = mulberry32(spec.seed);
-  const h = { all: newHistogram(), ok: newHistogram(), warm: newHistogram(), cold: newHistogram(), init: newHistogram(), billed: newHistogram() };
+  const h = { all: newHistogram(), ok: newHistogram(), warm: newHistogram(), cold: newHistogram(), init: newHistogram(), billed: newHistogram(), memoryUsed: newHistogram() };
   const counts = { planned: spec.requests, sent: spec.requests, ok: 0, errors: 0, throttles: 0, dropped: 0, warm: 0, cold: 0, proactive: 0, unknown: 0, abandoned: 0 };
   const median = spec.warmMedianMs ?? 50;
   const sigma = spec.warmSigma ?? 0.4;
@@ -65,6 +67,8 @@ export function buildFixture(spec: FixtureSpec): Result {
     const billed = Math.ceil(latency * 0.8);
     billedMsTotal += billed;
     recordMs(h.billed, billed);
+    // Not drawn from `random`: the other figures of a seed stay as they were.
+    if (spec.memoryMB !== undefined) recordMs(h.memoryUsed, spec.memoryMB + (i % 7));
     recordMs(h.all, latency);
     if (random() < (spec.errorRate ?? 0)) counts.errors++;
     else {
@@ -75,7 +79,7 @@ export function buildFixture(spec: FixtureSpec): Result {
   return resultFrom(spec, h, counts, billedMsTotal);
 }
 
-function resultFrom(spec: FixtureSpec, h: Record<'all' | 'ok' | 'warm' | 'cold' | 'init' | 'billed', ReturnType<typeof newHistogram>>, counts: Result['counts'], billedMsTotal: number): Result {
+function resultFrom(spec: FixtureSpec, h: Record<'all' | 'ok' | 'warm' | 'cold' | 'init' | 'billed' | 'memoryUsed', ReturnType<typeof newHistogram>>, counts: Result['counts'], billedMsTotal: number): Result {
   const kind = spec.kind ?? 'lambda';
   const lambda = kind === 'lambda';
   const invocations = counts.sent - counts.throttles;
@@ -102,7 +106,7 @@ function resultFrom(spec: FixtureSpec, h: Record<'all' | 'ok' | 'warm' | 'cold' 
     eventLoopDelay: empty,
     init: lambda ? summarize_(h.init) : null,
     billed: lambda ? summarize_(h.billed) : null,
-    memoryUsedMB: null,
+    memoryUsedMB: spec.memoryMB === undefined ? null : summarize_(h.memoryUsed),
     overhead: null,
     coldStartRate: lambda && classified > 0 ? counts.cold / classified : null,
     errors: counts.errors > 0 ? { 'function-error:Error': counts.errors } : {},
@@ -119,6 +123,7 @@ function resultFrom(spec: FixtureSpec, h: Record<'all' | 'ok' | 'warm' | 'cold' 
       cold: encodeHistogram(lambda ? h.cold : newHistogram()),
       init: encodeHistogram(lambda ? h.init : newHistogram()),
       billed: encodeHistogram(h.billed),
+      ...(spec.memoryMB !== undefined && { memoryUsed: encodeHistogram(h.memoryUsed) }),
     },
     thresholds: [],
     warnings: [],

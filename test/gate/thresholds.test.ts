@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateLive, evaluateLiveCounts, evaluateLiveResult, evaluateThresholds, liveGate, parseThresholds, readFromCounts, unknownStartsWarning } from '../../src/gate/index.js';
+import { formatValue } from '../../src/gate/metrics.js';
 import { Recorder } from '../../src/run/recorder.js';
 import { buildFixture } from '../diff/fixtures.js';
 
@@ -27,7 +28,7 @@ describe('threshold grammar', () => {
 
   it.each([
     ['', 'empty rule: expected "<metric> <op> <value>", e.g. "warm.p99 < 250ms"'],
-    ['warm.p98 < 250ms', 'unknown metric "warm.p98": expected one of all|warm|cold|init|billed|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, throttles.rate, throttles.count, dropped.count, unknown.rate, unknown.count, rate.achieved, cost.per1M, and per request of a mix requests.<name>.{all,warm,cold}.<stat> or requests.<name>.{errors,throttles,cold}.{rate,count}'],
+    ['warm.p98 < 250ms', 'unknown metric "warm.p98": expected one of all|warm|cold|init|billed|memoryUsed|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, throttles.rate, throttles.count, dropped.count, unknown.rate, unknown.count, rate.achieved, cost.per1M, and per request of a mix requests.<name>.{all,warm,cold}.<stat> or requests.<name>.{errors,throttles,cold}.{rate,count}'],
     ['warm.p99 250ms', 'missing operator after "warm.p99": expected one of <= >= == != < >'],
     ['throttles.count = 0', 'missing operator after "throttles.count": expected one of <= >= == != < > (use == to compare for equality)'],
     ['warm.p99 <', 'missing value after "warm.p99 <": expected "<metric> <op> <value>", e.g. "warm.p99 < 250ms"'],
@@ -101,6 +102,37 @@ describe('billed.*', () => {
     const [verdict] = evaluateLive(rules, r);
     expect(verdict?.pass).toBe(false);
     expect(verdict?.actual).toBeCloseTo(300, 0);
+  });
+});
+
+describe('memoryUsed.*', () => {
+  it('takes a size in MB, and says so of any other unit', () => {
+    expect(parseThresholds(['memoryUsed.max < 200MB']).rules[0]!.value).toBe(200);
+    expect(parseThresholds(['memoryUsed.p99 <= 1.5 MB']).rules[0]!.value).toBe(1.5);
+    expect(parseThresholds(['memoryUsed.max < 200']).problems[0]?.message).toMatch(/needs a unit: 200MB/);
+    expect(parseThresholds(['memoryUsed.max < 200ms']).problems[0]?.message).toMatch(/wrong unit for memoryUsed.max: memoryUsed.max takes a memory size in MB/);
+  });
+
+  it('reads the REPORTs\' Max Memory Used, and has no value without them', () => {
+    const lambda = buildFixture({ seed: 3, requests: 2000, memoryMB: 70 });
+    expect(lambda.memoryUsedMB!.max).toBeCloseTo(76, 1);
+    const { rules } = parseThresholds(['memoryUsed.max < 80MB', 'memoryUsed.p50 < 70MB']);
+    expect(evaluateThresholds(rules, lambda).map((v) => v.pass)).toEqual([true, false]);
+    const http = buildFixture({ seed: 4, requests: 200, kind: 'http' });
+    expect(evaluateThresholds(parseThresholds(['memoryUsed.max < 1000MB']).rules, http)).toEqual([{ rule: 'memoryUsed.max < 1000MB', actual: null, pass: false }]);
+  });
+
+  it('is judged during the run, and its verdict is written in MB', () => {
+    const r = new Recorder(0);
+    for (let i = 0; i < 150; i++) {
+      r.planned();
+      r.sent(i, i);
+      r.completed({ plannedAt: i, sentAt: i, endedAt: i + 5, outcome: { kind: 'ok', start: 'warm', report: { type: 'report', billedDurationMs: 5, maxMemoryUsedMB: 310 } } });
+    }
+    const [verdict] = evaluateLive(parseThresholds([{ rule: 'memoryUsed.max < 256MB', abortOnFail: true }]).rules, r);
+    expect(verdict?.pass).toBe(false);
+    expect(verdict?.actual).toBeCloseTo(310, 0);
+    expect(formatValue('mb', verdict!.actual)).toMatch(/^310\.\d MB$/);
   });
 });
 
