@@ -99,7 +99,7 @@ export async function main(argv = {}) {
 /** Longer than the 5 s a run reads before its start, so that no run reads the lines of the one before. */
 const pause = () => new Promise((resolve) => setTimeout(resolve, 6000));
 
-async function startFunctionUrl(core) {
+export async function startFunctionUrl(core) {
   const child = start(process.execPath, [join(repoRoot, 'bench', 'servers', 'function-url.mjs')], { core, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const [hello] = await once(child, 'message');
   return { child, url: `http://127.0.0.1:${hello.port}/orders`, endpoint: `http://127.0.0.1:${hello.logsPort}`, group: hello.group };
@@ -109,7 +109,7 @@ function logs(server) {
   return { logs: { logGroup: server.group, endpoint: server.endpoint, wait: '30s', poll: '2s' } };
 }
 
-function closedProfile(server, durationSec, withLogs) {
+export function closedProfile(server, durationSec, withLogs) {
   return {
     name: `bench-logs-${withLogs ? 'on' : 'off'}`,
     target: { kind: 'http', url: server.url, timeout: '5s', ...(withLogs && { coldStart: logs(server) }) },
