@@ -39,7 +39,8 @@ const PARTS = [
   ['garbage collection, anywhere', /Scavenger|MarkCompactCollector|Heap::CollectGarbage/],
 ];
 /** The log path: a sample on the engine thread in any of the parts that run only with logs on. */
-const LOG_PATH = [PARTS[1][1], PARTS[2][1], PARTS[3][1], PARTS[4][1]];
+const LOG_ONLY = new Set(["  of it: ids into the start join's columns", 'DeferredRequests (keep, gather, free), anywhere', 'the batch for each poll', RECEIVE]);
+const LOG_PATH = PARTS.filter(([name]) => LOG_ONLY.has(name)).map(([, re]) => re);
 
 const HELPER_KINDS = [
   ['optimizing compiler', /OptimizingCompileDispatcher|compiler::Pipeline/],

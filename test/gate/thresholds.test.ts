@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateLive, evaluateLiveCounts, evaluateLiveResult, evaluateThresholds, liveGate, parseThresholds, readFromCounts, unknownStartsWarning } from '../../src/gate/index.js';
 import { formatValue } from '../../src/gate/metrics.js';
+import type { LambdaReport } from '../../src/lambda/records.js';
 import { Recorder } from '../../src/run/recorder.js';
 import { buildFixture } from '../diff/fixtures.js';
 
@@ -78,6 +79,17 @@ describe('evaluateThresholds', () => {
   });
 });
 
+/** A recorder of 150 warm requests answered with this REPORT each (enough samples to be judged live). */
+function recorderOfReports(report: LambdaReport): Recorder {
+  const r = new Recorder(0);
+  for (let i = 0; i < 150; i++) {
+    r.planned();
+    r.sent(i, i);
+    r.completed({ plannedAt: i, sentAt: i, endedAt: i + 5, outcome: { kind: 'ok', start: 'warm', report } });
+  }
+  return r;
+}
+
 describe('billed.*', () => {
   it('reads the billed durations of the REPORTs, and has no value without them', () => {
     const lambda = buildFixture({ seed: 3, requests: 2000, coldRate: 0.05 });
@@ -92,12 +104,7 @@ describe('billed.*', () => {
   });
 
   it('is judged during the run from the REPORTs counted so far', () => {
-    const r = new Recorder(0);
-    for (let i = 0; i < 150; i++) {
-      r.planned();
-      r.sent(i, i);
-      r.completed({ plannedAt: i, sentAt: i, endedAt: i + 5, outcome: { kind: 'ok', start: 'warm', report: { type: 'report', durationMs: 299.2, billedDurationMs: 300 } } });
-    }
+    const r = recorderOfReports({ type: 'report', durationMs: 299.2, billedDurationMs: 300 });
     const { rules } = parseThresholds([{ rule: 'billed.p99 < 100ms', abortOnFail: true }]);
     const [verdict] = evaluateLive(rules, r);
     expect(verdict?.pass).toBe(false);
@@ -123,12 +130,7 @@ describe('memoryUsed.*', () => {
   });
 
   it('is judged during the run, and its verdict is written in MB', () => {
-    const r = new Recorder(0);
-    for (let i = 0; i < 150; i++) {
-      r.planned();
-      r.sent(i, i);
-      r.completed({ plannedAt: i, sentAt: i, endedAt: i + 5, outcome: { kind: 'ok', start: 'warm', report: { type: 'report', billedDurationMs: 5, maxMemoryUsedMB: 310 } } });
-    }
+    const r = recorderOfReports({ type: 'report', billedDurationMs: 5, maxMemoryUsedMB: 310 });
     const [verdict] = evaluateLive(parseThresholds([{ rule: 'memoryUsed.max < 256MB', abortOnFail: true }]).rules, r);
     expect(verdict?.pass).toBe(false);
     expect(verdict?.actual).toBeCloseTo(310, 0);
