@@ -13,7 +13,7 @@
  */
 import type { Outcome } from '../targets/target.js';
 import type { Answered } from './recorder.js';
-import { grownTo } from '../util/columns.js';
+import { grownTo, nextRows } from '../util/columns.js';
 
 const FIRST_SLOTS = 1024;
 
@@ -105,7 +105,7 @@ export class DeferredRequests {
 
   private grow(): number {
     if (this.used === this.plannedAt.length) {
-      const size = this.used * 2;
+      const size = nextRows(this.used);
       this.plannedAt = grownTo(this.plannedAt, size);
       this.endedAt = grownTo(this.endedAt, size);
       this.latencyMs = grownTo(this.latencyMs, size);

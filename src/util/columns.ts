@@ -10,3 +10,18 @@ export function grownTo<T extends Column>(column: T, size: number): T {
   next.set(column);
   return next;
 }
+
+/**
+ * Rows a column of the requests waiting for their log line jumps to when it first grows: room for
+ * 524,288 requests (13 s of 40,000 a second) without another copy. A column that doubles from a
+ * thousand rows copies its rows at each step and writes each copy to memory the system has not
+ * mapped yet, a page fault per page, on the thread that sends and times requests; the pages of
+ * a larger column cost nothing until they are written (a zeroed buffer this large is mapped
+ * lazily), and rows reused as requests are decided touch the same pages again.
+ */
+export const RESERVED_ROWS = 1 << 19;
+
+/** The size a column of `rows` rows grows to when full: the reserve at first, then twice as many. */
+export function nextRows(rows: number): number {
+  return Math.max(RESERVED_ROWS, rows * 2);
+}
