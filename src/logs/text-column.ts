@@ -5,7 +5,7 @@
  * written here, the string is garbage at once, and the bytes leave with the message without
  * being copied (transferred) nor serialized one string at a time.
  */
-import { grownTo, nextRows, RESERVED_ROWS } from '../util/columns.js';
+import { grownTo } from '../util/columns.js';
 
 export interface PackedTexts {
   bytes: Uint8Array;
@@ -14,8 +14,6 @@ export interface PackedTexts {
 }
 
 const FIRST_TEXTS = 1024;
-/** Bytes a text takes, for the columns' first sizes: a request id is 36. */
-const TEXT_BYTES = 40;
 /** Bytes a UTF-16 code unit takes in UTF-8, at most. */
 const MAX_BYTES_PER_UNIT = 3;
 
@@ -26,12 +24,12 @@ export class TextColumn {
   private used = 0;
 
   constructor() {
-    this.bytes = Buffer.from(new ArrayBuffer(FIRST_TEXTS * TEXT_BYTES));
+    this.bytes = Buffer.from(new ArrayBuffer(FIRST_TEXTS * 40));
     this.ends = new Uint32Array(FIRST_TEXTS);
   }
 
   push(text: string): void {
-    if (this.count === this.ends.length) this.ends = grownTo(this.ends, nextRows(this.count));
+    if (this.count === this.ends.length) this.ends = grownTo(this.ends, this.count * 2);
     if (text.length > 0) {
       const room = this.used + text.length * MAX_BYTES_PER_UNIT;
       if (room > this.bytes.length) this.bytes = grown(this.bytes, this.used, room);
@@ -76,9 +74,8 @@ export function textReader(texts: PackedTexts): (i: number) => string {
   return (i) => bytes.toString('utf8', i === 0 ? 0 : texts.ends[i - 1], texts.ends[i]);
 }
 
-/** Grows as the columns of rows do (nextRows): to the reserve at first, then twice as large. */
 function grown(bytes: Buffer, used: number, atLeast: number): Buffer {
-  const next = Buffer.from(new ArrayBuffer(Math.max(atLeast, bytes.length * 2, RESERVED_ROWS * TEXT_BYTES)));
+  const next = Buffer.from(new ArrayBuffer(Math.max(atLeast, bytes.length * 2)));
   bytes.copy(next, 0, 0, used);
   return next;
 }

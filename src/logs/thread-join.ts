@@ -17,7 +17,7 @@ import { decodeHistogram, encodeHistogram } from '../result/histogram.js';
 import type { AnswerIds, JoinFigures, JoinRecorder } from './join.js';
 import { TextColumn, textBuffers, textReader } from './text-column.js';
 import type { PackedTexts } from './text-column.js';
-import { grownTo, nextRows } from '../util/columns.js';
+import { grownTo } from '../util/columns.js';
 
 /** Requests handed to the join since the last batch. Times are epoch ms (the run's clock). */
 export interface DeferBatch {
@@ -78,7 +78,7 @@ export class JoinClient implements StartJoin {
   ) {}
 
   defer(ticket: number, answered: Answered): void {
-    if (this.count === this.tickets.length) this.tickets = grownTo(this.tickets, nextRows(this.count));
+    if (this.count === this.tickets.length) this.tickets = grownTo(this.tickets, this.count * 2);
     this.tickets[this.count++] = ticket;
     this.requestIds.push(answered.outcome.requestId ?? '');
     this.frontIds.push(answered.outcome.frontRequestId ?? '');

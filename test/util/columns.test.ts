@@ -1,7 +1,7 @@
 /**
- * The columns of the requests waiting for their log line grow to a reserve at once, then double,
- * and every row written before a growth is read back after it: past the reserve too, where the
- * rows are copied.
+ * The requests waiting for their log line (DeferredRequests) grow to a reserve at once, then
+ * double, and every row written before a growth is read back after it: past the reserve too,
+ * where the rows are copied. The id column handed to the reading thread doubles as it fills.
  */
 import { describe, expect, it } from 'vitest';
 import { DeferredRequests } from '../../src/run/deferred.js';
@@ -31,9 +31,9 @@ describe('column growth', () => {
     expect(kept.take(tickets[0]!)).toStrictEqual({ plannedAt: 0, endedAt: 0.5, latencyMs: 0.5, serviceMs: 0, outcome: { kind: 'ok', request: 0 } });
   });
 
-  it('keeps every text past the reserve (TextColumn)', () => {
+  it('keeps every text through its growths (TextColumn)', () => {
     const column = new TextColumn();
-    const n = RESERVED_ROWS + 1500;
+    const n = 200_000;
     const text = (i: number): string => (i % 1000 === 0 ? '' : `${String(i).padStart(8, '0')}-0000-4000-8000-00000000000${i % 10}`);
     for (let i = 0; i < n; i++) column.push(text(i));
     const packed = column.take();
