@@ -5,7 +5,7 @@
  * (the join names the cold starts it decides).
  */
 import { describe, expect, it } from 'vitest';
-import { DeferredRequests } from '../../src/run/deferred.js';
+import { DeferredRequests, nextRows, RESERVED_ROWS } from '../../src/run/deferred.js';
 import type { Answered } from '../../src/run/recorder.js';
 
 const answered = (i: number): Answered => ({
@@ -56,4 +56,27 @@ describe('DeferredRequests', () => {
     const t = kept.add({ plannedAt: 0, endedAt: 1, latencyMs: 1, serviceMs: 1, outcome: { kind: 'ok', status: 200, requestId: 'r', request: 2, waitedMs: 0.5 } });
     expect(kept.take(t).outcome).toStrictEqual({ kind: 'ok', request: 2 });
   });
+
+  it('grows its columns to the reserve first, then doubles them', () => {
+    expect(nextRows(1024)).toBe(RESERVED_ROWS);
+    expect(nextRows(RESERVED_ROWS)).toBe(2 * RESERVED_ROWS);
+    expect(nextRows(3 * RESERVED_ROWS)).toBe(6 * RESERVED_ROWS);
+  });
+
+  it('keeps every request past the reserve (DeferredRequests)', () => {
+    const kept = new DeferredRequests();
+    const n = RESERVED_ROWS + 1500;
+    const tickets = new Int32Array(n);
+    for (let i = 0; i < n; i++) tickets[i] = kept.add({ plannedAt: i, endedAt: i + 0.5, latencyMs: 0.5, serviceMs: i % 7, outcome: { kind: 'ok', request: i % 3 } });
+    expect(kept.size).toBe(n);
+    let wrong = 0;
+    for (let i = 0; i < n; i++) {
+      const t = tickets[i]!;
+      if (kept.plannedAtOf(t) !== i || kept.endedAtOf(t) !== i + 0.5 || kept.serviceMsOf(t) !== i % 7) wrong++;
+    }
+    expect(wrong).toBe(0);
+    expect(kept.take(tickets[n - 1]!)).toStrictEqual({ plannedAt: n - 1, endedAt: n - 0.5, latencyMs: 0.5, serviceMs: (n - 1) % 7, outcome: { kind: 'ok', request: (n - 1) % 3 } });
+    expect(kept.take(tickets[0]!)).toStrictEqual({ plannedAt: 0, endedAt: 0.5, latencyMs: 0.5, serviceMs: 0, outcome: { kind: 'ok', request: 0 } });
+  });
+
 });
