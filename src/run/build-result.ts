@@ -253,10 +253,26 @@ function warningsFor(r: Result): string[] {
       ? `no invocation had REPORT figures: cost.total and cost.per1M are the request price only, their compute unknown`
       : `${unreported} of ${invocations} invocations had no REPORT figures: cost.total leaves out their compute (a lower bound), and cost.per1M prices them at the other invocations' mean`);
   }
+  const unanswered = unansweredAfterSend(r.errors);
+  if (r.cost !== null && unanswered.count > 0) {
+    const claimedBy = logs === undefined ? '' : `; logs.unclaimedReports (${logs.unclaimedReports}) counts the REPORT lines read that no request claimed, theirs among them if the function ran them`;
+    w.push(`${unanswered.count} request${unanswered.count === 1 ? '' : 's'} got no answer (${unanswered.classes}): Lambda bills an invocation that ran even when its caller gave up, and with no answer there is no request id to join a REPORT to, so cost.total leaves ${unanswered.count === 1 ? 'it' : 'them'} out${claimedBy}`);
+  }
   if (r.counts.abandoned > 0) {
     w.push(`${r.counts.abandoned} requests were still in flight when the run stopped and are not counted`);
   }
   return w;
+}
+
+/**
+ * Error classes of requests that left and got no answer: the function may have run them (a
+ * refused connection, a failed DNS lookup or TLS handshake never reached it).
+ */
+const MAY_HAVE_RUN = ['timeout', 'reset', 'protocol'];
+
+function unansweredAfterSend(errors: Record<string, number>): { count: number; classes: string } {
+  const found = MAY_HAVE_RUN.filter((c) => (errors[c] ?? 0) > 0);
+  return { count: found.reduce((a, c) => a + errors[c]!, 0), classes: found.map((c) => `${c}: ${errors[c]}`).join(', ') };
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;

@@ -10,6 +10,7 @@ import { parseProfileText } from '../../src/profile/index.js';
 import { buildResult, LAG_WARNING_P99_MS, LOOP_DELAY_WARNING_P99_MS } from '../../src/run/build-result.js';
 import { MAX_COLD_START_EVENTS } from '../../src/result/result.js';
 import { Recorder } from '../../src/run/recorder.js';
+import { CostAccumulator } from '../../src/lambda/cost.js';
 import type { RunRecord } from '../../src/run/runner.js';
 import { runWarnings } from '../../src/run/run-profile.js';
 
@@ -98,5 +99,31 @@ describe('result warnings', () => {
       '2 requests were retried inside the client: a retry can hide a throttle and run the function twice',
       'stopped early: threshold "errors.count < 10" failed during the run (abortOnFail)',
     ]);
+  });
+
+  it('requests with no answer that the function may have run, when the run has a cost', () => {
+    const r = run();
+    const cost = new CostAccumulator('x86_64');
+    for (let i = 0; i < 100; i++) cost.add(2, 128);
+    const fail = (errorClass: 'timeout' | 'reset' | 'connect-refused', n: number) => {
+      for (let i = 0; i < n; i++) r.recorder.completed({ plannedAt: 0, sentAt: 0, endedAt: 5000, outcome: { kind: 'error', errorClass } });
+    };
+    fail('timeout', 3);
+    fail('reset', 1);
+    // A refused connection never reached the function: not among them.
+    fail('connect-refused', 2);
+    const withCost = buildResult({ run: r, loaded, startedAt: new Date(0), cost: cost.summary() }).warnings;
+    expect(withCost).toEqual([
+      '4 requests got no answer (timeout: 3, reset: 1): Lambda bills an invocation that ran even when its caller gave up, and with no answer there is no request id to join a REPORT to, so cost.total leaves them out',
+    ]);
+    // An HTTP run without a cost has nothing to leave out.
+    expect(warningsOf(r)).toEqual([]);
+    // With the function's logs read, their REPORT lines may be among those no request claimed.
+    const logs = {
+      logs: { logGroup: '/aws/lambda/f', deferred: 100, matched: 100, unmatched: 0, withoutId: 0, notInvoked: 0, unclaimedReports: 4, perRequest: true, stoppedEarly: false, problems: [] },
+      histograms: {},
+    } as unknown as LogsResultParts;
+    const [withLogs] = buildResult({ run: r, loaded, startedAt: new Date(0), cost: cost.summary(), logs }).warnings;
+    expect(withLogs).toMatch(/so cost\.total leaves them out; logs\.unclaimedReports \(4\) counts the REPORT lines read that no request claimed, theirs among them if the function ran them$/);
   });
 });
