@@ -30,6 +30,8 @@
 //      (keep and batch, count the decision), the reading thread's (parse, join) and the messages.
 //   4. Memory: open model, 2,000/s for --memory-duration s (default 300; 0 skips) with logs on:
 //      peak RSS (VmHWM) and the RSS slope after the first minute.
+//   5. This machine's cost of memory new to the process: µs per page for a first write (a page
+//      fault) against a write to a page already mapped.
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +95,7 @@ export async function main(argv = {}) {
   // Once to warm up (the JIT compiles the path), then measured.
   await measureJoin(20_000);
   const joinRate = await measureJoin(200_000);
+  joinRate.pageTouch = measurePageTouch();
   return summarize(rounds, memory, joinRate, { ...opt, engineRate, readerCore }, memorySec);
 }
 
@@ -193,6 +196,31 @@ export async function measureJoin(n) {
   return { requests: n, parseUs, endOffUs, endOnUs, joinUs, applyUs, messageUs: deferMessageUs + decisionMessageUs, perSec: 1e6 / (parseUs + endOnUs + joinUs + applyUs + deferMessageUs + decisionMessageUs), matched: figures.matched, decided: recorder.counts.warm + recorder.counts.cold + recorder.counts.proactive };
 }
 
+/**
+ * What memory new to the process costs on this machine: µs per 4 KiB page for the first write
+ * to each page of a new 64 MiB buffer (a page fault: the system maps and zeroes the page), and for
+ * a second write to the same pages, median of 3. The requests that wait for their line are kept
+ * in memory written once per request: where a fault costs as much as tens of requests' other
+ * work, that memory is a visible part of the log path.
+ */
+export function measurePageTouch() {
+  const PAGE = 4096;
+  const first = [];
+  const again = [];
+  for (let i = 0; i < 3; i++) {
+    const bytes = new Uint8Array(new ArrayBuffer(64 * 1024 * 1024));
+    const pages = bytes.length / PAGE;
+    const touch = (value) => {
+      const t0 = process.hrtime.bigint();
+      for (let at = 0; at < bytes.length; at += PAGE) bytes[at] = value;
+      return Number(process.hrtime.bigint() - t0) / 1000 / pages;
+    };
+    first.push(touch(1));
+    again.push(touch(2));
+  }
+  return { firstUs: median(first), againUs: median(again) };
+}
+
 function summarize(rounds, memory, joinRate, opt, memorySec) {
   const perCpu = (r) => r.requests / r.cpuSec;
   const perThread = (r, kind) => r.requests / r.threadCpuSec[kind];
@@ -248,6 +276,7 @@ function summarize(rounds, memory, joinRate, opt, memorySec) {
     console.log(table([`open ${MEMORY_RATE}/s`, 'p50 ms (runs)', 'p99 ms (runs)', 'event-loop delay p99 ms', 'dropped'], rows));
   }
   console.log(`the log path alone, µs per request: the engine's thread: a request's end ${f(joinRate.endOnUs, 2)} with logs against ${f(joinRate.endOffUs, 2)} without, decisions counted ${f(joinRate.applyUs, 2)}; the reading thread: parse ${f(joinRate.parseUs, 2)}, join ${f(joinRate.joinUs, 2)}; the messages ${f(joinRate.messageUs, 2)} (both threads); ${f(joinRate.perSec, 0)} requests/s in all (${joinRate.matched} of ${joinRate.requests} matched, ${joinRate.decided} decided)`);
+  console.log(`this machine: a first write to a page of new memory ${f(joinRate.pageTouch.firstUs, 2)} µs, a write to a page already mapped ${f(joinRate.pageTouch.againUs, 3)} µs (per 4 KiB page, median of 3 x 64 MiB)`);
   const verdicts = [
     ...(split ? [verdict(`the HTTP engine's throughput with logs on within 5% of logs off, the reading thread on core ${opt.readerCore}${besideStandIn ? ` (the stand-in's: as the engine thread's requests per CPU-second)` : ''}: closed, full speed, ${besideStandIn ? '' : 'requests/s '}median ratio ${f(medianSplitRatio, 3)} (rounds ${splitRatios.map((x) => f(x, 3)).join(', ')}), the thread moved before the load in every run`, medianSplitRatio >= 0.95 && rounds.every((r) => r.split.readerPinned))] : []),
     verdict(`the HTTP engine's throughput with logs on within 5% of logs off, as the engine thread's requests per CPU-second at full speed (closed; joins included; its core shared with the reading thread): median ratio ${f(medianClosedMainRatio, 3)} (rounds ${closedMainRatios.map((x) => f(x, 3)).join(', ')}; at ${opt.engineRate}/s: ${f(medianMainRatio, 3)}, of the whole process ${f(medianRateCpuRatio, 3)})`, medianClosedMainRatio >= 0.95),
