@@ -95,7 +95,8 @@ function pointRow(metric: MetricDef, base: PooledSide, candidate: PooledSide): D
 function testFor(metric: MetricDef, base: PooledSide, candidate: PooledSide): DiffTest {
   if (metric.kind === 'time' || metric.kind === 'mb') return 'bootstrap';
   if (metric.kind === 'rate') return 'two-proportion';
-  if (metric.kind === 'usd') return costModel(base) && costModel(candidate) ? 'bootstrap' : 'none';
+  // cost.total is a sum over a run: compared as a point value, as counts are.
+  if (metric.id === 'cost.per1M') return costModel(base) && costModel(candidate) ? 'bootstrap' : 'none';
   return 'none';
 }
 

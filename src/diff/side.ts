@@ -127,7 +127,7 @@ export function noDataReason(id: MetricId): string {
   if (group === 'init') return 'no Init Duration reports';
   if (group === 'memoryUsed') return 'no Max Memory Used reports (REPORT lines: a Lambda target, or coldStart.logs)';
   if (group === 'billed') return 'no billed durations (REPORT lines: a Lambda target, or coldStart.logs)';
-  if (id === 'cost.per1M') return 'no cost (only Lambda targets have one)';
+  if (id === 'cost.per1M' || id === 'cost.total') return 'no cost (a Lambda target, or an HTTP target with coldStart.logs)';
   if (id === 'unknown.rate') return 'no request whose start was to be decided';
   if (group === 'queueDelay' || group === 'endToEnd') return 'no async invokes read from the logs (invocationType: Event with coldStart.logs)';
   return 'no requests sent';

@@ -46,7 +46,8 @@ export interface LiveOptions {
  *
  * Counts only grow, so `errors.count < 10` (or `<=`, `==`) has failed for good once the count
  * is past the limit; a count rule with `>`, `>=` or `!=` can still come true and never aborts.
- * Latency, rate and cost rules abort when they fail with at least `minSamples` observations.
+ * cost.total only grows too, and is judged the same way: a budget. Latency, rate and
+ * cost.per1M rules abort when they fail with at least `minSamples` observations.
  * rate.achieved is known only at the end and never aborts.
  */
 export function evaluateLive(rules: readonly ThresholdRule[], recorder: Recorder, options: LiveOptions = {}): ThresholdVerdict[] {
@@ -68,8 +69,8 @@ function judgeLive(rules: readonly ThresholdRule[], valueOf: (rule: ThresholdRul
     if (!rule.abortOnFail) continue;
     const live = valueOf(rule);
     if (live === null) continue;
-    if (rule.metric.kind === 'count') {
-      if (countFailedForGood(live.value, rule)) failed.push({ rule: rule.source, actual: live.value, pass: false });
+    if (onlyGrows(rule)) {
+      if (failedForGood(live.value, rule)) failed.push({ rule: rule.source, actual: live.value, pass: false });
     } else if (live.samples >= minSamples && !compare(live.value, rule.op, rule.value)) {
       failed.push({ rule: rule.source, actual: live.value, pass: false });
     }
@@ -79,17 +80,18 @@ function judgeLive(rules: readonly ThresholdRule[], valueOf: (rule: ThresholdRul
 
 /**
  * A checker the runner calls after every completed request and every dropped arrival. Count
- * rules are checked every time (a counter read), so `errors.count < 10` stops the run at the
- * 10th error; the others at most once per `intervalMs` (a percentile walks the whole
- * histogram). Returns the first failure.
+ * and cost.total rules are checked every time (a counter read; the cost's sums), so
+ * `errors.count < 10` stops the run at the 10th error and a budget at the request that passes
+ * it; the others at most once per `intervalMs` (a percentile walks the whole histogram).
+ * Returns the first failure.
  */
 export function liveGate(
   rules: readonly ThresholdRule[],
   options: LiveOptions & { intervalMs?: number; now?: () => number } = {},
 ): (recorder: Recorder) => ThresholdVerdict | undefined {
   const abortRules = rules.filter((r) => r.abortOnFail);
-  const countRules = abortRules.filter((r) => r.metric.kind === 'count');
-  const otherRules = abortRules.filter((r) => r.metric.kind !== 'count');
+  const countRules = abortRules.filter(onlyGrows);
+  const otherRules = abortRules.filter((r) => !onlyGrows(r));
   const intervalMs = options.intervalMs ?? 1000;
   const now = options.now ?? Date.now;
   let lastMs = -Infinity;
@@ -102,13 +104,19 @@ export function liveGate(
 }
 
 /** A count that has failed `<`, `<=` or `==` by growing past the limit cannot recover. */
-function countFailedForGood(count: number, rule: ThresholdRule): boolean {
+/** Counts and cost.total: values that only grow during a run. */
+function onlyGrows(rule: ThresholdRule): boolean {
+  return rule.metric.kind === 'count' || rule.metric.id === 'cost.total';
+}
+
+/** A value that only grows has failed its rule for good once past the limit of `<`, `<=` or `==`. */
+function failedForGood(value: number, rule: ThresholdRule): boolean {
   switch (rule.op) {
     case '<':
     case '<=':
-      return !compare(count, rule.op, rule.value);
+      return !compare(value, rule.op, rule.value);
     case '==':
-      return count > rule.value;
+      return value > rule.value;
     default:
       return false;
   }
@@ -164,9 +172,10 @@ function liveValue(id: MetricId, recorder: Recorder): LiveValue | null {
       default: return null;
     }
   }
-  if (id === 'cost.per1M') {
+  if (id === 'cost.per1M' || id === 'cost.total') {
     const cost = recorder.cost?.summary();
-    return cost === undefined || cost.invocations === 0 ? null : { value: cost.per1M, samples: cost.invocations };
+    if (cost === undefined || cost.invocations === 0) return null;
+    return { value: id === 'cost.total' ? cost.total : cost.per1M, samples: cost.invocations };
   }
   return countsValue(id, recorder.counts);
 }

@@ -24,7 +24,9 @@ export type RequestGroup = 'all' | 'warm' | 'cold';
 export type HistogramKey = LatencyGroup | `requests.${string}.latency.${RequestGroup}`;
 /** Per request name of a mix: `requests.checkout.warm.p99`, `requests.checkout.errors.rate`. */
 export type RequestMetric = `requests.${string}.${RequestGroup}.${Stat}` | `requests.${string}.${Exclude<RateMetric | CountMetric, RunOnly>}`;
-export type MetricId = `${LatencyGroup}.${Stat}` | RateMetric | CountMetric | 'rate.achieved' | 'cost.per1M' | RequestMetric;
+/** cost.per1M: USD per million invocations at the run's mix; cost.total: USD for the whole run (a budget). */
+export type CostMetric = 'cost.per1M' | 'cost.total';
+export type MetricId = `${LatencyGroup}.${Stat}` | RateMetric | CountMetric | 'rate.achieved' | CostMetric | RequestMetric;
 
 export const STATS: readonly Stat[] = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'];
 export const GROUPS: readonly LatencyGroup[] = ['all', 'warm', 'cold', 'init', 'billed', 'memoryUsed', 'queueDelay', 'endToEnd'];
@@ -41,7 +43,7 @@ export interface MetricDef {
 
 export const METRIC_NAMES_HELP =
   'all|warm|cold|init|billed|memoryUsed|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, ' +
-  'throttles.rate, throttles.count, dropped.count, unknown.rate, unknown.count, rate.achieved, cost.per1M, and per request of a mix ' +
+  'throttles.rate, throttles.count, dropped.count, unknown.rate, unknown.count, rate.achieved, cost.per1M, cost.total, and per request of a mix ' +
   'requests.<name>.{all,warm,cold}.<stat> or requests.<name>.{errors,throttles,cold}.{rate,count}';
 
 const REQUEST_GROUPS: readonly RequestGroup[] = ['all', 'warm', 'cold'];
@@ -72,7 +74,7 @@ export function lookupMetric(name: string): MetricDef | undefined {
   if ((RATES as string[]).includes(id)) return { id: id as MetricId, kind: 'rate', higherIsWorse: true };
   if ((COUNTS as string[]).includes(id)) return { id: id as MetricId, kind: 'count', higherIsWorse: true };
   if (id === 'rate.achieved') return { id, kind: 'perSec', higherIsWorse: false };
-  if (id === 'cost.per1M') return { id, kind: 'usd', higherIsWorse: true };
+  if (id === 'cost.per1M' || id === 'cost.total') return { id, kind: 'usd', higherIsWorse: true };
   return undefined;
 }
 
@@ -121,7 +123,7 @@ export function metricValue(id: MetricId, result: Result): number | null {
   if (request !== undefined) return requestValue(result, request[0], request[1] as RateMetric | CountMetric);
   const c = result.counts;
   const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
-  switch (id as RateMetric | CountMetric | 'rate.achieved' | 'cost.per1M') {
+  switch (id as RateMetric | CountMetric | 'rate.achieved' | CostMetric) {
     case 'cold.rate': return result.coldStartRate;
     case 'errors.rate': return ratio(c.errors, c.sent);
     case 'throttles.rate': return ratio(c.throttles, c.sent);
@@ -133,6 +135,7 @@ export function metricValue(id: MetricId, result: Result): number | null {
     case 'unknown.count': return c.unknown;
     case 'rate.achieved': return result.rate.achieved;
     case 'cost.per1M': return result.cost?.per1M ?? null;
+    case 'cost.total': return result.cost?.total ?? null;
   }
 }
 
@@ -176,7 +179,7 @@ function requestValue(result: Result, name: string, metric: RateMetric | CountMe
   }
 }
 
-/** A value for people: `231.4 ms`, `3.10%`, `12`, `48.9/s`, `$0.4213`. */
+/** A value for people: `231.4 ms`, `3.10%`, `12`, `48.9/s`, `$0.4213`, `$0.0000281` (under a cent: three significant digits). */
 export function formatValue(kind: MetricKind, value: number | null): string {
   if (value === null || !Number.isFinite(value)) return value === null ? '-' : String(value);
   switch (kind) {
@@ -184,7 +187,7 @@ export function formatValue(kind: MetricKind, value: number | null): string {
     case 'rate': return `${(value * 100).toFixed(2)}%`;
     case 'count': return String(value);
     case 'perSec': return `${value.toFixed(1)}/s`;
-    case 'usd': return `$${value.toFixed(4)}`;
+    case 'usd': return value !== 0 && Math.abs(value) < 0.01 ? `$${value.toPrecision(3)}` : `$${value.toFixed(4)}`;
     case 'mb': return `${value.toFixed(1)} MB`;
   }
 }

@@ -113,7 +113,7 @@ export function unitHelp(metric: MetricDef): string {
     rate: 'a percentage, e.g. 5%',
     count: 'a whole number, e.g. 0',
     perSec: 'requests per second, e.g. 100 or 100/s',
-    usd: 'US dollars per million invocations, e.g. $0.50',
+    usd: metric.id === 'cost.total' ? 'US dollars for the whole run, e.g. $5' : 'US dollars per million invocations, e.g. $0.50',
     mb: 'a memory size in MB, e.g. 256MB',
   };
   return `${metric.id} takes ${help[metric.kind]}`;

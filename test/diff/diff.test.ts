@@ -151,6 +151,16 @@ describe('fail-on', () => {
     expect(Math.abs(row.deltaPct!)).toBeLessThan(1);
   });
 
+  it('compares cost.total as a point value, in dollars or relatively', () => {
+    const dearer = structuredClone(base);
+    dearer.cost!.total = base.cost!.total * 1.5;
+    const d = diffResults([base], [dearer], { failOn: failOn('cost.total > +20%', `cost.total > +$${(base.cost!.total).toFixed(8)}`) });
+    const row = d.rows.find((r) => r.metric === 'cost.total');
+    expect(row === undefined || row.test === 'none').toBe(true);
+    expect(d.failOn.map((v) => v.pass)).toEqual([false, true]);
+    expect(parseFailOn(['cost.total > +5ms']).problems[0]?.message).toMatch(/cost\.total changes in US dollars/);
+  });
+
   it('says when a side\'s join with the logs left requests unknown', () => {
     const partial = structuredClone(same);
     (partial as { logs?: unknown }).logs = { complete: false };

@@ -3,6 +3,7 @@ import { evaluateLive, evaluateLiveCounts, evaluateLiveResult, evaluateThreshold
 import { formatValue } from '../../src/gate/metrics.js';
 import type { LambdaReport } from '../../src/lambda/records.js';
 import { Recorder } from '../../src/run/recorder.js';
+import { CostAccumulator } from '../../src/lambda/cost.js';
 import { buildFixture } from '../diff/fixtures.js';
 
 describe('threshold grammar', () => {
@@ -20,6 +21,7 @@ describe('threshold grammar', () => {
     ['rate.achieved >= 95', 'rate.achieved', '>=', 95],
     ['cost.per1M < $0.50', 'cost.per1M', '<', 0.5],
     ['cost.per1M < 0.5', 'cost.per1M', '<', 0.5],
+    ['cost.total <= $5', 'cost.total', '<=', 5],
   ])('%s', (source, metric, op, value) => {
     const { rules, problems } = parseThresholds([source]);
     expect(problems).toEqual([]);
@@ -29,7 +31,7 @@ describe('threshold grammar', () => {
 
   it.each([
     ['', 'empty rule: expected "<metric> <op> <value>", e.g. "warm.p99 < 250ms"'],
-    ['warm.p98 < 250ms', 'unknown metric "warm.p98": expected one of all|warm|cold|init|billed|memoryUsed|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, throttles.rate, throttles.count, dropped.count, unknown.rate, unknown.count, rate.achieved, cost.per1M, and per request of a mix requests.<name>.{all,warm,cold}.<stat> or requests.<name>.{errors,throttles,cold}.{rate,count}'],
+    ['warm.p98 < 250ms', 'unknown metric "warm.p98": expected one of all|warm|cold|init|billed|memoryUsed|queueDelay|endToEnd.{p50,p90,p95,p99,p999,max,mean}, cold.rate, cold.count, errors.rate, errors.count, throttles.rate, throttles.count, dropped.count, unknown.rate, unknown.count, rate.achieved, cost.per1M, cost.total, and per request of a mix requests.<name>.{all,warm,cold}.<stat> or requests.<name>.{errors,throttles,cold}.{rate,count}'],
     ['warm.p99 250ms', 'missing operator after "warm.p99": expected one of <= >= == != < >'],
     ['throttles.count = 0', 'missing operator after "throttles.count": expected one of <= >= == != < > (use == to compare for equality)'],
     ['warm.p99 <', 'missing value after "warm.p99 <": expected "<metric> <op> <value>", e.g. "warm.p99 < 250ms"'],
@@ -38,6 +40,8 @@ describe('threshold grammar', () => {
     ['cold.rate < 5', '"5" needs a %: rates are percentages, e.g. cold.rate < 5%'],
     ['errors.count < 1.5', '"1.5" must be a whole number: errors.count counts requests'],
     ['errors.count < 2ms', '"2ms" has the wrong unit for errors.count: errors.count takes a whole number, e.g. 0'],
+    ['cost.total < 5ms', '"5ms" has the wrong unit for cost.total: cost.total takes US dollars for the whole run, e.g. $5'],
+    ['cost.per1M < 5ms', '"5ms" has the wrong unit for cost.per1M: cost.per1M takes US dollars per million invocations, e.g. $0.50'],
     ['warm.p99 < fast', '"fast" is not a number with a unit: warm.p99 takes a time in ms or s, e.g. 250ms or 1.5s'],
     ['< 250ms', '"< 250ms" does not start with a metric name: expected "<metric> <op> <value>", e.g. "warm.p99 < 250ms"'],
   ])('rejects %j', (source, message) => {
@@ -68,12 +72,13 @@ describe('evaluateThresholds', () => {
 
   it('fails a rule on a metric with no data, with actual null; counts count zero', () => {
     const http = buildFixture({ seed: 4, requests: 200, kind: 'http' });
-    const { rules } = parseThresholds(['cold.p99 < 10s', 'init.p50 < 10s', 'cold.rate < 100%', 'cost.per1M < $100', 'cold.count == 0']);
+    const { rules } = parseThresholds(['cold.p99 < 10s', 'init.p50 < 10s', 'cold.rate < 100%', 'cost.per1M < $100', 'cost.total < $100', 'cold.count == 0']);
     expect(evaluateThresholds(rules, http)).toEqual([
       { rule: 'cold.p99 < 10s', actual: null, pass: false },
       { rule: 'init.p50 < 10s', actual: null, pass: false },
       { rule: 'cold.rate < 100%', actual: null, pass: false },
       { rule: 'cost.per1M < $100', actual: null, pass: false },
+      { rule: 'cost.total < $100', actual: null, pass: false },
       { rule: 'cold.count == 0', actual: 0, pass: true },
     ]);
   });
@@ -109,6 +114,38 @@ describe('billed.*', () => {
     const [verdict] = evaluateLive(rules, r);
     expect(verdict?.pass).toBe(false);
     expect(verdict?.actual).toBeCloseTo(300, 0);
+  });
+});
+
+describe('cost.total', () => {
+  it('judges the whole run\'s cost, a budget', () => {
+    const lambda = buildFixture({ seed: 3, requests: 2000 });
+    const total = lambda.cost!.total;
+    expect(total).toBeGreaterThan(0);
+    const { rules } = parseThresholds([`cost.total < $${(total * 1.01).toFixed(8)}`, `cost.total < $${(total * 0.99).toFixed(8)}`]);
+    const verdicts = evaluateThresholds(rules, lambda);
+    expect(verdicts.map((v) => v.pass)).toEqual([true, false]);
+    expect(verdicts[0]!.actual).toBe(total);
+  });
+
+  it('stops a run during the load once the spend passes it (abortOnFail)', () => {
+    const cost = new CostAccumulator('x86_64');
+    const r = new Recorder(0, cost);
+    // 1 GB for 100 ms a request: $0.0000018667 with the request price; 150 of them $0.00028.
+    for (let i = 0; i < 150; i++) {
+      r.planned();
+      r.sent(i, i);
+      r.completed({ plannedAt: i, sentAt: i, endedAt: i + 5, outcome: { kind: 'ok', start: 'warm', report: { type: 'report', billedDurationMs: 100, memorySizeMB: 1024 } } });
+    }
+    const [over] = evaluateLive(parseThresholds([{ rule: 'cost.total < $0.0002', abortOnFail: true }]).rules, r);
+    expect(over?.pass).toBe(false);
+    expect(over?.actual).toBeCloseTo(150 * (0.1 * 0.0000166667 + 0.0000002), 12);
+    // Checked at every request, as counts are, not once per interval.
+    const gate = liveGate(parseThresholds([{ rule: 'cost.total < $0.0002', abortOnFail: true }]).rules, { intervalMs: 1000, now: () => 0 });
+    expect(gate(r)?.pass).toBe(false);
+    expect(gate(r)?.pass).toBe(false);
+    // Under the budget, or a rule the growing spend may still meet: nothing stops the run.
+    expect(evaluateLive(parseThresholds([{ rule: 'cost.total < $0.01', abortOnFail: true }, { rule: 'cost.total > $0.01', abortOnFail: true }]).rules, r)).toEqual([]);
   });
 });
 

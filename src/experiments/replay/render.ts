@@ -6,7 +6,7 @@ import type { ReplayPlan } from './plan.js';
 
 const num = (x: number): string => (Number.isInteger(x) ? x.toLocaleString('en-US') : x.toFixed(1));
 /** Dollars with three significant digits below a cent, where a replay's cost usually is. */
-const usd = (x: number): string => (x === 0 ? '$0' : x < 0.01 ? `$${x.toPrecision(3)}` : formatValue('usd', x));
+const usd = (x: number): string => (x === 0 ? '$0' : formatValue('usd', x));
 
 export function renderPlan(plan: ReplayPlan): string {
   const table = new Table({
