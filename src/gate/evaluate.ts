@@ -90,20 +90,19 @@ export function liveGate(
   options: LiveOptions & { intervalMs?: number; now?: () => number } = {},
 ): (recorder: Recorder) => ThresholdVerdict | undefined {
   const abortRules = rules.filter((r) => r.abortOnFail);
-  const countRules = abortRules.filter(onlyGrows);
+  const growingRules = abortRules.filter(onlyGrows);
   const otherRules = abortRules.filter((r) => !onlyGrows(r));
   const intervalMs = options.intervalMs ?? 1000;
   const now = options.now ?? Date.now;
   let lastMs = -Infinity;
   return (recorder) => {
-    const counted = countRules.length > 0 ? evaluateLive(countRules, recorder, options)[0] : undefined;
-    if (counted !== undefined || otherRules.length === 0 || now() - lastMs < intervalMs) return counted;
+    const grown = growingRules.length > 0 ? evaluateLive(growingRules, recorder, options)[0] : undefined;
+    if (grown !== undefined || otherRules.length === 0 || now() - lastMs < intervalMs) return grown;
     lastMs = now();
     return evaluateLive(otherRules, recorder, options)[0];
   };
 }
 
-/** A count that has failed `<`, `<=` or `==` by growing past the limit cannot recover. */
 /** Counts and cost.total: values that only grow during a run. */
 function onlyGrows(rule: ThresholdRule): boolean {
   return rule.metric.kind === 'count' || rule.metric.id === 'cost.total';

@@ -155,8 +155,8 @@ describe('fail-on', () => {
     const dearer = structuredClone(base);
     dearer.cost!.total = base.cost!.total * 1.5;
     const d = diffResults([base], [dearer], { failOn: failOn('cost.total > +20%', `cost.total > +$${(base.cost!.total).toFixed(8)}`) });
-    const row = d.rows.find((r) => r.metric === 'cost.total');
-    expect(row === undefined || row.test === 'none').toBe(true);
+    const row = d.rows.find((r) => r.metric === 'cost.total')!;
+    expect(row).toMatchObject({ test: 'none', base: base.cost!.total, candidate: base.cost!.total * 1.5 });
     expect(d.failOn.map((v) => v.pass)).toEqual([false, true]);
     expect(parseFailOn(['cost.total > +5ms']).problems[0]?.message).toMatch(/cost\.total changes in US dollars/);
   });

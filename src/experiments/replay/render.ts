@@ -5,7 +5,7 @@ import { formatDuration } from '../../util/duration.js';
 import type { ReplayPlan } from './plan.js';
 
 const num = (x: number): string => (Number.isInteger(x) ? x.toLocaleString('en-US') : x.toFixed(1));
-/** Dollars with three significant digits below a cent, where a replay's cost usually is. */
+/** Dollars (formatValue writes three significant digits below a cent, where a replay's cost usually is); `$0` for none. */
 const usd = (x: number): string => (x === 0 ? '$0' : formatValue('usd', x));
 
 export function renderPlan(plan: ReplayPlan): string {
