@@ -200,8 +200,9 @@ export async function measureJoin(n) {
  * What memory new to the process costs on this machine: µs per 4 KiB page for the first write
  * to each page of a new 64 MiB buffer (a page fault: the system maps and zeroes the page), and for
  * a second write to the same pages, median of 3. The requests that wait for their line are kept
- * in memory written once per request: where a fault costs as much as tens of requests' other
- * work, that memory is a visible part of the log path.
+ * in memory written once per request: where a fault costs a large part of a request's own work
+ * (11-15 µs against 21-33 µs, on the machine of docs/benchmarks.md), that memory is a visible
+ * part of the log path.
  */
 export function measurePageTouch() {
   const PAGE = 4096;

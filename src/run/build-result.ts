@@ -11,6 +11,7 @@ import { plannedCount, scheduleDurationMs, targetRate } from '../schedule/index.
 import { shardPlannedCount } from '../schedule/shard.js';
 import type { Result, RunResult } from '../result/result.js';
 import type { CostSummary } from '../lambda/cost.js';
+import type { ErrorClass } from '../targets/target.js';
 import { MAX_COLD_START_EVENTS, SCHEMA_VERSION } from '../result/result.js';
 import { TOOL_VERSION } from '../version.js';
 import type { AsyncSection, DataSection, LogsSection, RequestSection } from '../result/result.js';
@@ -253,8 +254,8 @@ function warningsFor(r: Result): string[] {
       ? `no invocation had REPORT figures: cost.total and cost.per1M are the request price only, their compute unknown`
       : `${unreported} of ${invocations} invocations had no REPORT figures: cost.total leaves out their compute (a lower bound), and cost.per1M prices them at the other invocations' mean`);
   }
-  const unanswered = unansweredAfterSend(r.errors);
-  if (r.cost !== null && unanswered.count > 0) {
+  const unanswered = r.cost === null ? undefined : unansweredAfterSend(r.errors);
+  if (unanswered !== undefined && unanswered.count > 0) {
     const claimedBy = logs === undefined ? '' : `; logs.unclaimedReports (${logs.unclaimedReports}) counts the REPORT lines read that no request claimed, theirs among them if the function ran them`;
     w.push(`${unanswered.count} request${unanswered.count === 1 ? '' : 's'} got no answer (${unanswered.classes}): Lambda bills an invocation that ran even when its caller gave up, and with no answer there is no request id to join a REPORT to, so cost.total leaves ${unanswered.count === 1 ? 'it' : 'them'} out${claimedBy}`);
   }
@@ -268,7 +269,7 @@ function warningsFor(r: Result): string[] {
  * Error classes of requests that left and got no answer: the function may have run them (a
  * refused connection, a failed DNS lookup or TLS handshake never reached it).
  */
-const MAY_HAVE_RUN = ['timeout', 'reset', 'protocol'];
+const MAY_HAVE_RUN: readonly ErrorClass[] = ['timeout', 'reset', 'protocol'];
 
 function unansweredAfterSend(errors: Record<string, number>): { count: number; classes: string } {
   const found = MAY_HAVE_RUN.filter((c) => (errors[c] ?? 0) > 0);

@@ -10,4 +10,3 @@ export function grownTo<T extends Column>(column: T, size: number): T {
   next.set(column);
   return next;
 }
-
