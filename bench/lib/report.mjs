@@ -13,6 +13,35 @@ export function median(xs) {
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
+/**
+ * A distribution-free confidence interval for the median of xs: the order statistics
+ * [x(k), x(n+1-k)] with the largest k whose coverage, 1 - 2 P(Binomial(n, 1/2) <= k - 1), is
+ * at least `level`; with too few values for that, the whole range and its coverage (5 values:
+ * 93.8%). { low, high, coverage }, or null for no values.
+ */
+export function medianInterval(xs, level = 0.95) {
+  const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  const n = v.length;
+  if (n === 0) return null;
+  // P(Binomial(n, 1/2) <= j), j = 0, 1, ...
+  let term = 0.5 ** n;
+  const cdf = [term];
+  for (let j = 1; j < n; j++) {
+    term = (term * (n - j + 1)) / j;
+    cdf.push(cdf[j - 1] + term);
+  }
+  const coverage = (k) => 1 - 2 * cdf[k - 1];
+  let k = 1;
+  while (k + 1 <= Math.floor((n + 1) / 2) && coverage(k + 1) >= level) k++;
+  return { low: v[k - 1], high: v[n - k], coverage: n === 1 ? 0 : coverage(k) };
+}
+
+/** "0.912-0.961 (96.1%)": a median's interval as medianInterval gives it. */
+export function interval(xs, digits = 3) {
+  const i = medianInterval(xs);
+  return i === null ? 'n/a' : `${f(i.low, digits)}-${f(i.high, digits)} (${f(100 * i.coverage, 1)}%)`;
+}
+
 export function mean(xs) {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
 }
@@ -99,6 +128,19 @@ export function save(name, data) {
 /** A pass / fail / not-run verdict line for a target. */
 export function verdict(label, pass) {
   const word = pass === null || pass === undefined ? 'NOT RUN' : pass ? 'MET' : 'NOT MET';
+  return `${word.padEnd(8)} ${label}`;
+}
+
+/**
+ * A verdict on a ratio measured over rounds, against a floor: MET only when the median's interval
+ * (medianInterval) lies at or above it, NOT MET when the median is below it, NOT SHOWN when the
+ * median reaches it but the rounds spread too wide to show it (or there are no rounds).
+ */
+export function ratioVerdict(label, ratios, floor) {
+  const i = medianInterval(ratios);
+  const m = median(ratios);
+  if (i === null || m === null) return `${'NOT SHOWN'.padEnd(8)} ${label}`;
+  const word = i.low >= floor ? 'MET' : m < floor ? 'NOT MET' : 'NOT SHOWN';
   return `${word.padEnd(8)} ${label}`;
 }
 
