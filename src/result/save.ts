@@ -6,15 +6,25 @@
  * the run) is written to a new temporary folder instead, and the caller is told both.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Result } from './result.js';
 import { writeResult } from './write.js';
 
-/** Creates `dir` if needed and proves it writable; a UsageError (exit 2) says why not. */
+/**
+ * Creates `dir` if needed and proves it writable; a UsageError (exit 2) says why not. A folder
+ * not there yet whose name ends in `.json` is taken for a file name given by mistake (coldbench
+ * names each result file itself): refused, rather than made into a folder of that name.
+ */
 export async function checkResultFolder(dir: string): Promise<void> {
+  if (basename(dir).toLowerCase().endsWith('.json') && !(await isFolder(dir))) {
+    throw new UsageError(
+      `--out takes a folder, and ${dir} looks like a file name: coldbench names each result file itself (<name>-<time>.json)`,
+      `pass the folder, e.g. --out ${dirname(dir)}; to write the result to a file of your choosing, use --json > ${dir}`,
+    );
+  }
   const probe = join(dir, `.coldbench-probe-${randomBytes(4).toString('hex')}`);
   try {
     await mkdir(dir, { recursive: true });
@@ -27,6 +37,10 @@ export async function checkResultFolder(dir: string): Promise<void> {
     );
   }
   await unlink(probe).catch(() => undefined);
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false);
 }
 
 export interface SavedResult {

@@ -26,7 +26,7 @@ export async function checkBeforeLoad(loaded: LoadedProfile, opts: BeforeLoadOpt
   if (opts.outDir !== undefined) {
     await checkResultFolder(opts.outDir).catch((err: unknown) => {
       problems.push((err as Error).message);
-      hints.push('pass a writable folder with --out DIR, or --no-save to keep no result file');
+      hints.push((err instanceof UsageError ? err.hint : undefined) ?? 'pass a writable folder with --out DIR, or --no-save to keep no result file');
     });
   }
   const local = localFunctionsRun(loaded);

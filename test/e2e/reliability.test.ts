@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -70,6 +71,18 @@ describe('before the load', () => {
     expect(ran.stderr).toMatch(/cannot write result files to .*a part of the path is a file/);
     expect(ran.stderr).toMatch(/hint: nothing was sent; pass a writable folder with --out DIR/);
     expect(ran.stderr).not.toContain('internal error');
+  });
+
+  it('an --out named like a result file: exit 2, nothing sent, no folder of that name, the way to name the file', async () => {
+    const file = await profile('file-named', 2);
+    const out = join(dir, 'result.json');
+    requests = 0;
+    const ran = await coldbench(['run', file, '--out', out], { cwd: dir });
+    expect(ran.code).toBe(2);
+    expect(requests).toBe(0);
+    expect(ran.stderr).toContain(`--out takes a folder, and ${out} looks like a file name`);
+    expect(ran.stderr).toContain(`hint: nothing was sent; pass the folder, e.g. --out ${dir}; to write the result to a file of your choosing, use --json > ${out}`);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('a local function whose handler file is missing: exit 2 before the emulator starts', async () => {
