@@ -5,13 +5,14 @@
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportCommand } from '../../src/cli/commands/report.js';
 import { sweepIdleCommand } from '../../src/cli/commands/sweep.js';
 import type { SweepFlags } from '../../src/cli/commands/sweep.js';
 import { Output } from '../../src/cli/output.js';
 import { coldbench } from '../helpers/bin.js';
+import { folderSwap } from '../helpers/folders.js';
 import type { Ran } from '../helpers/bin.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -98,6 +99,30 @@ describe('coldbench sweep idle', () => {
     expect(await reportCommand(file, { format: 'md', output: written }, quiet)).toBe(0);
     expect(await readFile(written, 'utf8')).toContain('keep-alive (P(cold) = 50%): 1.5s');
     await expect(reportCommand(file, { format: 'junit' }, quiet)).rejects.toMatchObject({ exitCode: 2, message: 'a sweep result has no thresholds to write as JUnit' });
+  });
+});
+
+describe('coldbench sweep idle, its result folder', () => {
+  it('gone when the sweep ends: the result is saved in a temporary folder, named, exit 1', async () => {
+    const out = join(dir, 'out-moved');
+    // Once the sweep has started, the folder is replaced by a file: the final save must fail there.
+    const swap = folderSwap(out, 'expected to take about');
+    const ran = await coldbench(['sweep', 'idle', profile, '--gaps', '600ms', '--samples', '2', '--out', out], { cwd: dir, timeoutMs: 60_000, onStderr: swap.onStderr });
+    expect(swap.done).toBe(true);
+    expect(ran.code, ran.stderr).toBe(1);
+    const match = /it was saved in (\S+\.json) instead/.exec(ran.stderr);
+    expect(match, ran.stderr).not.toBeNull();
+    expect(ran.stderr).toContain(`could not save the sweep result in ${out} (a file is in the way of the folder)`);
+    expect(JSON.parse(await readFile(match![1]!, 'utf8'))).toMatchObject({ kind: 'sweep', status: 'completed' });
+    expect(ran.stdout).toContain('keep-alive');
+    await rm(dirname(match![1]!), { recursive: true, force: true });
+  }, 60_000);
+
+  it('one that cannot be written: exit 2 before anything is invoked', async () => {
+    const blocker = join(dir, 'a-file');
+    await writeFile(blocker, 'not a folder');
+    const flags: SweepFlags = { gaps: '1m', samples: 5, confidence: 0.95, yes: false, out: join(blocker, 'results'), set: [], json: false, quiet: true, save: true };
+    await expect(sweepIdleCommand(profile, flags, quiet)).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('cannot write result files to') as unknown });
   });
 });
 

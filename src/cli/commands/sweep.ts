@@ -1,12 +1,14 @@
 /**
  * `coldbench sweep idle <profile> --gaps 1m,5m,10m --samples 20`: plan the sweep, print how long
  * it should take and what it costs, refuse one over 24 h without --yes, run it with Ctrl-C
- * handling, save the result, print the table and the keep-alive.
+ * handling, save the result (its folder checked before the sweep starts; a temporary folder if it
+ * fails after), print the table and the keep-alive.
  */
 import { UsageError } from '../../errors.js';
 import { formatValue } from '../../gate/metrics.js';
 import { DEFAULT_PRICES, resolvePrices } from '../../lambda/cost.js';
 import { loadProfile } from '../../profile/index.js';
+import { checkResultFolder, ResultFolder } from '../../result/save.js';
 import { formatDuration, parseDuration } from '../../util/duration.js';
 import type { Output } from '../output.js';
 import { emit } from './report.js';
@@ -44,6 +46,8 @@ export async function sweepIdleCommand(file: string, flags: SweepFlags, out: Out
   const samples = flags.samples ?? settings?.samples ?? DEFAULT_SAMPLES;
   const functions = flags.functions !== undefined ? splitList(flags.functions) : settings?.functions;
   const { prepareSweep, renderSweep, writeSweepResult } = await import('../../experiments/sweep/index.js');
+  // A sweep can last hours: a folder that cannot take its result is said before it starts.
+  if (flags.save) await checkResultFolder(flags.out);
   const signals = handleSignals(out);
   try {
     const prepared = await prepareSweep(loaded, {
@@ -72,17 +76,31 @@ export async function sweepIdleCommand(file: string, flags: SweepFlags, out: Out
     const gbs = prepared.maxGbSeconds === null ? 'GB-seconds unknown (no memory size)' : `at most ${prepared.maxGbSeconds.toFixed(2)} GB-s if every invocation ran to its timeout (${formatValue('usd', prepared.maxGbSeconds * (prepared.info.architecture === 'arm64' ? prices.arm64PerGBSecond : prices.x86_64PerGBSecond))})`;
     out.error(`cost: ${p.invocations} invocations (${formatValue('usd', p.invocations * (loaded.profile.prices?.perRequest ?? DEFAULT_PRICES.perRequest))} in requests), ${gbs}${prepared.local ? '; on the emulator nothing is billed' : ''}`);
     const result = await prepared.run();
-    const saved = flags.save ? await writeSweepResult(result, flags.out) : undefined;
+    // Saved in the folder asked for, else in a temporary folder it names; printed either way.
+    const folder = flags.save ? new ResultFolder(flags.out) : undefined;
+    let saved: string | undefined;
+    let saveFailed = false;
+    try {
+      saved = (await folder?.write((dir) => writeSweepResult(result, dir)))?.file;
+    } catch (err) {
+      saveFailed = true;
+      out.error(`error: ${(err as Error).message}`);
+    }
     if (flags.json) out.machine(JSON.stringify(result, null, 2));
     out.human(renderSweep(result));
     if (saved !== undefined) out.error(`sweep result saved: ${saved}`);
+    const fallback = folder?.fallback;
+    if (fallback !== undefined) {
+      saveFailed = true;
+      out.error(`error: could not save the sweep result in ${fallback.folder} (${fallback.error}); it was saved in ${saved} instead`);
+    }
     if (flags.html !== undefined) {
       const { renderSweepHtml } = await import('../../report/html/sweep-page.js');
       await emit(renderSweepHtml(result), 'html', flags.html, out);
       out.error(`HTML report: ${flags.html}`);
     }
     if (result.status === 'interrupted') return 130;
-    return result.gaps.every((g) => g.classified === 0) ? 1 : 0;
+    return saveFailed || result.gaps.every((g) => g.classified === 0) ? 1 : 0;
   } finally {
     signals.dispose();
   }
