@@ -205,7 +205,7 @@ export async function measureJoin(n) {
  * to each page of a new 64 MiB buffer (a page fault: the system maps and zeroes the page), and for
  * a second write to the same pages, median of 3. The requests that wait for their line are kept
  * in memory written once per request: where a fault costs a large part of a request's own work
- * (11-15 µs against 21-33 µs, on the machine of docs/benchmarks.md), that memory is a visible
+ * (10-15 µs against 20-36 µs, on the machine of docs/benchmarks.md), that memory is a visible
  * part of the log path.
  */
 export function measurePageTouch() {
