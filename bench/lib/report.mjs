@@ -33,7 +33,7 @@ export function medianInterval(xs, level = 0.95) {
   const coverage = (k) => 1 - 2 * cdf[k - 1];
   let k = 1;
   while (k + 1 <= Math.floor((n + 1) / 2) && coverage(k + 1) >= level) k++;
-  return { low: v[k - 1], high: v[n - k], coverage: n === 1 ? 0 : coverage(k) };
+  return { low: v[k - 1], high: v[n - k], coverage: coverage(k) };
 }
 
 /** "0.912-0.961 (96.1%)": a median's interval as medianInterval gives it. */
@@ -127,7 +127,10 @@ export function save(name, data) {
 
 /** A pass / fail / not-run verdict line for a target. */
 export function verdict(label, pass) {
-  const word = pass === null || pass === undefined ? 'NOT RUN' : pass ? 'MET' : 'NOT MET';
+  return verdictLine(pass === null || pass === undefined ? 'NOT RUN' : pass ? 'MET' : 'NOT MET', label);
+}
+
+function verdictLine(word, label) {
   return `${word.padEnd(8)} ${label}`;
 }
 
@@ -139,9 +142,8 @@ export function verdict(label, pass) {
 export function ratioVerdict(label, ratios, floor) {
   const i = medianInterval(ratios);
   const m = median(ratios);
-  if (i === null || m === null) return `${'NOT SHOWN'.padEnd(8)} ${label}`;
-  const word = i.low >= floor ? 'MET' : m < floor ? 'NOT MET' : 'NOT SHOWN';
-  return `${word.padEnd(8)} ${label}`;
+  if (i === null || m === null) return verdictLine('NOT SHOWN', label);
+  return verdictLine(i.low >= floor ? 'MET' : m < floor ? 'NOT MET' : 'NOT SHOWN', label);
 }
 
 export function log(msg) {
