@@ -22,6 +22,7 @@ export interface GlobalFlags {
 export async function main(argv: string[]): Promise<number> {
   // The AWS SDK warns on Node 20 about its 2027 releases: noise for our users, not theirs to act on.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  keepRunningWithoutReaders();
   let exitCode = 0;
   const debug = argv.includes('--debug');
   // One list of secrets for the whole process: a command adds its profile's, and the error
@@ -39,6 +40,19 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
     }
     return reportError(err, debug, secrets);
+  }
+}
+
+/**
+ * A terminal that hangs up (a closed SSH session: SIGHUP, then EIO on each write) or a reader
+ * that leaves a pipe (`| head`: EPIPE) must not end a run before its result is saved: writes
+ * that fail so are dropped. Any other write error is still thrown.
+ */
+function keepRunningWithoutReaders(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'EIO') throw err;
+    });
   }
 }
 

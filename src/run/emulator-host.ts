@@ -43,7 +43,8 @@ process.on('message', (msg: HostRequest) => {
   );
 });
 process.on('disconnect', () => void shutdown());
-// The parent handles Ctrl-C; the terminal sends SIGINT to the whole process group, so this
-// process waits for the parent's close (or the channel closing) instead of dying mid-run.
+// The parent handles Ctrl-C and a hangup; the terminal sends both to the whole process group, so
+// this process waits for the parent's close (or the channel closing) instead of dying mid-run.
 process.on('SIGINT', () => undefined);
+process.on('SIGHUP', () => undefined);
 process.on('SIGTERM', () => void shutdown());

@@ -119,8 +119,9 @@ process.on('disconnect', () => {
   start?.(Date.now());
   setTimeout(() => process.exit(0), ORPHAN_EXIT_MS).unref();
 });
-// The terminal sends Ctrl-C to the whole process group: the parent decides, and says 'stop'.
+// The terminal sends Ctrl-C, and its hangup, to the whole process group: the parent decides, and says 'stop'.
 process.on('SIGINT', () => undefined);
+process.on('SIGHUP', () => undefined);
 process.on('SIGTERM', () => {
   stop.abort();
   start?.(Date.now());

@@ -2,12 +2,15 @@
  * Ctrl-C (SIGINT) and SIGTERM at every stage of a run, sent to the real binary when its stderr
  * shows that the stage has begun: the HTTP warm-up, opening connections before the load, a
  * matrix configuration change (the original configuration is restored), and the drain at the
- * end of the load. Each ends with exit 130 and a saved result with status interrupted.
+ * end of the load; SIGHUP at some, and a terminal that really hangs up (`script` gives the run a
+ * terminal, then goes). Each ends with exit 130 and a saved result with status interrupted.
  *
  * A stage added later (reading the function's logs after the load, say) is tested the same
  * way: `interruptAt` with the step line it prints (run-profile's onStep), and the stage must end
  * its wait when the run's `stop` signal fires.
  */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
@@ -17,7 +20,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coldbench } from '../helpers/bin.js';
+import { BIN, coldbench } from '../helpers/bin.js';
 import type { Ran } from '../helpers/bin.js';
 
 let dir: string;
@@ -77,7 +80,7 @@ async function savedResults(out: string): Promise<Record<string, unknown>[]> {
 const HTTP = (url: string, seconds = 30) => `name: sig\ntarget: { kind: http, url: "${url}" }\nload: { phases: [ { constant: { rate: 20, duration: ${seconds}s } } ] }\n`;
 
 describe('a signal during', () => {
-  it.each(['SIGINT', 'SIGTERM'] as const)('the HTTP warm-up (%s): exit 130, an interrupted result, nothing sent', async (signal) => {
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('the HTTP warm-up (%s): exit 130, an interrupted result, nothing sent', async (signal) => {
     const ran = await interruptAt(HTTP(slowUrl), /warming up the HTTP client/, signal, `warm-up-${signal}`);
     expect(ran.code).toBe(130);
     expect(ran.afterSignalMs).toBeLessThan(10_000);
@@ -94,7 +97,7 @@ describe('a signal during', () => {
     expect(result).toMatchObject({ status: 'interrupted', counts: { sent: 0 } });
   });
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('the wait for answers after the last request (%s): stops within the drain bound, exit 130, the unanswered counted abandoned', async (signal) => {
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('the wait for answers after the last request (%s): stops within the drain bound, exit 130, the unanswered counted abandoned', async (signal) => {
     // 1 s of load against a server that answers after 20 s: the schedule ends, then the run waits.
     const ran = await interruptAt(HTTP(slowUrl, 1), /waiting for \d+ requests? still in flight/, signal, `drain-${signal}`, ['--format', 'json']);
     expect(ran.code).toBe(130);
@@ -179,4 +182,53 @@ load: { phases: [ { constant: { rate: 10, duration: ${seconds}s } } ] }
     expect(result.counts.unknown).toBe(0);
     expect(result.logs).toMatchObject({ complete: true, stoppedEarly: false, unmatched: 0 });
   });
+});
+
+/** util-linux's `script`, which runs a command on a terminal of its own (Debian: bsdutils). */
+function hasScript(): boolean {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('a terminal that hangs up', () => {
+  const can = process.platform === 'linux' && hasScript();
+  if (!can) console.warn('SKIPPED: a terminal that hangs up (needs Linux and util-linux script)');
+  it.runIf(can)('during the load (an SSH session closed): the run stops, saves an interrupted result, and leaves no checkpoint', async () => {
+    const file = join(dir, 'hangup.yaml');
+    const out = join(dir, 'hangup');
+    await writeFile(file, HTTP(slowUrl));
+    const command = [process.execPath, BIN, 'run', file, '--out', out, '--no-progress'].map((a) => `'${a}'`).join(' ');
+    // `script` holds the terminal; killed, it closes it: the kernel sends the run SIGHUP, and
+    // each write to the terminal after that fails (EIO).
+    const term = spawn('script', ['-qfec', command, '/dev/null'], { cwd: dir, stdio: ['pipe', 'pipe', 'ignore'] });
+    let seen = '';
+    await new Promise<void>((ready, fail) => {
+      const timer = setTimeout(() => fail(new Error(`the run never started its load:\n${seen}`)), 30_000);
+      term.stdout.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (/opening \d+ connection/.test(seen)) {
+          clearTimeout(timer);
+          ready();
+        }
+      });
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    term.kill('SIGKILL');
+    const deadline = Date.now() + 30_000;
+    let files: string[] = [];
+    while (Date.now() < deadline) {
+      files = existsSync(out) ? (await readdir(out)).filter((f) => f.endsWith('.json')) : [];
+      if (files.length === 1 && !files[0]!.endsWith('.partial.json')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(files).toHaveLength(1);
+    expect(files[0]).not.toMatch(/\.partial\.json$/);
+    const result = JSON.parse(await readFile(join(out, files[0]!), 'utf8')) as Record<string, unknown>;
+    expect(result).toMatchObject({ status: 'interrupted' });
+    expect((result as { counts: { sent: number } }).counts.sent).toBeGreaterThan(0);
+  }, 70_000);
 });

@@ -5,6 +5,7 @@
 import { UsageError } from '../../errors.js';
 import { loadProfile } from '../../profile/index.js';
 import type { Output } from '../output.js';
+import { STOP_SIGNALS } from '../signals.js';
 
 export async function emulatorCommand(file: string, flags: { port: number; logDir?: string; set: string[] }, out: Output): Promise<number> {
   const loaded = await loadProfile(file, { env: process.env, sets: flags.set });
@@ -31,8 +32,7 @@ export async function emulatorCommand(file: string, flags: { port: number; logDi
   out.human(`ground truth: ${emulator.endpoint}/_emulator/invocations`);
   out.human('press Ctrl-C to stop');
   await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    for (const signal of STOP_SIGNALS) process.once(signal, () => resolve());
   });
   out.error('stopping the emulator...');
   await emulator.close();

@@ -25,6 +25,7 @@ import type { RunStatus } from '../../run/runner.js';
 import { scheduleDurationMs } from '../../schedule/index.js';
 import type { RunFlags } from '../main.js';
 import type { Output } from '../output.js';
+import { STOP_SIGNALS } from '../signals.js';
 import { startProgress } from '../progress.js';
 
 /** After a second Ctrl-C the result is still written; if that takes longer than this, quit anyway. */
@@ -316,7 +317,7 @@ function plannedMs(loaded: LoadedProfile): number | undefined {
   return load.model === 'open' ? scheduleDurationMs(load.phases) : load.durationMs;
 }
 
-/** First Ctrl-C (or SIGTERM): stop sending and drain. Second: cancel in-flight requests now. */
+/** First Ctrl-C (or SIGTERM, or SIGHUP): stop sending and drain. Second: cancel in-flight requests now. */
 function handleSignals(out: Output): { stop: AbortController; hardStop: AbortController; status: RunStatus; dispose(): void } {
   const state = { stop: new AbortController(), hardStop: new AbortController(), status: 'interrupted' as RunStatus, dispose: () => undefined as void };
   const onSignal = (name: NodeJS.Signals): void => {
@@ -329,11 +330,9 @@ function handleSignals(out: Output): { stop: AbortController; hardStop: AbortCon
     state.hardStop.abort();
     setTimeout(() => process.exit(130), HARD_EXIT_MS).unref();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   state.dispose = () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   };
   return state;
 }

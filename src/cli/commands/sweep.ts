@@ -11,6 +11,7 @@ import { loadProfile } from '../../profile/index.js';
 import { checkResultFolder, ResultFolder } from '../../result/save.js';
 import { formatDuration, parseDuration } from '../../util/duration.js';
 import type { Output } from '../output.js';
+import { STOP_SIGNALS } from '../signals.js';
 import { emit } from './report.js';
 
 export interface SweepFlags {
@@ -122,7 +123,7 @@ export function parseGaps(text: string): number[] {
   return gaps;
 }
 
-/** First Ctrl-C: stop, keep what was measured. Second: quit (the result is saved if it can be in time). */
+/** First Ctrl-C (or SIGTERM, or SIGHUP): stop, keep what was measured. Second: quit (the result is saved if it can be in time). */
 function handleSignals(out: Output): { stop: AbortController; dispose(): void } {
   const stop = new AbortController();
   const onSignal = (name: NodeJS.Signals): void => {
@@ -133,13 +134,11 @@ function handleSignals(out: Output): { stop: AbortController; dispose(): void } 
     }
     setTimeout(() => process.exit(130), HARD_EXIT_MS).unref();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   return {
     stop,
     dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     },
   };
 }
