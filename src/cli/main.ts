@@ -48,7 +48,11 @@ export async function main(argv: string[]): Promise<number> {
  * that leaves a pipe (`| head`: EPIPE) must not end a run before its result is saved: writes
  * that fail so are dropped. Any other write error is still thrown.
  */
+let streamsGuarded = false;
 function keepRunningWithoutReaders(): void {
+  // Once per process, however many times main runs in it.
+  if (streamsGuarded) return;
+  streamsGuarded = true;
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EPIPE' && err.code !== 'EIO') throw err;
