@@ -172,9 +172,10 @@ function liveValue(id: MetricId, recorder: Recorder): LiveValue | null {
     }
   }
   if (id === 'cost.per1M' || id === 'cost.total') {
-    const cost = recorder.cost?.summary();
+    const cost = recorder.cost;
     if (cost === undefined || cost.invocations === 0) return null;
-    return { value: id === 'cost.total' ? cost.total : cost.per1M, samples: cost.invocations };
+    // cost.total is read after every request (a spend cap): no summary built for it.
+    return { value: id === 'cost.total' ? cost.total : cost.summary().per1M, samples: cost.invocations };
   }
   return countsValue(id, recorder.counts);
 }

@@ -105,12 +105,21 @@ export class CostAccumulator {
     this.#unreported++;
   }
 
+  /** Invocations counted so far. */
+  get invocations(): number {
+    return this.#invocations;
+  }
+
+  /** USD so far, without building a summary: a spend cap reads it after every request. */
+  get total(): number {
+    return this.#computeCost() + this.#requestCost();
+  }
+
   summary(): CostSummary {
-    const computeCost = this.#gbSeconds * ratePerGBSecond(this.architecture, this.prices);
-    const requestCost = this.#invocations * this.prices.perRequest;
-    const total = computeCost + requestCost;
+    const computeCost = this.#computeCost();
+    const requestCost = this.#requestCost();
     return {
-      total,
+      total: computeCost + requestCost,
       per1M: perMillion(computeCost, this.#invocations, this.#unreported, this.prices),
       invocations: this.#invocations,
       unreported: this.#unreported,
@@ -120,6 +129,14 @@ export class CostAccumulator {
       architecture: this.architecture,
       prices: { ...this.prices },
     };
+  }
+
+  #computeCost(): number {
+    return this.#gbSeconds * ratePerGBSecond(this.architecture, this.prices);
+  }
+
+  #requestCost(): number {
+    return this.#invocations * this.prices.perRequest;
   }
 }
 
