@@ -12,6 +12,7 @@ import { recordMs, valuesAtPercentiles } from '../../src/result/histogram.js';
 import type { Histogram } from '../../src/result/histogram.js';
 import type { Answered, StartDecision } from '../../src/run/recorder.js';
 import { params } from '../property/settings.js';
+import { asRead } from '../helpers/as-read.js';
 
 const ms = fc.double({ min: 0, max: 1e6, noNaN: true });
 const report = fc.record({ durationMs: ms, billedDurationMs: ms, memorySizeMB: fc.integer({ min: 128, max: 10_240 }), maxMemoryUsedMB: fc.integer({ min: 1, max: 10_240 }), initDurationMs: ms, restoreDurationMs: ms, billedRestoreDurationMs: ms, status: fc.constantFrom('success', 'timeout'), errorType: fc.string() }, { requiredKeys: [] })
@@ -28,7 +29,7 @@ describe('the join across threads', () => {
       made.forEach((d, ticket) => there.decideStart(ticket, d));
       const got: [number, StartDecision | undefined][] = [];
       const batch = there.takeDecisions();
-      if (batch !== undefined) applyDecisions(structuredClone(batch), { decideStart: (t, d) => got.push([t, d]) });
+      if (batch !== undefined) applyDecisions(structuredClone(batch), { decideStart: (t, d) => got.push([t, asRead(d)]) });
       expect(there.takeDecisions()).toBeUndefined();
       expect(got).toStrictEqual(made.map((d, t) => {
         if (d === undefined) return [t, undefined];
@@ -52,7 +53,7 @@ describe('the join across threads', () => {
     expect(client.unsent).toBe(3);
     const there = new ThreadRecorder();
     const seen: unknown[] = [];
-    there.add(structuredClone(client.takeBatch()!), (ticket, answered) => seen.push([ticket, answered.outcome]));
+    there.add(structuredClone(client.takeBatch()!), (ticket, answered) => seen.push([ticket, asRead(answered.outcome)]));
     expect(client.unsent).toBe(0);
     expect(seen).toEqual([[7, { requestId: 'r-7' }], [8, { frontRequestId: 'f-8' }], [5000, {}]]);
     expect([there.deferred.plannedAtOf(8), there.deferred.endedAtOf(8), there.deferred.serviceMsOf(8)]).toEqual([1_000_020, 1_000_060, 35]);

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeferredRequests, nextRows, RESERVED_ROWS } from '../../src/run/deferred.js';
 import type { Answered } from '../../src/run/recorder.js';
+import { asRead } from '../helpers/as-read.js';
 
 const answered = (i: number): Answered => ({
   plannedAt: i * 10,
@@ -29,7 +30,7 @@ describe('DeferredRequests', () => {
     const tickets = new Map<number, number>();
     // Keep 5,000 (past the first columns' size), take every other one, keep 3,000 more in the freed slots and beyond.
     for (let i = 0; i < 5000; i++) tickets.set(i, kept.add(withId(i)));
-    for (let i = 0; i < 5000; i += 2) expect(kept.take(tickets.get(i)!)).toStrictEqual(answered(i));
+    for (let i = 0; i < 5000; i += 2) expect(asRead(kept.take(tickets.get(i)!))).toStrictEqual(answered(i));
     for (let i = 5000; i < 8000; i++) tickets.set(i, kept.add(withId(i)));
     expect(kept.size).toBe(2500 + 3000);
     expect(kept.tickets().sort((x, y) => x - y)).toEqual([...tickets].filter(([i]) => i % 2 === 1 || i >= 5000).map(([, t]) => t).sort((x, y) => x - y));
@@ -37,7 +38,7 @@ describe('DeferredRequests', () => {
     for (const i of left) {
       const t = tickets.get(i)!;
       expect([kept.endedAtOf(t), kept.serviceMsOf(t), kept.plannedAtOf(t)]).toEqual([i * 10 + 7.25, 6.5, i * 10]);
-      expect(kept.take(t)).toStrictEqual(answered(i));
+      expect(asRead(kept.take(t))).toStrictEqual(answered(i));
     }
     expect(kept.size).toBe(0);
   });
@@ -54,7 +55,7 @@ describe('DeferredRequests', () => {
   it('keeps a plain ok outcome by its kind and request index only', () => {
     const kept = new DeferredRequests();
     const t = kept.add({ plannedAt: 0, endedAt: 1, latencyMs: 1, serviceMs: 1, outcome: { kind: 'ok', status: 200, requestId: 'r', request: 2, waitedMs: 0.5 } });
-    expect(kept.take(t).outcome).toStrictEqual({ kind: 'ok', request: 2 });
+    expect(asRead(kept.take(t).outcome)).toStrictEqual({ kind: 'ok', request: 2 });
   });
 
   it('grows its columns to the reserve first, then doubles them', () => {
@@ -75,8 +76,8 @@ describe('DeferredRequests', () => {
       if (kept.plannedAtOf(t) !== i || kept.endedAtOf(t) !== i + 0.5 || kept.serviceMsOf(t) !== i % 7) wrong++;
     }
     expect(wrong).toBe(0);
-    expect(kept.take(tickets[n - 1]!)).toStrictEqual({ plannedAt: n - 1, endedAt: n - 0.5, latencyMs: 0.5, serviceMs: (n - 1) % 7, outcome: { kind: 'ok', request: (n - 1) % 3 } });
-    expect(kept.take(tickets[0]!)).toStrictEqual({ plannedAt: 0, endedAt: 0.5, latencyMs: 0.5, serviceMs: 0, outcome: { kind: 'ok', request: 0 } });
+    expect(asRead(kept.take(tickets[n - 1]!))).toStrictEqual({ plannedAt: n - 1, endedAt: n - 0.5, latencyMs: 0.5, serviceMs: (n - 1) % 7, outcome: { kind: 'ok', request: (n - 1) % 3 } });
+    expect(asRead(kept.take(tickets[0]!))).toStrictEqual({ plannedAt: 0, endedAt: 0.5, latencyMs: 0.5, serviceMs: 0, outcome: { kind: 'ok', request: 0 } });
   });
 
 });
