@@ -114,6 +114,9 @@ function scanArray(bytes: Buffer, at: number): { events: ScannedEvents; end: num
 
 /** A page's events, each parsed when its slice is taken. */
 class ScannedEvents implements EventList {
+  /** Where a slice is bracketed: one buffer a page, as large as its largest slice. */
+  private scratch = Buffer.alloc(0);
+
   constructor(
     private readonly bytes: Buffer,
     /** Element k is bytes[bounds[2k], bounds[2k + 1]). */
@@ -125,9 +128,17 @@ class ScannedEvents implements EventList {
     const from = Math.max(0, start);
     const to = Math.min(this.length, end);
     if (to <= from) return [];
-    // The elements and the commas and whitespace between them, as an array: one parse a slice.
-    const text = this.bytes.toString('utf8', this.bounds[2 * from]!, this.bounds[2 * (to - 1) + 1]!);
-    return logEventsOf(JSON.parse(`[${text}]`) as unknown[]);
+    // The elements and the commas and whitespace between them, in brackets: one parse a slice.
+    // Bracketed as bytes, so the text is made once: brackets added to a string would make a
+    // second text, which JSON.parse copies whole into a third.
+    const first = this.bounds[2 * from]!;
+    const last = this.bounds[2 * (to - 1) + 1]!;
+    const length = last - first + 2;
+    if (this.scratch.length < length) this.scratch = Buffer.allocUnsafeSlow(Math.max(length, 2 * this.scratch.length));
+    this.scratch[0] = OPEN_BRACKET;
+    this.bytes.copy(this.scratch, 1, first, last);
+    this.scratch[length - 1] = CLOSE_BRACKET;
+    return logEventsOf(JSON.parse(this.scratch.toString('utf8', 0, length)) as unknown[]);
   }
 }
 

@@ -215,7 +215,7 @@ export class ThreadRecorder implements JoinRecorder {
     serviceMsOf: (ticket: number): number => this.serviceMs[ticket]!,
   };
 
-  /** Keeps a batch's times and hands each request to `defer` (the join's), each known id to `known`. */
+  /** Keeps a batch's times and hands each request to `defer` (the join's: it reads the answer's ids and keeps none of the answer), each known id to `known`. */
   add(batch: DeferBatch, defer: (ticket: number, answered: { outcome: AnswerIds }) => void, known?: (requestId: string) => void): void {
     if (known !== undefined) {
       const id = textReader(batch.knownIds);
@@ -223,18 +223,20 @@ export class ThreadRecorder implements JoinRecorder {
     }
     const requestId = textReader(batch.requestIds);
     const frontId = textReader(batch.frontIds);
+    // One answer filled anew for each request: the join reads its ids and keeps the ids only.
+    const answered: { outcome: AnswerIds } = { outcome: { requestId: undefined, frontRequestId: undefined } };
+    const { outcome } = answered;
     for (let i = 0; i < batch.tickets.length; i++) {
       const ticket = batch.tickets[i]!;
       if (ticket >= this.plannedEpoch.length) this.grow(ticket);
       this.plannedEpoch[ticket] = batch.plannedEpoch[i]!;
       this.endedEpoch[ticket] = batch.endedEpoch[i]!;
       this.serviceMs[ticket] = batch.serviceMs[i]!;
-      const outcome: AnswerIds = {};
       const id = requestId(i);
       const front = frontId(i);
-      if (id !== '') outcome.requestId = id;
-      if (front !== '') outcome.frontRequestId = front;
-      defer(ticket, { outcome });
+      outcome.requestId = id !== '' ? id : undefined;
+      outcome.frontRequestId = front !== '' ? front : undefined;
+      defer(ticket, answered);
     }
   }
 
@@ -257,56 +259,95 @@ export class ThreadRecorder implements JoinRecorder {
   /** The decisions since the last batch, or undefined when there are none. */
   takeDecisions(): DecisionBatch | undefined {
     const batch = this.decisions.build();
-    if (batch !== undefined) this.decisions = new DecisionsBuilder();
+    if (batch !== undefined) this.decisions = new DecisionsBuilder(batch.tickets.length);
     return batch;
   }
 }
 
+/**
+ * Decisions gathered in columns until their batch leaves. They wait up to a tenth of a second
+ * (read-worker.ts), thousands of them: in arrays of numbers they would be copied by the reading
+ * thread's young-generation collections and promoted, work its collector's helper threads share
+ * with every other thread of the process; typed columns hold them outside the heap.
+ */
 class DecisionsBuilder {
-  private readonly tickets: number[] = [];
-  private readonly starts: number[] = [];
-  private readonly basis: number[] = [];
-  private readonly reason: number[] = [];
-  private readonly requestId: number[] = [];
-  private readonly report: number[] = [];
-  private readonly numbers: number[] = [];
-  private readonly status: number[] = [];
-  private readonly errorType: number[] = [];
+  private count = 0;
+  private tickets: Int32Array;
+  private starts: Int8Array;
+  private basis: Int32Array;
+  private reason: Int32Array;
+  private requestId: Int32Array;
+  private report: Uint8Array;
+  private numbers: Float64Array;
+  private status: Int32Array;
+  private errorType: Int32Array;
   private readonly texts: string[] = [];
   private readonly textIndex = new Map<string, number>();
 
+  /** `rows`: room for this many decisions before the columns grow (the last batch's size). */
+  constructor(rows = FIRST_DECISIONS) {
+    const n = Math.max(FIRST_DECISIONS, rows);
+    this.tickets = new Int32Array(n);
+    this.starts = new Int8Array(n);
+    this.basis = new Int32Array(n);
+    this.reason = new Int32Array(n);
+    this.requestId = new Int32Array(n);
+    this.report = new Uint8Array(n);
+    this.numbers = new Float64Array(n * NUMBERS.length);
+    this.status = new Int32Array(n);
+    this.errorType = new Int32Array(n);
+  }
+
   get size(): number {
-    return this.tickets.length;
+    return this.count;
   }
 
   add(ticket: number, d: StartDecision | undefined): void {
-    this.tickets.push(ticket);
-    this.starts.push(d === undefined ? -1 : STARTS.indexOf(d.start));
-    this.basis.push(d === undefined ? -1 : this.text(d.basis));
-    this.reason.push(d === undefined ? -1 : this.text(d.reason));
+    if (this.count === this.tickets.length) this.grow();
+    const i = this.count++;
+    this.tickets[i] = ticket;
+    this.starts[i] = d === undefined ? -1 : STARTS.indexOf(d.start);
+    this.basis[i] = d === undefined ? -1 : this.text(d.basis);
+    this.reason[i] = d === undefined ? -1 : this.text(d.reason);
     const named = d?.start === 'cold' || d?.start === 'proactive';
-    this.requestId.push(!named || d.requestId === undefined ? -1 : this.text(d.requestId));
+    this.requestId[i] = !named || d.requestId === undefined ? -1 : this.text(d.requestId);
     const r = d?.report;
-    this.report.push(r === undefined ? NO_REPORT : WITH_REPORT);
-    for (const key of NUMBERS) this.numbers.push(r?.[key] ?? Number.NaN);
-    this.status.push(r?.status === undefined ? -1 : this.text(r.status));
-    this.errorType.push(r?.errorType === undefined ? -1 : this.text(r.errorType));
+    this.report[i] = r === undefined ? NO_REPORT : WITH_REPORT;
+    const row = i * NUMBERS.length;
+    for (let k = 0; k < NUMBERS.length; k++) this.numbers[row + k] = r?.[NUMBERS[k]!] ?? Number.NaN;
+    this.status[i] = r?.status === undefined ? -1 : this.text(r.status);
+    this.errorType[i] = r?.errorType === undefined ? -1 : this.text(r.errorType);
   }
 
+  /** The batch, its columns cut to the decisions made (they leave with it). */
   build(): DecisionBatch | undefined {
-    if (this.tickets.length === 0) return undefined;
+    const n = this.count;
+    if (n === 0) return undefined;
     return {
-      tickets: Int32Array.from(this.tickets),
-      starts: Int8Array.from(this.starts),
-      basis: Int32Array.from(this.basis),
-      reason: Int32Array.from(this.reason),
-      requestId: Int32Array.from(this.requestId),
-      report: Uint8Array.from(this.report),
-      numbers: Float64Array.from(this.numbers),
-      status: Int32Array.from(this.status),
-      errorType: Int32Array.from(this.errorType),
+      tickets: this.tickets.subarray(0, n),
+      starts: this.starts.subarray(0, n),
+      basis: this.basis.subarray(0, n),
+      reason: this.reason.subarray(0, n),
+      requestId: this.requestId.subarray(0, n),
+      report: this.report.subarray(0, n),
+      numbers: this.numbers.subarray(0, n * NUMBERS.length),
+      status: this.status.subarray(0, n),
+      errorType: this.errorType.subarray(0, n),
       texts: this.texts,
     };
+  }
+
+  private grow(): void {
+    const n = this.tickets.length * 2;
+    this.tickets = grownTo(this.tickets, n);
+    this.starts = grownTo(this.starts, n);
+    this.basis = grownTo(this.basis, n);
+    this.reason = grownTo(this.reason, n);
+    this.requestId = grownTo(this.requestId, n);
+    this.report = grownTo(this.report, n);
+    this.numbers = grownTo(this.numbers, n * NUMBERS.length);
+    this.status = grownTo(this.status, n);
+    this.errorType = grownTo(this.errorType, n);
   }
 
   private text(value: string): number {
@@ -319,6 +360,8 @@ class DecisionsBuilder {
     return i;
   }
 }
+
+const FIRST_DECISIONS = 1024;
 
 /** JoinFigures with histograms of type H: the join's own (Histogram), or encoded for a message (string). */
 type FiguresWith<H> = Omit<JoinFigures, 'lag' | 'runLevel' | 'async'> & {

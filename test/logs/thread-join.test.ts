@@ -40,6 +40,25 @@ describe('the join across threads', () => {
     }), params(300));
   });
 
+  it('decisions past the first columns\' room come back whole, and the next batch starts afresh', () => {
+    const there = new ThreadRecorder();
+    const made = (ticket: number): StartDecision => ({ start: ticket % 50 === 0 ? 'cold' : 'warm', basis: 'b', reason: `r${ticket % 3}`, requestId: `id-${ticket}`, report: { type: 'report', durationMs: ticket / 4, billedDurationMs: ticket } });
+    const expected = (ticket: number): StartDecision => {
+      const { requestId, ...rest } = made(ticket);
+      return ticket % 50 === 0 ? { ...rest, requestId } : rest;
+    };
+    const readBack = (): [number, StartDecision | undefined][] => {
+      const got: [number, StartDecision | undefined][] = [];
+      applyDecisions(structuredClone(there.takeDecisions()!), { decideStart: (t, d) => got.push([t, asRead(d)]) });
+      return got;
+    };
+    for (let t = 0; t < 3000; t++) there.decideStart(t, made(t));
+    expect(readBack()).toStrictEqual(Array.from({ length: 3000 }, (_, t) => [t, expected(t)]));
+    there.decideStart(7, undefined);
+    there.decideStart(9000, made(9000));
+    expect(readBack()).toStrictEqual([[7, undefined], [9000, expected(9000)]]);
+  });
+
   it('requests reach the reading thread\'s join with their ids and times, as epochs', () => {
     // The recorder's columns, by ticket: the client reads the times there when it takes the batch.
     const answers = new Map<number, Answered>([
