@@ -138,14 +138,14 @@ function openProfile(server, durationSec, withLogs = true, rate = MEMORY_RATE) {
  * reading thread) against the same without logs, and the decisions counted when they come back.
  * The reading thread: the parse of a line, and the join (the batch of requests taken in, the
  * line matched, the decision batched). Between them: the two messages, their columns
- * transferred (both sides).
+ * shared (both sides).
  */
 export async function measureJoin(n) {
   const dist = (p) => import(pathToFileURL(join(repoRoot, 'dist', p)).href);
   const { Recorder } = await dist('run/recorder.js');
   const { LogJoin } = await dist('logs/join.js');
   const { platformEventOf } = await dist('logs/events.js');
-  const { JoinClient, ThreadRecorder, applyDecisions, deferBuffers, decisionBuffers } = await dist('logs/thread-join.js');
+  const { JoinClient, ThreadRecorder, applyDecisions } = await dist('logs/thread-join.js');
   const ids = Array.from({ length: n }, (_, i) => `${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`);
   const stream = '2026/12/05/[$LATEST]0123456789abcdef0123456789abcdef';
   const raw = ids.map((id, i) => ({ eventId: String(i), logStreamName: stream, timestamp: 1.7e12 + i + 1, ingestionTime: 1.7e12 + i + 2000, message: `REPORT RequestId: ${id}\tDuration: 1.12 ms\tBilled Duration: 2 ms\tMemory Size: 256 MB\tMax Memory Used: 71 MB\t${i % 100 === 0 ? 'Init Duration: 182.31 ms\t' : ''}\n` }));
@@ -178,8 +178,8 @@ export async function measureJoin(n) {
     }
   });
   let sent;
-  // Posted as coldbench posts them: the columns transferred, not copied.
-  const deferMessageUs = time(() => (sent = batches.map((b) => structuredClone(b, { transfer: deferBuffers(b) }))));
+  // Posted as coldbench posts them: the columns shared, not copied.
+  const deferMessageUs = time(() => (sent = batches.map((b) => structuredClone(b))));
   // The reading thread's side: the requests taken in, each line joined, decisions batched.
   const there = new ThreadRecorder();
   const logJoin = new LogJoin({ recorder: there, mode: 'sync', viaAccessLog: false, epochOf: (t) => t, asyncMaxAttempts: 3 });
@@ -192,7 +192,7 @@ export async function measureJoin(n) {
     }
   });
   let back;
-  const decisionMessageUs = time(() => (back = decisions.map((d) => structuredClone(d, { transfer: decisionBuffers(d) }))));
+  const decisionMessageUs = time(() => (back = decisions.map((d) => structuredClone(d))));
   const applyUs = time(() => {
     for (const d of back) applyDecisions(d, recorder);
   });

@@ -11,7 +11,7 @@ import { LogJoin } from './join.js';
 import { realReaderClock } from './reader.js';
 import { joinLink, LocalLogSource } from './source.js';
 import type { GroupSpec, JoinSetup, RoundLink, RoundRequest } from './source.js';
-import { decisionBuffers, deferBuffers, encodeFigures, ThreadRecorder } from './thread-join.js';
+import { encodeFigures, ThreadRecorder } from './thread-join.js';
 import type { DeferBatch } from './thread-join.js';
 import type { FailureData, FromReader, ToReader } from './worker-protocol.js';
 
@@ -23,8 +23,8 @@ export interface ReaderThreadData {
 
 const port = parentPort!;
 const data = workerData as ReaderThreadData;
-/** Posts a message to the run's thread; the buffers in `transfer` move with it rather than being copied. */
-const post = (message: FromReader, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+/** Posts a message to the run's thread (the columns of its batches are shared, not copied: thread-join.ts). */
+const post = (message: FromReader): void => port.postMessage(message);
 
 /**
  * The join lives here, beside the reading: the run's thread sends the requests it could not
@@ -70,7 +70,7 @@ function sendDecisions(): void {
   if (decisionsTimer !== undefined) clearTimeout(decisionsTimer);
   decisionsTimer = undefined;
   const batch = recorder.takeDecisions();
-  if (batch !== undefined) post({ type: 'decisions', batch, pending: join?.pending ?? 0 }, decisionBuffers(batch));
+  if (batch !== undefined) post({ type: 'decisions', batch, pending: join?.pending ?? 0 });
 }
 
 function takeDefers(defers: DeferBatch | undefined): void {
@@ -143,10 +143,10 @@ async function round(source: LocalLogSource, id: number, request: RoundRequest, 
     if (link === undefined) throw new Error('a round before the join was attached');
     await source.round(request, link, control.signal);
     sendDecisions();
-    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0, retrying: join?.retrying ?? 0, ...(spare !== undefined && { spare }) }, spare === undefined ? [] : deferBuffers(spare));
+    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0, retrying: join?.retrying ?? 0, ...(spare !== undefined && { spare }) });
   } catch (err) {
     sendDecisions();
-    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0, retrying: join?.retrying ?? 0, error: failureData(err), ...(spare !== undefined && { spare }) }, spare === undefined ? [] : deferBuffers(spare));
+    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0, retrying: join?.retrying ?? 0, error: failureData(err), ...(spare !== undefined && { spare }) });
   } finally {
     aborts.delete(id);
   }

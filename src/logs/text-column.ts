@@ -3,9 +3,9 @@
  * request id kept as a string for the second or two until its batch leaves would be copied by
  * each young-generation collection of the thread that sends and times requests, and promoted;
  * written here, the string is garbage at once, and the bytes leave with the message without
- * being copied (transferred) nor serialized one string at a time.
+ * being copied nor serialized one string at a time: they are in shared memory (sharedColumn).
  */
-import { grownTo } from '../util/columns.js';
+import { grownTo, sharedColumn } from '../util/columns.js';
 
 export interface PackedTexts {
   bytes: Uint8Array;
@@ -24,8 +24,8 @@ export class TextColumn {
   private used = 0;
 
   constructor() {
-    this.bytes = Buffer.from(new ArrayBuffer(FIRST_TEXTS * 40));
-    this.ends = new Uint32Array(FIRST_TEXTS);
+    this.bytes = sharedBytes(FIRST_TEXTS * 40);
+    this.ends = sharedColumn(Uint32Array, FIRST_TEXTS);
   }
 
   push(text: string): void {
@@ -43,25 +43,20 @@ export class TextColumn {
   }
 
   /**
-   * The texts pushed since the last take, in buffers of their own (to transfer); the column
-   * starts again, empty, with room for as many: in the buffers of `spare` (a batch taken before,
-   * given back) where they are large enough, else in new ones.
+   * The texts pushed since the last take, in buffers of their own (the reader's until it gives
+   * them back); the column starts again, empty, with room for as many: in the buffers of `spare`
+   * (a batch taken before, given back) where they are large enough, else in new ones.
    */
   take(spare?: PackedTexts): PackedTexts {
     const out: PackedTexts = { bytes: new Uint8Array(this.bytes.buffer, 0, this.used), ends: new Uint32Array(this.ends.buffer, 0, this.count) };
     const bytes = spare?.bytes.buffer;
     const ends = spare?.ends.buffer;
-    this.bytes = Buffer.from(bytes !== undefined && bytes.byteLength >= this.bytes.length ? bytes : new ArrayBuffer(this.bytes.length));
-    this.ends = ends !== undefined && ends.byteLength >= this.ends.byteLength ? new Uint32Array(ends) : new Uint32Array(this.ends.length);
+    this.bytes = bytes !== undefined && bytes.byteLength >= this.bytes.length ? Buffer.from(bytes) : sharedBytes(this.bytes.length);
+    this.ends = ends !== undefined && ends.byteLength >= this.ends.byteLength ? new Uint32Array(ends) : sharedColumn(Uint32Array, this.ends.length);
     this.count = 0;
     this.used = 0;
     return out;
   }
-}
-
-/** The buffers of packed texts (for a message's transfer list). */
-export function textBuffers(texts: PackedTexts): ArrayBuffer[] {
-  return [texts.bytes.buffer as ArrayBuffer, texts.ends.buffer as ArrayBuffer];
 }
 
 /**
@@ -74,8 +69,12 @@ export function textReader(texts: PackedTexts): (i: number) => string {
   return (i) => bytes.toString('utf8', i === 0 ? 0 : texts.ends[i - 1], texts.ends[i]);
 }
 
+function sharedBytes(size: number): Buffer {
+  return Buffer.from(new SharedArrayBuffer(size));
+}
+
 function grown(bytes: Buffer, used: number, atLeast: number): Buffer {
-  const next = Buffer.from(new ArrayBuffer(Math.max(atLeast, bytes.length * 2)));
+  const next = sharedBytes(Math.max(atLeast, bytes.length * 2));
   bytes.copy(next, 0, 0, used);
   return next;
 }

@@ -7,7 +7,9 @@
  * known them. The run's thread thus pays a few array writes per request, not the join's maps.
  *
  * Both batches travel in columns: an object per request would be cloned field by field on both
- * threads and become garbage on the run's thread.
+ * threads and become garbage on the run's thread. The columns are in shared memory
+ * (sharedColumn): a message shares them, neither copied nor transferred; a batch is its
+ * writer's until it is posted, then its reader's, until a batch of requests is given back.
  */
 import type { LambdaReport } from '../lambda/records.js';
 import type { DeferredRequests } from '../run/deferred.js';
@@ -15,9 +17,9 @@ import type { Answered, Recorder, StartDecision, StartJoin } from '../run/record
 import type { StartKind } from '../targets/target.js';
 import { decodeHistogram, encodeHistogram } from '../result/histogram.js';
 import type { AnswerIds, JoinFigures, JoinRecorder } from './join.js';
-import { TextColumn, textBuffers, textReader } from './text-column.js';
+import { TextColumn, textReader } from './text-column.js';
 import type { PackedTexts } from './text-column.js';
-import { grownTo } from '../util/columns.js';
+import { grownTo, sharedColumn } from '../util/columns.js';
 
 /** Requests handed to the join since the last batch. Times are epoch ms (the run's clock). */
 export interface DeferBatch {
@@ -64,7 +66,7 @@ export interface DecisionBatch {
  * the batch is taken (a ticket stays the recorder's until its decision comes back).
  */
 export class JoinClient implements StartJoin {
-  private tickets: Int32Array = new Int32Array(1024);
+  private tickets: Int32Array = sharedColumn(Int32Array, 1024);
   private count = 0;
   /** A batch the reading thread gave back once read: its buffers hold the next batches. */
   private spare: DeferBatch | undefined;
@@ -94,8 +96,7 @@ export class JoinClient implements StartJoin {
   }
 
   /**
-   * A batch taken before, given back by the reading thread once read (its buffers moved back):
-   * the next batches are written in its buffers. Buffers new to a run of tens of thousands of
+   * A batch taken before, given back by the reading thread once read: the next batches are written in its buffers. Buffers new to a run of tens of thousands of
    * requests a second are memory the system has to map page by page as they are first written,
    * a cost on the run's thread that reusing them avoids.
    */
@@ -110,7 +111,7 @@ export class JoinClient implements StartJoin {
     const spare = this.spare;
     this.spare = undefined;
     const batch: DeferBatch = {
-      // The column itself moves with the batch; the next requests go to the spare's, or a new one.
+      // The column itself goes with the batch; the next requests go to the spare's, or a new one.
       tickets: this.tickets.subarray(0, n),
       requestIds: this.requestIds.take(spare?.requestIds),
       frontIds: this.frontIds.take(spare?.frontIds),
@@ -120,7 +121,7 @@ export class JoinClient implements StartJoin {
       serviceMs: timesColumn(spare?.serviceMs, n),
     };
     const tickets = spare?.tickets.buffer;
-    this.tickets = tickets !== undefined && tickets.byteLength >= this.tickets.byteLength ? new Int32Array(tickets) : new Int32Array(this.tickets.length);
+    this.tickets = tickets !== undefined && tickets.byteLength >= this.tickets.byteLength ? new Int32Array(tickets) : sharedColumn(Int32Array, this.tickets.length);
     for (let i = 0; i < n; i++) {
       const ticket = batch.tickets[i]!;
       batch.plannedEpoch[i] = this.epochOf(this.kept.plannedAtOf(ticket));
@@ -136,20 +137,10 @@ export class JoinClient implements StartJoin {
 function timesColumn(spare: Float64Array | undefined, n: number): Float64Array {
   const buffer = spare?.buffer;
   if (buffer !== undefined && buffer.byteLength >= n * Float64Array.BYTES_PER_ELEMENT) return new Float64Array(buffer, 0, n);
-  return new Float64Array(new ArrayBuffer(Math.max(MIN_TIMES, n + (n >> 1)) * Float64Array.BYTES_PER_ELEMENT), 0, n);
+  return sharedColumn(Float64Array, Math.max(MIN_TIMES, n + (n >> 1))).subarray(0, n);
 }
 
 const MIN_TIMES = 1024;
-
-/** The buffers of a batch of requests, which move to the reading thread with it (its transfer list). */
-export function deferBuffers(batch: DeferBatch): ArrayBuffer[] {
-  return [batch.tickets, batch.plannedEpoch, batch.endedEpoch, batch.serviceMs].map((c) => c.buffer as ArrayBuffer).concat(textBuffers(batch.requestIds), textBuffers(batch.frontIds), textBuffers(batch.knownIds));
-}
-
-/** The buffers of a batch of decisions, which move to the run's thread with it. */
-export function decisionBuffers(batch: DecisionBatch): ArrayBuffer[] {
-  return [batch.tickets, batch.starts, batch.basis, batch.reason, batch.requestId, batch.report, batch.numbers, batch.status, batch.errorType].map((c) => c.buffer as ArrayBuffer);
-}
 
 /**
  * Counts a batch of decisions in the run's recorder. A decision's REPORT comes back with its
@@ -268,7 +259,8 @@ export class ThreadRecorder implements JoinRecorder {
  * Decisions gathered in columns until their batch leaves. They wait up to a tenth of a second
  * (read-worker.ts), thousands of them: in arrays of numbers they would be copied by the reading
  * thread's young-generation collections and promoted, work its collector's helper threads share
- * with every other thread of the process; typed columns hold them outside the heap.
+ * with every other thread of the process; typed columns hold them outside the heap, shared with
+ * the run's thread when the batch is posted.
  */
 class DecisionsBuilder {
   private count = 0;
@@ -287,15 +279,15 @@ class DecisionsBuilder {
   /** `rows`: room for this many decisions before the columns grow (the last batch's size). */
   constructor(rows = FIRST_DECISIONS) {
     const n = Math.max(FIRST_DECISIONS, rows);
-    this.tickets = new Int32Array(n);
-    this.starts = new Int8Array(n);
-    this.basis = new Int32Array(n);
-    this.reason = new Int32Array(n);
-    this.requestId = new Int32Array(n);
-    this.report = new Uint8Array(n);
-    this.numbers = new Float64Array(n * NUMBERS.length);
-    this.status = new Int32Array(n);
-    this.errorType = new Int32Array(n);
+    this.tickets = sharedColumn(Int32Array, n);
+    this.starts = sharedColumn(Int8Array, n);
+    this.basis = sharedColumn(Int32Array, n);
+    this.reason = sharedColumn(Int32Array, n);
+    this.requestId = sharedColumn(Int32Array, n);
+    this.report = sharedColumn(Uint8Array, n);
+    this.numbers = sharedColumn(Float64Array, n * NUMBERS.length);
+    this.status = sharedColumn(Int32Array, n);
+    this.errorType = sharedColumn(Int32Array, n);
   }
 
   get size(): number {

@@ -21,7 +21,7 @@ import type { ReaderThreadData } from './read-worker.js';
 import { newReadStats } from './reader.js';
 import type { ReadStats } from './reader.js';
 import type { GroupSpec, JoinedLogSource, JoinSetup, RoundRequest } from './source.js';
-import { applyDecisions, decodeFigures, deferBuffers, JoinClient } from './thread-join.js';
+import { applyDecisions, decodeFigures, JoinClient } from './thread-join.js';
 import type { FailureData, FromReader, ToReader } from './worker-protocol.js';
 
 /** Events per slice: a few hundred are parsed and joined in well under a millisecond. */
@@ -174,8 +174,8 @@ export class WorkerLogSource implements JoinedLogSource {
 
   private post(message: ToReader): void {
     try {
-      // The requests' columns move to the thread rather than being copied.
-      this.worker.postMessage(message, 'defers' in message && message.defers !== undefined ? deferBuffers(message.defers) : []);
+      // The requests' columns are shared with the thread, not copied (thread-join.ts).
+      this.worker.postMessage(message);
     } catch {
       // A thread already gone: `fail` has said so.
     }

@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LogJoin } from '../../src/logs/join.js';
-import { applyDecisions, decodeFigures, deferBuffers, encodeFigures, JoinClient, ThreadRecorder } from '../../src/logs/thread-join.js';
+import { applyDecisions, decodeFigures, encodeFigures, JoinClient, ThreadRecorder } from '../../src/logs/thread-join.js';
+import type { DecisionBatch, DeferBatch } from '../../src/logs/thread-join.js';
 import { recordMs, valuesAtPercentiles } from '../../src/result/histogram.js';
 import type { Histogram } from '../../src/result/histogram.js';
 import type { Answered, StartDecision } from '../../src/run/recorder.js';
@@ -92,9 +93,9 @@ describe('the join across threads', () => {
     // A first batch larger than the next: its buffers have room for them.
     for (let t = 0; t < 3000; t++) client.defer(t, { plannedAt: 0, endedAt: 0, latencyMs: 0, serviceMs: 0, outcome: { kind: 'ok', requestId: `id-${t}` } });
     const first = client.takeBatch()!;
-    const moved = structuredClone(first, { transfer: deferBuffers(first) });
+    const moved = structuredClone(first);
     expect(read(moved)).toHaveLength(3000);
-    const back = structuredClone(moved, { transfer: deferBuffers(moved) });
+    const back = structuredClone(moved);
     client.recycle(back);
     now = 100;
     // The requests after the take went to new columns; those after the recycle to the spare's.
@@ -109,6 +110,26 @@ describe('the join across threads', () => {
     expect(third.requestIds.ends.buffer).toBe(back.requestIds.ends.buffer);
     expect(read(structuredClone(second))).toEqual([0, 1, 2, 3, 4].map((t) => [t, `next-${t}`, 100 + t, 101 + t]));
     expect(read(structuredClone(third))).toEqual([0, 1, 2, 3].map((t) => [t + 10, `third-${t}`, 110 + t, 111 + t]));
+  });
+
+  it('every column of both batches is in shared memory, grown ones too: posted, none is detached from its thread', () => {
+    const client = new JoinClient((t) => t, { plannedAtOf: () => 1, endedAtOf: () => 2, serviceMsOf: () => 1 });
+    const there = new ThreadRecorder();
+    // Past the first columns' room on both sides.
+    for (let t = 0; t < 3000; t++) client.defer(t, { plannedAt: 0, endedAt: 0, latencyMs: 0, serviceMs: 0, outcome: { kind: 'ok', requestId: `id-${t}`, frontRequestId: `f-${t}` } });
+    client.known('k');
+    const requests: DeferBatch = client.takeBatch()!;
+    for (let t = 0; t < 3000; t++) there.decideStart(t, { start: 'warm', basis: 'b', reason: 'r', report: { type: 'report', durationMs: 1 } });
+    const decisions: DecisionBatch = there.takeDecisions()!;
+    const columns = [
+      ...Object.values(requests).flatMap((c: DeferBatch[keyof DeferBatch]) => ('ends' in c ? [c.bytes, c.ends] : [c])),
+      ...Object.values(decisions).filter((c): c is Exclude<DecisionBatch[keyof DecisionBatch], string[]> => !Array.isArray(c)),
+    ];
+    expect(columns).toHaveLength(7 + 3 + 9);
+    for (const column of columns) expect(column.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const posted = structuredClone({ requests, decisions });
+    expect(requests.tickets.length).toBe(3000);
+    expect(posted.requests.tickets[2999]).toBe(2999);
   });
 
   it('a reading\'s figures survive the trip, histograms included', () => {
