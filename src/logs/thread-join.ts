@@ -96,9 +96,10 @@ export class JoinClient implements StartJoin {
   }
 
   /**
-   * A batch taken before, given back by the reading thread once read: the next batches are written in its buffers. Buffers new to a run of tens of thousands of
-   * requests a second are memory the system has to map page by page as they are first written,
-   * a cost on the run's thread that reusing them avoids.
+   * A batch taken before, given back by the reading thread once read: the next batches are
+   * written in its buffers. Buffers new to a run of tens of thousands of requests a second are
+   * memory the system has to map page by page as they are first written, a cost on the run's
+   * thread that reusing them avoids.
    */
   recycle(batch: DeferBatch): void {
     this.spare = batch;
@@ -206,7 +207,10 @@ export class ThreadRecorder implements JoinRecorder {
     serviceMsOf: (ticket: number): number => this.serviceMs[ticket]!,
   };
 
-  /** Keeps a batch's times and hands each request to `defer` (the join's: it reads the answer's ids and keeps none of the answer), each known id to `known`. */
+  /**
+   * Keeps a batch's times and hands each request to `defer` (the join's: it reads the answer's
+   * ids and keeps none of the answer), each known id to `known`.
+   */
   add(batch: DeferBatch, defer: (ticket: number, answered: { outcome: AnswerIds }) => void, known?: (requestId: string) => void): void {
     if (known !== undefined) {
       const id = textReader(batch.knownIds);
