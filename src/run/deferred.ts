@@ -24,9 +24,9 @@ const FIRST_SLOTS = 1024;
  * page; the pages of a larger column cost nothing until they are written (a zeroed buffer this
  * large is mapped lazily), and rows reused as requests are decided touch the same pages again.
  * Not for the columns that go to the reading thread and back with each poll (thread-join.ts,
- * text-column.ts): V8 counts a buffer coming back as memory newly held, and tens of MB of it
- * each poll started collections that raised p99 at 2,000 requests/s from 5.0-7.8 ms to
- * 9.5-15.3 ms.
+ * text-column.ts): when they were transferred, V8 counted a buffer coming back as memory newly
+ * held, and tens of MB of it each poll started collections that raised p99 at 2,000 requests/s
+ * from 5.0-7.8 ms to 9.5-15.3 ms (not measured again since they are shared).
  */
 export const RESERVED_ROWS = 1 << 19;
 
