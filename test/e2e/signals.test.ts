@@ -10,7 +10,7 @@
  * its wait when the run's `stop` signal fires.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
@@ -197,11 +197,15 @@ function hasScript(): boolean {
 describe('a terminal that hangs up', () => {
   const can = process.platform === 'linux' && hasScript();
   if (!can) console.warn('SKIPPED: a terminal that hangs up (needs Linux and util-linux script)');
-  it.runIf(can)('during the load (an SSH session closed): the run stops, saves an interrupted result, and leaves no checkpoint', async () => {
-    const file = join(dir, 'hangup.yaml');
-    const out = join(dir, 'hangup');
+  it.runIf(can).each([
+    // The workers' load starts a second after they are all ready.
+    ['one process', [], /opening \d+ connection/, 1500],
+    ['two workers, which ignore the hangup and stop when the parent says so', ['--workers', '2'], /starting the load at/, 2500],
+  ] as const)('during the load (an SSH session closed), %s: the run stops, saves an interrupted result, and leaves no checkpoint', async (_, extra, started, inLoadMs) => {
+    const file = join(dir, `hangup-${extra.length}.yaml`);
+    const out = join(dir, `hangup-${extra.length}`);
     await writeFile(file, HTTP(slowUrl));
-    const command = [process.execPath, BIN, 'run', file, '--out', out, '--no-progress'].map((a) => `'${a}'`).join(' ');
+    const command = [process.execPath, BIN, 'run', file, '--out', out, '--no-progress', ...extra].map((a) => `'${a}'`).join(' ');
     // `script` holds the terminal; killed, it closes it: the kernel sends the run SIGHUP, and
     // each write to the terminal after that fails (EIO).
     const term = spawn('script', ['-qfec', command, '/dev/null'], { cwd: dir, stdio: ['pipe', 'pipe', 'ignore'] });
@@ -210,13 +214,16 @@ describe('a terminal that hangs up', () => {
       const timer = setTimeout(() => fail(new Error(`the run never started its load:\n${seen}`)), 30_000);
       term.stdout.on('data', (chunk: Buffer) => {
         seen += chunk.toString();
-        if (/opening \d+ connection/.test(seen)) {
+        if (started.test(seen)) {
           clearTimeout(timer);
           ready();
         }
       });
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, inLoadMs));
+    // The run and its workers: none may outlive it.
+    const processes = descendants(term.pid!);
+    expect(processes.length).toBeGreaterThanOrEqual(extra.length > 0 ? 3 : 1);
     term.kill('SIGKILL');
     const deadline = Date.now() + 30_000;
     let files: string[] = [];
@@ -230,5 +237,42 @@ describe('a terminal that hangs up', () => {
     const result = JSON.parse(await readFile(join(out, files[0]!), 'utf8')) as Record<string, unknown>;
     expect(result).toMatchObject({ status: 'interrupted' });
     expect((result as { counts: { sent: number } }).counts.sent).toBeGreaterThan(0);
+    const gone = Date.now() + 10_000;
+    while (processes.some(alive) && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
+    expect(processes.filter(alive)).toEqual([]);
   }, 70_000);
 });
+
+/** The processes below `pid` (Linux: each one's parent read from /proc/<pid>/stat). */
+function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  const below: number[] = [];
+  for (let added = true; added; ) {
+    added = false;
+    for (const [child, parent] of parentOf) {
+      if ((parent === pid || below.includes(parent)) && !below.includes(child)) {
+        below.push(child);
+        added = true;
+      }
+    }
+  }
+  return below;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
