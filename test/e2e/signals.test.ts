@@ -10,7 +10,7 @@
  * its wait when the run's `stop` signal fires.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, coldbench } from '../helpers/bin.js';
 import type { Ran } from '../helpers/bin.js';
+import { descendants, gone, until } from '../helpers/procs.js';
 
 let dir: string;
 let slow: Server;
@@ -237,42 +238,8 @@ describe('a terminal that hangs up', () => {
     const result = JSON.parse(await readFile(join(out, files[0]!), 'utf8')) as Record<string, unknown>;
     expect(result).toMatchObject({ status: 'interrupted' });
     expect((result as { counts: { sent: number } }).counts.sent).toBeGreaterThan(0);
-    const gone = Date.now() + 10_000;
-    while (processes.some(alive) && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
-    expect(processes.filter(alive)).toEqual([]);
+    await until(() => processes.every(gone), 10_000);
+    expect(processes.filter((pid) => !gone(pid))).toEqual([]);
   }, 70_000);
 });
 
-/** The processes below `pid` (Linux: each one's parent read from /proc/<pid>/stat). */
-function descendants(pid: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // Ended meanwhile.
-    }
-  }
-  const below: number[] = [];
-  for (let added = true; added; ) {
-    added = false;
-    for (const [child, parent] of parentOf) {
-      if ((parent === pid || below.includes(parent)) && !below.includes(child)) {
-        below.push(child);
-        added = true;
-      }
-    }
-  }
-  return below;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
