@@ -25,6 +25,7 @@ const benches = [
   ['checkpoint', './checkpoint.mjs'],
   ['memory', './memory.mjs'],
   ['logs', './logs.mjs'],
+  ['logs-pairs', './logs-pairs.mjs'],
   ['logs-profile', './logs-profile.mjs'],
   // The emulator and Lambda-target benchmarks (docs/benchmarks.md) need the built
   // emulator; they take their own options, so they get their defaults here.

@@ -1,0 +1,94 @@
+// What reading cold starts from the logs costs the engine thread, measured in pairs: in each round
+// a closed run at full speed with logs off and one with logs on start together (`--start-at`, the
+// same instant) on the same core, each against a Function URL stand-in of its own (bench/logs.mjs's),
+// both stand-ins on another core.
+// Both runs of a pair meet the same state of the machine, so its slow spells, which make runs
+// minutes apart differ by 30% and more, reach both sides alike; what is left between them is the
+// logs. The spawn order alternates from round to round.
+//
+// Each side's engine thread CPU (from /proc, from the load's start to the end of the reading
+// after it: joins included, as in bench/logs.mjs) per request; per round the difference on - off
+// in µs per request and the ratio off / on (requests per CPU-second, on / off). Sharing a core
+// makes each request dearer on both sides, so the ratio in pairs is closer to 1 than the one
+// bench/logs.mjs judges for a run alone: the difference in µs is this benchmark's figure.
+// `--same` runs both sides with logs off: how far apart two identical runs of a pair fall.
+// Nothing is judged here: bench/logs.mjs judges the target.
+import { parseArgs } from 'node:util';
+import { requireColdbench, runColdbench } from './lib/coldbench.mjs';
+import { stop } from './lib/proc.mjs';
+import { f, interval, log, median, options, save, table } from './lib/report.mjs';
+import { closedProfile, startFunctionUrl } from './logs.mjs';
+
+/** Longer than the 5 s a run reads before its start, so that no run reads the lines of the round before. */
+const PAUSE_MS = 7000;
+/** Both runs start this long after they are spawned: time for each to start, warm up and open its connections. */
+const LEAD_MS = 8000;
+
+export async function main(argv = {}) {
+  const opt = { ...options({ runs: 12, durationSec: 8 }), ...argv };
+  const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { same: { type: 'boolean' } } });
+  const same = argv.same ?? values.same === true;
+  const sides = same ? [['a', false, 0], ['b', false, 1]] : [['off', false, 0], ['on', true, 1]];
+  await requireColdbench();
+  const servers = [];
+  const rounds = [];
+  try {
+    // A stand-in for each side, both on the server's core: a side with logs on then reads its own lines only.
+    for (const _ of sides) servers.push(await startFunctionUrl(opt.serverCore));
+    for (let i = 0; i < opt.runs; i++) {
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+      const startAt = Date.now() + LEAD_MS;
+      const order = i % 2 === 0 ? sides : sides.toReversed();
+      log(`round ${i + 1}/${opt.runs}: closed, ${same ? 'two runs with logs off' : 'logs'} ${order.map(([name]) => name).join(' and ')} at once on core ${opt.toolCore}`);
+      const runs = await Promise.all(order.map(([, withLogs, server]) => runColdbench(closedProfile(servers[server], opt.durationSec, withLogs), {
+        core: opt.toolCore,
+        threads: true,
+        timeoutMs: (opt.durationSec + 180) * 1000,
+        args: ['--start-at', String(startAt), '--start-tolerance', '3s'],
+      })));
+      const round = {};
+      order.forEach(([name], k) => (round[name] = sideOf(runs[k], name)));
+      rounds.push(round);
+    }
+  } finally {
+    for (const server of servers) await stop(server.child);
+  }
+  return summarize(rounds, sides.map(([name]) => name), opt);
+}
+
+/** One side of a round: its engine thread's µs per request, joins included and during the load only. */
+function sideOf(run, name) {
+  if (run.exitCode !== 0 || run.threadCpuSec === undefined || run.threadCpuSec === null || !(run.requests > 0)) {
+    throw new Error(`the ${name} run of a pair failed (exit code ${run.exitCode}; a run that starts over 3 s late exits 4: the machine was too busy)`);
+  }
+  return {
+    requests: run.requests,
+    ratePerSec: run.ratePerSec,
+    us: (run.threadCpuSec.main * 1e6) / run.requests,
+    loadUs: (run.loadCpuSec.main * 1e6) / run.requests,
+    matched: run.result.logs?.matched,
+    deferred: run.result.logs?.deferred,
+    command: run.command,
+  };
+}
+
+function summarize(rounds, [a, b], opt) {
+  const diff = rounds.map((r) => r[b].us - r[a].us);
+  const ratio = rounds.map((r) => r[a].us / r[b].us);
+  const loadDiff = rounds.map((r) => r[b].loadUs - r[a].loadUs);
+  console.log(table(['round', `µs per request, ${a}`, `µs per request, ${b}`, `${b} - ${a}`, `requests per CPU-second, ${b} / ${a}`, `${b}: requests matched`], rounds.map((r, i) => [
+    i + 1, f(r[a].us, 2), f(r[b].us, 2), f(diff[i], 2), f(ratio[i], 3), r[b].deferred === undefined ? '' : `${r[b].matched} of ${r[b].deferred}`,
+  ])));
+  console.log(table(['in pairs, the engine thread', 'median', 'interval of the median'], [
+    [`µs per request, ${b} - ${a} (joins included)`, f(median(diff), 2), interval(diff, 2)],
+    [`µs per request, ${b} - ${a}, during the load only`, f(median(loadDiff), 2), interval(loadDiff, 2)],
+    [`requests per CPU-second, ${b} / ${a}`, f(median(ratio), 3), interval(ratio)],
+  ]));
+  const unmatched = rounds.filter((r) => r[b].deferred !== undefined && r[b].matched !== r[b].deferred).length;
+  if (unmatched > 0) console.log(`${unmatched} logs-on runs did not match every request`);
+  const file = save('logs-pairs', { opt, rounds, median: { diffUs: median(diff), loadDiffUs: median(loadDiff), ratio: median(ratio) } });
+  console.log(`wrote ${file}`);
+  return { verdicts: [] };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
