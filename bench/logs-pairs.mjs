@@ -20,9 +20,9 @@ import { f, interval, log, median, options, save, table } from './lib/report.mjs
 import { closedProfile, startFunctionUrl } from './logs.mjs';
 
 /** Longer than the 5 s a run reads before its start, so that no run reads the lines of the round before. */
-const PAUSE_MS = 7000;
+export const PAUSE_MS = 7000;
 /** Both runs start this long after they are spawned: time for each to start, warm up and open its connections. */
-const LEAD_MS = 8000;
+export const LEAD_MS = 8000;
 
 export async function main(argv = {}) {
   const opt = { ...options({ runs: 12, durationSec: 8 }), ...argv };

@@ -25,6 +25,7 @@ import { ensureApt, run, start, stop } from './lib/proc.mjs';
 import { repoRoot, requireColdbench } from './lib/coldbench.mjs';
 import { options, f, table, save, log } from './lib/report.mjs';
 import { closedProfile, startFunctionUrl } from './logs.mjs';
+import { LEAD_MS, PAUSE_MS } from './logs-pairs.mjs';
 
 const HZ = 2999;
 const US_PER_SAMPLE = 1e6 / HZ;
@@ -61,9 +62,6 @@ const LEAF_KINDS = [
   ["Node.js and V8's C++ (the collector included)", () => true],
 ];
 
-/** Between the spawns and the instant both runs of a pair start: time for each to start, warm up and connect. */
-const LEAD_MS = 8000;
-
 export async function main(argv = {}) {
   const opt = { ...options({ runs: 1, durationSec: 10 }), ...argv };
   await requireColdbench();
@@ -76,8 +74,7 @@ export async function main(argv = {}) {
     for (let i = 0; i < opt.runs; i++) {
       const modes = i % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
       log(`pair ${i + 1}/${opt.runs}: closed, full speed, logs off and on started together, under perf`);
-      // Longer than the 5 s a run reads before its start: no run reads the lines of the pair before.
-      await new Promise((resolve) => setTimeout(resolve, 7000));
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
       const startAt = Date.now() + LEAD_MS;
       const pair = await Promise.all(modes.map((mode) => profiled(closedProfile(servers[mode], opt.durationSec, mode === 'on'), opt.toolCore, startAt)));
       modes.forEach((mode, k) => addTo(totals[mode], pair[k]));
