@@ -150,7 +150,8 @@ async function profiled(profile, core, startAt) {
     const monoMinusWallSec = Number(process.hrtime.bigint()) / 1e9 - Date.now() / 1000;
     const fromSec = Date.parse(result.startedAt) / 1000 + monoMinusWallSec;
     const toSec = fromSec + result.durationMs / 1000;
-    const counts = { mainSamples: 0, logPath: 0, parts: newTotals().parts, leaves: newTotals().leaves, helpers: newTotals().helpers };
+    const { parts, leaves, helpers } = newTotals();
+    const counts = { mainSamples: 0, logPath: 0, parts, leaves, helpers };
     let pid;
     await eachSample(data, (sample) => {
       pid ??= sample.pid;

@@ -242,4 +242,3 @@ describe('a terminal that hangs up', () => {
     expect(processes.filter((pid) => !gone(pid))).toEqual([]);
   }, 70_000);
 });
-
