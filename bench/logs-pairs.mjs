@@ -10,8 +10,12 @@
 // after it: joins included, as in bench/logs.mjs) per request; per round the difference on - off
 // in µs per request and the ratio off / on (requests per CPU-second, on / off). Sharing a core
 // makes each request dearer on both sides, so the ratio in pairs is closer to 1 than the one
-// bench/logs.mjs judges for a run alone: the difference in µs is this benchmark's figure.
+// bench/logs.mjs judges for a run alone: the difference in µs is this benchmark's figure. Each
+// side's engine thread page faults (minor faults, from /proc: first writes to memory new to the
+// process) per 1,000 requests, over the same span.
 // `--same` runs both sides with logs off: how far apart two identical runs of a pair fall.
+// `--reader-core N` moves the logs-on side's reading thread to core N before the load (a run
+// whose thread was not moved in time fails the benchmark).
 // Nothing is judged here: bench/logs.mjs judges the target.
 import { parseArgs } from 'node:util';
 import { requireColdbench, runColdbench } from './lib/coldbench.mjs';
@@ -26,7 +30,8 @@ export const LEAD_MS = 8000;
 
 export async function main(argv = {}) {
   const opt = { ...options({ runs: 12, durationSec: 8 }), ...argv };
-  const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { same: { type: 'boolean' } } });
+  const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { same: { type: 'boolean' }, 'reader-core': { type: 'string' } } });
+  const readerCore = values['reader-core'] === undefined ? undefined : Number(values['reader-core']);
   const same = argv.same ?? values.same === true;
   const sides = same ? [['a', false, 0], ['b', false, 1]] : [['off', false, 0], ['on', true, 1]];
   await requireColdbench();
@@ -43,6 +48,7 @@ export async function main(argv = {}) {
       const runs = await Promise.all(order.map(([, withLogs, server]) => runColdbench(closedProfile(servers[server], opt.durationSec, withLogs), {
         core: opt.toolCore,
         threads: true,
+        ...(withLogs && readerCore !== undefined && { readerCore }),
         timeoutMs: (opt.durationSec + 180) * 1000,
         args: ['--start-at', String(startAt), '--start-tolerance', '3s'],
       })));
@@ -56,16 +62,19 @@ export async function main(argv = {}) {
   return summarize(rounds, sides.map(([name]) => name), opt);
 }
 
-/** One side of a round: its engine thread's µs per request, joins included and during the load only. */
+/** One side of a round: its engine thread's µs per request, joins included and during the load only, and its page faults. */
 function sideOf(run, name) {
   if (run.exitCode !== 0 || run.threadCpuSec === undefined || run.threadCpuSec === null || !(run.requests > 0)) {
     throw new Error(`the ${name} run of a pair failed (exit code ${run.exitCode}; a run that starts over 3 s late exits 4: the machine was too busy)`);
   }
+  if (run.readerPinned === false) throw new Error(`the ${name} run's reading thread was not moved to its core before the load`);
   return {
     requests: run.requests,
     ratePerSec: run.ratePerSec,
     us: (run.threadCpuSec.main * 1e6) / run.requests,
     loadUs: (run.loadCpuSec.main * 1e6) / run.requests,
+    /** The engine thread's minor page faults (first writes to memory new to the process) per 1,000 requests, joins included. */
+    faults: (run.threadFaults.main * 1000) / run.requests,
     matched: run.result.logs?.matched,
     deferred: run.result.logs?.deferred,
     command: run.command,
@@ -76,17 +85,19 @@ function summarize(rounds, [a, b], opt) {
   const diff = rounds.map((r) => r[b].us - r[a].us);
   const ratio = rounds.map((r) => r[a].us / r[b].us);
   const loadDiff = rounds.map((r) => r[b].loadUs - r[a].loadUs);
-  console.log(table(['round', `µs per request, ${a}`, `µs per request, ${b}`, `${b} - ${a}`, `requests per CPU-second, ${b} / ${a}`, `${b}: requests matched`], rounds.map((r, i) => [
-    i + 1, f(r[a].us, 2), f(r[b].us, 2), f(diff[i], 2), f(ratio[i], 3), r[b].deferred === undefined ? '' : `${r[b].matched} of ${r[b].deferred}`,
+  const faultDiff = rounds.map((r) => r[b].faults - r[a].faults);
+  console.log(table(['round', `µs per request, ${a}`, `µs per request, ${b}`, `${b} - ${a}`, `requests per CPU-second, ${b} / ${a}`, `page faults per 1,000 requests, ${a} / ${b}`, `${b}: requests matched`], rounds.map((r, i) => [
+    i + 1, f(r[a].us, 2), f(r[b].us, 2), f(diff[i], 2), f(ratio[i], 3), `${f(r[a].faults, 1)} / ${f(r[b].faults, 1)}`, r[b].deferred === undefined ? '' : `${r[b].matched} of ${r[b].deferred}`,
   ])));
   console.log(table(['in pairs, the engine thread', 'median', 'interval of the median'], [
     [`µs per request, ${b} - ${a} (joins included)`, f(median(diff), 2), interval(diff, 2)],
     [`µs per request, ${b} - ${a}, during the load only`, f(median(loadDiff), 2), interval(loadDiff, 2)],
     [`requests per CPU-second, ${b} / ${a}`, f(median(ratio), 3), interval(ratio)],
+    [`page faults per 1,000 requests, ${b} - ${a}`, f(median(faultDiff), 1), interval(faultDiff, 1)],
   ]));
   const unmatched = rounds.filter((r) => r[b].deferred !== undefined && r[b].matched !== r[b].deferred).length;
   if (unmatched > 0) console.log(`${unmatched} logs-on runs did not match every request`);
-  const file = save('logs-pairs', { opt, rounds, median: { diffUs: median(diff), loadDiffUs: median(loadDiff), ratio: median(ratio) } });
+  const file = save('logs-pairs', { opt, rounds, median: { diffUs: median(diff), loadDiffUs: median(loadDiff), ratio: median(ratio), faultDiff: median(faultDiff) } });
   console.log(`wrote ${file}`);
   return { verdicts: [] };
 }

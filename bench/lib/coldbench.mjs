@@ -65,9 +65,13 @@ export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sam
             if (seen === null) return;
             for (const t of seen) byThread.set(t.tid, t);
             const sec = { main: 0, reader: 0, other: 0 };
-            for (const t of byThread.values()) sec[t.kind] += t.sec;
+            const faults = { main: 0, reader: 0, other: 0 };
+            for (const t of byThread.values()) {
+              sec[t.kind] += t.sec;
+              faults[t.kind] += t.minorFaults;
+            }
             if (serverPid !== undefined) sec.server = processCpuSeconds(serverPid) ?? NaN;
-            threadCpu.push({ atMs: Date.now(), sec });
+            threadCpu.push({ atMs: Date.now(), sec, faults });
             const reader = seen.find((t) => t.kind === 'reader');
             if (readerCore !== undefined && reader !== undefined && readerPinnedAtMs === undefined) {
               execFileSync('taskset', ['-pc', String(readerCore), reader.tid], { stdio: 'ignore' });
@@ -88,7 +92,7 @@ export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sam
     const result = parseResult(r, dir);
     const cpuSec = cpu ? childCpuSeconds(r.stderr) : undefined;
     const pinned = readerCore === undefined ? {} : { readerPinned: readerPinnedAtMs !== undefined && readerPinnedAtMs < Date.parse(result.startedAt) };
-    return { ...normalize(result), ...(cpu && { cpuSec }), ...(threads && { threadCpuSec: cpuDuringLoad(threadCpu, result), loadCpuSec: cpuDuringLoad(threadCpu, result, false) }), ...pinned, command: `taskset -c ${core} node bin/coldbench.js run <profile> --json --no-progress${extra.length > 0 ? ` ${extra.join(' ')}` : ''}`, profile, result, rss: samples, exitCode: r.code };
+    return { ...normalize(result), ...(cpu && { cpuSec }), ...(threads && { threadCpuSec: perKindDuringLoad(threadCpu, result), loadCpuSec: perKindDuringLoad(threadCpu, result, false), threadFaults: perKindDuringLoad(threadCpu, result, true, 'faults') }), ...pinned, command: `taskset -c ${core} node bin/coldbench.js run <profile> --json --no-progress${extra.length > 0 ? ` ${extra.join(' ')}` : ''}`, profile, result, rss: samples, exitCode: r.code };
   } finally {
     clearInterval(timer);
     clearInterval(threadTimer);
@@ -142,9 +146,10 @@ export function processCpuSeconds(pid) {
 }
 
 /**
- * User + system CPU seconds of each thread of the node process at or under `rootPid`, with its
- * kind: `main` (the thread whose id is the process's), `reader` (nice 19: the log reading
- * thread) or `other`, from /proc/<pid>/task/<tid>/stat; null once the process is gone.
+ * User + system CPU seconds and minor page faults (first touches of memory new to the process)
+ * of each thread of the node process at or under `rootPid`, with its kind: `main` (the thread
+ * whose id is the process's), `reader` (nice 19: the log reading thread) or `other`, from
+ * /proc/<pid>/task/<tid>/stat; null once the process is gone.
  */
 export function threadCpuSeconds(rootPid) {
   for (const pid of descendants(rootPid)) {
@@ -153,10 +158,10 @@ export function threadCpuSeconds(rootPid) {
     for (const tid of readDir(`/proc/${pid}/task`)) {
       const stat = readProc(`/proc/${pid}/task/${tid}/stat`);
       if (!stat) continue;
-      // Fields after the command name (which may hold spaces): utime, stime the 14th and 15th, nice the 19th.
+      // Fields after the command name (which may hold spaces): minflt the 10th, utime, stime the 14th and 15th, nice the 19th.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const sec = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC;
-      out.push({ tid: String(tid), sec, kind: String(tid) === String(pid) ? 'main' : Number(fields[16]) === 19 ? 'reader' : 'other' });
+      out.push({ tid: String(tid), sec, minorFaults: Number(fields[7]), kind: String(tid) === String(pid) ? 'main' : Number(fields[16]) === 19 ? 'reader' : 'other' });
     }
     return out.some((t) => t.kind === 'main') ? out : null;
   }
@@ -164,26 +169,27 @@ export function threadCpuSeconds(rootPid) {
 }
 
 /**
- * CPU seconds of each kind between the load's start and its end (with logs read and
- * `throughReading`, the end of the reading after it), from samples { atMs, sec: { main, reader,
- * other, server? } } (past the last one, its value: the process was saving its result); null
- * without a sample before the start.
+ * CPU seconds (or with `what` 'faults', minor page faults) of each kind between the load's start
+ * and its end (with logs read and `throughReading`, the end of the reading after it), from
+ * samples { atMs, sec: { main, reader, other, server? }, faults: { main, reader, other } } (past
+ * the last one, its value: the process was saving its result); null without a sample before the
+ * start.
  */
-function cpuDuringLoad(samples, result, throughReading = true) {
+function perKindDuringLoad(samples, result, throughReading = true, what = 'sec') {
   const from = Date.parse(result.startedAt);
   const to = Date.parse(result.endedAt) + (throughReading ? (result.logs?.waitedMs ?? 0) : 0);
   if (samples.length === 0) return null;
   const at = (t, kind) => {
     // Past the last sample (taken up to 100 ms before the process ended): its value.
     const last = samples[samples.length - 1];
-    if (last !== undefined && t >= last.atMs) return last.sec[kind];
+    if (last !== undefined && t >= last.atMs) return last[what][kind];
     const i = samples.findIndex((x) => x.atMs >= t);
     if (i <= 0) return null;
     const [a, b] = [samples[i - 1], samples[i]];
-    return a.sec[kind] + ((b.sec[kind] - a.sec[kind]) * (t - a.atMs)) / (b.atMs - a.atMs);
+    return a[what][kind] + ((b[what][kind] - a[what][kind]) * (t - a.atMs)) / (b.atMs - a.atMs);
   };
   const out = {};
-  for (const kind of Object.keys(samples[0]?.sec ?? {})) {
+  for (const kind of Object.keys(samples[0]?.[what] ?? {})) {
     const [start, end] = [at(from, kind), at(to, kind)];
     if (start === null || end === null) return null;
     out[kind] = end - start;
