@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { requireColdbench, runColdbench } from './lib/coldbench.mjs';
 import { stop } from './lib/proc.mjs';
 import { f, interval, log, median, options, save, table } from './lib/report.mjs';
-import { closedProfile, startFunctionUrl } from './logs.mjs';
+import { closedProfile, readerCoreOption, startFunctionUrl } from './logs.mjs';
 
 /** Longer than the 5 s a run reads before its start, so that no run reads the lines of the round before. */
 export const PAUSE_MS = 7000;
@@ -31,7 +31,7 @@ export const LEAD_MS = 8000;
 export async function main(argv = {}) {
   const opt = { ...options({ runs: 12, durationSec: 8 }), ...argv };
   const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { same: { type: 'boolean' }, 'reader-core': { type: 'string' } } });
-  const readerCore = values['reader-core'] === undefined ? undefined : Number(values['reader-core']);
+  const readerCore = readerCoreOption(argv.readerCore ?? values['reader-core'], opt.toolCore);
   const same = argv.same ?? values.same === true;
   const sides = same ? [['a', false, 0], ['b', false, 1]] : [['off', false, 0], ['on', true, 1]];
   await requireColdbench();

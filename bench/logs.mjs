@@ -52,10 +52,7 @@ const ENGINE_RATE = 5_000;
 export async function main(argv = {}) {
   const opt = { ...options({ runs: 5, durationSec: 10 }), ...argv };
   const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { 'memory-duration': { type: 'string' }, 'latency-duration': { type: 'string' }, 'engine-rate': { type: 'string' }, 'reader-core': { type: 'string' } } });
-  const readerCore = argv.readerCore ?? (values['reader-core'] === undefined ? undefined : Number(values['reader-core']));
-  if (readerCore !== undefined && (!Number.isInteger(readerCore) || readerCore < 0 || readerCore >= availableParallelism() || readerCore === opt.toolCore)) {
-    throw new Error(`--reader-core ${values['reader-core'] ?? readerCore}: give a core of this machine (0-${availableParallelism() - 1}) other than coldbench's (${opt.toolCore})`);
-  }
+  const readerCore = readerCoreOption(argv.readerCore ?? values['reader-core'], opt.toolCore);
   const engineRate = Number(argv.engineRate ?? values['engine-rate'] ?? ENGINE_RATE);
   const memorySec = Number(argv.memorySec ?? values['memory-duration'] ?? 300);
   const latencySec = Number(argv.latencySec ?? values['latency-duration'] ?? 20);
@@ -105,6 +102,16 @@ export async function main(argv = {}) {
 
 /** Longer than the 5 s a run reads before its start, so that no run reads the lines of the one before. */
 const pause = () => new Promise((resolve) => setTimeout(resolve, 6000));
+
+/** `--reader-core`: a core of this machine other than coldbench's, or undefined when not given. */
+export function readerCoreOption(value, toolCore) {
+  if (value === undefined) return undefined;
+  const core = Number(value);
+  if (!Number.isInteger(core) || core < 0 || core >= availableParallelism() || core === toolCore) {
+    throw new Error(`--reader-core ${value}: give a core of this machine (0-${availableParallelism() - 1}) other than coldbench's (${toolCore})`);
+  }
+  return core;
+}
 
 export async function startFunctionUrl(core) {
   const child = start(process.execPath, [join(repoRoot, 'bench', 'servers', 'function-url.mjs')], { core, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
