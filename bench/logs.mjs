@@ -141,10 +141,10 @@ function openProfile(server, durationSec, withLogs = true, rate = MEMORY_RATE) {
 
 /**
  * The log path's pieces alone (dist/logs, no network), in µs per request (one REPORT each). The
- * engine's thread: a request's end with the join attached (it is kept, and batched for the
- * reading thread) against the same without logs, and the decisions counted when they come back.
- * The reading thread: the parse of a line, and the join (the batch of requests taken in, the
- * line matched, the decision batched). Between them: the two messages, their columns
+ * engine's thread: a request's end with the join attached (batched for the reading thread,
+ * which keeps it) against the same without logs, and the requests counted when they come back
+ * decided. The reading thread: the parse of a line, and the join (the batch of requests taken
+ * in and kept, the line matched, the request and its decision batched). Between them: the two messages, their columns
  * shared (both sides).
  */
 export async function measureJoin(n) {
@@ -175,13 +175,13 @@ export async function measureJoin(n) {
   });
   // The engine's side: requests end and are batched.
   const recorder = new Recorder(0);
-  const client = new JoinClient((t) => 1.7e12 + t, recorder.deferred);
+  const client = new JoinClient();
   recorder.startJoin = client;
   const batches = [];
   const endOnUs = time(() => {
     for (let i = 0; i < n; i++) {
       end(recorder, i);
-      if ((i + 1) % BATCH === 0 || i === n - 1) batches.push(client.takeBatch());
+      if ((i + 1) % BATCH === 0 || i === n - 1) batches.push(...client.takeBatches());
     }
   });
   let sent;
@@ -189,7 +189,7 @@ export async function measureJoin(n) {
   const deferMessageUs = time(() => (sent = batches.map((b) => structuredClone(b))));
   // The reading thread's side: the requests taken in, each line joined, decisions batched.
   const there = new ThreadRecorder();
-  const logJoin = new LogJoin({ recorder: there, mode: 'sync', viaAccessLog: false, epochOf: (t) => t, asyncMaxAttempts: 3 });
+  const logJoin = new LogJoin({ recorder: there, mode: 'sync', viaAccessLog: false, epochOf: (t) => 1.7e12 + t, asyncMaxAttempts: 3 });
   const decisions = [];
   const joinUs = time(() => {
     for (const b of sent) there.add(b, (ticket, answered) => logJoin.defer(ticket, answered));
@@ -201,7 +201,7 @@ export async function measureJoin(n) {
   let back;
   const decisionMessageUs = time(() => (back = decisions.map((d) => structuredClone(d))));
   const applyUs = time(() => {
-    for (const d of back) applyDecisions(d, recorder);
+    for (const d of back) applyDecisions(d, client, recorder);
   });
   const figures = logJoin.finish();
   return { requests: n, parseUs, endOffUs, endOnUs, joinUs, applyUs, messageUs: deferMessageUs + decisionMessageUs, perSec: 1e6 / (parseUs + endOnUs + joinUs + applyUs + deferMessageUs + decisionMessageUs), matched: figures.matched, decided: recorder.counts.warm + recorder.counts.cold + recorder.counts.proactive };

@@ -34,8 +34,8 @@ const recorder = new ThreadRecorder();
 let join: LogJoin | undefined;
 let link: RoundLink | undefined;
 
-function attach(setup: JoinSetup): void {
-  join = new LogJoin({ ...setup, recorder, epochOf: (epochMs) => epochMs });
+function attach(setup: JoinSetup, epochOffsetMs: number): void {
+  join = new LogJoin({ ...setup, recorder, epochOf: (clockMs) => epochOffsetMs + clockMs });
   const local = joinLink(join);
   link = {
     ...local,
@@ -73,10 +73,10 @@ function sendDecisions(): void {
   if (batch !== undefined) post({ type: 'decisions', batch, pending: join?.pending ?? 0 });
 }
 
-function takeDefers(defers: DeferBatch | undefined): void {
+function takeDefers(defers: readonly DeferBatch[] | undefined): void {
   if (defers === undefined || join === undefined) return;
   const j = join;
-  recorder.add(defers, (ticket, answered) => j.defer(ticket, answered), (requestId) => j.known(requestId));
+  for (const batch of defers) recorder.add(batch, (ticket, answered) => j.defer(ticket, answered), (requestId) => j.known(requestId));
   sendDecisions();
 }
 
@@ -106,7 +106,7 @@ async function start(): Promise<void> {
   port.on('message', (message: ToReader) => {
     switch (message.type) {
       case 'attach':
-        attach(message.setup);
+        attach(message.setup, message.epochOffsetMs);
         break;
       case 'window':
         join?.setRunWindow(message.fromMs, message.toMs);
@@ -136,7 +136,7 @@ async function start(): Promise<void> {
 }
 
 /** `spare`: the requests that came with the round, read: they go back with its answer, to hold the next ones. */
-async function round(source: LocalLogSource, id: number, request: RoundRequest, spare: DeferBatch | undefined): Promise<void> {
+async function round(source: LocalLogSource, id: number, request: RoundRequest, spare: DeferBatch[] | undefined): Promise<void> {
   const control = new AbortController();
   aborts.set(id, control);
   try {

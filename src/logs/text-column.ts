@@ -23,9 +23,10 @@ export class TextColumn {
   private count = 0;
   private used = 0;
 
-  constructor() {
-    this.bytes = sharedBytes(FIRST_TEXTS * 40);
-    this.ends = sharedColumn(Uint32Array, FIRST_TEXTS);
+  /** Room for `texts` texts of `bytesEach` bytes before the column grows. */
+  constructor(texts = FIRST_TEXTS, bytesEach = 40) {
+    this.bytes = sharedBytes(texts * bytesEach);
+    this.ends = sharedColumn(Uint32Array, texts);
   }
 
   push(text: string): void {
@@ -63,6 +64,11 @@ export class TextColumn {
  * Reads packed texts back: text i. A column of empty texts only (the front ids of a batch that
  * did not go through API Gateway) is read without decoding.
  */
+/** No texts, in shared memory as every column of a batch is. */
+export function noTexts(): PackedTexts {
+  return { bytes: new Uint8Array(new SharedArrayBuffer(0)), ends: sharedColumn(Uint32Array, 0) };
+}
+
 export function textReader(texts: PackedTexts): (i: number) => string {
   if (texts.bytes.length === 0) return () => '';
   const bytes = Buffer.from(texts.bytes.buffer, texts.bytes.byteOffset, texts.bytes.byteLength);

@@ -1,10 +1,13 @@
 /**
  * The join split across the two threads of a run that reads its function's logs. The run's
- * thread (the one that sends and times requests) keeps each request it cannot classify in its
- * Recorder and hands over, in batches, only what the join keys and times it by (JoinClient); the
- * log reading thread holds the LogJoin, matches each line to its request there, and sends back
- * the decisions in batches (ThreadRecorder), which the run's thread counts as if the target had
- * known them. The run's thread thus pays a few array writes per request, not the join's maps.
+ * thread (the one that sends and times requests) hands each request it cannot classify over in
+ * batches, with what the join keys and times it by and what counting it takes (JoinClient),
+ * and keeps nothing of it but a count (Recorder.carried); the log reading thread holds the
+ * requests and the LogJoin, matches each line to its request there, and sends each request back
+ * with its decision, in batches (ThreadRecorder), which the run's thread counts as if the target
+ * had known them (Recorder.decided). The run's thread thus pays a few array writes per request,
+ * not the join's maps, and holds no request for the seconds its line takes to come: at full
+ * speed, hundreds of thousands of them, new memory for each.
  *
  * Both batches travel in columns: an object per request would be cloned field by field on both
  * threads and become garbage on the run's thread. The columns are in shared memory
@@ -12,26 +15,41 @@
  * writer's until it is posted, then its reader's, until a batch of requests is given back.
  */
 import type { LambdaReport } from '../lambda/records.js';
-import type { DeferredRequests } from '../run/deferred.js';
 import type { Answered, Recorder, StartDecision, StartJoin } from '../run/recorder.js';
-import type { StartKind } from '../targets/target.js';
+import type { Outcome, StartKind } from '../targets/target.js';
 import { decodeHistogram, encodeHistogram } from '../result/histogram.js';
 import type { AnswerIds, JoinFigures, JoinRecorder } from './join.js';
-import { TextColumn, textReader } from './text-column.js';
+import { noTexts, TextColumn, textReader } from './text-column.js';
 import type { PackedTexts } from './text-column.js';
 import { grownTo, sharedColumn } from '../util/columns.js';
+import { nextRows } from '../run/deferred.js';
 
-/** Requests handed to the join since the last batch. Times are epoch ms (the run's clock). */
-export interface DeferBatch {
-  tickets: Int32Array;
+/**
+ * What counting a request takes of its outcome, in one number: the index of its request in the
+ * mix (-1 for none) of a plain `ok` answer, the usual answer of an endpoint; any other outcome
+ * (an error) stays on the run's thread, kept whole under a key, and its tag is -2 - key.
+ */
+export type Tag = number;
+const NO_REQUEST: Tag = -1;
+
+/**
+ * A request as the run's thread counts it: its times (the run's clock, ms) and its tag. The
+ * latency is the end minus the planned instant, as Recorder.completed reckons it.
+ */
+interface RequestRows {
+  plannedAt: Float64Array;
+  endedAt: Float64Array;
+  serviceMs: Float64Array;
+  tags: Int32Array;
+}
+
+/** Requests handed to the join since the last batch. */
+export interface DeferBatch extends RequestRows {
   /** The ids the answer carried ('' for none). */
   requestIds: PackedTexts;
   frontIds: PackedTexts;
-  /** Ids of requests whose start their target decided (StartJoin.known): not tickets, claimed when read. */
+  /** Ids of requests whose start their target decided (StartJoin.known): claimed when read. */
   knownIds: PackedTexts;
-  plannedEpoch: Float64Array;
-  endedEpoch: Float64Array;
-  serviceMs: Float64Array;
 }
 
 /** A REPORT's numbers, in column order; NaN where it has none. */
@@ -41,9 +59,11 @@ const STARTS: readonly StartKind[] = ['warm', 'cold', 'proactive', 'unknown'];
 const NO_REPORT = 0;
 const WITH_REPORT = 1;
 
-/** Decisions since the last batch. Strings are indexes into `texts` (a basis is one text for many decisions). */
-export interface DecisionBatch {
-  tickets: Int32Array;
+/**
+ * Requests decided since the last batch, each with its decision. Strings are indexes into
+ * `texts` (a basis is one text for many decisions).
+ */
+export interface DecisionBatch extends RequestRows {
   /** Index into STARTS; -1: no decision (the function was never called). */
   starts: Int8Array;
   basis: Int32Array;
@@ -60,105 +80,163 @@ export interface DecisionBatch {
 }
 
 /**
- * The run's side: a Recorder's start join that batches its requests for the reading thread. The
- * recorder already keeps each request's times by ticket (DeferredRequests): a request's end
- * only notes its ticket and ids here, and the times are read from the recorder's columns when
- * the batch is taken (a ticket stays the recorder's until its decision comes back).
+ * Requests a batch holds at most. A batch full is queued as it is and the next requests go to
+ * another, a batch given back or a new one: no column is copied to grow. While the reading
+ * thread cannot take them (at full speed on a shared core it barely runs until the load ends),
+ * hundreds of thousands of requests wait in batches; in columns that doubled, each copy would
+ * be written to memory new to the process, a page fault per page on the run's thread.
+ */
+export const BATCH_ROWS = 8192;
+/** Batches kept to be written again, at most (about 0.6 MB each); the reading thread gives back as many as it was sent. */
+const MAX_SPARES = 8;
+
+/**
+ * The run's side: a Recorder's start join that carries its requests to the reading thread, in
+ * batches, and counts them when they come back decided (applyDecisions).
  */
 export class JoinClient implements StartJoin {
-  private tickets: Int32Array = sharedColumn(Int32Array, 1024);
+  private rows: RequestRows;
   private count = 0;
-  /** A batch the reading thread gave back once read: its buffers hold the next batches. */
-  private spare: DeferBatch | undefined;
-  private readonly requestIds = new TextColumn();
-  private readonly frontIds = new TextColumn();
+  /** Batches full, waiting for the next message. */
+  private readonly full: DeferBatch[] = [];
+  /** Batches the reading thread gave back once read: their buffers hold the next ones. */
+  private readonly spares: DeferBatch[] = [];
+  /** Room for a batch of Lambda request ids (36 characters) without growing; longer ids make it grow. */
+  private readonly requestIds = new TextColumn(BATCH_ROWS, 40);
+  private readonly frontIds: TextColumn | undefined;
   private readonly knownIds = new TextColumn();
+  /** Outcomes other than a plain `ok` (errors: few), by key until their request comes back. */
+  private readonly whole = new Map<number, Outcome>();
+  private nextKey = 0;
+  /** What outcomeOf returns for a plain `ok`, filled anew each time. */
+  private readonly plain: Outcome & { kind: 'ok' } = { kind: 'ok', request: undefined };
 
-  constructor(
-    private readonly epochOf: (clockMs: number) => number,
-    private readonly kept: Pick<DeferredRequests, 'plannedAtOf' | 'endedAtOf' | 'serviceMsOf'>,
-  ) {}
+  /**
+   * `withFrontIds`: the join reads the id a front gave each request (API Gateway's, through its
+   * access log); else it reads the Lambda request id only, and the front's is not handed over.
+   */
+  constructor(withFrontIds = true) {
+    this.rows = newRequestRows(BATCH_ROWS);
+    if (withFrontIds) this.frontIds = new TextColumn(BATCH_ROWS, 40);
+  }
 
-  defer(ticket: number, answered: Answered): void {
-    if (this.count === this.tickets.length) this.tickets = grownTo(this.tickets, this.count * 2);
-    this.tickets[this.count++] = ticket;
-    this.requestIds.push(answered.outcome.requestId ?? '');
-    this.frontIds.push(answered.outcome.frontRequestId ?? '');
+  carry(answered: Answered): void {
+    if (this.count === BATCH_ROWS) this.full.push(this.cut());
+    const i = this.count++;
+    const { rows } = this;
+    rows.plannedAt[i] = answered.plannedAt;
+    rows.endedAt[i] = answered.endedAt;
+    rows.serviceMs[i] = answered.serviceMs;
+    const { outcome } = answered;
+    if (outcome.kind === 'ok' && outcome.report === undefined) rows.tags[i] = outcome.request ?? NO_REQUEST;
+    else {
+      const key = this.nextKey++;
+      this.whole.set(key, outcome);
+      rows.tags[i] = -2 - key;
+    }
+    this.requestIds.push(outcome.requestId ?? '');
+    this.frontIds?.push(outcome.frontRequestId ?? '');
   }
 
   known(requestId: string): void {
     this.knownIds.push(requestId);
   }
 
-  /** Requests handed over since the last batch. */
+  /** Requests handed over since the last take. */
   get unsent(): number {
-    return this.count;
+    return this.full.length * BATCH_ROWS + this.count;
   }
 
   /**
-   * A batch taken before, given back by the reading thread once read: the next batches are
-   * written in its buffers. Buffers new to a run of tens of thousands of requests a second are
+   * The outcome of a request back with its tag: a kept one, given up; a plain one is this
+   * client's one object, filled anew by each call (read it before the next, keep none of it).
+   */
+  outcomeOf(tag: Tag): Outcome {
+    if (tag >= NO_REQUEST) {
+      this.plain.request = tag >= 0 ? tag : undefined;
+      return this.plain;
+    }
+    const key = -2 - tag;
+    const outcome = this.whole.get(key);
+    if (outcome === undefined) throw new Error(`request tag ${tag} is not kept (decided twice?)`);
+    this.whole.delete(key);
+    return outcome;
+  }
+
+  /**
+   * Batches taken before, given back by the reading thread once read: the next batches are
+   * written in their buffers. Buffers new to a run of tens of thousands of requests a second are
    * memory the system has to map page by page as they are first written, a cost on the run's
    * thread that reusing them avoids.
    */
-  recycle(batch: DeferBatch): void {
-    this.spare = batch;
+  recycle(batches: readonly DeferBatch[]): void {
+    for (const batch of batches) if (this.spares.length < MAX_SPARES) this.spares.push(batch);
   }
 
-  /** The requests since the last batch, or undefined when there are none. */
-  takeBatch(): DeferBatch | undefined {
+  /** The requests since the last take, in batches of at most BATCH_ROWS, or undefined when there are none. */
+  takeBatches(): DeferBatch[] | undefined {
+    if (this.count > 0 || this.knownIds.length > 0) this.full.push(this.cut());
+    if (this.full.length === 0) return undefined;
+    return this.full.splice(0);
+  }
+
+  /** The batch being written, as it is; the next requests go to a spare's columns, or new ones. */
+  private cut(): DeferBatch {
     const n = this.count;
-    if (n === 0 && this.knownIds.length === 0) return undefined;
-    const spare = this.spare;
-    this.spare = undefined;
+    const spare = this.spares.pop();
+    const { rows } = this;
     const batch: DeferBatch = {
-      // The column itself goes with the batch; the next requests go to the spare's, or a new one.
-      tickets: this.tickets.subarray(0, n),
+      // The columns themselves go with the batch.
+      plannedAt: rows.plannedAt.subarray(0, n),
+      endedAt: rows.endedAt.subarray(0, n),
+      serviceMs: rows.serviceMs.subarray(0, n),
+      tags: rows.tags.subarray(0, n),
       requestIds: this.requestIds.take(spare?.requestIds),
-      frontIds: this.frontIds.take(spare?.frontIds),
+      frontIds: this.frontIds?.take(spare?.frontIds) ?? noTexts(),
       knownIds: this.knownIds.take(spare?.knownIds),
-      plannedEpoch: timesColumn(spare?.plannedEpoch, n),
-      endedEpoch: timesColumn(spare?.endedEpoch, n),
-      serviceMs: timesColumn(spare?.serviceMs, n),
     };
-    const tickets = spare?.tickets.buffer;
-    this.tickets = tickets !== undefined && tickets.byteLength >= this.tickets.byteLength ? new Int32Array(tickets) : sharedColumn(Int32Array, this.tickets.length);
-    for (let i = 0; i < n; i++) {
-      const ticket = batch.tickets[i]!;
-      batch.plannedEpoch[i] = this.epochOf(this.kept.plannedAtOf(ticket));
-      batch.endedEpoch[i] = this.epochOf(this.kept.endedAtOf(ticket));
-      batch.serviceMs[i] = this.kept.serviceMsOf(ticket);
-    }
+    this.rows = spare !== undefined ? rowsIn(spare) : newRequestRows(BATCH_ROWS);
     this.count = 0;
     return batch;
   }
 }
 
-/** `n` times: in the buffer of a spare column when it has room, else in a new buffer with room to spare for larger batches. */
-function timesColumn(spare: Float64Array | undefined, n: number): Float64Array {
-  const buffer = spare?.buffer;
-  if (buffer !== undefined && buffer.byteLength >= n * Float64Array.BYTES_PER_ELEMENT) return new Float64Array(buffer, 0, n);
-  return sharedColumn(Float64Array, Math.max(MIN_TIMES, n + (n >> 1))).subarray(0, n);
+function newRequestRows(n: number): RequestRows {
+  return { plannedAt: sharedColumn(Float64Array, n), endedAt: sharedColumn(Float64Array, n), serviceMs: sharedColumn(Float64Array, n), tags: sharedColumn(Int32Array, n) };
 }
 
-const MIN_TIMES = 1024;
+/** The rows of a batch given back, as columns over its whole buffers. */
+function rowsIn(batch: RequestRows): RequestRows {
+  return { plannedAt: new Float64Array(batch.plannedAt.buffer), endedAt: new Float64Array(batch.endedAt.buffer), serviceMs: new Float64Array(batch.serviceMs.buffer), tags: new Int32Array(batch.tags.buffer) };
+}
+
+function grownRows(rows: RequestRows, n: number): RequestRows {
+  return { plannedAt: grownTo(rows.plannedAt, n), endedAt: grownTo(rows.endedAt, n), serviceMs: grownTo(rows.serviceMs, n), tags: grownTo(rows.tags, n) };
+}
 
 /**
- * Counts a batch of decisions in the run's recorder. A decision's REPORT comes back with its
- * numbers, status and error type (what Recorder.record reads), not its request id.
+ * Counts a batch of decisions in the run's recorder: each request as the run's thread handed it
+ * over (its times, and its outcome from `client`), with its decision. A decision's REPORT comes
+ * back with its numbers, status and error type (what Recorder.record reads), not its request id.
  *
- * Each decision is read into the same two objects, filled anew for each: decideStart reads them
- * and keeps none of them (Recorder.record), so deciding hundreds of thousands of requests makes
- * no garbage on the thread that sends and times requests.
+ * Each request and decision is read into the same objects, filled anew for each: Recorder.decided
+ * reads them and keeps none of them, so counting hundreds of thousands of requests makes no
+ * garbage on the thread that sends and times requests.
  */
-export function applyDecisions(batch: DecisionBatch, recorder: Pick<Recorder, 'decideStart'>): void {
-  const { tickets, starts, texts } = batch;
+export function applyDecisions(batch: DecisionBatch, client: Pick<JoinClient, 'outcomeOf'>, recorder: Pick<Recorder, 'decided'>): void {
+  const { starts, texts } = batch;
   const report: LambdaReport = { type: 'report' };
   const decision: StartDecision = { start: 'unknown', basis: '', reason: '', report: undefined, requestId: undefined };
-  for (let i = 0; i < tickets.length; i++) {
+  const answered: Answered = { plannedAt: 0, endedAt: 0, latencyMs: 0, serviceMs: 0, outcome: { kind: 'ok' } };
+  for (let i = 0; i < starts.length; i++) {
+    answered.plannedAt = batch.plannedAt[i]!;
+    answered.endedAt = batch.endedAt[i]!;
+    answered.latencyMs = answered.endedAt - answered.plannedAt;
+    answered.serviceMs = batch.serviceMs[i]!;
+    answered.outcome = client.outcomeOf(batch.tags[i]!);
     const start = starts[i]!;
     if (start < 0) {
-      recorder.decideStart(tickets[i]!, undefined);
+      recorder.decided(answered, undefined);
       continue;
     }
     decision.start = STARTS[start]!;
@@ -166,7 +244,7 @@ export function applyDecisions(batch: DecisionBatch, recorder: Pick<Recorder, 'd
     decision.reason = texts[batch.reason[i]!]!;
     decision.requestId = batch.requestId[i]! >= 0 ? texts[batch.requestId[i]!]! : undefined;
     decision.report = batch.report[i] === WITH_REPORT ? readReport(batch, i, report) : undefined;
-    recorder.decideStart(tickets[i]!, decision);
+    recorder.decided(answered, decision);
   }
 }
 
@@ -191,25 +269,29 @@ function numberOrNot(value: number): number | undefined {
 }
 
 /**
- * The reading thread's side: the LogJoin's recorder. It keeps the times of the requests of each
- * batch by ticket (epoch ms: the join's `epochOf` is then the identity) and gathers decisions.
+ * The reading thread's side: the LogJoin's recorder. It keeps the requests of each batch until
+ * they are decided, by tickets of its own (slots reused once decided: small numbers), and
+ * gathers them back with their decisions. Times are the run's clock, ms; the join's `epochOf`
+ * turns them into epoch ms.
  */
 export class ThreadRecorder implements JoinRecorder {
-  /** By ticket (the recorder's slots: small numbers, reused): columns, not maps, so that keeping a request makes no garbage. */
-  private plannedEpoch = new Float64Array(1024);
-  private endedEpoch = new Float64Array(1024);
-  private serviceMs = new Float64Array(1024);
+  /** By ticket: columns, not maps, so that keeping a request makes no garbage. */
+  private rows: RequestRows = newRows(FIRST_TICKETS);
+  private used = 0;
+  /** Free tickets, a stack in a column (DeferredRequests says why). */
+  private free = new Int32Array(FIRST_TICKETS);
+  private freeCount = 0;
   private decisions = new DecisionsBuilder();
 
   readonly deferred = {
-    plannedAtOf: (ticket: number): number => this.plannedEpoch[ticket]!,
-    endedAtOf: (ticket: number): number => this.endedEpoch[ticket]!,
-    serviceMsOf: (ticket: number): number => this.serviceMs[ticket]!,
+    plannedAtOf: (ticket: number): number => this.rows.plannedAt[ticket]!,
+    endedAtOf: (ticket: number): number => this.rows.endedAt[ticket]!,
+    serviceMsOf: (ticket: number): number => this.rows.serviceMs[ticket]!,
   };
 
   /**
-   * Keeps a batch's times and hands each request to `defer` (the join's: it reads the answer's
-   * ids and keeps none of the answer), each known id to `known`.
+   * Keeps a batch's requests and hands each to `defer` under its ticket (the join's: it reads
+   * the answer's ids and keeps none of the answer), each known id to `known`.
    */
   add(batch: DeferBatch, defer: (ticket: number, answered: { outcome: AnswerIds }) => void, known?: (requestId: string) => void): void {
     if (known !== undefined) {
@@ -221,12 +303,13 @@ export class ThreadRecorder implements JoinRecorder {
     // One answer filled anew for each request: the join reads its ids and keeps the ids only.
     const answered: { outcome: AnswerIds } = { outcome: { requestId: undefined, frontRequestId: undefined } };
     const { outcome } = answered;
-    for (let i = 0; i < batch.tickets.length; i++) {
-      const ticket = batch.tickets[i]!;
-      if (ticket >= this.plannedEpoch.length) this.grow(ticket);
-      this.plannedEpoch[ticket] = batch.plannedEpoch[i]!;
-      this.endedEpoch[ticket] = batch.endedEpoch[i]!;
-      this.serviceMs[ticket] = batch.serviceMs[i]!;
+    for (let i = 0; i < batch.tags.length; i++) {
+      const ticket = this.freeCount > 0 ? this.free[--this.freeCount]! : this.grow();
+      const { rows } = this;
+      rows.plannedAt[ticket] = batch.plannedAt[i]!;
+      rows.endedAt[ticket] = batch.endedAt[i]!;
+      rows.serviceMs[ticket] = batch.serviceMs[i]!;
+      rows.tags[ticket] = batch.tags[i]!;
       const id = requestId(i);
       const front = frontId(i);
       outcome.requestId = id !== '' ? id : undefined;
@@ -235,15 +318,20 @@ export class ThreadRecorder implements JoinRecorder {
     }
   }
 
+  /** The request of `ticket` goes back with its decision; its ticket is free again. */
   decideStart(ticket: number, decision: StartDecision | undefined): void {
-    this.decisions.add(ticket, decision);
+    this.decisions.add(this.rows, ticket, decision);
+    this.free[this.freeCount++] = ticket;
   }
 
-  private grow(ticket: number): void {
-    const size = Math.max(ticket + 1, this.plannedEpoch.length * 2);
-    this.plannedEpoch = grownTo(this.plannedEpoch, size);
-    this.endedEpoch = grownTo(this.endedEpoch, size);
-    this.serviceMs = grownTo(this.serviceMs, size);
+  /** A ticket never used before; the columns jump to a reserve as DeferredRequests' do. */
+  private grow(): number {
+    if (this.used === this.rows.tags.length) {
+      const size = nextRows(this.used);
+      this.rows = grownRows(this.rows, size);
+      this.free = grownTo(this.free, size);
+    }
+    return this.used++;
   }
 
   /** Decisions made since the last batch. */
@@ -254,9 +342,16 @@ export class ThreadRecorder implements JoinRecorder {
   /** The decisions since the last batch, or undefined when there are none. */
   takeDecisions(): DecisionBatch | undefined {
     const batch = this.decisions.build();
-    if (batch !== undefined) this.decisions = new DecisionsBuilder(batch.tickets.length);
+    if (batch !== undefined) this.decisions = new DecisionsBuilder(batch.tags.length);
     return batch;
   }
+}
+
+const FIRST_TICKETS = 1024;
+
+/** Columns of this thread's own, not shared: they never leave it. */
+function newRows(n: number): RequestRows {
+  return { plannedAt: new Float64Array(n), endedAt: new Float64Array(n), serviceMs: new Float64Array(n), tags: new Int32Array(n) };
 }
 
 /**
@@ -268,7 +363,7 @@ export class ThreadRecorder implements JoinRecorder {
  */
 class DecisionsBuilder {
   private count = 0;
-  private tickets: Int32Array;
+  private rows: RequestRows;
   private starts: Int8Array;
   private basis: Int32Array;
   private reason: Int32Array;
@@ -283,7 +378,7 @@ class DecisionsBuilder {
   /** `rows`: room for this many decisions before the columns grow (the last batch's size). */
   constructor(rows = FIRST_DECISIONS) {
     const n = Math.max(FIRST_DECISIONS, rows);
-    this.tickets = sharedColumn(Int32Array, n);
+    this.rows = newRequestRows(n);
     this.starts = sharedColumn(Int8Array, n);
     this.basis = sharedColumn(Int32Array, n);
     this.reason = sharedColumn(Int32Array, n);
@@ -298,10 +393,15 @@ class DecisionsBuilder {
     return this.count;
   }
 
-  add(ticket: number, d: StartDecision | undefined): void {
-    if (this.count === this.tickets.length) this.grow();
+  /** The request of `ticket` in `from`, with its decision. */
+  add(from: RequestRows, ticket: number, d: StartDecision | undefined): void {
+    if (this.count === this.starts.length) this.grow();
     const i = this.count++;
-    this.tickets[i] = ticket;
+    const { rows } = this;
+    rows.plannedAt[i] = from.plannedAt[ticket]!;
+    rows.endedAt[i] = from.endedAt[ticket]!;
+    rows.serviceMs[i] = from.serviceMs[ticket]!;
+    rows.tags[i] = from.tags[ticket]!;
     this.starts[i] = d === undefined ? -1 : STARTS.indexOf(d.start);
     this.basis[i] = d === undefined ? -1 : this.text(d.basis);
     this.reason[i] = d === undefined ? -1 : this.text(d.reason);
@@ -319,8 +419,12 @@ class DecisionsBuilder {
   build(): DecisionBatch | undefined {
     const n = this.count;
     if (n === 0) return undefined;
+    const { rows } = this;
     return {
-      tickets: this.tickets.subarray(0, n),
+      plannedAt: rows.plannedAt.subarray(0, n),
+      endedAt: rows.endedAt.subarray(0, n),
+      serviceMs: rows.serviceMs.subarray(0, n),
+      tags: rows.tags.subarray(0, n),
       starts: this.starts.subarray(0, n),
       basis: this.basis.subarray(0, n),
       reason: this.reason.subarray(0, n),
@@ -334,8 +438,8 @@ class DecisionsBuilder {
   }
 
   private grow(): void {
-    const n = this.tickets.length * 2;
-    this.tickets = grownTo(this.tickets, n);
+    const n = this.starts.length * 2;
+    this.rows = grownRows(this.rows, n);
     this.starts = grownTo(this.starts, n);
     this.basis = grownTo(this.basis, n);
     this.reason = grownTo(this.reason, n);

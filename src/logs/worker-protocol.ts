@@ -12,11 +12,12 @@ export interface FailureData {
 }
 
 export type ToReader =
-  | { type: 'attach'; setup: JoinSetup }
+  /** `epochOffsetMs`: epoch ms minus the run's clock (the times of the requests handed over). */
+  | { type: 'attach'; setup: JoinSetup; epochOffsetMs: number }
   | { type: 'window'; fromMs: number; toMs: number }
   /** The requests handed to the join since the last message come with the round, or with the finish. */
-  | { type: 'round'; id: number; request: RoundRequest; defers?: DeferBatch }
-  | { type: 'finish'; id: number; defers?: DeferBatch }
+  | { type: 'round'; id: number; request: RoundRequest; defers?: DeferBatch[] }
+  | { type: 'finish'; id: number; defers?: DeferBatch[] }
   | { type: 'filter'; id: number; params: FilterParams }
   | { type: 'abort'; id: number }
   | { type: 'close' };
@@ -31,5 +32,5 @@ export type FromReader =
    * `retrying`: of the pending, async events that may still be retried (LogJoin.retrying).
    * `spare`: the round's requests, read: their buffers go back to hold the next ones.
    */
-  | { type: 'done'; id: number; stats: ReadStats; pending: number; retrying: number; error?: FailureData; spare?: DeferBatch }
+  | { type: 'done'; id: number; stats: ReadStats; pending: number; retrying: number; error?: FailureData; spare?: DeferBatch[] }
   | { type: 'finished'; id: number; stats: ReadStats; figures?: EncodedFigures; error?: FailureData };

@@ -22,6 +22,7 @@ import { newReadStats } from './reader.js';
 import type { ReadStats } from './reader.js';
 import type { GroupSpec, JoinedLogSource, JoinSetup, RoundRequest } from './source.js';
 import { applyDecisions, decodeFigures, JoinClient } from './thread-join.js';
+import type { DeferBatch } from './thread-join.js';
 import type { FailureData, FromReader, ToReader } from './worker-protocol.js';
 
 /** Events per slice: a few hundred are parsed and joined in well under a millisecond. */
@@ -94,15 +95,19 @@ export class WorkerLogSource implements JoinedLogSource {
     return new WorkerLogSource(worker);
   }
 
+  /**
+   * The run's clock and the epoch differ by a constant (the run's clock is performance.now()):
+   * the thread is given it, and turns the times of the requests it holds into epochs itself.
+   */
   attach(recorder: Recorder, setup: JoinSetup, epochOf: (clockMs: number) => number): StartJoin {
-    const client = new JoinClient(epochOf, recorder.deferred);
+    const client = new JoinClient(setup.viaAccessLog);
     this.recorder = recorder;
     this.client = client;
-    this.post({ type: 'attach', setup });
+    this.post({ type: 'attach', setup, epochOffsetMs: epochOf(0) });
     return {
-      defer: (ticket, answered) => {
+      carry: (answered) => {
         this.deferredCount++;
-        client.defer(ticket, answered);
+        client.carry(answered);
       },
       known: (requestId) => client.known(requestId),
     };
@@ -149,9 +154,9 @@ export class WorkerLogSource implements JoinedLogSource {
   }
 
   /** The requests handed over since the last message, to go with the next one. */
-  private defers(): { defers?: NonNullable<ReturnType<JoinClient['takeBatch']>> } {
-    const batch = this.client?.takeBatch();
-    return batch === undefined ? {} : { defers: batch };
+  private defers(): { defers?: DeferBatch[] } {
+    const batches = this.client?.takeBatches();
+    return batches === undefined ? {} : { defers: batches };
   }
 
   /** Posts a call and waits for its answer; the thread keeps coldbench alive meanwhile. */
@@ -184,8 +189,8 @@ export class WorkerLogSource implements JoinedLogSource {
   private onMessage(m: FromReader): void {
     switch (m.type) {
       case 'decisions':
-        if (this.recorder !== undefined) {
-          applyDecisions(m.batch, this.recorder);
+        if (this.recorder !== undefined && this.client !== undefined) {
+          applyDecisions(m.batch, this.client, this.recorder);
           for (const flag of m.batch.report) this.decidedWithReport += flag;
         }
         this.waitingThere = m.pending;
@@ -227,15 +232,14 @@ export class WorkerLogSource implements JoinedLogSource {
    * figures are what this side knows (the lag and run-level figures stay with the thread).
    */
   private finishHere(why: string): JoinFigures {
-    const left = this.recorder?.deferred.tickets() ?? [];
     const basis = `CloudWatch Logs: the reading ended before a line was read (${why})`;
-    for (const ticket of left) this.recorder?.decideStart(ticket, { start: 'unknown', basis, reason: basis });
+    const left = this.recorder?.leftUndecided(basis) ?? 0;
     // Decisions a thread still alive sends after this are for requests counted here: not counted again.
     this.recorder = undefined;
-    this.client?.takeBatch();
+    this.client?.takeBatches();
     this.waitingThere = 0;
     return {
-      deferred: this.deferredCount, matched: this.decidedWithReport, unmatched: left.length, withoutId: 0, notInvoked: 0, throttledBehindFront: 0, withoutAccessLog: 0, withoutLambdaField: 0, unclaimedReports: 0, claimedReports: this.decidedWithReport,
+      deferred: this.deferredCount, matched: this.decidedWithReport, unmatched: left, withoutId: 0, notInvoked: 0, throttledBehindFront: 0, withoutAccessLog: 0, withoutLambdaField: 0, unclaimedReports: 0, claimedReports: this.decidedWithReport,
       lag: newHistogram(),
       runLevel: { invocations: 0, coldStarts: 0, init: newHistogram() },
       skew: { lowMs: undefined, highMs: undefined },

@@ -65,7 +65,7 @@ export function buildResult(input: BuildInput): RunResult {
   const durationMs = run.endedAt - run.startedAt;
   // A checkpoint is written while requests still wait for their line in the function's logs:
   // their start is counted unknown in it, as a run's end counts those never matched.
-  const waiting = input.partial === true ? recorder.deferred.size : 0;
+  const waiting = input.partial === true ? recorder.undecided : 0;
   const c = waiting === 0 ? recorder.counts : { ...recorder.counts, unknown: recorder.counts.unknown + waiting };
   const classified = c.warm + c.cold + c.proactive;
   const isLambda = profile.target.kind === 'lambda';

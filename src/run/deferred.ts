@@ -1,9 +1,10 @@
 /**
- * Requests whose start is decided later, by the join with the function's logs (Recorder's
- * StartJoin), kept in columns until then. A run at full speed may hold hundreds of thousands of
- * them for the seconds their log lines take to arrive: objects kept that long are copied by each
- * young-generation collection until they are promoted, which on the thread that sends and times
- * requests cost more than the join itself; numbers in typed arrays cost nothing to keep.
+ * Requests whose start is decided later, by a join with the function's logs that runs beside
+ * the recorder (StartJoin.defer: a LogJoin given the Recorder itself), kept in columns until
+ * then. A run reads its logs on a thread of its own, which holds its requests there instead
+ * (thread-join.ts). A run at full speed may hold hundreds of thousands of them for the seconds
+ * their log lines take to arrive: objects kept that long are copied by each young-generation
+ * collection until they are promoted; numbers in typed arrays cost nothing to keep.
  *
  * A request is a slot (its ticket), reused once the request is decided. The outcome object is
  * kept as it is except a plain `ok` without a REPORT, the usual answer of an HTTP endpoint: of
@@ -23,10 +24,10 @@ const FIRST_SLOTS = 1024;
  * at each step and write each copy to memory the system has not mapped yet, a page fault per
  * page; the pages of a larger column cost nothing until they are written (a zeroed buffer this
  * large is mapped lazily), and rows reused as requests are decided touch the same pages again.
- * Not for the columns that go to the reading thread and back with each poll (thread-join.ts,
- * text-column.ts): when they were transferred, V8 counted a buffer coming back as memory newly
- * held, and tens of MB of it each poll started collections that raised p99 at 2,000 requests/s
- * from 5.0-7.8 ms to 9.5-15.3 ms (not measured again since they are shared).
+ * Not for the columns that go to the reading thread and back (thread-join.ts, text-column.ts:
+ * batches of a fixed size, none grown): when they were transferred, V8 counted a buffer coming
+ * back as memory newly held, and tens of MB of it each poll started collections that raised p99
+ * at 2,000 requests/s from 5.0-7.8 ms to 9.5-15.3 ms (not measured again since they are shared).
  */
 export const RESERVED_ROWS = 1 << 19;
 

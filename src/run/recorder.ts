@@ -38,12 +38,16 @@ export interface StartDecision {
 
 /**
  * Where requests go whose start the target could not tell (an HTTP endpoint, an async invoke):
- * the join with the function's logs. The recorder keeps each such request (DeferredRequests) and
- * hands the join a ticket for it, with the request as answered to read its ids and times from at
- * once; the join calls Recorder.decideStart with the ticket later.
+ * the join with the function's logs. A join either lets the recorder keep each such request
+ * (DeferredRequests) and decides it by ticket (`defer`, then Recorder.decideStart), or carries
+ * the request itself, to give it back with its decision (`carry`, then Recorder.decided): the
+ * recorder then keeps nothing of it but a count.
  */
 export interface StartJoin {
-  defer(ticket: number, answered: Answered): void;
+  /** The recorder keeps the request under `ticket`; the ids and times are read from `answered` at once. */
+  defer?(ticket: number, answered: Answered): void;
+  /** The join takes the request whole; `answered` and its outcome are the caller's again once it returns. */
+  carry?(answered: Answered): void;
   /** A request whose start its target decided (a log tail, a header): its REPORT, when read, is this run's. */
   known?(requestId: string): void;
 }
@@ -110,8 +114,10 @@ export class Recorder {
   lastSentAt = -Infinity;
   /** Set by a run that reads starts from the function's logs; see StartJoin. */
   startJoin: StartJoin | undefined;
-  /** The requests handed to the start join and not decided yet, by ticket. */
+  /** The requests handed to the start join and kept here until decided, by ticket (StartJoin.defer). */
   readonly deferred = new DeferredRequests();
+  /** The requests the start join carries (StartJoin.carry) and has not given back yet. */
+  private readonly carried: Carried;
   /** Per request name of a mix, by the index outcomes carry (Outcome.request); empty without a mix. */
   readonly requests: RequestStats[];
 
@@ -119,6 +125,12 @@ export class Recorder {
   constructor(readonly startedAt: number, readonly cost?: CostAccumulator, private readonly defaultMemoryMB?: number, requestNames: readonly string[] = []) {
     this.timeline = new Timeline(startedAt);
     this.requests = requestNames.map((name) => new RequestStats(name));
+    this.carried = { count: 0, billable: 0, byRequest: requestNames.map(() => 0) };
+  }
+
+  /** Requests handed to the start join and not decided yet. */
+  get undecided(): number {
+    return this.deferred.size + this.carried.count;
   }
 
   planned(): void {
@@ -181,7 +193,10 @@ export class Recorder {
         return;
       }
       if (outcome.start === undefined) {
-        join.defer(this.deferred.add(answered), answered);
+        if (join.carry !== undefined) {
+          this.count(this.carried, outcome, 1);
+          join.carry(answered);
+        } else join.defer!(this.deferred.add(answered), answered);
         return;
       }
       if (outcome.requestId !== undefined) join.known?.(outcome.requestId);
@@ -196,6 +211,42 @@ export class Recorder {
    */
   decideStart(ticket: number, decision: StartDecision | undefined): void {
     this.record(this.deferred.take(ticket), decision);
+  }
+
+  /**
+   * A request the start join carried, given back with its decision: counted as decideStart
+   * counts one. `a` is read, not kept.
+   */
+  decided(a: Answered, decision: StartDecision | undefined): void {
+    this.count(this.carried, a.outcome, -1);
+    this.record(a, decision);
+  }
+
+  /**
+   * Every request the start join carried and did not give back (the join is gone), counted
+   * `unknown` by `basis` as decided would count each: under the names of a mix, and billed
+   * without a REPORT where it ran. Their number.
+   */
+  leftUndecided(basis: string): number {
+    const c = this.carried;
+    const left = c.count;
+    this.counts.unknown += left;
+    if (left > 0) this.startBases.unknown.set(basis, (this.startBases.unknown.get(basis) ?? 0) + left);
+    c.byRequest.forEach((n, i) => {
+      for (let k = 0; k < n; k++) this.requests[i]!.start('unknown', 0);
+    });
+    for (let k = 0; k < c.billable; k++) this.cost?.addUnreported();
+    c.count = 0;
+    c.billable = 0;
+    c.byRequest.fill(0);
+    return left;
+  }
+
+  /** Adds `n` (1 or -1) to the counts of carried requests, for a request with `outcome`. */
+  private count(c: Carried, outcome: Outcome, n: number): void {
+    c.count += n;
+    if (outcome.request !== undefined && outcome.request < c.byRequest.length) c.byRequest[outcome.request]! += n;
+    if (billable(outcome)) c.billable += n;
   }
 
   /**
@@ -275,12 +326,24 @@ export class Recorder {
     if (this.cost === undefined) return;
     // An error with a REPORT ran (a 5xx of a front, whose function failed, has its REPORT joined
     // from the logs): it is billed whatever the client saw.
-    if (outcome.kind === 'error' && report === undefined && !outcome.errorClass.startsWith('function-error:')) return;
+    if (report === undefined && !billable(outcome)) return;
     const billedMs = report?.billedDurationMs;
     const memoryMB = report?.memorySizeMB ?? this.defaultMemoryMB;
     if (billedMs !== undefined && memoryMB !== undefined) this.cost.add(billedMs, memoryMB);
     else this.cost.addUnreported();
   }
+}
+
+/** Requests the start join carries, counted: in all, billed without a REPORT, and by request name. */
+interface Carried {
+  count: number;
+  billable: number;
+  byRequest: number[];
+}
+
+/** Billed when it ran though no REPORT was read: every outcome but the errors of a call that never reached the function. */
+function billable(outcome: Outcome): boolean {
+  return outcome.kind !== 'error' || outcome.errorClass.startsWith('function-error:');
 }
 
 const NO_ANSWER = 'no answer (a timeout or a network failure): nothing to join its line to';

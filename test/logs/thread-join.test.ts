@@ -1,17 +1,19 @@
 /**
  * The join's two halves talk in columns: the requests the run's thread hands over come out on
- * the reading thread with their ids and times, and the decisions come back to the recorder as
- * they were made (a REPORT's numbers, status and error type; the request id of a cold or
+ * the reading thread with their ids and times, and come back to the recorder as they were
+ * handed over (an error's outcome whole), each with its decision as it was made (a REPORT's numbers, status and error type; the request id of a cold or
  * proactive start); the figures of a reading survive their trip, histograms included.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LogJoin } from '../../src/logs/join.js';
-import { applyDecisions, decodeFigures, encodeFigures, JoinClient, ThreadRecorder } from '../../src/logs/thread-join.js';
+import { applyDecisions, BATCH_ROWS, decodeFigures, encodeFigures, JoinClient, ThreadRecorder } from '../../src/logs/thread-join.js';
 import type { DecisionBatch, DeferBatch } from '../../src/logs/thread-join.js';
 import { recordMs, valuesAtPercentiles } from '../../src/result/histogram.js';
 import type { Histogram } from '../../src/result/histogram.js';
 import type { Answered, StartDecision } from '../../src/run/recorder.js';
+import type { AnswerIds } from '../../src/logs/join.js';
+import type { Outcome } from '../../src/targets/target.js';
 import { params } from '../property/settings.js';
 import { asRead } from '../helpers/as-read.js';
 
@@ -23,113 +25,166 @@ const decision = fc.option(
   { nil: undefined },
 ) as fc.Arbitrary<StartDecision | undefined>;
 
+/** A request ended at `at` (the run's clock), answered `serviceMs` after its send. */
+const answer = (at: number, outcome: Outcome, serviceMs = 1): Answered => ({ plannedAt: at - 2 * serviceMs, endedAt: at, latencyMs: 2 * serviceMs, serviceMs, outcome });
+
+/** Requests through a client and a reading thread's recorder, as a run posts them (structuredClone: the same columns, shared). */
+function across() {
+  const client = new JoinClient();
+  const there = new ThreadRecorder();
+  /** Tickets the reading thread gave the requests of the batch, with the ids it read. */
+  const send = (): [number, AnswerIds][] => {
+    const seen: [number, AnswerIds][] = [];
+    for (const batch of structuredClone(client.takeBatches() ?? [])) there.add(batch, (ticket, answered) => seen.push([ticket, asRead(answered.outcome)]));
+    return seen;
+  };
+  /** The decisions back, as the recorder is given them. */
+  const back = (): [Answered, StartDecision | undefined][] => {
+    const got: [Answered, StartDecision | undefined][] = [];
+    const batch = there.takeDecisions();
+    if (batch !== undefined) applyDecisions(structuredClone(batch), client, { decided: (a, d) => got.push([asRead(a), asRead(d)]) });
+    return got;
+  };
+  return { client, there, send, back };
+}
+
 describe('the join across threads', () => {
-  it('decisions come back to the recorder as made: what it reads, the request id of cold and proactive starts only', () => {
+  it('decisions come back to the recorder as made, each with its request as handed over: the request id of cold and proactive starts only', () => {
     fc.assert(fc.property(fc.array(decision, { maxLength: 40 }), (made) => {
-      const there = new ThreadRecorder();
-      made.forEach((d, ticket) => there.decideStart(ticket, d));
-      const got: [number, StartDecision | undefined][] = [];
-      const batch = there.takeDecisions();
-      if (batch !== undefined) applyDecisions(structuredClone(batch), { decideStart: (t, d) => got.push([t, asRead(d)]) });
+      const { client, there, send, back } = across();
+      made.forEach((_, i) => client.carry(answer(1000 + i, { kind: 'ok', requestId: `id-${i}`, request: i % 3 === 0 ? undefined : i % 3 }, 0.5 + i)));
+      const tickets = send().map(([ticket]) => ticket);
+      made.forEach((d, i) => there.decideStart(tickets[i]!, d));
+      const got = back();
       expect(there.takeDecisions()).toBeUndefined();
-      expect(got).toStrictEqual(made.map((d, t) => {
-        if (d === undefined) return [t, undefined];
+      expect(got).toStrictEqual(made.map((d, i) => {
+        const sent = asRead(answer(1000 + i, { kind: 'ok', ...(i % 3 !== 0 && { request: i % 3 }) }, 0.5 + i));
+        if (d === undefined) return [sent, undefined];
         const { requestId, ...rest } = d;
         const named = (d.start === 'cold' || d.start === 'proactive') && requestId !== undefined;
-        return [t, { ...rest, ...(named && { requestId }) }];
+        return [sent, { ...rest, ...(named && { requestId }) }];
       }));
     }), params(300));
   });
 
-  it('decisions past the first columns\' room come back whole, and the next batch starts afresh', () => {
-    const there = new ThreadRecorder();
-    const made = (ticket: number): StartDecision => ({ start: ticket % 50 === 0 ? 'cold' : 'warm', basis: 'b', reason: `r${ticket % 3}`, requestId: `id-${ticket}`, report: { type: 'report', durationMs: ticket / 4, billedDurationMs: ticket } });
-    const expected = (ticket: number): StartDecision => {
-      const { requestId, ...rest } = made(ticket);
-      return ticket % 50 === 0 ? { ...rest, requestId } : rest;
-    };
-    const readBack = (): [number, StartDecision | undefined][] => {
-      const got: [number, StartDecision | undefined][] = [];
-      applyDecisions(structuredClone(there.takeDecisions()!), { decideStart: (t, d) => got.push([t, asRead(d)]) });
-      return got;
-    };
-    for (let t = 0; t < 3000; t++) there.decideStart(t, made(t));
-    expect(readBack()).toStrictEqual(Array.from({ length: 3000 }, (_, t) => [t, expected(t)]));
-    there.decideStart(7, undefined);
-    there.decideStart(9000, made(9000));
-    expect(readBack()).toStrictEqual([[7, undefined], [9000, expected(9000)]]);
+  it('an outcome other than a plain answer stays on the run\'s thread and comes back whole, once', () => {
+    const { client, there, send, back } = across();
+    const failed: Outcome = { kind: 'error', errorClass: 'http-5xx', status: 502, requestId: 'e-1', request: 1 };
+    client.carry(answer(50, { kind: 'ok', requestId: 'a' }));
+    client.carry(answer(60, failed));
+    const [[first], [second]] = send();
+    there.decideStart(second!, undefined);
+    there.decideStart(first!, { start: 'warm', basis: 'b', reason: 'r' });
+    const got = back();
+    expect(got.map(([a]) => a.outcome)).toStrictEqual([failed, { kind: 'ok' }]);
+    expect(got[0]![0].outcome).toStrictEqual(failed);
+    expect(() => client.outcomeOf(-2)).toThrow(/not kept/);
   });
 
-  it('requests reach the reading thread\'s join with their ids and times, as epochs', () => {
-    // The recorder's columns, by ticket: the client reads the times there when it takes the batch.
-    const answers = new Map<number, Answered>([
-      [7, { plannedAt: 10, endedAt: 50, latencyMs: 40, serviceMs: 30, outcome: { kind: 'ok', requestId: 'r-7' } }],
-      [8, { plannedAt: 20, endedAt: 60, latencyMs: 40, serviceMs: 35, outcome: { kind: 'ok', frontRequestId: 'f-8' } }],
-      [5000, { plannedAt: 30, endedAt: 70, latencyMs: 40, serviceMs: 36, outcome: { kind: 'ok' } }],
-    ]);
-    const kept = { plannedAtOf: (t: number) => answers.get(t)!.plannedAt, endedAtOf: (t: number) => answers.get(t)!.endedAt, serviceMsOf: (t: number) => answers.get(t)!.serviceMs };
-    const client = new JoinClient((t) => 1_000_000 + t, kept);
-    for (const [ticket, answered] of answers) client.defer(ticket, answered);
+  it('decisions past the first columns\' room come back whole, tickets are reused once decided, and the next batch starts afresh', () => {
+    const { client, there, send, back } = across();
+    const made = (i: number): StartDecision => ({ start: i % 50 === 0 ? 'cold' : 'warm', basis: 'b', reason: `r${i % 3}`, requestId: `id-${i}`, report: { type: 'report', durationMs: i / 4, billedDurationMs: i } });
+    const expected = (i: number): StartDecision => {
+      const { requestId, ...rest } = made(i);
+      return i % 50 === 0 ? { ...rest, requestId } : rest;
+    };
+    for (let i = 0; i < 3000; i++) client.carry(answer(i, { kind: 'ok', requestId: `id-${i}` }));
+    const tickets = send().map(([ticket]) => ticket);
+    expect(new Set(tickets).size).toBe(3000);
+    tickets.forEach((ticket, i) => there.decideStart(ticket, made(i)));
+    expect(back()).toStrictEqual(Array.from({ length: 3000 }, (_, i) => [asRead(answer(i, { kind: 'ok' })), expected(i)]));
+    client.carry(answer(7, { kind: 'ok', requestId: 'again-7' }));
+    client.carry(answer(9000, { kind: 'ok', requestId: 'again-9000' }));
+    const again = send();
+    expect(again.map(([ticket]) => tickets.includes(ticket))).toEqual([true, true]);
+    there.decideStart(again[0]![0], undefined);
+    there.decideStart(again[1]![0], made(9000));
+    expect(back()).toStrictEqual([[asRead(answer(7, { kind: 'ok' })), undefined], [asRead(answer(9000, { kind: 'ok' })), expected(9000)]]);
+  });
+
+  it('requests reach the reading thread\'s join with their ids and times, which its epochOf turns into epochs', () => {
+    const { client, there, send } = across();
+    client.carry({ plannedAt: 10, endedAt: 50, latencyMs: 40, serviceMs: 30, outcome: { kind: 'ok', requestId: 'r-7' } });
+    client.carry({ plannedAt: 20, endedAt: 60, latencyMs: 40, serviceMs: 35, outcome: { kind: 'ok', frontRequestId: 'f-8' } });
+    client.carry({ plannedAt: 30, endedAt: 70, latencyMs: 40, serviceMs: 36, outcome: { kind: 'ok' } });
     expect(client.unsent).toBe(3);
-    const there = new ThreadRecorder();
-    const seen: unknown[] = [];
-    there.add(structuredClone(client.takeBatch()!), (ticket, answered) => seen.push([ticket, asRead(answered.outcome)]));
+    const seen = send();
     expect(client.unsent).toBe(0);
-    expect(seen).toEqual([[7, { requestId: 'r-7' }], [8, { frontRequestId: 'f-8' }], [5000, {}]]);
-    expect([there.deferred.plannedAtOf(8), there.deferred.endedAtOf(8), there.deferred.serviceMsOf(8)]).toEqual([1_000_020, 1_000_060, 35]);
-    expect([there.deferred.plannedAtOf(7), there.deferred.serviceMsOf(5000)]).toEqual([1_000_010, 36]);
+    expect(seen.map(([, ids]) => ids)).toEqual([{ requestId: 'r-7' }, { frontRequestId: 'f-8' }, {}]);
+    const [[t7], [t8], [t9]] = seen;
+    expect([there.deferred.plannedAtOf(t8!), there.deferred.endedAtOf(t8!), there.deferred.serviceMsOf(t8!)]).toEqual([20, 60, 35]);
+    expect([there.deferred.plannedAtOf(t7!), there.deferred.serviceMsOf(t9!)]).toEqual([10, 36]);
   });
 
-  it('a batch given back once read holds the next one, which comes out whole', () => {
-    let now = 0;
-    const kept = { plannedAtOf: (t: number) => now + t, endedAtOf: (t: number) => now + t + 1, serviceMsOf: () => 0.5 };
-    const client = new JoinClient((t) => t, kept);
+  it('requests come in batches of at most BATCH_ROWS, in order, none grown by a copy; batches given back once read hold the next ones', () => {
+    const client = new JoinClient(false);
     const there = new ThreadRecorder();
-    const read = (batch: ReturnType<JoinClient['takeBatch']>): unknown[] => {
+    const read = (batches: DeferBatch[]): unknown[] => {
       const seen: unknown[] = [];
-      there.add(batch!, (ticket, answered) => seen.push([ticket, answered.outcome.requestId, there.deferred.plannedAtOf(ticket), there.deferred.endedAtOf(ticket)]));
+      for (const batch of batches) there.add(batch, (ticket, answered) => seen.push([answered.outcome.requestId, there.deferred.plannedAtOf(ticket), there.deferred.endedAtOf(ticket)]));
       return seen;
     };
-    // A first batch larger than the next: its buffers have room for them.
-    for (let t = 0; t < 3000; t++) client.defer(t, { plannedAt: 0, endedAt: 0, latencyMs: 0, serviceMs: 0, outcome: { kind: 'ok', requestId: `id-${t}` } });
-    const first = client.takeBatch()!;
+    const n = 2 * BATCH_ROWS + 5;
+    for (let t = 0; t < n; t++) client.carry(answer(t, { kind: 'ok', requestId: `id-${String(t).padStart(33, '0')}` }));
+    expect(client.unsent).toBe(n);
+    const first = client.takeBatches()!;
+    expect(client.unsent).toBe(0);
+    expect(first.map((b) => b.tags.length)).toEqual([BATCH_ROWS, BATCH_ROWS, 5]);
+    // Each batch's columns are those it was first written in: of BATCH_ROWS rows, and ids' bytes to spare.
+    for (const batch of first) {
+      expect(batch.plannedAt.buffer.byteLength).toBe(BATCH_ROWS * 8);
+      expect(batch.requestIds.ends.buffer.byteLength).toBe(BATCH_ROWS * 4);
+      expect(batch.requestIds.bytes.buffer.byteLength).toBe(BATCH_ROWS * 40);
+    }
     const moved = structuredClone(first);
-    expect(read(moved)).toHaveLength(3000);
+    expect(read(moved)).toEqual(Array.from({ length: n }, (_, t) => [`id-${String(t).padStart(33, '0')}`, t - 2, t]));
+    // Written after the take, before any batch came back: new columns.
+    for (let t = 0; t < 3; t++) client.carry(answer(100 + t, { kind: 'ok', requestId: `next-${t}` }));
+    const second = client.takeBatches()!;
     const back = structuredClone(moved);
     client.recycle(back);
-    now = 100;
-    // The requests after the take went to new columns; those after the recycle to the spare's.
-    for (let t = 0; t < 5; t++) client.defer(t, { plannedAt: 0, endedAt: 0, latencyMs: 0, serviceMs: 0, outcome: { kind: 'ok', requestId: `next-${t}` } });
-    const second = client.takeBatch()!;
-    expect(second.requestIds.bytes.buffer).not.toBe(back.requestIds.bytes.buffer);
-    expect(second.plannedEpoch.buffer).toBe(back.plannedEpoch.buffer);
-    for (let t = 0; t < 4; t++) client.defer(t + 10, { plannedAt: 0, endedAt: 0, latencyMs: 0, serviceMs: 0, outcome: { kind: 'ok', requestId: `third-${t}` } });
-    const third = client.takeBatch()!;
-    expect(third.tickets.buffer).toBe(back.tickets.buffer);
-    expect(third.requestIds.bytes.buffer).toBe(back.requestIds.bytes.buffer);
-    expect(third.requestIds.ends.buffer).toBe(back.requestIds.ends.buffer);
-    expect(read(structuredClone(second))).toEqual([0, 1, 2, 3, 4].map((t) => [t, `next-${t}`, 100 + t, 101 + t]));
-    expect(read(structuredClone(third))).toEqual([0, 1, 2, 3].map((t) => [t + 10, `third-${t}`, 110 + t, 111 + t]));
+    for (let t = 0; t < 4; t++) client.carry(answer(110 + t, { kind: 'ok', requestId: `third-${t}` }));
+    const [third] = client.takeBatches()!;
+    const buffers = (b: DeferBatch) => [b.plannedAt.buffer, b.endedAt.buffer, b.serviceMs.buffer, b.tags.buffer, b.requestIds.bytes.buffer, b.requestIds.ends.buffer];
+    const given = back.flatMap(buffers);
+    for (const buffer of buffers(second[0]!)) expect(given).not.toContain(buffer);
+    expect(buffers(third!)).toEqual(buffers(back[2]!));
+    expect(read(structuredClone(second))).toEqual([0, 1, 2].map((t) => [`next-${t}`, 98 + t, 100 + t]));
+    expect(read(structuredClone([third!]))).toEqual([0, 1, 2, 3].map((t) => [`third-${t}`, 108 + t, 110 + t]));
   });
 
-  it('every column of both batches is in shared memory, grown ones too: posted, none is detached from its thread', () => {
-    const client = new JoinClient((t) => t, { plannedAtOf: () => 1, endedAtOf: () => 2, serviceMsOf: () => 1 });
-    const there = new ThreadRecorder();
-    // Past the first columns' room on both sides.
-    for (let t = 0; t < 3000; t++) client.defer(t, { plannedAt: 0, endedAt: 0, latencyMs: 0, serviceMs: 0, outcome: { kind: 'ok', requestId: `id-${t}`, frontRequestId: `f-${t}` } });
+  it('an id longer than the room kept for it still comes out whole', () => {
+    const { client, send } = across();
+    const long = 'x'.repeat(BATCH_ROWS * 50);
+    client.carry(answer(1, { kind: 'ok', requestId: 'short' }));
+    client.carry(answer(2, { kind: 'ok', requestId: long }));
+    client.carry(answer(3, { kind: 'ok', requestId: 'é-after' }));
+    expect(send().map(([, ids]) => ids.requestId)).toEqual(['short', long, 'é-after']);
+  });
+
+  it('every column of both batches is in shared memory: posted, none is detached from its thread', () => {
+    const { client, there } = across();
+    for (let t = 0; t < 3000; t++) client.carry(answer(t, { kind: 'ok', requestId: `id-${t}`, frontRequestId: `f-${t}` }));
     client.known('k');
-    const requests: DeferBatch = client.takeBatch()!;
-    for (let t = 0; t < 3000; t++) there.decideStart(t, { start: 'warm', basis: 'b', reason: 'r', report: { type: 'report', durationMs: 1 } });
+    const [requests] = client.takeBatches()!;
+    const tickets: number[] = [];
+    there.add(requests!, (ticket) => tickets.push(ticket));
+    // Past the first columns' room on the reading thread's side.
+    for (const ticket of tickets) there.decideStart(ticket, { start: 'warm', basis: 'b', reason: 'r', report: { type: 'report', durationMs: 1 } });
     const decisions: DecisionBatch = there.takeDecisions()!;
     const columns = [
-      ...Object.values(requests).flatMap((c: DeferBatch[keyof DeferBatch]) => ('ends' in c ? [c.bytes, c.ends] : [c])),
+      ...Object.values(requests!).flatMap((c: DeferBatch[keyof DeferBatch]) => ('ends' in c ? [c.bytes, c.ends] : [c])),
       ...Object.values(decisions).filter((c): c is Exclude<DecisionBatch[keyof DecisionBatch], string[]> => !Array.isArray(c)),
     ];
-    expect(columns).toHaveLength(7 + 3 + 9);
+    expect(columns).toHaveLength(4 + 3 * 2 + 4 + 8);
     for (const column of columns) expect(column.buffer).toBeInstanceOf(SharedArrayBuffer);
     const posted = structuredClone({ requests, decisions });
-    expect(requests.tickets.length).toBe(3000);
-    expect(posted.requests.tickets[2999]).toBe(2999);
+    expect(requests!.tags.length).toBe(3000);
+    expect(posted.decisions.endedAt[2999]).toBe(2999);
+    const noFronts = new JoinClient(false);
+    noFronts.carry(answer(1, { kind: 'ok', requestId: 'a', frontRequestId: 'f' }));
+    const [alone] = noFronts.takeBatches()!;
+    expect([alone!.frontIds.bytes.buffer, alone!.frontIds.ends.buffer].map((b) => [b instanceof SharedArrayBuffer, b.byteLength])).toEqual([[true, 0], [true, 0]]);
   });
 
   it('a reading\'s figures survive the trip, histograms included', () => {

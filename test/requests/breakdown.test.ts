@@ -1,9 +1,12 @@
 /**
  * The per-request breakdown counts starts decided later, from the function's logs, as the run's
- * own figures do: a request handed to the start join comes back with its name.
+ * own figures do: a request handed to the start join comes back with its name, whether the
+ * recorder kept it or the join carried it.
  */
 import { describe, expect, it } from 'vitest';
+import { CostAccumulator, resolvePrices } from '../../src/lambda/cost.js';
 import { Recorder } from '../../src/run/recorder.js';
+import type { Answered } from '../../src/run/recorder.js';
 
 describe('starts decided from the logs', () => {
   it('are counted under the request name the answer carried', () => {
@@ -22,5 +25,34 @@ describe('starts decided from the logs', () => {
     expect(recorder.requests[1]!.histograms.warm.totalCount).toBe(1);
     expect(recorder.requests[0]!.counts).toMatchObject({ completed: 1, warm: 0, cold: 0, unknown: 0 });
     expect(recorder.counts.cold).toBe(1);
+  });
+});
+
+describe('requests the start join carries', () => {
+  it('are counted when given back as if kept here, and those never given back are counted unknown, under their names and billed', () => {
+    const cost = new CostAccumulator('x86_64', resolvePrices(undefined));
+    const recorder = new Recorder(0, cost, 128, ['browse', 'checkout']);
+    const carried: Answered[] = [];
+    recorder.startJoin = { carry: (a) => carried.push({ ...a }) };
+    recorder.completed({ plannedAt: 0, sentAt: 0, endedAt: 30, outcome: { kind: 'ok', request: 1 } });
+    recorder.completed({ plannedAt: 0, sentAt: 0, endedAt: 400, outcome: { kind: 'ok', request: 1 } });
+    recorder.completed({ plannedAt: 0, sentAt: 0, endedAt: 10, outcome: { kind: 'ok', request: 0 } });
+    recorder.completed({ plannedAt: 0, sentAt: 0, endedAt: 20, outcome: { kind: 'error', errorClass: 'http-5xx', status: 502, request: 0 } });
+    expect(recorder.deferred.size).toBe(0);
+    expect(recorder.undecided).toBe(4);
+    recorder.decided(carried[1]!, { start: 'cold', basis: 'Init Duration', reason: 'cold', report: { type: 'report', durationMs: 5, billedDurationMs: 360, memorySizeMB: 128, initDurationMs: 350 } });
+    expect(recorder.undecided).toBe(3);
+    expect(recorder.requests[1]!.counts).toMatchObject({ cold: 1, unknown: 0 });
+    expect(recorder.histograms.cold.totalCount).toBe(1);
+    expect(recorder.leftUndecided('the reading ended')).toBe(3);
+    expect(recorder.undecided).toBe(0);
+    expect(recorder.counts).toMatchObject({ cold: 1, unknown: 3 });
+    expect(recorder.startBases.unknown.get('the reading ended')).toBe(3);
+    expect(recorder.requests[1]!.counts).toMatchObject({ completed: 2, cold: 1, unknown: 1 });
+    expect(recorder.requests[0]!.counts).toMatchObject({ completed: 2, unknown: 2 });
+    // The cold one with its REPORT, and the two answers without one: the 502 of a front never reached the function.
+    expect(cost.summary()).toMatchObject({ invocations: 3, unreported: 2 });
+    expect(recorder.leftUndecided('again')).toBe(0);
+    expect(recorder.startBases.unknown.has('again')).toBe(false);
   });
 });
