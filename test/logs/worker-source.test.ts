@@ -120,11 +120,12 @@ describe('WorkerLogSource', () => {
     end(Date.now() - 1000, { requestId: 'b' });
     source.close();
     await expect(source.round({ fromEpoch: 0, sweep: false })).rejects.toThrow(/closed/);
+    expect(recorder.undecided).toBe(2);
     const figures = await source.finish();
     expect(figures).toMatchObject({ deferred: 2, matched: 0, unmatched: 2 });
     expect(recorder.counts.unknown).toBe(2);
     expect([...recorder.startBases.unknown.keys()][0]).toMatch(/the reading ended before a line was read \(.*closed/);
-    expect(recorder.deferred.size).toBe(0);
+    expect(recorder.undecided).toBe(0);
   });
 });
 
