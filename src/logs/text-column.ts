@@ -60,15 +60,15 @@ export class TextColumn {
   }
 }
 
-/**
- * Reads packed texts back: text i. A column of empty texts only (the front ids of a batch that
- * did not go through API Gateway) is read without decoding.
- */
 /** No texts, in shared memory as every column of a batch is. */
 export function noTexts(): PackedTexts {
   return { bytes: new Uint8Array(new SharedArrayBuffer(0)), ends: sharedColumn(Uint32Array, 0) };
 }
 
+/**
+ * Reads packed texts back: text i. A column of empty texts only (the front ids of a batch that
+ * did not go through API Gateway, or none handed over) is read without decoding.
+ */
 export function textReader(texts: PackedTexts): (i: number) => string {
   if (texts.bytes.length === 0) return () => '';
   const bytes = Buffer.from(texts.bytes.buffer, texts.bytes.byteOffset, texts.bytes.byteLength);

@@ -2,7 +2,7 @@
  * The join split across the two threads of a run that reads its function's logs. The run's
  * thread (the one that sends and times requests) hands each request it cannot classify over in
  * batches, with what the join keys and times it by and what counting it takes (JoinClient),
- * and keeps nothing of it but a count (Recorder.carried); the log reading thread holds the
+ * and keeps nothing of it but a count (Recorder.undecided); the log reading thread holds the
  * requests and the LogJoin, matches each line to its request there, and sends each request back
  * with its decision, in batches (ThreadRecorder), which the run's thread counts as if the target
  * had known them (Recorder.decided). The run's thread thus pays a few array writes per request,
@@ -43,7 +43,7 @@ interface RequestRows {
   tags: Int32Array;
 }
 
-/** Requests handed to the join since the last batch. */
+/** A batch of requests handed to the join, in the order they ended. */
 export interface DeferBatch extends RequestRows {
   /** The ids the answer carried ('' for none). */
   requestIds: PackedTexts;

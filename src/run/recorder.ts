@@ -194,7 +194,7 @@ export class Recorder {
       }
       if (outcome.start === undefined) {
         if (join.carry !== undefined) {
-          this.count(this.carried, outcome, 1);
+          this.countCarried(outcome, 1);
           join.carry(answered);
         } else join.defer!(this.deferred.add(answered), answered);
         return;
@@ -218,7 +218,7 @@ export class Recorder {
    * counts one. `a` is read, not kept.
    */
   decided(a: Answered, decision: StartDecision | undefined): void {
-    this.count(this.carried, a.outcome, -1);
+    this.countCarried(a.outcome, -1);
     this.record(a, decision);
   }
 
@@ -243,7 +243,8 @@ export class Recorder {
   }
 
   /** Adds `n` (1 or -1) to the counts of carried requests, for a request with `outcome`. */
-  private count(c: Carried, outcome: Outcome, n: number): void {
+  private countCarried(outcome: Outcome, n: number): void {
+    const c = this.carried;
     c.count += n;
     if (outcome.request !== undefined && outcome.request < c.byRequest.length) c.byRequest[outcome.request]! += n;
     if (billable(outcome)) c.billable += n;

@@ -9,7 +9,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogsApiError } from '../../src/logs/api.js';
 import { WorkerLogSource } from '../../src/logs/worker-source.js';
+import { CostAccumulator, resolvePrices } from '../../src/lambda/cost.js';
 import { Recorder } from '../../src/run/recorder.js';
+import type { Outcome } from '../../src/targets/target.js';
 import { startEdgeLogsServer } from './logs-server.js';
 import type { EdgeLogsServer } from './logs-server.js';
 
@@ -69,7 +71,38 @@ describe('WorkerLogSource', () => {
     expect(figures).toMatchObject({ deferred: 12, matched: 10, unmatched: 1, withoutId: 1 });
     expect(figures.lag.totalCount).toBe(10);
     expect(recorder.counts).toMatchObject({ cold: 1, warm: 9, unknown: 2 });
-    expect(recorder.deferred.size).toBe(0);
+    expect(recorder.undecided).toBe(0);
+  });
+
+  it('hands each request over with its name and outcome and gets it back so: a mix counts its starts by name, and a 502 without its REPORT is not billed', async () => {
+    server = await startEdgeLogsServer();
+    const now = Date.now();
+    source = await WorkerLogSource.start({ endpoint: server.endpoint, timeoutMs: 5000 }, [{ logGroup: GROUP }]);
+    const cost = new CostAccumulator('x86_64', resolvePrices(undefined));
+    const recorder = new Recorder(now - 10_000, cost, 256, ['browse', 'checkout']);
+    recorder.startJoin = source.attach(recorder, { mode: 'sync', viaAccessLog: false, asyncMaxAttempts: 3 }, epochOf);
+    source.setRunWindow(0, Infinity);
+    const end = (at: number, outcome: Outcome) => {
+      recorder.sent(at - 300, at - 300);
+      recorder.completed({ plannedAt: at - 300, sentAt: at - 300, endedAt: at, outcome });
+    };
+    end(now - 3000, { kind: 'ok', status: 200, requestId: 'b-1', request: 0 });
+    end(now - 2990, { kind: 'ok', status: 200, requestId: 'c-1', request: 1 });
+    // Neither has its REPORT in the logs: the 502 of a front never reached the function, the answer did.
+    end(now - 2980, { kind: 'error', errorClass: 'http-5xx', status: 502, requestId: 'c-2', request: 1 });
+    end(now - 2970, { kind: 'ok', status: 200, requestId: 'c-3', request: 1 });
+    server.put({ logGroup: GROUP, logStreamName: 's1', timestamp: now - 3000, ingestionTime: now - 2000, message: report('b-1') });
+    server.put({ logGroup: GROUP, logStreamName: 's1', timestamp: now - 2990, ingestionTime: now - 2000, message: report('c-1', 'Init Duration: 250.00 ms\t') });
+    expect(recorder.undecided).toBe(4);
+    await source.round({ fromEpoch: now - 10_000, sweep: false });
+    expect(recorder.undecided).toBe(2);
+    await source.finish();
+    expect(recorder.undecided).toBe(0);
+    expect(recorder.requests[0]!.counts).toMatchObject({ completed: 1, ok: 1, warm: 1 });
+    expect(recorder.requests[1]!.counts).toMatchObject({ completed: 3, ok: 2, errors: 1, cold: 1, unknown: 2 });
+    expect(recorder.requests[1]!.histograms.cold.totalCount).toBe(1);
+    // Two REPORTs, and the answer without one billed unreported; not the 502.
+    expect(cost.summary()).toMatchObject({ invocations: 3, unreported: 1 });
   });
 
   it('joins through an access log: API Gateway ids to Lambda ids, on the thread', async () => {
