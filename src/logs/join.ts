@@ -2,7 +2,7 @@
  * The join of answered requests with the function's platform lines, by Lambda request id.
  *
  * A request the target could not classify (an HTTP endpoint, an async invoke) is deferred here
- * by the recorder when it ends; its REPORT is usually read seconds later. When both are in, the
+ * when it ends, kept by the join's recorder (thread-join.ts); its REPORT is usually read seconds later. When both are in, the
  * start is decided as for a direct invoke's log tail (lambda/classify.ts: the client's service
  * time against Duration + half the Init Duration) and handed back to the recorder. A REPORT read
  * before its request ended waits in a bounded map. A request still unmatched when the reading
@@ -16,7 +16,6 @@
  */
 import { classifyStart } from '../lambda/classify.js';
 import type { LambdaReport } from '../lambda/records.js';
-import type { DeferredRequests } from '../run/deferred.js';
 import type { StartDecision } from '../run/recorder.js';
 import type { Outcome } from '../targets/target.js';
 import { newHistogram, recordMs } from '../result/histogram.js';
@@ -25,11 +24,13 @@ import { BoundedMap } from '../util/bounded-map.js';
 import type { AccessRecord, PlatformEvent } from './events.js';
 
 /**
- * The side that keeps the requests and counts their decisions: the run's Recorder, or on the
- * log reading thread its stand-in (thread-join.ts), which sends the decisions to the run's thread.
+ * The side that keeps the requests until they are decided, by ticket: on the log reading
+ * thread, ThreadRecorder (thread-join.ts), which sends them back with their decisions to the
+ * run's thread.
  */
 export interface JoinRecorder {
-  readonly deferred: Pick<DeferredRequests, 'plannedAtOf' | 'endedAtOf' | 'serviceMsOf'>;
+  /** Clock ms of the planned instant and the end of the response, and the service time, of a request kept. */
+  readonly deferred: { plannedAtOf(ticket: number): number; endedAtOf(ticket: number): number; serviceMsOf(ticket: number): number };
   decideStart(ticket: number, decision: StartDecision | undefined): void;
 }
 

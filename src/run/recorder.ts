@@ -11,7 +11,6 @@ import type { ColdStartEvent, Counts } from '../result/result.js';
 import { Timeline } from './timeline.js';
 import type { CostAccumulator } from '../lambda/cost.js';
 import type { LambdaReport } from '../lambda/records.js';
-import { DeferredRequests } from './deferred.js';
 import { RequestStats } from './request-stats.js';
 
 /** A request the target answered (not throttled), with its timing. */
@@ -38,16 +37,13 @@ export interface StartDecision {
 
 /**
  * Where requests go whose start the target could not tell (an HTTP endpoint, an async invoke):
- * the join with the function's logs. A join either lets the recorder keep each such request
- * (DeferredRequests) and decides it by ticket (`defer`, then Recorder.decideStart), or carries
- * the request itself, to give it back with its decision (`carry`, then Recorder.decided): the
- * recorder then keeps nothing of it but a count.
+ * the join with the function's logs (thread-join.ts). The join carries each such request away
+ * and gives it back with its decision (Recorder.decided); the recorder keeps nothing of it
+ * meanwhile but a count.
  */
 export interface StartJoin {
-  /** The recorder keeps the request under `ticket`; the ids and times are read from `answered` at once. */
-  defer?(ticket: number, answered: Answered): void;
   /** The join takes the request whole; `answered` and its outcome are the caller's again once it returns. */
-  carry?(answered: Answered): void;
+  carry(answered: Answered): void;
   /** A request whose start its target decided (a log tail, a header): its REPORT, when read, is this run's. */
   known?(requestId: string): void;
 }
@@ -114,9 +110,7 @@ export class Recorder {
   lastSentAt = -Infinity;
   /** Set by a run that reads starts from the function's logs; see StartJoin. */
   startJoin: StartJoin | undefined;
-  /** The requests handed to the start join and kept here until decided, by ticket (StartJoin.defer). */
-  readonly deferred = new DeferredRequests();
-  /** The requests the start join carries (StartJoin.carry) and has not given back yet. */
+  /** The requests the start join carries and has not given back yet. */
   private readonly carried: Carried;
   /** Per request name of a mix, by the index outcomes carry (Outcome.request); empty without a mix. */
   readonly requests: RequestStats[];
@@ -130,7 +124,7 @@ export class Recorder {
 
   /** Requests handed to the start join and not decided yet. */
   get undecided(): number {
-    return this.deferred.size + this.carried.count;
+    return this.carried.count;
   }
 
   planned(): void {
@@ -193,10 +187,8 @@ export class Recorder {
         return;
       }
       if (outcome.start === undefined) {
-        if (join.carry !== undefined) {
-          this.countCarried(outcome, 1);
-          join.carry(answered);
-        } else join.defer!(this.deferred.add(answered), answered);
+        this.countCarried(outcome, 1);
+        join.carry(answered);
         return;
       }
       if (outcome.requestId !== undefined) join.known?.(outcome.requestId);
@@ -205,17 +197,9 @@ export class Recorder {
   }
 
   /**
-   * The start of a request handed to the start join, once decided (from the function's logs):
-   * counted as if the target had known it when the request ended. No decision: the function
-   * was never called (API Gateway answered without its integration).
-   */
-  decideStart(ticket: number, decision: StartDecision | undefined): void {
-    this.record(this.deferred.take(ticket), decision);
-  }
-
-  /**
-   * A request the start join carried, given back with its decision: counted as decideStart
-   * counts one. `a` is read, not kept.
+   * A request the start join carried, given back with its decision (none: the function was
+   * never called, as API Gateway answered without its integration): counted as if the target
+   * had known it when the request ended. `a` is read, not kept.
    */
   decided(a: Answered, decision: StartDecision | undefined): void {
     this.countCarried(a.outcome, -1);
@@ -261,7 +245,7 @@ export class Recorder {
   }
 
   /**
-   * Of a plain `ok` outcome this reads its kind and request only (DeferredRequests keeps those),
+   * Of a plain `ok` outcome this reads its kind and request only (the start join carries those),
    * and its request id for a cold start the decision does not name (a target's own decision).
    */
   private record(a: Answered, decision: StartDecision | undefined): void {

@@ -1,7 +1,7 @@
 /**
  * What a reader of a reused object sees at the moment of the call, as a copy of its own: the
  * fields it holds, an undefined one counting as absent (as `field !== undefined` reads it).
- * DeferredRequests.take, applyDecisions and ThreadRecorder.add fill one object anew for each
+ * JoinClient.outcomeOf, applyDecisions and ThreadRecorder.add fill one object anew for each
  * request; a test that keeps what it was given keeps this.
  */
 export function asRead<T>(value: T): T {

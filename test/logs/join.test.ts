@@ -3,6 +3,7 @@ import { CostAccumulator, resolvePrices } from '../../src/lambda/cost.js';
 import type { LambdaReport } from '../../src/lambda/records.js';
 import type { PlatformEvent } from '../../src/logs/events.js';
 import { LogJoin } from '../../src/logs/join.js';
+import { applyDecisions, JoinClient, ThreadRecorder } from '../../src/logs/thread-join.js';
 import { Recorder } from '../../src/run/recorder.js';
 import type { Outcome } from '../../src/targets/target.js';
 
@@ -11,14 +12,52 @@ const EPOCH = 1_750_000_000_000;
 
 function setUp(mode: 'sync' | 'async' = 'sync', viaAccessLog = false) {
   const recorder = new Recorder(0, new CostAccumulator('x86_64', resolvePrices(undefined)), 256);
-  const join = new LogJoin({ recorder, mode, viaAccessLog, epochOf: (t) => EPOCH + t, asyncMaxAttempts: 3 });
-  recorder.startJoin = join;
-  /** A request planned at `at` ms, sent then, answered `serviceMs` later. */
+  const client = new JoinClient(viaAccessLog);
+  recorder.startJoin = client;
+  const there = new ThreadRecorder();
+  const logJoin = new LogJoin({ recorder: there, mode, viaAccessLog, epochOf: (t) => EPOCH + t, asyncMaxAttempts: 3 });
+  const { join, meet } = besideTheRun(logJoin, client, there, recorder);
+  /** A request planned at `at` ms, sent then, answered `serviceMs` later, and taken by the join at once. */
   const request = (at: number, serviceMs: number, outcome: Partial<Outcome> = {}) => {
     recorder.sent(at, at);
     recorder.completed({ plannedAt: at, sentAt: at, endedAt: at + serviceMs, outcome: { kind: 'ok', status: 200, ...outcome } as Outcome });
+    meet();
   };
   return { recorder, join, request };
+}
+
+/**
+ * The join as a run drives it, the reading thread's side on this one: before each use of the
+ * join, the requests the recorder handed over since come to it in their batches; after, the
+ * decisions it made go back to the recorder. `meet` does both at once (a request handed over
+ * and taken at once: a line read before it is joined to it then).
+ */
+function besideTheRun(join: LogJoin, client: JoinClient, there: ThreadRecorder, recorder: Recorder): { join: LogJoin; meet(): void } {
+  const handOver = () => {
+    for (const batch of client.takeBatches() ?? []) there.add(batch, (ticket, answered) => join.defer(ticket, answered), (id) => join.known(id));
+  };
+  const countBack = () => {
+    const decisions = there.takeDecisions();
+    if (decisions !== undefined) applyDecisions(decisions, client, recorder);
+  };
+  const meet = () => {
+    handOver();
+    countBack();
+  };
+  const proxy = new Proxy(join, {
+    get(target, key) {
+      handOver();
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        handOver();
+        const out: unknown = value.apply(target, args);
+        countBack();
+        return out;
+      };
+    },
+  });
+  return { join: proxy, meet };
 }
 
 function report(requestId: string, atClockMs: number, fields: Partial<LambdaReport> = {}, stream = 'env-1'): PlatformEvent {

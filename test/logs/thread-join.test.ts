@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LogJoin } from '../../src/logs/join.js';
-import { applyDecisions, BATCH_ROWS, decodeFigures, encodeFigures, JoinClient, ThreadRecorder } from '../../src/logs/thread-join.js';
+import { applyDecisions, BATCH_ROWS, decodeFigures, encodeFigures, JoinClient, nextRows, RESERVED_ROWS, ThreadRecorder } from '../../src/logs/thread-join.js';
 import type { DecisionBatch, DeferBatch } from '../../src/logs/thread-join.js';
 import { recordMs, valuesAtPercentiles } from '../../src/result/histogram.js';
 import type { Histogram } from '../../src/result/histogram.js';
@@ -185,6 +185,31 @@ describe('the join across threads', () => {
     noFronts.carry(answer(1, { kind: 'ok', requestId: 'a', frontRequestId: 'f' }));
     const [alone] = noFronts.takeBatches()!;
     expect([alone!.frontIds.bytes.buffer, alone!.frontIds.ends.buffer].map((b) => [b instanceof SharedArrayBuffer, b.byteLength])).toEqual([[true, 0], [true, 0]]);
+  });
+
+  it('the reading thread\'s columns grow to the reserve first, then double', () => {
+    expect(nextRows(1024)).toBe(RESERVED_ROWS);
+    expect(nextRows(RESERVED_ROWS)).toBe(2 * RESERVED_ROWS);
+    expect(nextRows(3 * RESERVED_ROWS)).toBe(6 * RESERVED_ROWS);
+  });
+
+  it('the reading thread keeps every request past the reserve, and gives each back as handed over', () => {
+    const { client, there, send, back } = across();
+    const n = RESERVED_ROWS + 1500;
+    for (let i = 0; i < n; i++) client.carry({ plannedAt: i, endedAt: i + 0.5, latencyMs: 0.5, serviceMs: i % 7, outcome: { kind: 'ok', request: i % 3 } });
+    const tickets = send().map(([ticket]) => ticket);
+    expect(tickets).toHaveLength(n);
+    let wrong = 0;
+    tickets.forEach((t, i) => {
+      if (there.deferred.plannedAtOf(t) !== i || there.deferred.endedAtOf(t) !== i + 0.5 || there.deferred.serviceMsOf(t) !== i % 7) wrong++;
+    });
+    expect(wrong).toBe(0);
+    there.decideStart(tickets[n - 1]!, undefined);
+    there.decideStart(tickets[0]!, undefined);
+    expect(back()).toStrictEqual([
+      [{ plannedAt: n - 1, endedAt: n - 0.5, latencyMs: 0.5, serviceMs: (n - 1) % 7, outcome: { kind: 'ok', request: (n - 1) % 3 } }, undefined],
+      [{ plannedAt: 0, endedAt: 0.5, latencyMs: 0.5, serviceMs: 0, outcome: { kind: 'ok', request: 0 } }, undefined],
+    ]);
   });
 
   it('a reading\'s figures survive the trip, histograms included', () => {

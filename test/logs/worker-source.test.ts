@@ -122,7 +122,7 @@ describe('WorkerLogSource', () => {
     const figures = await source.finish();
     expect(figures).toMatchObject({ deferred: 2, matched: 1, notInvoked: 1, throttledBehindFront: 1, unmatched: 0 });
     expect(recorder.counts).toMatchObject({ warm: 1, cold: 0, unknown: 0 });
-    expect(recorder.deferred.size).toBe(0);
+    expect(recorder.undecided).toBe(0);
   });
 
   it('brings a failure back as the reading would meet it: a missing group is a LogsApiError "not-found"', async () => {

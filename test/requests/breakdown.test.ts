@@ -1,7 +1,6 @@
 /**
  * The per-request breakdown counts starts decided later, from the function's logs, as the run's
- * own figures do: a request handed to the start join comes back with its name, whether the
- * recorder kept it or the join carried it.
+ * own figures do: a request handed to the start join comes back with its name.
  */
 import { describe, expect, it } from 'vitest';
 import { CostAccumulator, resolvePrices } from '../../src/lambda/cost.js';
@@ -11,15 +10,15 @@ import type { Answered } from '../../src/run/recorder.js';
 describe('starts decided from the logs', () => {
   it('are counted under the request name the answer carried', () => {
     const recorder = new Recorder(0, undefined, 128, ['browse', 'checkout']);
-    const deferred: number[] = [];
-    recorder.startJoin = { defer: (ticket) => deferred.push(ticket) };
+    const deferred: Answered[] = [];
+    recorder.startJoin = { carry: (a) => deferred.push({ ...a }) };
     recorder.completed({ plannedAt: 0, sentAt: 0, endedAt: 30, outcome: { kind: 'ok', request: 1 } });
     recorder.completed({ plannedAt: 0, sentAt: 0, endedAt: 400, outcome: { kind: 'ok', request: 1 } });
     recorder.completed({ plannedAt: 0, sentAt: 0, endedAt: 10, outcome: { kind: 'ok', request: 0 } });
     expect(recorder.requests[1]!.counts).toMatchObject({ completed: 2, warm: 0, cold: 0 });
-    recorder.decideStart(deferred[0]!, { start: 'warm', basis: 'REPORT without Init Duration', reason: 'warm' });
-    recorder.decideStart(deferred[1]!, { start: 'cold', basis: 'Init Duration', reason: 'cold', report: { type: 'report', durationMs: 5, initDurationMs: 350 } });
-    recorder.decideStart(deferred[2]!, undefined);
+    recorder.decided(deferred[0]!, { start: 'warm', basis: 'REPORT without Init Duration', reason: 'warm' });
+    recorder.decided(deferred[1]!, { start: 'cold', basis: 'Init Duration', reason: 'cold', report: { type: 'report', durationMs: 5, initDurationMs: 350 } });
+    recorder.decided(deferred[2]!, undefined);
     expect(recorder.requests[1]!.counts).toMatchObject({ completed: 2, ok: 2, warm: 1, cold: 1 });
     expect(recorder.requests[1]!.histograms.cold.totalCount).toBe(1);
     expect(recorder.requests[1]!.histograms.warm.totalCount).toBe(1);
@@ -29,7 +28,7 @@ describe('starts decided from the logs', () => {
 });
 
 describe('requests the start join carries', () => {
-  it('are counted when given back as if kept here, and those never given back are counted unknown, under their names and billed', () => {
+  it('are counted when given back, and those never given back are counted unknown, under their names and billed', () => {
     const cost = new CostAccumulator('x86_64', resolvePrices(undefined));
     const recorder = new Recorder(0, cost, 128, ['browse', 'checkout']);
     const carried: Answered[] = [];
@@ -38,7 +37,6 @@ describe('requests the start join carries', () => {
     recorder.completed({ plannedAt: 0, sentAt: 0, endedAt: 400, outcome: { kind: 'ok', request: 1 } });
     recorder.completed({ plannedAt: 0, sentAt: 0, endedAt: 10, outcome: { kind: 'ok', request: 0 } });
     recorder.completed({ plannedAt: 0, sentAt: 0, endedAt: 20, outcome: { kind: 'error', errorClass: 'http-5xx', status: 502, request: 0 } });
-    expect(recorder.deferred.size).toBe(0);
     expect(recorder.undecided).toBe(4);
     recorder.decided(carried[1]!, { start: 'cold', basis: 'Init Duration', reason: 'cold', report: { type: 'report', durationMs: 5, billedDurationMs: 360, memorySizeMB: 128, initDurationMs: 350 } });
     expect(recorder.undecided).toBe(3);
