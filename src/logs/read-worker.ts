@@ -73,10 +73,12 @@ function sendDecisions(): void {
   if (batch !== undefined) post({ type: 'decisions', batch, pending: join?.pending ?? 0 });
 }
 
-function takeDefers(defers: readonly DeferBatch[] | undefined): void {
+/** Takes the requests of `defers` in, and gives their buffers back at once: they are copied. */
+function takeDefers(defers: DeferBatch[] | undefined): void {
   if (defers === undefined || join === undefined) return;
   const j = join;
   for (const batch of defers) recorder.add(batch, (ticket, answered) => j.defer(ticket, answered), (requestId) => j.known(requestId));
+  post({ type: 'spare', spare: defers, pending: j.pending });
   sendDecisions();
 }
 
@@ -111,9 +113,12 @@ async function start(): Promise<void> {
       case 'window':
         join?.setRunWindow(message.fromMs, message.toMs);
         break;
+      case 'defers':
+        takeDefers(message.defers);
+        break;
       case 'round':
         takeDefers(message.defers);
-        void round(source, message.id, message.request, message.defers);
+        void round(source, message.id, message.request);
         break;
       case 'finish':
         takeDefers(message.defers);
@@ -135,18 +140,17 @@ async function start(): Promise<void> {
   post({ type: 'ready' });
 }
 
-/** `spare`: the requests that came with the round, read: they go back with its answer, to hold the next ones. */
-async function round(source: LocalLogSource, id: number, request: RoundRequest, spare: DeferBatch[] | undefined): Promise<void> {
+async function round(source: LocalLogSource, id: number, request: RoundRequest): Promise<void> {
   const control = new AbortController();
   aborts.set(id, control);
   try {
     if (link === undefined) throw new Error('a round before the join was attached');
     await source.round(request, link, control.signal);
     sendDecisions();
-    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0, retrying: join?.retrying ?? 0, ...(spare !== undefined && { spare }) });
+    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0, retrying: join?.retrying ?? 0 });
   } catch (err) {
     sendDecisions();
-    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0, retrying: join?.retrying ?? 0, error: failureData(err), ...(spare !== undefined && { spare }) });
+    post({ type: 'done', id, stats: source.stats(), pending: join?.pending ?? 0, retrying: join?.retrying ?? 0, error: failureData(err) });
   } finally {
     aborts.delete(id);
   }

@@ -79,14 +79,15 @@ export interface DecisionBatch extends RequestRows {
 }
 
 /**
- * Requests a batch holds at most. A batch full is queued as it is and the next requests go to
- * another, a batch given back or a new one: no column is copied to grow. While the reading
- * thread cannot take them (at full speed on a shared core it barely runs until the load ends),
- * hundreds of thousands of requests wait in batches; in columns that doubled, each copy would
- * be written to memory new to the process, a page fault per page on the run's thread.
+ * Requests a batch holds at most. A batch full is sent as it is (onFull) and the next requests go
+ * to another, a batch given back or a new one: no column is copied to grow. The reading thread
+ * copies a batch's requests as it takes it in and gives it back at once, so that a run at full
+ * speed writes the same few batches again; while that thread cannot run (on a shared core, at
+ * its low priority), the requests wait in new batches, a page fault per page written on the
+ * run's thread, and in columns that doubled, each copy would be written to new memory too.
  */
 export const BATCH_ROWS = 8192;
-/** Batches kept to be written again, at most (about 0.6 MB each); the reading thread gives back as many as it was sent. */
+/** Batches kept to be written again, at most (about 0.6 MB each); the reading thread gives back each it was sent. */
 const MAX_SPARES = 8;
 
 /**
@@ -109,6 +110,11 @@ export class JoinClient implements StartJoin {
   private nextKey = 0;
   /** What outcomeOf returns for a plain `ok`, filled anew each time. */
   private readonly plain: Outcome & { kind: 'ok' } = { kind: 'ok', request: undefined };
+  /**
+   * Called as a batch fills: its owner sends it at once (takeFull), not with the next message it
+   * has to send, so that the reading thread can take it in and give it back while the load runs.
+   */
+  onFull: (() => void) | undefined;
 
   /**
    * `withFrontIds`: the join reads the id a front gave each request (API Gateway's, through its
@@ -120,7 +126,10 @@ export class JoinClient implements StartJoin {
   }
 
   carry(answered: Answered): void {
-    if (this.count === BATCH_ROWS) this.full.push(this.cut());
+    if (this.count === BATCH_ROWS) {
+      this.full.push(this.cut());
+      this.onFull?.();
+    }
     const i = this.count++;
     const { rows } = this;
     rows.plannedAt[i] = answered.plannedAt;
@@ -170,6 +179,11 @@ export class JoinClient implements StartJoin {
    */
   recycle(batches: readonly DeferBatch[]): void {
     for (const batch of batches) if (this.spares.length < MAX_SPARES) this.spares.push(batch);
+  }
+
+  /** The batches full since the last take. */
+  takeFull(): DeferBatch[] {
+    return this.full.splice(0);
   }
 
   /** The requests since the last take, in batches of at most BATCH_ROWS, or undefined when there are none. */

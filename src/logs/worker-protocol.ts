@@ -15,6 +15,8 @@ export type ToReader =
   /** `epochOffsetMs`: epoch ms minus the run's clock (the times of the requests handed over). */
   | { type: 'attach'; setup: JoinSetup; epochOffsetMs: number }
   | { type: 'window'; fromMs: number; toMs: number }
+  /** Batches of requests handed to the join, sent as each fills. */
+  | { type: 'defers'; defers: DeferBatch[] }
   /** The requests handed to the join since the last message come with the round, or with the finish. */
   | { type: 'round'; id: number; request: RoundRequest; defers?: DeferBatch[] }
   | { type: 'finish'; id: number; defers?: DeferBatch[] }
@@ -29,8 +31,10 @@ export type FromReader =
   | { type: 'decisions'; batch: DecisionBatch; pending: number }
   | { type: 'filtered'; id: number; page?: FilterPage; error?: FailureData }
   /**
-   * `retrying`: of the pending, async events that may still be retried (LogJoin.retrying).
-   * `spare`: the round's requests, read: their buffers go back to hold the next ones.
+   * Batches of requests the thread has taken in (it keeps copies): their buffers go back to hold
+   * the next ones. `pending` counts their requests.
    */
-  | { type: 'done'; id: number; stats: ReadStats; pending: number; retrying: number; error?: FailureData; spare?: DeferBatch[] }
+  | { type: 'spare'; spare: DeferBatch[]; pending: number }
+  /** `retrying`: of the pending, async events that may still be retried (LogJoin.retrying). */
+  | { type: 'done'; id: number; stats: ReadStats; pending: number; retrying: number; error?: FailureData }
   | { type: 'finished'; id: number; stats: ReadStats; figures?: EncodedFigures; error?: FailureData };

@@ -58,6 +58,8 @@ export class WorkerLogSource implements JoinedLogSource {
   private retryingThere = 0;
   /** Requests handed over and decisions counted, here. */
   private deferredCount = 0;
+  /** Requests sent to the thread in batches it has not said it took in yet. */
+  private sentNotTaken = 0;
   private decidedWithReport = 0;
 
   private constructor(private readonly worker: Worker) {
@@ -103,6 +105,7 @@ export class WorkerLogSource implements JoinedLogSource {
     const client = new JoinClient(setup.viaAccessLog);
     this.recorder = recorder;
     this.client = client;
+    client.onFull = () => this.post({ type: 'defers', defers: this.sending(client.takeFull()) });
     this.post({ type: 'attach', setup, epochOffsetMs: epochOf(0) });
     return {
       carry: (answered) => {
@@ -118,7 +121,7 @@ export class WorkerLogSource implements JoinedLogSource {
   }
 
   get pending(): number {
-    return this.waitingThere + (this.client?.unsent ?? 0);
+    return this.waitingThere + this.sentNotTaken + (this.client?.unsent ?? 0);
   }
 
   get retrying(): number {
@@ -156,7 +159,13 @@ export class WorkerLogSource implements JoinedLogSource {
   /** The requests handed over since the last message, to go with the next one. */
   private defers(): { defers?: DeferBatch[] } {
     const batches = this.client?.takeBatches();
-    return batches === undefined ? {} : { defers: batches };
+    return batches === undefined ? {} : { defers: this.sending(batches) };
+  }
+
+  /** `batches`, counted as sent until the thread gives them back. */
+  private sending(batches: DeferBatch[]): DeferBatch[] {
+    this.sentNotTaken += rowsOf(batches);
+    return batches;
   }
 
   /** Posts a call and waits for its answer; the thread keeps coldbench alive meanwhile. */
@@ -198,8 +207,12 @@ export class WorkerLogSource implements JoinedLogSource {
       case 'filtered':
         this.settle(m.id, m.error, m.page ?? { events: [] });
         return;
+      case 'spare':
+        this.sentNotTaken = Math.max(0, this.sentNotTaken - rowsOf(m.spare));
+        this.waitingThere = m.pending;
+        this.client?.recycle(m.spare);
+        return;
       case 'done':
-        if (m.spare !== undefined) this.client?.recycle(m.spare);
         this.latest = m.stats;
         this.waitingThere = m.pending;
         this.retryingThere = m.retrying;
@@ -238,6 +251,7 @@ export class WorkerLogSource implements JoinedLogSource {
     this.recorder = undefined;
     this.client?.takeBatches();
     this.waitingThere = 0;
+    this.sentNotTaken = 0;
     return {
       deferred: this.deferredCount, matched: this.decidedWithReport, unmatched: left, withoutId: 0, notInvoked: 0, throttledBehindFront: 0, withoutAccessLog: 0, withoutLambdaField: 0, unclaimedReports: 0, claimedReports: this.decidedWithReport,
       lag: newHistogram(),
@@ -260,4 +274,10 @@ function readerScript(): URL {
   const url = import.meta.url.endsWith('.ts') ? new URL('../../dist/logs/read-worker.js', import.meta.url) : here;
   if (!existsSync(fileURLToPath(url))) throw new Error(`the log reading thread's script is missing: ${fileURLToPath(url)} (run npm run build)`);
   return url;
+}
+
+function rowsOf(batches: readonly DeferBatch[]): number {
+  let rows = 0;
+  for (const batch of batches) rows += batch.tags.length;
+  return rows;
 }

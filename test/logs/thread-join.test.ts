@@ -153,6 +153,25 @@ describe('the join across threads', () => {
     expect(read(structuredClone([third!]))).toEqual([0, 1, 2, 3].map((t) => [`third-${t}`, 108 + t, 110 + t]));
   });
 
+  it('a batch is given to onFull as it fills, the requests after it wait for the next take', () => {
+    const client = new JoinClient(false);
+    const sent: DeferBatch[][] = [];
+    client.onFull = () => sent.push(client.takeFull());
+    for (let t = 0; t < BATCH_ROWS; t++) client.carry(answer(t, { kind: 'ok', requestId: `id-${t}` }));
+    // Full, but sent only when the next request needs the room.
+    expect(sent).toEqual([]);
+    for (let t = BATCH_ROWS; t < 2 * BATCH_ROWS + 3; t++) client.carry(answer(t, { kind: 'ok', requestId: `id-${t}` }));
+    expect(sent.map((batches) => batches.map((b) => b.tags.length))).toEqual([[BATCH_ROWS], [BATCH_ROWS]]);
+    expect(client.unsent).toBe(3);
+    expect(client.takeFull()).toEqual([]);
+    const rest = client.takeBatches()!;
+    expect(rest.map((b) => b.tags.length)).toEqual([3]);
+    const there = new ThreadRecorder();
+    const ids: unknown[] = [];
+    for (const batch of structuredClone([...sent.flat(), ...rest])) there.add(batch, (ticket, answered) => ids.push([answered.outcome.requestId, there.deferred.endedAtOf(ticket)]));
+    expect(ids).toEqual(Array.from({ length: 2 * BATCH_ROWS + 3 }, (_, t) => [`id-${t}`, t]));
+  });
+
   it('an id longer than the room kept for it still comes out whole', () => {
     const { client, send } = across();
     const long = 'x'.repeat(BATCH_ROWS * 50);

@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogsApiError } from '../../src/logs/api.js';
+import { BATCH_ROWS } from '../../src/logs/thread-join.js';
 import { WorkerLogSource } from '../../src/logs/worker-source.js';
 import { CostAccumulator, resolvePrices } from '../../src/lambda/cost.js';
 import { Recorder } from '../../src/run/recorder.js';
@@ -103,6 +104,27 @@ describe('WorkerLogSource', () => {
     expect(recorder.requests[1]!.histograms.cold.totalCount).toBe(1);
     // Two REPORTs, and the answer without one billed unreported; not the 502.
     expect(cost.summary()).toMatchObject({ invocations: 3, unreported: 1 });
+  });
+
+  it('sends a batch to the thread as it fills, before any round: each request is pending once meanwhile, and decided once', async () => {
+    server = await startEdgeLogsServer({ pageSize: 5000 });
+    const now = Date.now();
+    source = await WorkerLogSource.start({ endpoint: server.endpoint, timeoutMs: 5000 }, [{ logGroup: GROUP }]);
+    const { recorder, end } = run(source);
+    const n = 2 * BATCH_ROWS + 10;
+    for (let i = 0; i < n; i++) {
+      end(now - 3000 + i / 100, { requestId: `id-${i}` });
+      server.put({ logGroup: GROUP, logStreamName: 's1', timestamp: now - 3000, ingestionTime: now - 2000, message: report(`id-${i}`) });
+    }
+    // The two full batches went as they filled; the thread says so when it gives them back.
+    for (let waited = 0; waited < 1000; waited += 20) {
+      expect(source.pending).toBe(n);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await source.round({ fromEpoch: now - 10_000, sweep: false });
+    expect(recorder.counts).toMatchObject({ warm: n, unknown: 0 });
+    expect(source.pending).toBe(0);
+    expect(await source.finish()).toMatchObject({ deferred: n, matched: n });
   });
 
   it('joins through an access log: API Gateway ids to Lambda ids, on the thread', async () => {
