@@ -36,7 +36,7 @@ const RECEIVE = "the reading thread's messages received, in all";
 const PARTS = [
   [END, /JS:\S*completed \S*\/dist\/run\/recorder\.js/],
   ["  of it: the request into the start join's columns", /JS:\S*carry \S*\/dist\/logs\/(worker-source|thread-join)\.js/],
-  ['the batch for each poll', /JS:\S*(takeBatches|cut) \S*\/dist\/logs\/thread-join\.js/],
+  ['the batches cut and sent (as each fills, and at each poll)', /JS:\S*(takeBatches|takeFull|cut) \S*\/dist\/logs\/thread-join\.js/],
   // Native: a handler inlined into its caller has no frame of its own, the port's always has one.
   [RECEIVE, /node::worker::MessagePort::OnMessage/],
   ['  of it: counting them', /JS:\S*applyDecisions \S*\/dist\/logs\/thread-join\.js/],
@@ -44,7 +44,7 @@ const PARTS = [
   ['garbage collection, anywhere', /Scavenger|MarkCompactCollector|Heap::CollectGarbage/],
 ];
 /** The log path: a sample on the engine thread in any of the parts that run only with logs on. */
-const LOG_ONLY = new Set(["  of it: the request into the start join's columns", 'the batch for each poll', RECEIVE]);
+const LOG_ONLY = new Set(["  of it: the request into the start join's columns", 'the batches cut and sent (as each fills, and at each poll)', RECEIVE]);
 const LOG_PATH = PARTS.filter(([name]) => LOG_ONLY.has(name)).map(([, re]) => re);
 
 const HELPER_KINDS = [

@@ -28,7 +28,8 @@ const post = (message: FromReader): void => port.postMessage(message);
 
 /**
  * The join lives here, beside the reading: the run's thread sends the requests it could not
- * classify with each round (thread-join.ts) and gets back the decisions.
+ * classify in batches, as each fills and with each round (thread-join.ts), and gets back each
+ * batch once its requests are copied, and the decisions.
  */
 const recorder = new ThreadRecorder();
 let join: LogJoin | undefined;

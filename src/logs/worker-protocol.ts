@@ -17,7 +17,7 @@ export type ToReader =
   | { type: 'window'; fromMs: number; toMs: number }
   /** Batches of requests handed to the join, sent as each fills. */
   | { type: 'defers'; defers: DeferBatch[] }
-  /** The requests handed to the join since the last message come with the round, or with the finish. */
+  /** The requests handed to the join and not sent yet come with the round, or with the finish. */
   | { type: 'round'; id: number; request: RoundRequest; defers?: DeferBatch[] }
   | { type: 'finish'; id: number; defers?: DeferBatch[] }
   | { type: 'filter'; id: number; params: FilterParams }
