@@ -208,9 +208,11 @@ export class WorkerLogSource implements JoinedLogSource {
         this.settle(m.id, m.error, m.page ?? { events: [] });
         return;
       case 'spare':
-        this.sentNotTaken = Math.max(0, this.sentNotTaken - rowsOf(m.spare));
-        this.waitingThere = m.pending;
         this.client?.recycle(m.spare);
+        // After finishHere every request was counted here: a thread still alive changes nothing.
+        if (this.recorder === undefined) return;
+        this.sentNotTaken -= rowsOf(m.spare);
+        this.waitingThere = m.pending;
         return;
       case 'done':
         this.latest = m.stats;
