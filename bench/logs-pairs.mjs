@@ -15,11 +15,15 @@
 // side's engine thread page faults (minor faults, from /proc: first writes to memory new to the
 // process) per 1,000 requests, over the same span.
 // `--same` runs both sides with logs off: how far apart two identical runs of a pair fall.
+// `--against DIR` runs both sides with logs on, one of them the build of another checkout of
+// coldbench (built there: npm ci, or node_modules linked, and npm run build): what a change
+// costs or saves, measured as closely as the logs themselves.
 // `--reader-core N` moves the logs-on side's reading thread to core N before the load (a run
 // whose thread was not moved in time fails the benchmark).
 // Nothing is judged here: bench/logs.mjs judges the target.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { requireColdbench, runColdbench } from './lib/coldbench.mjs';
+import { repoRoot, requireColdbench, runColdbench } from './lib/coldbench.mjs';
 import { stop } from './lib/proc.mjs';
 import { f, interval, log, median, options, save, table } from './lib/report.mjs';
 import { closedProfile, readerCoreOption, startFunctionUrl } from './logs.mjs';
@@ -31,11 +35,16 @@ export const LEAD_MS = 8000;
 
 export async function main(argv = {}) {
   const opt = { ...options({ runs: 12, durationSec: 8 }), ...argv };
-  const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { same: { type: 'boolean' }, 'reader-core': { type: 'string' } } });
+  const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { same: { type: 'boolean' }, 'reader-core': { type: 'string' }, against: { type: 'string' } } });
   const readerCore = readerCoreOption(argv.readerCore ?? values['reader-core'], opt.toolCore);
   const same = argv.same ?? values.same === true;
-  const sides = same ? [['a', false, 0], ['b', false, 1]] : [['off', false, 0], ['on', true, 1]];
+  const againstValue = argv.against ?? values.against;
+  if (same && againstValue !== undefined) throw new Error('--same and --against: give one of them');
+  const against = againstValue === undefined ? undefined : resolve(String(againstValue));
+  // A side: its name, whether it reads its logs, its stand-in, the checkout whose build it runs.
+  const sides = same ? [['a', false, 0, repoRoot], ['b', false, 1, repoRoot]] : against !== undefined ? [['base', true, 0, against], ['this', true, 1, repoRoot]] : [['off', false, 0, repoRoot], ['on', true, 1, repoRoot]];
   await requireColdbench();
+  if (against !== undefined) await requireColdbench(against);
   const servers = [];
   const rounds = [];
   try {
@@ -45,8 +54,10 @@ export async function main(argv = {}) {
       await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
       const startAt = Date.now() + LEAD_MS;
       const order = i % 2 === 0 ? sides : sides.toReversed();
-      log(`round ${i + 1}/${opt.runs}: closed, ${same ? 'two runs with logs off' : 'logs'} ${order.map(([name]) => name).join(' and ')} at once on core ${opt.toolCore}`);
-      const runs = await Promise.all(order.map(([, withLogs, server]) => runColdbench(closedProfile(servers[server], opt.durationSec, withLogs), {
+      const what = same ? 'two runs with logs off' : against !== undefined ? `logs on, builds ${order.map(([name]) => name).join(' and ')}` : `logs ${order.map(([name]) => name).join(' and ')}`;
+      log(`round ${i + 1}/${opt.runs}: closed, ${what} at once on core ${opt.toolCore}`);
+      const runs = await Promise.all(order.map(([, withLogs, server, root]) => runColdbench(closedProfile(servers[server], opt.durationSec, withLogs), {
+        root,
         core: opt.toolCore,
         threads: true,
         ...(withLogs && readerCore !== undefined && { readerCore }),
@@ -60,7 +71,7 @@ export async function main(argv = {}) {
   } finally {
     for (const server of servers) await stop(server.child);
   }
-  return summarize(rounds, sides.map(([name]) => name), opt);
+  return summarize(rounds, sides.map(([name]) => name), { ...opt, ...(against !== undefined && { against }) });
 }
 
 /** One side of a round: its engine thread's µs per request, joins included and during the load only, and its page faults. */
@@ -99,7 +110,7 @@ function summarize(rounds, [a, b], opt) {
     [`the same during the load only`, f(median(loadRatio), 3), interval(loadRatio)],
     [`page faults per 1,000 requests, ${b} - ${a}`, f(median(faultDiff), 1), interval(faultDiff, 1)],
   ]));
-  const unmatched = rounds.filter((r) => r[b].deferred !== undefined && r[b].matched !== r[b].deferred).length;
+  const unmatched = rounds.flatMap((r) => [r[a], r[b]]).filter((side) => side.deferred !== undefined && side.matched !== side.deferred).length;
   if (unmatched > 0) console.log(`${unmatched} logs-on runs did not match every request`);
   const file = save('logs-pairs', { opt, rounds, median: { diffUs: median(diff), loadDiffUs: median(loadDiff), ratio: median(ratio), loadRatio: median(loadRatio), faultDiff: median(faultDiff) } });
   console.log(`wrote ${file}`);

@@ -9,20 +9,21 @@ import { stringify } from 'yaml';
 import { run } from './proc.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = join(repoRoot, 'bin', 'coldbench.js');
+const binOf = (root) => join(root, 'bin', 'coldbench.js');
 
-/** Is the CLI built and answering? Returns null when usable, else the reason it is not. */
-export async function coldbenchMissing() {
-  if (!existsSync(bin)) return 'bin/coldbench.js does not exist';
-  if (!existsSync(join(repoRoot, 'dist'))) return 'dist/ does not exist (run npm run build)';
+/** Is the CLI of `root` (a checkout; this one by default) built and answering? Returns null when usable, else the reason it is not. */
+export async function coldbenchMissing(root = repoRoot) {
+  const bin = binOf(root);
+  if (!existsSync(bin)) return `${bin} does not exist`;
+  if (!existsSync(join(root, 'dist'))) return `${join(root, 'dist')} does not exist (run npm run build there)`;
   const r = await run(process.execPath, [bin, '--version'], { timeoutMs: 20_000 });
   if (r.code !== 0) return `coldbench --version exited ${r.code}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`;
   return null;
 }
 
 /** For benchmarks that measure only coldbench's built engine: throws when it is not built. */
-export async function requireColdbench() {
-  const missing = await coldbenchMissing();
+export async function requireColdbench(root = repoRoot) {
+  const missing = await coldbenchMissing(root);
   if (missing) throw new Error(`coldbench not built: ${missing}`);
 }
 
@@ -38,9 +39,11 @@ export async function requireColdbench() {
  * startedAt, and endedAt plus logs.waitedMs, interpolated between samples). With threads:
  * readerCore (move the log reading thread to that core as soon as it is seen, before the load
  * starts: `readerPinned` says whether it was), serverPid (sample that process's CPU too, as
- * `server`); `loadCpuSec` is the same CPU from the load's start to its end only.
+ * `server`); `loadCpuSec` is the same CPU from the load's start to its end only. root: the
+ * checkout whose build runs (this one by default).
  */
-export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sampleEveryMs, args: extra = [], cpu = false, threads = false, readerCore, serverPid } = {}) {
+export async function runColdbench(profile, { core = 0, timeoutMs = 180_000, sampleEveryMs, args: extra = [], cpu = false, threads = false, readerCore, serverPid, root = repoRoot } = {}) {
+  const bin = binOf(root);
   const dir = mkdtempSync(join(tmpdir(), 'coldbench-bench-'));
   const file = join(dir, `${profile.name}.yaml`);
   writeFileSync(file, stringify(profile));
