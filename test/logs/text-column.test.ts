@@ -26,6 +26,18 @@ describe('TextColumn', () => {
     }), params(200));
   });
 
+  it('writes the UTF-8 bytes Buffer.from writes, ASCII or not, lone surrogates included', () => {
+    fc.assert(fc.property(fc.array(fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.stringMatching(/^[0-9a-f-]{36}$/)), { maxLength: 50 }), (texts) => {
+      const column = new TextColumn(4, 4);
+      for (const t of texts) column.push(t);
+      const packed = column.take();
+      const each = texts.map((t) => Buffer.from(t, 'utf8'));
+      expect(Buffer.from(packed.bytes).equals(Buffer.concat(each))).toBe(true);
+      let end = 0;
+      expect([...packed.ends]).toEqual(each.map((b) => (end += b.length)));
+    }), params(200));
+  });
+
   it('grows past its first buffers, and a taken batch is shared with another thread, neither copied nor detached', () => {
     const column = new TextColumn();
     const ids = Array.from({ length: 5000 }, (_, i) => `${i.toString(16).padStart(8, '0')}-7d2c-4b6e-9a1f-${'é'.repeat(i % 3)}${'0'.repeat(i % 50)}`);
