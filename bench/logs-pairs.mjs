@@ -42,7 +42,9 @@ export async function main(argv = {}) {
   if (same && againstValue !== undefined) throw new Error('--same and --against: give one of them');
   const against = againstValue === undefined ? undefined : resolve(String(againstValue));
   // A side: its name, whether it reads its logs, its stand-in, the checkout whose build it runs.
-  const sides = same ? [['a', false, 0, repoRoot], ['b', false, 1, repoRoot]] : against !== undefined ? [['base', true, 0, against], ['this', true, 1, repoRoot]] : [['off', false, 0, repoRoot], ['on', true, 1, repoRoot]];
+  let sides = [['off', false, 0, repoRoot], ['on', true, 1, repoRoot]];
+  if (same) sides = [['a', false, 0, repoRoot], ['b', false, 1, repoRoot]];
+  if (against !== undefined) sides = [['base', true, 0, against], ['this', true, 1, repoRoot]];
   await requireColdbench();
   if (against !== undefined) await requireColdbench(against);
   const servers = [];
