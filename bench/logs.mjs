@@ -205,7 +205,7 @@ export async function measureJoin(n) {
   const logJoin = new LogJoin({ recorder: there, mode: 'sync', viaAccessLog: false, epochOf: (t) => 1.7e12 + t, asyncMaxAttempts: 3 });
   const decisions = [];
   const joinUs = time(() => {
-    for (const b of sent) there.add(b, (ticket, answered) => logJoin.defer(ticket, answered));
+    for (const b of sent) there.add(b, (ticket, ids, row) => logJoin.deferRow(ticket, ids, row));
     for (let i = 0; i < n; i += 250) {
       for (const e of parsed.slice(i, i + 250)) logJoin.onPlatform(e);
       decisions.push(there.takeDecisions());

@@ -22,6 +22,9 @@ import { newHistogram, recordMs } from '../result/histogram.js';
 import type { Histogram } from '../result/histogram.js';
 import { BoundedMap } from '../util/bounded-map.js';
 import type { AccessRecord, PlatformEvent } from './events.js';
+import { IdIndex } from './id-index.js';
+import { textAt } from './text-column.js';
+import type { PackedTexts } from './text-column.js';
 
 /**
  * The side that keeps the requests until they are decided, by ticket: on the log reading
@@ -36,6 +39,12 @@ export interface JoinRecorder {
 
 /** The ids an answer carried, which the join keys a request by. */
 export type AnswerIds = Pick<Outcome, 'requestId' | 'frontRequestId'>;
+
+/** The same ids of a batch of requests, packed ('' for none): row i is request i's (thread-join.ts). */
+export interface PackedIds {
+  requestIds: PackedTexts;
+  frontIds: PackedTexts;
+}
 
 export interface JoinOptions {
   recorder: JoinRecorder;
@@ -111,8 +120,8 @@ type RequestEvent = Extract<PlatformEvent, { kind: 'report' | 'start' }>;
 
 export class LogJoin {
   /** Requests waiting for their line, by Lambda request id (through API Gateway: by its id): their tickets with the recorder. */
-  private readonly waiting = new Map<string, number>();
-  private readonly waitingFront = new Map<string, number>();
+  private readonly waiting = new IdIndex();
+  private readonly waitingFront = new IdIndex();
   private readonly early = new BoundedMap<string, RequestEvent[]>(MAX_EARLY, (_, events) => {
     this.figures.unclaimedReports += events.filter((x) => x.kind === 'report').length;
   });
@@ -153,10 +162,9 @@ export class LogJoin {
 
   /** The earliest send time (epoch ms) of a request still waiting, for the sweep; undefined if none. */
   oldestPendingEpoch(): number | undefined {
-    // Maps keep insertion order, the order requests ended: the first entry is the oldest but for
-    // a few ms of jitter, which the sweep's margin covers.
-    const firsts = [this.waiting, this.waitingFront].map((m) => m.values().next().value);
-    const known = firsts.filter((t): t is number => t !== undefined).map((t) => this.sentEpochOf(t));
+    // The indexes keep the order requests ended: their first entries are the oldest but for a few
+    // ms of jitter, which the sweep's margin covers.
+    const known = [...this.waiting.firsts(), ...this.waitingFront.firsts()].map((t) => this.sentEpochOf(t));
     return known.length === 0 ? undefined : Math.min(...known);
   }
 
@@ -201,6 +209,26 @@ export class LogJoin {
     const id = outcome.requestId;
     if (id === undefined) return this.noId(ticket);
     this.await(id, ticket);
+  }
+
+  /**
+   * `defer` of row `row` of a batch's packed ids. The usual request (an id, no line read before
+   * it, not async) waits without a string made of its id (IdIndex.setRow); any other goes
+   * through `defer`.
+   */
+  deferRow(ticket: number, ids: PackedIds, row: number): void {
+    const front = this.opts.viaAccessLog;
+    const texts = front ? ids.frontIds : ids.requestIds;
+    // A column of no texts at all: ids of a kind this batch did not carry.
+    const end = texts.ends[row] ?? 0;
+    const start = row === 0 || end === 0 ? 0 : texts.ends[row - 1]!;
+    const plain = end > start && this.opts.mode === 'sync' && (front ? this.earlyAccess.size : this.early.size) === 0;
+    if (!plain) {
+      const id = end > start ? textAt(texts, row) : undefined;
+      return this.defer(ticket, { outcome: front ? { frontRequestId: id } : { requestId: id } });
+    }
+    this.figures.deferred++;
+    (front ? this.waitingFront : this.waiting).setRow(texts, row, ticket);
   }
 
   /** A request its target decided itself (a log tail): its REPORT, read before or after now, is this run's. */

@@ -78,7 +78,7 @@ function sendDecisions(): void {
 function takeDefers(defers: DeferBatch[] | undefined): void {
   if (defers === undefined || join === undefined) return;
   const j = join;
-  for (const batch of defers) recorder.add(batch, (ticket, answered) => j.defer(ticket, answered), (requestId) => j.known(requestId));
+  for (const batch of defers) recorder.add(batch, (ticket, ids, row) => j.deferRow(ticket, ids, row), (requestId) => j.known(requestId));
   post({ type: 'spare', spare: defers, pending: j.pending });
   sendDecisions();
 }

@@ -90,6 +90,12 @@ export function textReader(texts: PackedTexts): (i: number) => string {
   return (i) => bytes.toString('utf8', i === 0 ? 0 : texts.ends[i - 1], texts.ends[i]);
 }
 
+/** Text i of packed texts, alone (textReader reads many). */
+export function textAt(texts: PackedTexts, i: number): string {
+  const from = i === 0 ? 0 : texts.ends[i - 1]!;
+  return Buffer.from(texts.bytes.buffer, texts.bytes.byteOffset + from, texts.ends[i]! - from).toString('utf8');
+}
+
 function sharedBytes(size: number): Buffer {
   return Buffer.from(new SharedArrayBuffer(size));
 }

@@ -18,7 +18,7 @@ import type { LambdaReport } from '../lambda/records.js';
 import type { Answered, Recorder, StartDecision, StartJoin } from '../run/recorder.js';
 import type { Outcome, StartKind } from '../targets/target.js';
 import { decodeHistogram, encodeHistogram } from '../result/histogram.js';
-import type { AnswerIds, JoinFigures, JoinRecorder } from './join.js';
+import type { JoinFigures, JoinRecorder, PackedIds } from './join.js';
 import { noTexts, TextColumn, textReader } from './text-column.js';
 import type { PackedTexts } from './text-column.js';
 import { grownTo, sharedColumn } from '../util/columns.js';
@@ -306,19 +306,14 @@ export class ThreadRecorder implements JoinRecorder {
   };
 
   /**
-   * Keeps a batch's requests and hands each to `defer` under its ticket (the join's: it reads
-   * the answer's ids and keeps none of the answer), each known id to `known`.
+   * Keeps a batch's requests and hands each to `defer` under its ticket, with the batch's ids and
+   * its row there (the join reads the ids and keeps none of the batch), each known id to `known`.
    */
-  add(batch: DeferBatch, defer: (ticket: number, answered: { outcome: AnswerIds }) => void, known?: (requestId: string) => void): void {
+  add(batch: DeferBatch, defer: (ticket: number, ids: PackedIds, row: number) => void, known?: (requestId: string) => void): void {
     if (known !== undefined) {
       const id = textReader(batch.knownIds);
       for (let i = 0; i < batch.knownIds.ends.length; i++) known(id(i));
     }
-    const requestId = textReader(batch.requestIds);
-    const frontId = textReader(batch.frontIds);
-    // One answer filled anew for each request: the join reads its ids and keeps the ids only.
-    const answered: { outcome: AnswerIds } = { outcome: { requestId: undefined, frontRequestId: undefined } };
-    const { outcome } = answered;
     for (let i = 0; i < batch.tags.length; i++) {
       const ticket = this.freeCount > 0 ? this.free[--this.freeCount]! : this.grow();
       const { rows } = this;
@@ -326,11 +321,7 @@ export class ThreadRecorder implements JoinRecorder {
       rows.endedAt[ticket] = batch.endedAt[i]!;
       rows.serviceMs[ticket] = batch.serviceMs[i]!;
       rows.tags[ticket] = batch.tags[i]!;
-      const id = requestId(i);
-      const front = frontId(i);
-      outcome.requestId = id !== '' ? id : undefined;
-      outcome.frontRequestId = front !== '' ? front : undefined;
-      defer(ticket, answered);
+      defer(ticket, batch, i);
     }
   }
 

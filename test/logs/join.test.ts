@@ -34,7 +34,7 @@ function setUp(mode: 'sync' | 'async' = 'sync', viaAccessLog = false) {
  */
 function besideTheRun(join: LogJoin, client: JoinClient, there: ThreadRecorder, recorder: Recorder): { join: LogJoin; meet(): void } {
   const handOver = () => {
-    for (const batch of client.takeBatches() ?? []) there.add(batch, (ticket, answered) => join.defer(ticket, answered), (id) => join.known(id));
+    for (const batch of client.takeBatches() ?? []) there.add(batch, (ticket, ids, row) => join.deferRow(ticket, ids, row), (id) => join.known(id));
   };
   const countBack = () => {
     const decisions = there.takeDecisions();

@@ -12,7 +12,8 @@ import type { DecisionBatch, DeferBatch } from '../../src/logs/thread-join.js';
 import { recordMs, valuesAtPercentiles } from '../../src/result/histogram.js';
 import type { Histogram } from '../../src/result/histogram.js';
 import type { Answered, StartDecision } from '../../src/run/recorder.js';
-import type { AnswerIds } from '../../src/logs/join.js';
+import type { AnswerIds, PackedIds } from '../../src/logs/join.js';
+import { textAt } from '../../src/logs/text-column.js';
 import type { Outcome } from '../../src/targets/target.js';
 import { params } from '../property/settings.js';
 import { asRead } from '../helpers/as-read.js';
@@ -28,6 +29,12 @@ const decision = fc.option(
 /** A request ended at `at` (the run's clock), answered `serviceMs` after its send. */
 const answer = (at: number, outcome: Outcome, serviceMs = 1): Answered => ({ plannedAt: at - 2 * serviceMs, endedAt: at, latencyMs: 2 * serviceMs, serviceMs, outcome });
 
+/** The ids of row `row` of a batch, as the join reads them (undefined for none). */
+const idsAt = (ids: PackedIds, row: number): AnswerIds => {
+  const at = (texts: PackedIds['requestIds']): string | undefined => (texts.ends.length === 0 || textAt(texts, row) === '' ? undefined : textAt(texts, row));
+  return { requestId: at(ids.requestIds), frontRequestId: at(ids.frontIds) };
+};
+
 /** Requests through a client and a reading thread's recorder, as a run posts them (structuredClone: the same columns, shared). */
 function across() {
   const client = new JoinClient();
@@ -35,7 +42,7 @@ function across() {
   /** Tickets the reading thread gave the requests of the batch, with the ids it read. */
   const send = (): [number, AnswerIds][] => {
     const seen: [number, AnswerIds][] = [];
-    for (const batch of structuredClone(client.takeBatches() ?? [])) there.add(batch, (ticket, answered) => seen.push([ticket, asRead(answered.outcome)]));
+    for (const batch of structuredClone(client.takeBatches() ?? [])) there.add(batch, (ticket, ids, row) => seen.push([ticket, asRead(idsAt(ids, row))]));
     return seen;
   };
   /** The decisions back, as the recorder is given them. */
@@ -121,7 +128,7 @@ describe('the join across threads', () => {
     const there = new ThreadRecorder();
     const read = (batches: DeferBatch[]): unknown[] => {
       const seen: unknown[] = [];
-      for (const batch of batches) there.add(batch, (ticket, answered) => seen.push([answered.outcome.requestId, there.deferred.plannedAtOf(ticket), there.deferred.endedAtOf(ticket)]));
+      for (const batch of batches) there.add(batch, (ticket, ids, row) => seen.push([idsAt(ids, row).requestId, there.deferred.plannedAtOf(ticket), there.deferred.endedAtOf(ticket)]));
       return seen;
     };
     const n = 2 * BATCH_ROWS + 5;
@@ -168,7 +175,7 @@ describe('the join across threads', () => {
     expect(rest.map((b) => b.tags.length)).toEqual([3]);
     const there = new ThreadRecorder();
     const ids: unknown[] = [];
-    for (const batch of structuredClone([...sent.flat(), ...rest])) there.add(batch, (ticket, answered) => ids.push([answered.outcome.requestId, there.deferred.endedAtOf(ticket)]));
+    for (const batch of structuredClone([...sent.flat(), ...rest])) there.add(batch, (ticket, packed, row) => ids.push([idsAt(packed, row).requestId, there.deferred.endedAtOf(ticket)]));
     expect(ids).toEqual(Array.from({ length: 2 * BATCH_ROWS + 3 }, (_, t) => [`id-${t}`, t]));
   });
 

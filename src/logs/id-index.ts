@@ -1,0 +1,265 @@
+/**
+ * Request ids to tickets, for the requests waiting for their log line: a Map<string, number> whose
+ * ids are kept as bytes in columns, not as strings.
+ *
+ * At full speed the reading thread may hold hundreds of thousands of requests for the seconds
+ * their lines take to come (all of a closed run's, when its core is busy sending them). In a Map,
+ * each is a string and an entry on the heap: about 150 bytes a request, promoted to the old
+ * generation, whose growth started marking on V8's helper threads (which run at the process's
+ * priority, not the reading thread's low one) while the load ran. Here an id of ASCII characters
+ * up to WIDTH long (a Lambda request id is 36) takes WIDTH bytes and three numbers in columns
+ * outside the heap, written straight from the batch that brought it (setRow): no string is made
+ * for it. Any other id goes to a Map beside them, as before.
+ *
+ * Open addressing with linear probing over a table of entry numbers; entries are appended in the
+ * order they are set, so `values` and `first` give that order, as a Map's do (among the ids in the
+ * columns, then among the others). Deleted entries leave a hole until the entries are full, when
+ * they are packed, or the columns grow if more than half are in use.
+ */
+import type { PackedTexts } from './text-column.js';
+
+/** Bytes an id in the columns takes at most. */
+export const WIDTH = 48;
+const FIRST_ENTRIES = 1024;
+const EMPTY = 0;
+
+export class IdIndex {
+  /** Entry e's id is bytes[e * WIDTH, e * WIDTH + lengths[e]); length 0: deleted. */
+  private bytes = new Uint8Array(FIRST_ENTRIES * WIDTH);
+  private lengths = new Uint8Array(FIRST_ENTRIES);
+  private hashes = new Int32Array(FIRST_ENTRIES);
+  private tickets = new Int32Array(FIRST_ENTRIES);
+  /** Entry + 1 by slot, EMPTY for none: twice the entries, so that probes stay short. */
+  private slots = new Int32Array(2 * FIRST_ENTRIES);
+  /** Entries appended so far; the first that may still be live. */
+  private end = 0;
+  private head = 0;
+  private live = 0;
+  /** Ids that are not ASCII, or longer than WIDTH. */
+  private readonly others = new Map<string, number>();
+
+  get size(): number {
+    return this.live + this.others.size;
+  }
+
+  /** Ids the columns hold before they grow. */
+  get room(): number {
+    return this.lengths.length;
+  }
+
+  set(id: string, ticket: number): void {
+    const hash = hashOf(id);
+    if (hash === undefined) {
+      this.others.set(id, ticket);
+      return;
+    }
+    const found = this.find(id, hash);
+    if (found >= 0) {
+      this.tickets[found] = ticket;
+      return;
+    }
+    const e = this.append(hash, ticket, id.length);
+    const at = e * WIDTH;
+    for (let k = 0; k < id.length; k++) this.bytes[at + k] = id.charCodeAt(k);
+    this.insertSlot(e);
+  }
+
+  /** `set` of row `row` of packed texts (non-empty), without making a string of an ASCII id. */
+  setRow(texts: PackedTexts, row: number, ticket: number): void {
+    const from = row === 0 ? 0 : texts.ends[row - 1]!;
+    const n = texts.ends[row]! - from;
+    const src = texts.bytes;
+    let hash: number | undefined;
+    if (n > 0 && n <= WIDTH) {
+      let h = FNV_OFFSET;
+      let k = 0;
+      for (; k < n; k++) {
+        const b = src[from + k]!;
+        if (b >= 0x80) break;
+        h = Math.imul(h ^ b, FNV_PRIME);
+      }
+      if (k === n) hash = mixed(h);
+    }
+    if (hash === undefined) {
+      this.others.set(Buffer.from(src.buffer, src.byteOffset + from, n).toString('utf8'), ticket);
+      return;
+    }
+    const found = this.findBytes(src, from, n, hash);
+    if (found >= 0) {
+      this.tickets[found] = ticket;
+      return;
+    }
+    const e = this.append(hash, ticket, n);
+    this.bytes.set(src.subarray(from, from + n), e * WIDTH);
+    this.insertSlot(e);
+  }
+
+  get(id: string): number | undefined {
+    const hash = hashOf(id);
+    if (hash === undefined) return this.others.get(id);
+    const e = this.find(id, hash);
+    return e >= 0 ? this.tickets[e] : undefined;
+  }
+
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  delete(id: string): boolean {
+    const hash = hashOf(id);
+    if (hash === undefined) return this.others.delete(id);
+    const slot = this.slotOf(id, hash);
+    if (slot < 0) return false;
+    const e = this.slots[slot]! - 1;
+    this.lengths[e] = 0;
+    this.live--;
+    this.removeSlot(slot);
+    while (this.head < this.end && this.lengths[this.head] === 0) this.head++;
+    return true;
+  }
+
+  clear(): void {
+    this.slots.fill(EMPTY);
+    this.end = this.head = this.live = 0;
+    this.others.clear();
+  }
+
+  /** The tickets, in the order their ids were first set: those in the columns, then the others. */
+  *values(): IterableIterator<number> {
+    for (let e = this.head; e < this.end; e++) if (this.lengths[e] !== 0) yield this.tickets[e]!;
+    yield* this.others.values();
+  }
+
+  /** The first ticket of the columns and of the others (the oldest of each), where there is one. */
+  firsts(): number[] {
+    const out: number[] = [];
+    if (this.head < this.end) out.push(this.tickets[this.head]!);
+    const other = this.others.values().next();
+    if (other.done !== true) out.push(other.value);
+    return out;
+  }
+
+  private append(hash: number, ticket: number, length: number): number {
+    if (this.end === this.lengths.length) this.makeRoom();
+    const e = this.end++;
+    this.hashes[e] = hash;
+    this.tickets[e] = ticket;
+    this.lengths[e] = length;
+    this.live++;
+    return e;
+  }
+
+  /** The entries are full: pack them when half or more are deleted, else double the columns. */
+  private makeRoom(): void {
+    const capacity = this.lengths.length;
+    if (this.live > capacity / 2) {
+      const size = capacity * 2;
+      this.bytes = grown(this.bytes, size * WIDTH);
+      this.lengths = grown(this.lengths, size);
+      this.hashes = grown(this.hashes, size);
+      this.tickets = grown(this.tickets, size);
+      this.slots = new Int32Array(2 * size);
+    } else this.slots.fill(EMPTY);
+    let to = 0;
+    for (let e = this.head; e < this.end; e++) {
+      if (this.lengths[e] === 0) continue;
+      if (to !== e) {
+        this.bytes.copyWithin(to * WIDTH, e * WIDTH, e * WIDTH + this.lengths[e]!);
+        this.lengths[to] = this.lengths[e]!;
+        this.hashes[to] = this.hashes[e]!;
+        this.tickets[to] = this.tickets[e]!;
+      }
+      to++;
+    }
+    this.end = to;
+    this.head = 0;
+    for (let e = 0; e < to; e++) this.insertSlot(e);
+  }
+
+  private insertSlot(e: number): void {
+    const mask = this.slots.length - 1;
+    let s = this.hashes[e]! & mask;
+    while (this.slots[s] !== EMPTY) s = (s + 1) & mask;
+    this.slots[s] = e + 1;
+  }
+
+  /** Empties `slot` and moves back the entries after it that probed past it (no tombstones). */
+  private removeSlot(slot: number): void {
+    const mask = this.slots.length - 1;
+    let hole = slot;
+    let s = slot;
+    for (;;) {
+      s = (s + 1) & mask;
+      const entry = this.slots[s]!;
+      if (entry === EMPTY) break;
+      const home = this.hashes[entry - 1]! & mask;
+      // The entry may fill the hole only if the hole lies between its home slot and where it is.
+      if (((s - home) & mask) >= ((s - hole) & mask)) {
+        this.slots[hole] = entry;
+        hole = s;
+      }
+    }
+    this.slots[hole] = EMPTY;
+  }
+
+  private find(id: string, hash: number): number {
+    const slot = this.slotOf(id, hash);
+    return slot < 0 ? -1 : this.slots[slot]! - 1;
+  }
+
+  private slotOf(id: string, hash: number): number {
+    const mask = this.slots.length - 1;
+    const n = id.length;
+    for (let s = hash & mask; ; s = (s + 1) & mask) {
+      const entry = this.slots[s]!;
+      if (entry === EMPTY) return -1;
+      const e = entry - 1;
+      if (this.hashes[e] !== hash || this.lengths[e] !== n) continue;
+      const at = e * WIDTH;
+      let k = 0;
+      while (k < n && this.bytes[at + k] === id.charCodeAt(k)) k++;
+      if (k === n) return s;
+    }
+  }
+
+  private findBytes(src: Uint8Array, from: number, n: number, hash: number): number {
+    const mask = this.slots.length - 1;
+    for (let s = hash & mask; ; s = (s + 1) & mask) {
+      const entry = this.slots[s]!;
+      if (entry === EMPTY) return -1;
+      const e = entry - 1;
+      if (this.hashes[e] !== hash || this.lengths[e] !== n) continue;
+      const at = e * WIDTH;
+      let k = 0;
+      while (k < n && this.bytes[at + k] === src[from + k]) k++;
+      if (k === n) return e;
+    }
+  }
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a of an ASCII id up to WIDTH long (as setRow hashes its bytes), undefined for any other. */
+function hashOf(id: string): number | undefined {
+  const n = id.length;
+  if (n === 0 || n > WIDTH) return undefined;
+  let h = FNV_OFFSET;
+  for (let k = 0; k < n; k++) {
+    const c = id.charCodeAt(k);
+    if (c >= 0x80) return undefined;
+    h = Math.imul(h ^ c, FNV_PRIME);
+  }
+  return mixed(h);
+}
+
+/** FNV's high bits folded into the low ones, which pick the slot. */
+function mixed(h: number): number {
+  return h ^ (h >>> 15);
+}
+
+function grown<T extends Uint8Array | Int32Array>(column: T, size: number): T {
+  const next = new (column.constructor as new (n: number) => T)(size);
+  next.set(column);
+  return next;
+}
