@@ -7,28 +7,35 @@
  * each is a string and an entry on the heap: about 150 bytes a request, promoted to the old
  * generation, whose growth started marking on V8's helper threads (which run at the process's
  * priority, not the reading thread's low one) while the load ran. Here an id of ASCII characters
- * up to WIDTH long (a Lambda request id is 36) takes WIDTH bytes and three numbers in columns
- * outside the heap, written straight from the batch that brought it (setRow): no string is made
- * for it. Any other id goes to a Map beside them, as before.
+ * up to WIDTH long (a Lambda request id is 36) takes a record of 64 bytes outside the heap, its
+ * bytes written straight from the batch that brought it (setRow): no string is made for it. Any
+ * other id goes to a Map beside them, as before.
  *
  * Open addressing with linear probing over a table of entry numbers; entries are appended in the
- * order they are set, so `values` and `first` give that order, as a Map's do (among the ids in the
- * columns, then among the others). Deleted entries leave a hole until the entries are full, when
- * they are packed, or the columns grow if more than half are in use.
+ * order they are set, so `values` and `firsts` give that order, as a Map's do (among the ids in
+ * the records, then among the others). An entry's id, hash, ticket and length share its record,
+ * one cache line: a lookup reads the table's slot and that line, and evicts little of what the
+ * thread that sends requests has in the cache of a core they share. Deleted entries leave a hole
+ * until the records are full, when they are packed, or grow if more than half are in use.
  */
 import type { PackedTexts } from './text-column.js';
 
-/** Bytes an id in the columns takes at most. */
+/** Bytes an id in the records takes at most. */
 export const WIDTH = 48;
+/** A record: the id's bytes, then its hash, ticket and length as 32-bit numbers (HASH, TICKET, LENGTH). */
+const RECORD = 64;
+const WORDS = RECORD / 4;
+const HASH = WIDTH / 4;
+const TICKET = HASH + 1;
+const LENGTH = HASH + 2;
 const FIRST_ENTRIES = 1024;
 const EMPTY = 0;
 
 export class IdIndex {
-  /** Entry e's id is bytes[e * WIDTH, e * WIDTH + lengths[e]); length 0: deleted. */
-  private bytes = new Uint8Array(FIRST_ENTRIES * WIDTH);
-  private lengths = new Uint8Array(FIRST_ENTRIES);
-  private hashes = new Int32Array(FIRST_ENTRIES);
-  private tickets = new Int32Array(FIRST_ENTRIES);
+  /** Entry e's record: bytes[e * RECORD, (e + 1) * RECORD), the same memory as words[e * WORDS, (e + 1) * WORDS); length 0: deleted. */
+  private bytes = new Uint8Array(FIRST_ENTRIES * RECORD);
+  private words = new Int32Array(this.bytes.buffer);
+  private capacity = FIRST_ENTRIES;
   /** Entry + 1 by slot, EMPTY for none: twice the entries, so that probes stay short. */
   private slots = new Int32Array(2 * FIRST_ENTRIES);
   /** Entries appended so far; the first that may still be live. */
@@ -42,9 +49,9 @@ export class IdIndex {
     return this.live + this.others.size;
   }
 
-  /** Ids the columns hold before they grow. */
+  /** Ids the records hold before they grow. */
   get room(): number {
-    return this.lengths.length;
+    return this.capacity;
   }
 
   set(id: string, ticket: number): void {
@@ -55,16 +62,16 @@ export class IdIndex {
     }
     const found = this.find(id, hash);
     if (found >= 0) {
-      this.tickets[found] = ticket;
+      this.words[found * WORDS + TICKET] = ticket;
       return;
     }
     const e = this.append(hash, ticket, id.length);
-    const at = e * WIDTH;
+    const at = e * RECORD;
     for (let k = 0; k < id.length; k++) this.bytes[at + k] = id.charCodeAt(k);
     this.insertSlot(e);
   }
 
-  /** `set` of row `row` of packed texts (non-empty), without making a string of an ASCII id. */
+  /** `set` of row `row` of packed texts, without making a string of an ASCII id. */
   setRow(texts: PackedTexts, row: number, ticket: number): void {
     const from = row === 0 ? 0 : texts.ends[row - 1]!;
     const n = texts.ends[row]! - from;
@@ -86,11 +93,11 @@ export class IdIndex {
     }
     const found = this.findBytes(src, from, n, hash);
     if (found >= 0) {
-      this.tickets[found] = ticket;
+      this.words[found * WORDS + TICKET] = ticket;
       return;
     }
     const e = this.append(hash, ticket, n);
-    this.bytes.set(src.subarray(from, from + n), e * WIDTH);
+    this.bytes.set(src.subarray(from, from + n), e * RECORD);
     this.insertSlot(e);
   }
 
@@ -98,7 +105,7 @@ export class IdIndex {
     const hash = hashOf(id);
     if (hash === undefined) return this.others.get(id);
     const e = this.find(id, hash);
-    return e >= 0 ? this.tickets[e] : undefined;
+    return e >= 0 ? this.words[e * WORDS + TICKET] : undefined;
   }
 
   has(id: string): boolean {
@@ -111,10 +118,10 @@ export class IdIndex {
     const slot = this.slotOf(id, hash);
     if (slot < 0) return false;
     const e = this.slots[slot]! - 1;
-    this.lengths[e] = 0;
+    this.words[e * WORDS + LENGTH] = 0;
     this.live--;
     this.removeSlot(slot);
-    while (this.head < this.end && this.lengths[this.head] === 0) this.head++;
+    while (this.head < this.end && this.words[this.head * WORDS + LENGTH] === 0) this.head++;
     return true;
   }
 
@@ -124,51 +131,46 @@ export class IdIndex {
     this.others.clear();
   }
 
-  /** The tickets, in the order their ids were first set: those in the columns, then the others. */
+  /** The tickets, in the order their ids were first set: those in the records, then the others. */
   *values(): IterableIterator<number> {
-    for (let e = this.head; e < this.end; e++) if (this.lengths[e] !== 0) yield this.tickets[e]!;
+    for (let e = this.head; e < this.end; e++) if (this.words[e * WORDS + LENGTH] !== 0) yield this.words[e * WORDS + TICKET]!;
     yield* this.others.values();
   }
 
-  /** The first ticket of the columns and of the others (the oldest of each), where there is one. */
+  /** The first ticket of the records and of the others (the oldest of each), where there is one. */
   firsts(): number[] {
     const out: number[] = [];
-    if (this.head < this.end) out.push(this.tickets[this.head]!);
+    if (this.head < this.end) out.push(this.words[this.head * WORDS + TICKET]!);
     const other = this.others.values().next();
     if (other.done !== true) out.push(other.value);
     return out;
   }
 
   private append(hash: number, ticket: number, length: number): number {
-    if (this.end === this.lengths.length) this.makeRoom();
+    if (this.end === this.capacity) this.makeRoom();
     const e = this.end++;
-    this.hashes[e] = hash;
-    this.tickets[e] = ticket;
-    this.lengths[e] = length;
+    const w = e * WORDS;
+    this.words[w + HASH] = hash;
+    this.words[w + TICKET] = ticket;
+    this.words[w + LENGTH] = length;
     this.live++;
     return e;
   }
 
-  /** The entries are full: pack them when half or more are deleted, else double the columns. */
+  /** The records are full: pack them when half or more are deleted, else double them. */
   private makeRoom(): void {
-    const capacity = this.lengths.length;
-    if (this.live > capacity / 2) {
-      const size = capacity * 2;
-      this.bytes = grown(this.bytes, size * WIDTH);
-      this.lengths = grown(this.lengths, size);
-      this.hashes = grown(this.hashes, size);
-      this.tickets = grown(this.tickets, size);
-      this.slots = new Int32Array(2 * size);
+    if (this.live > this.capacity / 2) {
+      this.capacity *= 2;
+      const bytes = new Uint8Array(this.capacity * RECORD);
+      bytes.set(this.bytes);
+      this.bytes = bytes;
+      this.words = new Int32Array(bytes.buffer);
+      this.slots = new Int32Array(2 * this.capacity);
     } else this.slots.fill(EMPTY);
     let to = 0;
     for (let e = this.head; e < this.end; e++) {
-      if (this.lengths[e] === 0) continue;
-      if (to !== e) {
-        this.bytes.copyWithin(to * WIDTH, e * WIDTH, e * WIDTH + this.lengths[e]!);
-        this.lengths[to] = this.lengths[e]!;
-        this.hashes[to] = this.hashes[e]!;
-        this.tickets[to] = this.tickets[e]!;
-      }
+      if (this.words[e * WORDS + LENGTH] === 0) continue;
+      if (to !== e) this.bytes.copyWithin(to * RECORD, e * RECORD, (e + 1) * RECORD);
       to++;
     }
     this.end = to;
@@ -178,7 +180,7 @@ export class IdIndex {
 
   private insertSlot(e: number): void {
     const mask = this.slots.length - 1;
-    let s = this.hashes[e]! & mask;
+    let s = this.words[e * WORDS + HASH]! & mask;
     while (this.slots[s] !== EMPTY) s = (s + 1) & mask;
     this.slots[s] = e + 1;
   }
@@ -192,7 +194,7 @@ export class IdIndex {
       s = (s + 1) & mask;
       const entry = this.slots[s]!;
       if (entry === EMPTY) break;
-      const home = this.hashes[entry - 1]! & mask;
+      const home = this.words[(entry - 1) * WORDS + HASH]! & mask;
       // The entry may fill the hole only if the hole lies between its home slot and where it is.
       if (((s - home) & mask) >= ((s - hole) & mask)) {
         this.slots[hole] = entry;
@@ -214,8 +216,8 @@ export class IdIndex {
       const entry = this.slots[s]!;
       if (entry === EMPTY) return -1;
       const e = entry - 1;
-      if (this.hashes[e] !== hash || this.lengths[e] !== n) continue;
-      const at = e * WIDTH;
+      if (this.words[e * WORDS + HASH] !== hash || this.words[e * WORDS + LENGTH] !== n) continue;
+      const at = e * RECORD;
       let k = 0;
       while (k < n && this.bytes[at + k] === id.charCodeAt(k)) k++;
       if (k === n) return s;
@@ -228,8 +230,8 @@ export class IdIndex {
       const entry = this.slots[s]!;
       if (entry === EMPTY) return -1;
       const e = entry - 1;
-      if (this.hashes[e] !== hash || this.lengths[e] !== n) continue;
-      const at = e * WIDTH;
+      if (this.words[e * WORDS + HASH] !== hash || this.words[e * WORDS + LENGTH] !== n) continue;
+      const at = e * RECORD;
       let k = 0;
       while (k < n && this.bytes[at + k] === src[from + k]) k++;
       if (k === n) return e;
@@ -256,10 +258,4 @@ function hashOf(id: string): number | undefined {
 /** FNV's high bits folded into the low ones, which pick the slot. */
 function mixed(h: number): number {
   return h ^ (h >>> 15);
-}
-
-function grown<T extends Uint8Array | Int32Array>(column: T, size: number): T {
-  const next = new (column.constructor as new (n: number) => T)(size);
-  next.set(column);
-  return next;
 }
