@@ -66,6 +66,9 @@ export class Environment {
   lifetimeTimer: ClockTimer | undefined;
 
   private child: ChildProcess | undefined;
+  private processGone: () => void = () => undefined;
+  /** Resolves once its process has exited: at once when none was started, or its spawn failed. */
+  readonly exited = new Promise<void>((resolve) => (this.processGone = resolve));
   private api: RuntimeApi | undefined;
   private spawnedAtMs = 0;
   private poll: ServerResponse | undefined;
@@ -142,6 +145,7 @@ export class Environment {
     this.lifetimeTimer?.clear();
     this.liftCpuLimit?.();
     this.child?.kill('SIGKILL');
+    if (this.child === undefined) this.processGone();
     this.api?.close();
     this.poll?.destroy();
     this.poll = undefined;
@@ -248,6 +252,7 @@ export class Environment {
     const payload = Buffer.from(JSON.stringify({ errorType: 'Runtime.InvalidEntrypoint', errorMessage: `${err.code ?? 'spawn'}: ${err.message}` }));
     this.endInit({ kind: 'error', initDurationMs: this.sinceSpawnMs(), errorType: 'Runtime.InvalidEntrypoint', payload });
     this.kill();
+    this.processGone();
   }
 
   private onClose(code: number | null, signal: NodeJS.Signals | null): void {
@@ -256,6 +261,7 @@ export class Environment {
     const cur = this.current;
     this.current = undefined;
     this.kill();
+    this.processGone();
     this.cloud?.flush();
     if (this.initWaiter !== undefined) {
       const errorMessage = `Error: Runtime exited with error: ${detail}`;

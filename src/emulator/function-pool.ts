@@ -111,6 +111,8 @@ export class FunctionPool {
   lastModified = lambdaTimestamp(new Date());
   private readonly idle: Environment[] = [];
   private readonly live = new Set<Environment>();
+  /** Environments whose process has not exited yet, retired or not. */
+  private readonly running = new Set<Environment>();
   private generation = 0;
   private scale: TokenBucket | undefined;
   private nextIdleTimeoutMs: () => number;
@@ -173,6 +175,11 @@ export class FunctionPool {
   close(): void {
     this.closed = true;
     for (const env of [...this.live]) this.retire(env, 'close');
+  }
+
+  /** Resolves once the process of every environment it started has exited (after close: killed). */
+  async exited(): Promise<void> {
+    await Promise.all([...this.running].map((env) => env.exited));
   }
 
   private throttled(req: InvokeRequest, reason: ThrottleReason, startedAt: number): InvokeOutcome {
@@ -288,6 +295,8 @@ export class FunctionPool {
     env.sink = sink;
     env.onIdleDeath = () => this.retire(env, 'exit');
     this.live.add(env);
+    this.running.add(env);
+    void env.exited.then(() => this.running.delete(env));
     this.ctx.recorder.environment(env.info);
     if (this.closed) env.kill();
     const ident = this.identity();

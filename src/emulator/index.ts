@@ -152,10 +152,23 @@ export async function startEmulator(config: LocalEmulatorConfig, opts: EmulatorO
   };
 }
 
+/** How long close waits for the environments' processes to exit once killed. */
+const PROCESS_EXIT_WAIT_MS = 2000;
+
+async function exitedWithin(waits: Promise<void>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([Promise.all(waits), late]);
+  clearTimeout(timer);
+}
+
 async function closeAll(server: Server, core: EmulatorCore, logFiles: WriteStream[], detach: () => void): Promise<void> {
   core.closed = true;
   core.stopping.abort();
   for (const pool of core.pools.values()) pool.close();
+  // Killed, each environment's process is gone a moment later: wait for it (bounded), so that
+  // none outlives the emulator's close.
+  await exitedWithin([...core.pools.values()].map((pool) => pool.exited()), PROCESS_EXIT_WAIT_MS);
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections();
   await Promise.allSettled([...core.background]);
