@@ -44,6 +44,8 @@ export class IdIndex {
   private live = 0;
   /** Ids that are not ASCII, or longer than WIDTH. */
   private readonly others = new Map<string, number>();
+  /** The bytes of the id a string lookup is for (scan). */
+  private readonly scratch = new Uint8Array(WIDTH);
 
   get size(): number {
     return this.live + this.others.size;
@@ -55,20 +57,9 @@ export class IdIndex {
   }
 
   set(id: string, ticket: number): void {
-    const hash = hashOf(id);
-    if (hash === undefined) {
-      this.others.set(id, ticket);
-      return;
-    }
-    const found = this.find(id, hash);
-    if (found >= 0) {
-      this.words[found * WORDS + TICKET] = ticket;
-      return;
-    }
-    const e = this.append(hash, ticket, id.length);
-    const at = e * RECORD;
-    for (let k = 0; k < id.length; k++) this.bytes[at + k] = id.charCodeAt(k);
-    this.insertSlot(e);
+    const hash = this.scan(id);
+    if (hash === undefined) this.others.set(id, ticket);
+    else this.put(this.scratch, 0, id.length, hash, ticket);
   }
 
   /** `set` of row `row` of packed texts, without making a string of an ASCII id. */
@@ -87,25 +78,15 @@ export class IdIndex {
       }
       if (k === n) hash = mixed(h);
     }
-    if (hash === undefined) {
-      this.others.set(Buffer.from(src.buffer, src.byteOffset + from, n).toString('utf8'), ticket);
-      return;
-    }
-    const found = this.findBytes(src, from, n, hash);
-    if (found >= 0) {
-      this.words[found * WORDS + TICKET] = ticket;
-      return;
-    }
-    const e = this.append(hash, ticket, n);
-    this.bytes.set(src.subarray(from, from + n), e * RECORD);
-    this.insertSlot(e);
+    if (hash === undefined) this.others.set(Buffer.from(src.buffer, src.byteOffset + from, n).toString('utf8'), ticket);
+    else this.put(src, from, n, hash, ticket);
   }
 
   get(id: string): number | undefined {
-    const hash = hashOf(id);
+    const hash = this.scan(id);
     if (hash === undefined) return this.others.get(id);
-    const e = this.find(id, hash);
-    return e >= 0 ? this.words[e * WORDS + TICKET] : undefined;
+    const slot = this.slotOf(this.scratch, 0, id.length, hash);
+    return slot >= 0 ? this.words[(this.slots[slot]! - 1) * WORDS + TICKET] : undefined;
   }
 
   has(id: string): boolean {
@@ -113,9 +94,9 @@ export class IdIndex {
   }
 
   delete(id: string): boolean {
-    const hash = hashOf(id);
+    const hash = this.scan(id);
     if (hash === undefined) return this.others.delete(id);
-    const slot = this.slotOf(id, hash);
+    const slot = this.slotOf(this.scratch, 0, id.length, hash);
     if (slot < 0) return false;
     const e = this.slots[slot]! - 1;
     this.words[e * WORDS + LENGTH] = 0;
@@ -204,27 +185,20 @@ export class IdIndex {
     this.slots[hole] = EMPTY;
   }
 
-  private find(id: string, hash: number): number {
-    const slot = this.slotOf(id, hash);
-    return slot < 0 ? -1 : this.slots[slot]! - 1;
-  }
-
-  private slotOf(id: string, hash: number): number {
-    const mask = this.slots.length - 1;
-    const n = id.length;
-    for (let s = hash & mask; ; s = (s + 1) & mask) {
-      const entry = this.slots[s]!;
-      if (entry === EMPTY) return -1;
-      const e = entry - 1;
-      if (this.words[e * WORDS + HASH] !== hash || this.words[e * WORDS + LENGTH] !== n) continue;
-      const at = e * RECORD;
-      let k = 0;
-      while (k < n && this.bytes[at + k] === id.charCodeAt(k)) k++;
-      if (k === n) return s;
+  /** The id in src[from, from + n) (ASCII, hashed) gets `ticket`: its entry's, or a new one's. */
+  private put(src: Uint8Array, from: number, n: number, hash: number, ticket: number): void {
+    const slot = this.slotOf(src, from, n, hash);
+    if (slot >= 0) {
+      this.words[(this.slots[slot]! - 1) * WORDS + TICKET] = ticket;
+      return;
     }
+    const e = this.append(hash, ticket, n);
+    this.bytes.set(src.subarray(from, from + n), e * RECORD);
+    this.insertSlot(e);
   }
 
-  private findBytes(src: Uint8Array, from: number, n: number, hash: number): number {
+  /** The slot of the entry whose id is src[from, from + n), or -1. */
+  private slotOf(src: Uint8Array, from: number, n: number, hash: number): number {
     const mask = this.slots.length - 1;
     for (let s = hash & mask; ; s = (s + 1) & mask) {
       const entry = this.slots[s]!;
@@ -234,26 +208,30 @@ export class IdIndex {
       const at = e * RECORD;
       let k = 0;
       while (k < n && this.bytes[at + k] === src[from + k]) k++;
-      if (k === n) return e;
+      if (k === n) return s;
     }
+  }
+
+  /**
+   * FNV-1a of an ASCII id up to WIDTH long, hashed as setRow hashes a row's bytes, its bytes
+   * written to `scratch` to be looked up as a row's are; undefined for any other id.
+   */
+  private scan(id: string): number | undefined {
+    const n = id.length;
+    if (n === 0 || n > WIDTH) return undefined;
+    let h = FNV_OFFSET;
+    for (let k = 0; k < n; k++) {
+      const c = id.charCodeAt(k);
+      if (c >= 0x80) return undefined;
+      this.scratch[k] = c;
+      h = Math.imul(h ^ c, FNV_PRIME);
+    }
+    return mixed(h);
   }
 }
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
-
-/** FNV-1a of an ASCII id up to WIDTH long (as setRow hashes its bytes), undefined for any other. */
-function hashOf(id: string): number | undefined {
-  const n = id.length;
-  if (n === 0 || n > WIDTH) return undefined;
-  let h = FNV_OFFSET;
-  for (let k = 0; k < n; k++) {
-    const c = id.charCodeAt(k);
-    if (c >= 0x80) return undefined;
-    h = Math.imul(h ^ c, FNV_PRIME);
-  }
-  return mixed(h);
-}
 
 /** FNV's high bits folded into the low ones, which pick the slot. */
 function mixed(h: number): number {
