@@ -1,6 +1,6 @@
 /**
  * Request ids to tickets, for the requests waiting for their log line: a Map<string, number> whose
- * ids are kept as bytes in columns, not as strings.
+ * ids are kept as bytes in records outside the heap, not as strings.
  *
  * At full speed the reading thread may hold hundreds of thousands of requests for the seconds
  * their lines take to come (all of a closed run's, when its core is busy sending them). In a Map,
