@@ -18,6 +18,7 @@
  * thread that sends requests has in the cache of a core they share. Deleted entries leave a hole
  * until the records are full, when they are packed, or grow if more than half are in use.
  */
+import { textAt } from './text-column.js';
 import type { PackedTexts } from './text-column.js';
 
 /** Bytes an id in the records takes at most. */
@@ -66,20 +67,9 @@ export class IdIndex {
   setRow(texts: PackedTexts, row: number, ticket: number): void {
     const from = row === 0 ? 0 : texts.ends[row - 1]!;
     const n = texts.ends[row]! - from;
-    const src = texts.bytes;
-    let hash: number | undefined;
-    if (n > 0 && n <= WIDTH) {
-      let h = FNV_OFFSET;
-      let k = 0;
-      for (; k < n; k++) {
-        const b = src[from + k]!;
-        if (b >= 0x80) break;
-        h = Math.imul(h ^ b, FNV_PRIME);
-      }
-      if (k === n) hash = mixed(h);
-    }
-    if (hash === undefined) this.others.set(Buffer.from(src.buffer, src.byteOffset + from, n).toString('utf8'), ticket);
-    else this.put(src, from, n, hash, ticket);
+    const hash = asciiHash(texts.bytes, from, n);
+    if (hash === undefined) this.others.set(textAt(texts, row), ticket);
+    else this.put(texts.bytes, from, n, hash, ticket);
   }
 
   get(id: string): number | undefined {
@@ -213,27 +203,35 @@ export class IdIndex {
   }
 
   /**
-   * FNV-1a of an ASCII id up to WIDTH long, hashed as setRow hashes a row's bytes, its bytes
-   * written to `scratch` to be looked up as a row's are; undefined for any other id.
+   * An id's bytes written to `scratch`, to be looked up as a row's are, and their hash
+   * (asciiHash); undefined for an id not ASCII, or empty, or longer than WIDTH.
    */
   private scan(id: string): number | undefined {
     const n = id.length;
-    if (n === 0 || n > WIDTH) return undefined;
-    let h = FNV_OFFSET;
+    if (n > WIDTH) return undefined;
     for (let k = 0; k < n; k++) {
       const c = id.charCodeAt(k);
       if (c >= 0x80) return undefined;
       this.scratch[k] = c;
-      h = Math.imul(h ^ c, FNV_PRIME);
     }
-    return mixed(h);
+    return asciiHash(this.scratch, 0, n);
   }
 }
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
-/** FNV's high bits folded into the low ones, which pick the slot. */
-function mixed(h: number): number {
+/**
+ * FNV-1a of bytes[from, from + n), its high bits folded into the low ones (which pick the slot);
+ * undefined unless they are 1 to WIDTH bytes of ASCII.
+ */
+function asciiHash(bytes: Uint8Array, from: number, n: number): number | undefined {
+  if (n === 0 || n > WIDTH) return undefined;
+  let h = FNV_OFFSET;
+  for (let k = 0; k < n; k++) {
+    const b = bytes[from + k]!;
+    if (b >= 0x80) return undefined;
+    h = Math.imul(h ^ b, FNV_PRIME);
+  }
   return h ^ (h >>> 15);
 }
