@@ -152,7 +152,7 @@ export async function measureJoin(n) {
   const { Recorder } = await dist('run/recorder.js');
   const { LogJoin } = await dist('logs/join.js');
   const { platformEventOf } = await dist('logs/events.js');
-  const { JoinClient, ThreadRecorder, applyDecisions, BATCH_ROWS } = await dist('logs/thread-join.js');
+  const { JoinClient, ThreadRecorder, countDecided, tallySetupOf, BATCH_ROWS } = await dist('logs/thread-join.js');
   const ids = Array.from({ length: n }, (_, i) => `${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`);
   const stream = '2026/12/05/[$LATEST]0123456789abcdef0123456789abcdef';
   const raw = ids.map((id, i) => ({ eventId: String(i), logStreamName: stream, timestamp: 1.7e12 + i + 1, ingestionTime: 1.7e12 + i + 2000, message: `REPORT RequestId: ${id}\tDuration: 1.12 ms\tBilled Duration: 2 ms\tMemory Size: 256 MB\tMax Memory Used: 71 MB\t${i % 100 === 0 ? 'Init Duration: 182.31 ms\t' : ''}\n` }));
@@ -202,6 +202,7 @@ export async function measureJoin(n) {
   const deferMessageUs = time(() => (sent = batches.map((b) => structuredClone(b))));
   // The reading thread's side: the requests taken in, each line joined, decisions batched.
   const there = new ThreadRecorder();
+  there.countPlainHere(tallySetupOf(recorder));
   const logJoin = new LogJoin({ recorder: there, mode: 'sync', viaAccessLog: false, epochOf: (t) => 1.7e12 + t, asyncMaxAttempts: 3 });
   const decisions = [];
   const joinUs = time(() => {
@@ -214,7 +215,7 @@ export async function measureJoin(n) {
   let back;
   const decisionMessageUs = time(() => (back = decisions.map((d) => structuredClone(d))));
   const applyUs = time(() => {
-    for (const d of back) applyDecisions(d, client, recorder);
+    for (const d of back) if (d !== undefined) countDecided(d, client, recorder);
   });
   const figures = logJoin.finish();
   return { requests: n, parseUs, endOffUs, endOnUs, joinUs, applyUs, messageUs: deferMessageUs + decisionMessageUs, perSec: 1e6 / (parseUs + endOnUs + joinUs + applyUs + deferMessageUs + decisionMessageUs), matched: figures.matched, decided: recorder.counts.warm + recorder.counts.cold + recorder.counts.proactive };

@@ -73,6 +73,13 @@ export interface CostSummary {
   estimated?: boolean;
 }
 
+/** An accumulator's sums, without its prices (CostAccumulator.take). */
+export interface CostCounts {
+  invocations: number;
+  unreported: number;
+  gbSeconds: number;
+}
+
 /**
  * Adds up a run. Every invocation pays the request price; only those with a REPORT add compute.
  * GB-seconds are summed first and priced once, so the total does not drift with the count.
@@ -103,6 +110,25 @@ export class CostAccumulator {
   addUnreported(): void {
     this.#invocations++;
     this.#unreported++;
+  }
+
+  /**
+   * What was added since the last take, and this accumulator empty again: another thread's
+   * share of a run, which the run's own accumulator then absorbs (prices are not carried).
+   */
+  take(): CostCounts {
+    const counts = { invocations: this.#invocations, unreported: this.#unreported, gbSeconds: this.#gbSeconds };
+    this.#invocations = 0;
+    this.#unreported = 0;
+    this.#gbSeconds = 0;
+    return counts;
+  }
+
+  /** Adds counts taken from another accumulator. */
+  absorb(counts: CostCounts): void {
+    this.#invocations += counts.invocations;
+    this.#unreported += counts.unreported;
+    this.#gbSeconds += counts.gbSeconds;
   }
 
   /** Invocations counted so far. */

@@ -12,7 +12,7 @@ import { realReaderClock } from './reader.js';
 import { joinLink, LocalLogSource } from './source.js';
 import type { GroupSpec, JoinSetup, RoundLink, RoundRequest } from './source.js';
 import { encodeFigures, ThreadRecorder } from './thread-join.js';
-import type { DeferBatch } from './thread-join.js';
+import type { DeferBatch, TallySetup } from './thread-join.js';
 import type { FailureData, FromReader, ToReader } from './worker-protocol.js';
 
 export interface ReaderThreadData {
@@ -35,7 +35,8 @@ const recorder = new ThreadRecorder();
 let join: LogJoin | undefined;
 let link: RoundLink | undefined;
 
-function attach(setup: JoinSetup, epochOffsetMs: number): void {
+function attach(setup: JoinSetup, epochOffsetMs: number, tally: TallySetup): void {
+  recorder.countPlainHere(tally);
   join = new LogJoin({ ...setup, recorder, epochOf: (clockMs) => epochOffsetMs + clockMs });
   const local = joinLink(join);
   link = {
@@ -70,8 +71,8 @@ function soonSendDecisions(): void {
 function sendDecisions(): void {
   if (decisionsTimer !== undefined) clearTimeout(decisionsTimer);
   decisionsTimer = undefined;
-  const batch = recorder.takeDecisions();
-  if (batch !== undefined) post({ type: 'decisions', batch, pending: join?.pending ?? 0 });
+  const decided = recorder.takeDecisions();
+  if (decided !== undefined) post({ type: 'decisions', decided, pending: join?.pending ?? 0 });
 }
 
 /** Takes the requests of `defers` in, and gives their buffers back at once: they are copied. */
@@ -109,7 +110,7 @@ async function start(): Promise<void> {
   port.on('message', (message: ToReader) => {
     switch (message.type) {
       case 'attach':
-        attach(message.setup, message.epochOffsetMs);
+        attach(message.setup, message.epochOffsetMs, message.tally);
         break;
       case 'window':
         join?.setRunWindow(message.fromMs, message.toMs);

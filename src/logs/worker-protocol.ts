@@ -2,7 +2,7 @@
 import type { FilterPage, FilterParams, LogsFailureKind } from './api.js';
 import type { ReadStats } from './reader.js';
 import type { JoinSetup, RoundRequest } from './source.js';
-import type { DecisionBatch, DeferBatch, EncodedFigures } from './thread-join.js';
+import type { Decided, DeferBatch, EncodedFigures, TallySetup } from './thread-join.js';
 
 /** A failure, as a LogsApiError's parts (kind undefined: not one). */
 export interface FailureData {
@@ -13,7 +13,8 @@ export interface FailureData {
 
 export type ToReader =
   /** `epochOffsetMs`: epoch ms minus the run's clock (the times of the requests handed over). */
-  | { type: 'attach'; setup: JoinSetup; epochOffsetMs: number }
+  /** `tally`: plain decisions are counted on the thread, as the run's recorder would count them (ThreadRecorder.countPlainHere). */
+  | { type: 'attach'; setup: JoinSetup; epochOffsetMs: number; tally: TallySetup }
   | { type: 'window'; fromMs: number; toMs: number }
   /** Batches of requests handed to the join, sent as each fills. */
   | { type: 'defers'; defers: DeferBatch[] }
@@ -28,7 +29,7 @@ export type FromReader =
   | { type: 'ready' }
   | { type: 'failed'; message: string }
   /** Decisions, and the requests still waiting for a line after them. */
-  | { type: 'decisions'; batch: DecisionBatch; pending: number }
+  | { type: 'decisions'; decided: Decided; pending: number }
   | { type: 'filtered'; id: number; page?: FilterPage; error?: FailureData }
   /**
    * Batches of requests the thread has taken in (it keeps copies): their buffers go back to hold

@@ -21,7 +21,7 @@ import type { ReaderThreadData } from './read-worker.js';
 import { newReadStats } from './reader.js';
 import type { ReadStats } from './reader.js';
 import type { GroupSpec, JoinedLogSource, JoinSetup, RoundRequest } from './source.js';
-import { applyDecisions, decodeFigures, JoinClient } from './thread-join.js';
+import { countDecided, decodeFigures, JoinClient, tallySetupOf } from './thread-join.js';
 import type { DeferBatch } from './thread-join.js';
 import type { FailureData, FromReader, ToReader } from './worker-protocol.js';
 
@@ -106,7 +106,7 @@ export class WorkerLogSource implements JoinedLogSource {
     this.recorder = recorder;
     this.client = client;
     client.onFull = () => this.post({ type: 'defers', defers: this.sending(client.takeFull()) });
-    this.post({ type: 'attach', setup, epochOffsetMs: epochOf(0) });
+    this.post({ type: 'attach', setup, epochOffsetMs: epochOf(0), tally: tallySetupOf(recorder) });
     return {
       carry: (answered) => {
         this.deferredCount++;
@@ -199,8 +199,7 @@ export class WorkerLogSource implements JoinedLogSource {
     switch (m.type) {
       case 'decisions':
         if (this.recorder !== undefined && this.client !== undefined) {
-          applyDecisions(m.batch, this.client, this.recorder);
-          for (const flag of m.batch.report) this.decidedWithReport += flag;
+          this.decidedWithReport += countDecided(m.decided, this.client, this.recorder);
         }
         this.waitingThere = m.pending;
         return;

@@ -44,6 +44,78 @@ export class FastRecordHistogram extends Int32Histogram {
 
 const INT32_MAX = 2 ** 31 - 1;
 
+/**
+ * The counts of a histogram, sparse: the index and count of each bucket that holds values, with
+ * the total and the smallest and largest values recorded (exact, as recordValue kept them). A
+ * histogram on another thread travels this way (a few hundred buckets, not the 24,576 of the
+ * whole), and is added by addCounts as the library's `add` adds a histogram of the same shape.
+ */
+export interface SparseCounts {
+  /** countsArrayLength of the histogram taken: only one of the same shape takes its counts. */
+  length: number;
+  indexes: Int32Array;
+  counts: Float64Array;
+  total: number;
+  min: number;
+  max: number;
+}
+
+/** The counts `h` recorded since it was last taken (undefined: none), and `h` empty again. */
+export function takeCounts(h: Histogram): SparseCounts | undefined {
+  const fast = ownHistogram(h);
+  if (fast.totalCount === 0) return undefined;
+  const all = fast._counts;
+  const n = fast.countsArrayLength;
+  // Values recorded lie in index 0 (zeros) and from the smallest other value's to the largest's:
+  // a few thousand buckets of the 24,576, the rest need not be read.
+  const from = fast.minNonZeroValue <= fast.maxValue ? Math.max(1, fast.countsArrayIndex(fast.minNonZeroValue)) : n;
+  const to = Math.min(n - 1, fast.countsArrayIndex(fast.maxValue));
+  let used = all[0] !== 0 ? 1 : 0;
+  for (let i = from; i <= to; i++) if (all[i] !== 0) used++;
+  const indexes = new Int32Array(used);
+  const counts = new Float64Array(used);
+  let k = 0;
+  const keep = (i: number): void => {
+    indexes[k] = i;
+    counts[k++] = all[i]!;
+  };
+  if (all[0] !== 0) keep(0);
+  for (let i = from; i <= to; i++) if (all[i] !== 0) keep(i);
+  const taken: SparseCounts = { length: n, indexes, counts, total: fast.totalCount, min: fast.minNonZeroValue, max: fast.maxValue };
+  fast.reset();
+  return taken;
+}
+
+/** Adds counts taken by takeCounts from a histogram of the same shape, as `h.add` would add that histogram. */
+export function addCounts(h: Histogram, c: SparseCounts): void {
+  const fast = ownHistogram(h);
+  if (c.length !== fast.countsArrayLength) throw new Error(`counts of ${c.length} buckets cannot be added to a histogram of ${fast.countsArrayLength}`);
+  for (let k = 0; k < c.indexes.length; k++) fast.addToCountAtIndex(c.indexes[k]!, c.counts[k]!);
+  fast.setTotalCount(fast.totalCount + c.total);
+  fast.updatedMaxValue(Math.max(fast.maxValue, c.max));
+  fast.updateMinNonZeroValue(Math.min(fast.minNonZeroValue, c.min));
+}
+
+/** The library's members takeCounts and addCounts read, which its types leave out. */
+interface CountsAccess {
+  _counts: ArrayLike<number>;
+  countsArrayLength: number;
+  totalCount: number;
+  minNonZeroValue: number;
+  maxValue: number;
+  reset(): void;
+  countsArrayIndex(value: number): number;
+  addToCountAtIndex(index: number, value: number): void;
+  setTotalCount(total: number): void;
+  updatedMaxValue(value: number): void;
+  updateMinNonZeroValue(value: number): void;
+}
+
+function ownHistogram(h: Histogram): CountsAccess {
+  if (!(h instanceof FastRecordHistogram)) throw new Error('counts are taken from and added to histograms of newHistogram() only');
+  return h as unknown as CountsAccess;
+}
+
 export function newHistogram(): Histogram {
   return new FastRecordHistogram(1, HIGHEST_US, 3);
 }

@@ -4,12 +4,12 @@
  * (bounded), so its memory is flat however long the run.
  */
 import type { Outcome, StartKind } from '../targets/target.js';
-import { newHistogram, recordMs } from '../result/histogram.js';
-import type { Histogram } from '../result/histogram.js';
+import { addCounts, newHistogram, recordMs, takeCounts } from '../result/histogram.js';
+import type { Histogram, SparseCounts } from '../result/histogram.js';
 import { MAX_COLD_START_EVENTS } from '../result/result.js';
 import type { ColdStartEvent, Counts } from '../result/result.js';
 import { Timeline } from './timeline.js';
-import type { CostAccumulator } from '../lambda/cost.js';
+import type { CostAccumulator, CostCounts } from '../lambda/cost.js';
 import type { LambdaReport } from '../lambda/records.js';
 import { RequestStats } from './request-stats.js';
 
@@ -47,6 +47,25 @@ export interface StartJoin {
   /** A request whose start its target decided (a log tail, a header): its REPORT, when read, is this run's. */
   known?(requestId: string): void;
 }
+
+/**
+ * What Recorder.decided added up since the last Recorder.takeTally, as sums: another thread
+ * counts plain requests there as this recorder would, and the run's recorder adds the sums
+ * (addTally), not each request. Only what such requests change: no cold-start event, no
+ * timeline bucket, no request name.
+ */
+export interface DecidedTally {
+  /** Requests decided, and of them billable ones (the carried counts they take back). */
+  decided: number;
+  billable: number;
+  starts: Record<StartKind, number>;
+  /** Decisions by basis, per start kind. */
+  bases: Record<StartKind, [string, number][]>;
+  histograms: Partial<Record<keyof Histograms, SparseCounts>>;
+  cost?: CostCounts;
+}
+
+const START_KINDS: readonly StartKind[] = ['warm', 'cold', 'proactive', 'unknown'];
 
 /** The decision a target made itself; undefined when it could not tell (plain HTTP). */
 function decisionOf(outcome: Outcome): StartDecision | undefined {
@@ -116,7 +135,7 @@ export class Recorder {
   readonly requests: RequestStats[];
 
   /** Lambda targets add up the cost of every billed invocation here. */
-  constructor(readonly startedAt: number, readonly cost?: CostAccumulator, private readonly defaultMemoryMB?: number, requestNames: readonly string[] = []) {
+  constructor(readonly startedAt: number, readonly cost?: CostAccumulator, readonly defaultMemoryMB?: number, requestNames: readonly string[] = []) {
     this.timeline = new Timeline(startedAt);
     this.requests = requestNames.map((name) => new RequestStats(name));
     this.carried = { count: 0, billable: 0, byRequest: requestNames.map(() => 0) };
@@ -204,6 +223,46 @@ export class Recorder {
   decided(a: Answered, decision: StartDecision | undefined): void {
     this.countCarried(a.outcome, -1);
     this.record(a, decision);
+  }
+
+  /**
+   * What decided added up since the last take, and this recorder's figures of it zero again:
+   * a recorder that counts decisions only (a log reading thread's), for the run's to add
+   * (addTally). Decisions that make a cold-start event, a timeline count or a request name's
+   * figures cannot go as sums: such a recorder is never given them (it throws).
+   */
+  takeTally(): DecidedTally {
+    const { counts, carried } = this;
+    if (counts.cold > 0 || counts.proactive > 0 || this.coldStarts.length > 0 || carried.byRequest.length > 0) {
+      throw new Error('a tally carries warm and unknown decisions of unnamed requests only');
+    }
+    const starts = { warm: counts.warm, cold: 0, proactive: 0, unknown: counts.unknown };
+    const bases = { warm: [...this.startBases.warm], cold: [], proactive: [], unknown: [...this.startBases.unknown] };
+    const histograms: DecidedTally['histograms'] = {};
+    for (const name of Object.keys(this.histograms) as (keyof Histograms)[]) {
+      const taken = takeCounts(this.histograms[name]);
+      if (taken !== undefined) histograms[name] = taken;
+    }
+    const tally: DecidedTally = { decided: -carried.count, billable: -carried.billable, starts, bases, histograms, ...(this.cost !== undefined && { cost: this.cost.take() }) };
+    counts.warm = 0;
+    counts.unknown = 0;
+    this.startBases.warm.clear();
+    this.startBases.unknown.clear();
+    carried.count = 0;
+    carried.billable = 0;
+    return tally;
+  }
+
+  /** Counts a tally of requests this recorder's start join carried, as decided would count each. */
+  addTally(t: DecidedTally): void {
+    this.carried.count -= t.decided;
+    this.carried.billable -= t.billable;
+    for (const kind of START_KINDS) {
+      this.counts[kind] += t.starts[kind];
+      for (const [basis, n] of t.bases[kind]) bump(this.startBases[kind], basis, n);
+    }
+    for (const [name, counts] of Object.entries(t.histograms) as [keyof Histograms, SparseCounts][]) addCounts(this.histograms[name], counts);
+    if (t.cost !== undefined) this.cost?.absorb(t.cost);
   }
 
   /**
@@ -338,8 +397,8 @@ function noAnswer(outcome: Outcome): boolean {
   return outcome.kind === 'error' && outcome.status === undefined && outcome.requestId === undefined;
 }
 
-function bump(map: Map<string, number>, key: string): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
+function bump(map: Map<string, number>, key: string, n = 1): void {
+  map.set(key, (map.get(key) ?? 0) + n);
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;

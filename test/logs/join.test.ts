@@ -3,7 +3,7 @@ import { CostAccumulator, resolvePrices } from '../../src/lambda/cost.js';
 import type { LambdaReport } from '../../src/lambda/records.js';
 import type { PlatformEvent } from '../../src/logs/events.js';
 import { LogJoin } from '../../src/logs/join.js';
-import { applyDecisions, JoinClient, ThreadRecorder } from '../../src/logs/thread-join.js';
+import { countDecided, JoinClient, tallySetupOf, ThreadRecorder } from '../../src/logs/thread-join.js';
 import { Recorder } from '../../src/run/recorder.js';
 import type { Outcome } from '../../src/targets/target.js';
 
@@ -15,6 +15,8 @@ function setUp(mode: 'sync' | 'async' = 'sync', viaAccessLog = false) {
   const client = new JoinClient(viaAccessLog);
   recorder.startJoin = client;
   const there = new ThreadRecorder();
+  // As a run's reading thread does: plain decisions counted there, as sums.
+  there.countPlainHere(tallySetupOf(recorder));
   const logJoin = new LogJoin({ recorder: there, mode, viaAccessLog, epochOf: (t) => EPOCH + t, asyncMaxAttempts: 3 });
   const { join, meet } = besideTheRun(logJoin, client, there, recorder);
   /** A request planned at `at` ms, sent then, answered `serviceMs` later, and taken by the join at once. */
@@ -38,7 +40,7 @@ function besideTheRun(join: LogJoin, client: JoinClient, there: ThreadRecorder, 
   };
   const countBack = () => {
     const decisions = there.takeDecisions();
-    if (decisions !== undefined) applyDecisions(decisions, client, recorder);
+    if (decisions !== undefined) countDecided(decisions, client, recorder);
   };
   const meet = () => {
     handOver();

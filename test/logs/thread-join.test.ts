@@ -7,10 +7,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LogJoin } from '../../src/logs/join.js';
-import { applyDecisions, BATCH_ROWS, decodeFigures, encodeFigures, JoinClient, nextRows, RESERVED_ROWS, ThreadRecorder } from '../../src/logs/thread-join.js';
+import { applyDecisions, BATCH_ROWS, countDecided, decodeFigures, encodeFigures, JoinClient, nextRows, RESERVED_ROWS, tallySetupOf, ThreadRecorder } from '../../src/logs/thread-join.js';
 import type { DecisionBatch, DeferBatch } from '../../src/logs/thread-join.js';
-import { recordMs, valuesAtPercentiles } from '../../src/result/histogram.js';
+import { addCounts, encodeHistogram, newHistogram, recordMs, summarize, takeCounts, valuesAtPercentiles } from '../../src/result/histogram.js';
 import type { Histogram } from '../../src/result/histogram.js';
+import { CostAccumulator, resolvePrices } from '../../src/lambda/cost.js';
+import { Recorder } from '../../src/run/recorder.js';
 import type { Answered, StartDecision } from '../../src/run/recorder.js';
 import type { AnswerIds, PackedIds } from '../../src/logs/join.js';
 import { textAt } from '../../src/logs/text-column.js';
@@ -48,7 +50,7 @@ function across() {
   /** The decisions back, as the recorder is given them. */
   const back = (): [Answered, StartDecision | undefined][] => {
     const got: [Answered, StartDecision | undefined][] = [];
-    const batch = there.takeDecisions();
+    const batch = there.takeDecisions()?.batch;
     if (batch !== undefined) applyDecisions(structuredClone(batch), client, { decided: (a, d) => got.push([asRead(a), asRead(d)]) });
     return got;
   };
@@ -197,7 +199,7 @@ describe('the join across threads', () => {
     there.add(requests!, (ticket) => tickets.push(ticket));
     // Past the first columns' room on the reading thread's side.
     for (const ticket of tickets) there.decideStart(ticket, { start: 'warm', basis: 'b', reason: 'r', report: { type: 'report', durationMs: 1 } });
-    const decisions: DecisionBatch = there.takeDecisions()!;
+    const decisions: DecisionBatch = there.takeDecisions()!.batch!;
     const columns = [
       ...Object.values(requests!).flatMap((c: DeferBatch[keyof DeferBatch]) => ('ends' in c ? [c.bytes, c.ends] : [c])),
       ...Object.values(decisions).filter((c): c is Exclude<DecisionBatch[keyof DecisionBatch], string[]> => !Array.isArray(c)),
@@ -257,3 +259,114 @@ function plain(value: unknown): any {
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
 }
+
+/** A histogram as a result reads it: every bucket's count (its encoding) and its exact min and max. */
+const asResult = (h: Histogram) => ({ counts: encodeHistogram(h), summary: summarize(h) });
+
+describe('plain decisions counted on the reading thread', () => {
+  const outcome = fc.constantFrom<Outcome>(
+    { kind: 'ok', status: 200, requestId: 'x' },
+    { kind: 'ok', status: 200, requestId: 'x' },
+    { kind: 'ok', status: 200, requestId: 'x', request: 0 },
+    { kind: 'ok', status: 200, requestId: 'x', request: 1 },
+    { kind: 'error', errorClass: 'http-5xx', status: 502, requestId: 'x' },
+  );
+
+  /**
+   * A run's recorder after `requests`, each handed to the join and decided, the decisions going
+   * back every `every` decisions: counted on the reading thread as sums (tallied), or each as a row.
+   */
+  function counted(requests: { outcome: Outcome; decision: StartDecision | undefined; serviceMs: number }[], every: number, tallied: boolean) {
+    const recorder = new Recorder(0, new CostAccumulator('arm64', resolvePrices(undefined)), 512, ['a', 'b']);
+    const client = new JoinClient(false);
+    recorder.startJoin = client;
+    const there = new ThreadRecorder();
+    if (tallied) there.countPlainHere(tallySetupOf(recorder));
+    requests.forEach((r, i) => {
+      recorder.sent(i * 40, i * 40);
+      recorder.completed({ plannedAt: i * 40, sentAt: i * 40 + 1, endedAt: i * 40 + 1 + r.serviceMs, outcome: r.outcome });
+    });
+    const tickets: number[] = [];
+    for (const batch of structuredClone(client.takeBatches() ?? [])) there.add(batch, (ticket) => tickets.push(ticket));
+    let withReport = 0;
+    const countBack = () => {
+      const decided = there.takeDecisions();
+      if (decided !== undefined) withReport += countDecided(structuredClone(decided), client, recorder);
+    };
+    requests.forEach((r, i) => {
+      there.decideStart(tickets[i]!, r.decision);
+      if ((i + 1) % every === 0) countBack();
+    });
+    countBack();
+    const cost = recorder.cost!.summary();
+    return {
+      counts: { ...recorder.counts },
+      undecided: recorder.undecided,
+      withReport,
+      bases: Object.fromEntries(Object.entries(recorder.startBases).map(([kind, m]) => [kind, [...m].sort()])),
+      histograms: Object.fromEntries(Object.entries(recorder.histograms).map(([name, h]) => [name, asResult(h)])),
+      byName: recorder.requests.map((q) => ({ counts: q.counts, warm: asResult(q.histograms.warm), cold: asResult(q.histograms.cold) })),
+      coldStarts: recorder.coldStarts,
+      timeline: recorder.timeline.snapshot(),
+      invocations: [cost.invocations, cost.unreported],
+      gbSeconds: cost.gbSeconds,
+    };
+  }
+
+  it('the run\'s recorder ends as if each decision had come back as a row: counts, bases, histograms, events, timeline, bill', () => {
+    const requests = fc.array(fc.record({ outcome, decision, serviceMs: fc.double({ min: 0, max: 5000, noNaN: true }) }), { maxLength: 80 });
+    fc.assert(fc.property(requests, fc.integer({ min: 1, max: 30 }), (made, every) => {
+      const { gbSeconds: tallied, ...byTally } = counted(made, every, true);
+      const { gbSeconds: rowByRow, ...byRow } = counted(made, every, false);
+      expect(byTally).toStrictEqual(byRow);
+      // Summed per message, then added: the same sum up to the last bits.
+      expect(tallied).toBeCloseTo(rowByRow, 9);
+    }), params(300));
+  });
+
+  it('plain warm and unknown decisions travel as sums; cold, proactive, errors and named requests as rows', () => {
+    const { client, there, send } = across();
+    there.countPlainHere({ cost: false, defaultMemoryMB: undefined });
+    const warm: StartDecision = { start: 'warm', basis: 'REPORT without Init Duration', reason: 'r', report: { type: 'report', durationMs: 1, billedDurationMs: 1 } };
+    const cold: StartDecision = { start: 'cold', basis: 'REPORT Init Duration, caller waited', reason: 'r', requestId: 'c' };
+    client.carry(answer(1, { kind: 'ok', requestId: 'a' }));
+    client.carry(answer(2, { kind: 'ok', requestId: 'b' }));
+    client.carry(answer(3, { kind: 'ok', requestId: 'c' }));
+    client.carry(answer(4, { kind: 'ok', requestId: 'd', request: 0 }));
+    client.carry(answer(5, { kind: 'error', errorClass: 'http-5xx', status: 502, requestId: 'e' }));
+    client.carry(answer(6, { kind: 'ok', requestId: 'f' }));
+    const tickets = send().map(([ticket]) => ticket);
+    [warm, undefined, cold, warm, warm, { ...warm, start: 'unknown' as const, report: undefined }].forEach((d, i) => there.decideStart(tickets[i]!, d));
+    expect(there.decisionsWaiting).toBe(6);
+    const decided = there.takeDecisions()!;
+    expect(decided.batch?.endedAt).toEqual(new Float64Array([3, 4, 5]));
+    expect(decided.tally?.decided).toBe(3);
+    expect(decided.tally?.starts).toEqual({ warm: 1, cold: 0, proactive: 0, unknown: 1 });
+    expect(decided.tallyWithReport).toBe(1);
+    expect(there.takeDecisions()).toBeUndefined();
+  });
+
+  it('a tally refuses what sums cannot carry', () => {
+    const recorder = new Recorder(0);
+    recorder.decided({ plannedAt: 0, endedAt: 1, latencyMs: 1, serviceMs: 1, outcome: { kind: 'ok' } }, { start: 'cold', basis: 'b', reason: 'r' });
+    expect(() => recorder.takeTally()).toThrow(/warm and unknown/);
+  });
+
+  it('counts taken from a histogram add up as the library adds the histogram, exact min and max included', () => {
+    const us = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3_600_000_000 }), fc.integer({ min: 1, max: 5000 }));
+    fc.assert(fc.property(fc.array(fc.array(us, { maxLength: 50 }), { maxLength: 6 }), (parts) => {
+      const added = newHistogram();
+      const summed = newHistogram();
+      for (const values of parts) {
+        const part = newHistogram();
+        for (const v of values) part.recordValue(v);
+        added.add(part);
+        const taken = takeCounts(part);
+        expect(part.totalCount).toBe(0);
+        if (taken !== undefined) addCounts(summed, structuredClone(taken));
+      }
+      expect(asResult(summed)).toStrictEqual(asResult(added));
+      expect([summed.minNonZeroValue, summed.maxValue]).toStrictEqual([added.minNonZeroValue, added.maxValue]);
+    }), params(200));
+  });
+});
