@@ -20,12 +20,19 @@
 // costs or saves, measured as closely as the logs themselves.
 // `--reader-core N` moves the logs-on side's reading thread to core N before the load (a run
 // whose thread was not moved in time fails the benchmark).
-// Nothing is judged here: bench/logs.mjs judges the target.
+// `--pool FILE` (repeated) runs nothing: it adds up the rounds of earlier runs' result files
+// (bench/out/logs-pairs-*.json, all of one kind) and summarizes them as one run.
+// Judged here, logs off against on: the HTTP engine's throughput with logs on within 5% of logs
+// off, as the engine thread's requests per CPU-second (joins included), MET only when the
+// median's interval lies at or above 0.95. Runs alone (bench/logs.mjs) judge it too, but on a
+// machine whose speed drifts by 30% between runs minutes apart their interval is wider than the
+// 5% it is to show.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot, requireColdbench, runColdbench } from './lib/coldbench.mjs';
 import { stop } from './lib/proc.mjs';
-import { f, interval, log, median, options, save, table } from './lib/report.mjs';
+import { f, interval, log, median, options, ratioVerdict, save, table } from './lib/report.mjs';
 import { closedProfile, readerCoreOption, startFunctionUrl } from './logs.mjs';
 
 /** Longer than the 5 s a run reads before its start, so that no run reads the lines of the round before. */
@@ -35,7 +42,9 @@ export const LEAD_MS = 8000;
 
 export async function main(argv = {}) {
   const opt = { ...options({ runs: 12, durationSec: 8 }), ...argv };
-  const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { same: { type: 'boolean' }, 'reader-core': { type: 'string' }, against: { type: 'string' } } });
+  const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { same: { type: 'boolean' }, 'reader-core': { type: 'string' }, against: { type: 'string' }, pool: { type: 'string', multiple: true } } });
+  const pool = argv.pool ?? values.pool;
+  if (pool !== undefined && pool.length > 0) return pooled(pool.map((file) => resolve(String(file))));
   const readerCore = readerCoreOption(argv.readerCore ?? values['reader-core'], opt.toolCore);
   const same = argv.same ?? values.same === true;
   const againstValue = argv.against ?? values.against;
@@ -76,6 +85,20 @@ export async function main(argv = {}) {
   return summarize(rounds, sides.map(([name]) => name), { ...opt, ...(against !== undefined && { against }) });
 }
 
+/** The rounds of earlier runs' result files, summarized as one run's. */
+function pooled(files) {
+  const runs = files.map((file) => JSON.parse(readFileSync(file, 'utf8')));
+  const rounds = runs.flatMap((run) => run.rounds ?? []);
+  if (rounds.length === 0) throw new Error(`--pool: no rounds in ${files.join(', ')}`);
+  // Each round names its sides in the order they were spawned, which alternates.
+  const kinds = new Set(rounds.map((round) => Object.keys(round).sort().join(' and ')));
+  if (kinds.size > 1) throw new Error(`--pool: the files hold rounds of different kinds (${[...kinds].join('; ')})`);
+  const sides = [['off', 'on'], ['a', 'b'], ['base', 'this']].find((pair) => pair.toSorted().join(' and ') === [...kinds][0]);
+  if (sides === undefined) throw new Error(`--pool: rounds of unknown sides (${[...kinds][0]})`);
+  log(`pooled: ${rounds.length} rounds of ${sides.join(' and ')} from ${files.length} files`);
+  return summarize(rounds, sides, { pooled: files, runs: rounds.length });
+}
+
 /** One side of a round: its engine thread's µs per request, joins included and during the load only, and its page faults. */
 function sideOf(run, name) {
   if (run.exitCode !== 0 || run.threadCpuSec === undefined || run.threadCpuSec === null || !(run.requests > 0)) {
@@ -114,9 +137,11 @@ function summarize(rounds, [a, b], opt) {
   ]));
   const unmatched = rounds.flatMap((r) => [r[a], r[b]]).filter((side) => side.deferred !== undefined && side.matched !== side.deferred).length;
   if (unmatched > 0) console.log(`${unmatched} logs-on runs did not match every request`);
-  const file = save('logs-pairs', { opt, rounds, median: { diffUs: median(diff), loadDiffUs: median(loadDiff), ratio: median(ratio), loadRatio: median(loadRatio), faultDiff: median(faultDiff) } });
+  const verdicts = a === 'off' && b === 'on' ? [ratioVerdict(`the HTTP engine's throughput with logs on within 5% of logs off, as the engine thread's requests per CPU-second in pairs (joins included): median ${f(median(ratio), 3)}, ${interval(ratio)}`, ratio, 0.95)] : [];
+  for (const line of verdicts) console.log(line);
+  const file = save('logs-pairs', { opt, rounds, median: { diffUs: median(diff), loadDiffUs: median(loadDiff), ratio: median(ratio), loadRatio: median(loadRatio), faultDiff: median(faultDiff) }, verdicts });
   console.log(`wrote ${file}`);
-  return { verdicts: [] };
+  return { verdicts };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
