@@ -12,8 +12,11 @@ export interface FailureData {
 }
 
 export type ToReader =
-  /** `epochOffsetMs`: epoch ms minus the run's clock (the times of the requests handed over). */
-  /** `tally`: plain decisions are counted on the thread, as the run's recorder would count them (ThreadRecorder.countPlainHere). */
+  /**
+   * `epochOffsetMs`: epoch ms minus the run's clock (the times of the requests handed over).
+   * `tally`: what the thread needs to count plain decisions as the run's recorder would
+   * (ThreadRecorder.countPlainHere).
+   */
   | { type: 'attach'; setup: JoinSetup; epochOffsetMs: number; tally: TallySetup }
   | { type: 'window'; fromMs: number; toMs: number }
   /** Batches of requests handed to the join, sent as each fills. */
