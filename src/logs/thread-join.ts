@@ -20,7 +20,8 @@ import type { LambdaReport } from '../lambda/records.js';
 import { CostAccumulator } from '../lambda/cost.js';
 import { Recorder } from '../run/recorder.js';
 import type { Answered, DecidedTally, StartDecision, StartJoin } from '../run/recorder.js';
-import type { Outcome, StartKind } from '../targets/target.js';
+import { START_KINDS } from '../targets/target.js';
+import type { Outcome } from '../targets/target.js';
 import { decodeHistogram, encodeHistogram } from '../result/histogram.js';
 import type { JoinFigures, JoinRecorder, PackedIds } from './join.js';
 import { noTexts, TextColumn, textReader } from './text-column.js';
@@ -57,7 +58,6 @@ export interface DeferBatch extends RequestRows {
 
 /** A REPORT's numbers, in column order; NaN where it has none. */
 const NUMBERS = ['durationMs', 'billedDurationMs', 'memorySizeMB', 'maxMemoryUsedMB', 'initDurationMs', 'restoreDurationMs', 'billedRestoreDurationMs'] as const;
-const STARTS: readonly StartKind[] = ['warm', 'cold', 'proactive', 'unknown'];
 /** `report` column of a decision without a REPORT. */
 const NO_REPORT = 0;
 const WITH_REPORT = 1;
@@ -67,7 +67,7 @@ const WITH_REPORT = 1;
  * `texts` (a basis is one text for many decisions).
  */
 export interface DecisionBatch extends RequestRows {
-  /** Index into STARTS; -1: no decision (the function was never called). */
+  /** Index into START_KINDS; -1: no decision (the function was never called). */
   starts: Int8Array;
   basis: Int32Array;
   reason: Int32Array;
@@ -295,7 +295,7 @@ export function applyDecisions(batch: DecisionBatch, client: Pick<JoinClient, 'o
       recorder.decided(answered, undefined);
       continue;
     }
-    decision.start = STARTS[start]!;
+    decision.start = START_KINDS[start]!;
     decision.basis = texts[batch.basis[i]!]!;
     decision.reason = texts[batch.reason[i]!]!;
     decision.requestId = batch.requestId[i]! >= 0 ? texts[batch.requestId[i]!]! : undefined;
@@ -506,7 +506,7 @@ class DecisionsBuilder {
     rows.endedAt[i] = from.endedAt[ticket]!;
     rows.serviceMs[i] = from.serviceMs[ticket]!;
     rows.tags[i] = from.tags[ticket]!;
-    this.starts[i] = d === undefined ? -1 : STARTS.indexOf(d.start);
+    this.starts[i] = d === undefined ? -1 : START_KINDS.indexOf(d.start);
     this.basis[i] = d === undefined ? -1 : this.text(d.basis);
     this.reason[i] = d === undefined ? -1 : this.text(d.reason);
     const named = d?.start === 'cold' || d?.start === 'proactive';

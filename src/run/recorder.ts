@@ -3,6 +3,7 @@
  * Times are clock milliseconds; the recorder keeps no per-request data except cold-start events
  * (bounded), so its memory is flat however long the run.
  */
+import { START_KINDS } from '../targets/target.js';
 import type { Outcome, StartKind } from '../targets/target.js';
 import { addCounts, newHistogram, recordMs, takeCounts } from '../result/histogram.js';
 import type { Histogram, SparseCounts } from '../result/histogram.js';
@@ -65,7 +66,6 @@ export interface DecidedTally {
   cost?: CostCounts;
 }
 
-const START_KINDS: readonly StartKind[] = ['warm', 'cold', 'proactive', 'unknown'];
 
 /** The decision a target made itself; undefined when it could not tell (plain HTTP). */
 function decisionOf(outcome: Outcome): StartDecision | undefined {

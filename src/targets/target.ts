@@ -24,6 +24,8 @@ export type ErrorClass =
 
 /** How an invocation's start was classified (SPEC section 6). */
 export type StartKind = 'warm' | 'cold' | 'proactive' | 'unknown';
+/** Every start kind, in this order (a decision's index into it travels between threads). */
+export const START_KINDS: readonly StartKind[] = ['warm', 'cold', 'proactive', 'unknown'];
 
 export type Outcome =
   | ({ kind: 'ok' } & OutcomeDetails)
