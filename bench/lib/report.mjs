@@ -130,20 +130,29 @@ export function verdict(label, pass) {
   return verdictLine(pass === null || pass === undefined ? 'NOT RUN' : pass ? 'MET' : 'NOT MET', label);
 }
 
+/** A figure given beside the verdicts, with no target of its own. */
+export function reported(label) {
+  return verdictLine('REPORTED', label);
+}
+
 function verdictLine(word, label) {
   return `${word.padEnd(8)} ${label}`;
 }
 
+/** Below this coverage (fewer than 5 rounds) an interval shows nothing: no target is called met on it. */
+const MIN_COVERAGE = 0.9;
+
 /**
  * A verdict on a ratio measured over rounds, against a floor: MET only when the median's interval
- * (medianInterval) lies at or above it, NOT MET when the median is below it, NOT SHOWN when the
- * median reaches it but the rounds spread too wide to show it (or there are no rounds).
+ * (medianInterval) lies at or above it with a coverage of at least 90% (5 rounds or more), NOT
+ * MET when the median is below it, NOT SHOWN when the median reaches it but the rounds spread
+ * too wide or are too few to show it (or there are none).
  */
 export function ratioVerdict(label, ratios, floor) {
   const i = medianInterval(ratios);
   const m = median(ratios);
   if (i === null || m === null) return verdictLine('NOT SHOWN', label);
-  return verdictLine(i.low >= floor ? 'MET' : m < floor ? 'NOT MET' : 'NOT SHOWN', label);
+  return verdictLine(i.low >= floor && i.coverage >= MIN_COVERAGE ? 'MET' : m < floor ? 'NOT MET' : 'NOT SHOWN', label);
 }
 
 export function log(msg) {
