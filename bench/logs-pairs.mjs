@@ -82,12 +82,15 @@ export async function main(argv = {}) {
   } finally {
     for (const server of servers) await stop(server.child);
   }
-  return summarize(rounds, sides.map(([name]) => name), { ...opt, ...(against !== undefined && { against }) });
+  return summarize(rounds, sides.map(([name]) => name), { ...opt, ...(against !== undefined && { against }), ...(readerCore !== undefined && { readerCore }) });
 }
 
 /** The rounds of earlier runs' result files, summarized as one run's. */
 function pooled(files) {
   const runs = files.map((file) => JSON.parse(readFileSync(file, 'utf8')));
+  // Rounds with the reading thread on another core measure something else: not pooled with the rest.
+  const readerCores = new Set(runs.map((run) => run.opt?.readerCore ?? 'coldbench\'s'));
+  if (readerCores.size > 1) throw new Error(`--pool: the files hold runs with the reading thread on different cores (${[...readerCores].join(', ')})`);
   const rounds = runs.flatMap((run) => run.rounds ?? []);
   if (rounds.length === 0) throw new Error(`--pool: no rounds in ${files.join(', ')}`);
   // Each round names its sides in the order they were spawned, which alternates.
@@ -96,7 +99,8 @@ function pooled(files) {
   const sides = [['off', 'on'], ['a', 'b'], ['base', 'this']].find((pair) => pair.toSorted().join(' and ') === [...kinds][0]);
   if (sides === undefined) throw new Error(`--pool: rounds of unknown sides (${[...kinds][0]})`);
   log(`pooled: ${rounds.length} rounds of ${sides.join(' and ')} from ${files.length} files`);
-  return summarize(rounds, sides, { pooled: files, runs: rounds.length });
+  const readerCore = runs[0].opt?.readerCore;
+  return summarize(rounds, sides, { pooled: files, runs: rounds.length, ...(readerCore !== undefined && { readerCore }) });
 }
 
 /** One side of a round: its engine thread's µs per request, joins included and during the load only, and its page faults. */
