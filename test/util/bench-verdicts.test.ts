@@ -43,7 +43,7 @@ describe('ratioVerdict', () => {
     expect(verdictOf('x', [1.047, 0.681, 0.849, 0.714, 1.016, 0.904, 0.951, 0.986, 0.972], floor)).toMatch(/^NOT SHOWN /);
     expect(verdictOf('x', [], floor)).toMatch(/^NOT SHOWN /);
   });
-  it('not met on fewer than 5 rounds, however far above the floor they lie', () => {
+  it('never called met on fewer than 5 rounds, however far above the floor they lie', () => {
     expect(verdictOf('x', [0.98], floor)).toMatch(/^NOT SHOWN /);
     expect(verdictOf('x', [0.98, 0.99, 0.97, 1.0], floor)).toMatch(/^NOT SHOWN /);
     expect(verdictOf('x', [0.98, 0.99, 0.97, 1.0, 0.96], floor)).toMatch(/^MET /);
