@@ -89,6 +89,7 @@ export async function main(argv = {}) {
 function pooled(files) {
   const runs = files.map((file) => JSON.parse(readFileSync(file, 'utf8')));
   // Rounds with the reading thread on another core measure something else: not pooled with the rest.
+  // Files written before the option was recorded say nothing of it: they count as on coldbench's core.
   const readerCores = new Set(runs.map((run) => run.opt?.readerCore ?? 'coldbench\'s'));
   if (readerCores.size > 1) throw new Error(`--pool: the files hold runs with the reading thread on different cores (${[...readerCores].join(', ')})`);
   const rounds = runs.flatMap((run) => run.rounds ?? []);

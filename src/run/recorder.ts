@@ -66,7 +66,6 @@ export interface DecidedTally {
   cost?: CostCounts;
 }
 
-
 /** The decision a target made itself; undefined when it could not tell (plain HTTP). */
 function decisionOf(outcome: Outcome): StartDecision | undefined {
   if (outcome.start === undefined) return undefined;
